@@ -1,0 +1,123 @@
+//! Reading and decoding bodies: size caps enforced while streaming, decode errors with a JSON path,
+//! and error bodies turned into redacted [`ApiError`]s.
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, Error, OpName, Result};
+use crate::redact::{redact_links, scrub, scrub_json};
+use crate::transport::{BodyStream, TransportError};
+
+pub(crate) enum CollectError {
+    TooLarge,
+    Transport(TransportError),
+}
+
+/// Reads a body into memory, stopping as soon as it grows past `cap`.
+pub(crate) async fn collect_capped(mut body: BodyStream, cap: u64) -> std::result::Result<Bytes, CollectError> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(CollectError::Transport)?;
+        if buf.len() as u64 + chunk.len() as u64 > cap {
+            return Err(CollectError::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// Reads at most `limit` bytes of a body and drops the rest unread.
+pub(crate) async fn collect_prefix(mut body: BodyStream, limit: usize) -> std::result::Result<Bytes, TransportError> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk?;
+        let room = limit.saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if buf.len() >= limit {
+            break;
+        }
+    }
+    Ok(buf.freeze())
+}
+
+/// The first characters of a body, redacted, for error messages.
+pub(crate) fn snippet(body: &[u8], secrets: &[&str]) -> Option<String> {
+    if body.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    Some(redact_links(&scrub(&text, secrets)))
+}
+
+/// Decodes JSON into `T`, reporting the path of the first bad value.
+pub fn decode_json<T: DeserializeOwned>(op: OpName, body: &[u8], secrets: &[String]) -> Result<T> {
+    // An empty body decodes as JSON `null` so that `Option<T>` and `()` accept it.
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        let path = e.path().to_string();
+        Error::Decode {
+            op,
+            path,
+            message: scrub(&e.inner().to_string(), &refs),
+            snippet: snippet(body, &refs),
+        }
+    })
+}
+
+/// A string answered either JSON-quoted (`"123"`) or bare (`123`).
+pub(crate) fn decode_lenient_string(op: OpName, body: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(body).map_err(|e| Error::Decode {
+        op,
+        path: ".".into(),
+        message: format!("body is not UTF-8: {e}"),
+        snippet: None,
+    })?;
+    let trimmed = text.trim();
+    if trimmed.starts_with('"') {
+        return serde_json::from_str::<String>(trimmed).map_err(|e| Error::Decode {
+            op,
+            path: ".".into(),
+            message: e.to_string(),
+            snippet: None,
+        });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Builds the error for a non-2xx response. JAICP error bodies come in two shapes —
+/// `{type, message, ...}` (Calls) and `{error, message, args}` (gateway APIs) — both understood.
+pub(crate) fn error_from_response(
+    op: OpName,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    secrets: &[&str],
+) -> Error {
+    let request_id = ["z-request-id", "x-request-id"]
+        .iter()
+        .find_map(|h| headers.get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let (mut json, raw_body) = match parsed {
+        Some(v) => (v, None),
+        None => (serde_json::Value::Null, snippet(body, secrets)),
+    };
+    scrub_json(&mut json, secrets);
+    let field = |name: &str| json.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let code = field("type").or_else(|| field("error")).or_else(|| field("code"));
+    let message = field("message").or_else(|| field("errorMessage"));
+    Error::Api(Box::new(ApiError {
+        op,
+        status,
+        code,
+        message,
+        body: json,
+        raw_body,
+        request_id,
+    }))
+}

@@ -1,0 +1,215 @@
+//! The HTTP layer, behind one object-safe trait so that tests and users can swap it.
+//!
+//! The default [`ReqwestTransport`] never follows redirects, never sends `Referer`, and strips URLs
+//! from every error it reports (reqwest puts the full URL, tokens included, into its errors).
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use http::{HeaderMap, Method, StatusCode};
+use std::fmt;
+use std::pin::Pin;
+use std::time::Duration;
+use url::Url;
+
+use crate::redact::{RedactedUrl, redact_links};
+
+/// A response body, delivered in chunks.
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send>>;
+
+/// One HTTP request as handed to a [`Transport`].
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Full URL. It may carry a token in its path: never print it, use [`HttpRequest::redacted_url`].
+    pub url: Url,
+    /// Headers (an `Authorization` value is marked sensitive).
+    pub headers: HeaderMap,
+    /// Body, empty for none.
+    pub body: Bytes,
+}
+
+impl HttpRequest {
+    /// Builds a request.
+    pub fn new(method: Method, url: Url, headers: HeaderMap, body: Bytes) -> Self {
+        HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+        }
+    }
+
+    /// The URL with token segments redacted.
+    pub fn redacted_url(&self) -> RedactedUrl {
+        RedactedUrl::new(self.url.as_str(), &[])
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.redacted_url())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A response: status and headers now, the body as a stream.
+#[non_exhaustive]
+pub struct HttpResponse {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body chunks.
+    pub body: BodyStream,
+}
+
+impl HttpResponse {
+    /// Builds a response from parts.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: BodyStream) -> Self {
+        HttpResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A response with a body held in memory (for tests and custom transports).
+    pub fn from_bytes(status: u16, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
+        let body: Bytes = body.into();
+        HttpResponse {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            headers,
+            body: Box::pin(futures_util::stream::once(async move { Ok(body) })),
+        }
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What kind of transport failure happened; it decides whether a retry is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection was never opened: the request provably did not leave.
+    Connect,
+    /// A timeout inside the transport.
+    Timeout,
+    /// Any failure after the request may have been written.
+    Io,
+}
+
+/// A transport failure, with its URL already removed.
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    /// The kind.
+    pub kind: TransportErrorKind,
+    /// The message, redacted.
+    pub message: String,
+}
+
+impl TransportError {
+    /// Builds an error; the message is passed through the link redactor.
+    pub fn new(kind: TransportErrorKind, message: impl AsRef<str>) -> Self {
+        TransportError {
+            kind,
+            message: redact_links(message.as_ref()),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// Sends HTTP requests. Implement it to put the SDK on another HTTP stack or to script responses
+/// in tests; the retry, timeout and redaction logic stays in the SDK.
+#[async_trait]
+pub trait Transport: Send + Sync + 'static {
+    /// Sends one request and returns once the response headers have arrived.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// The default transport, on `reqwest`.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A reqwest client with the SDK's safe settings: no redirects, no `Referer`, the given connect
+    /// timeout, and a read timeout that catches stalled bodies.
+    pub fn new(connect_timeout: Duration, read_timeout: Duration, user_agent: &str) -> crate::Result<Self> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .connect_timeout(connect_timeout)
+            .read_timeout(read_timeout)
+            .user_agent(user_agent)
+            .build()
+            .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {}", e.without_url())))?;
+        Ok(ReqwestTransport { client })
+    }
+
+    /// Wraps a reqwest client the user built. Make sure it does not follow redirects.
+    pub fn from_client(client: reqwest::Client) -> Self {
+        ReqwestTransport { client }
+    }
+}
+
+fn classify(e: reqwest::Error) -> TransportError {
+    let kind = if e.is_connect() {
+        TransportErrorKind::Connect
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Io
+    };
+    let e = e.without_url();
+    // Walk the source chain for a useful message (reqwest's own is terse).
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    TransportError::new(kind, message)
+}
+
+#[async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let mut builder = self
+            .client
+            .request(request.method, request.url)
+            .headers(request.headers);
+        if !request.body.is_empty() {
+            builder = builder.body(request.body);
+        }
+        let response = builder.send().await.map_err(classify)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes_stream().map(|chunk| chunk.map_err(classify));
+        Ok(HttpResponse {
+            status,
+            headers,
+            body: Box::pin(body),
+        })
+    }
+}
