@@ -1,0 +1,3 @@
+// placeholder until `cargo xtask codegen` runs
+pub mod models {}
+pub mod operations {}
