@@ -28,6 +28,7 @@ mod redact;
 mod request;
 pub mod retry;
 mod time;
+pub mod testing;
 pub mod transport;
 
 pub use auth::{Auth, Credential};

@@ -1,0 +1,311 @@
+//! Behaviour of the request pipeline: retries, idempotency, timeouts, caps, redirects, redaction.
+//! Time-dependent tests run on tokio's paused clock, so they are exact and instant.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jaicp_core::testing::{ScriptedTransport, Step};
+use jaicp_core::transport::TransportErrorKind;
+use jaicp_core::{
+    Auth, CampaignToken, Client, Error, Host, Idempotency, KeyPlacement, OperationSpec, RetryPolicy,
+    TimeoutPhase, export::Method,
+};
+
+static GET_OP: OperationSpec = OperationSpec {
+    api: "test",
+    operation: "read",
+    method: Method::GET,
+    path: "/api/calls/campaign/{token}",
+    idempotency: Idempotency::Idempotent,
+};
+static KEYED_OP: OperationSpec = OperationSpec {
+    api: "test",
+    operation: "keyedWrite",
+    method: Method::POST,
+    path: "/api/calls/campaign/{token}/addPhones",
+    idempotency: Idempotency::Keyed(KeyPlacement::Header),
+};
+static QUERY_KEYED_OP: OperationSpec = OperationSpec {
+    api: "test",
+    operation: "queryKeyedWrite",
+    method: Method::GET,
+    path: "/api/crmCalls/campaign/{token}/addPhone",
+    idempotency: Idempotency::Keyed(KeyPlacement::Query),
+};
+static POST_OP: OperationSpec = OperationSpec {
+    api: "test",
+    operation: "send",
+    method: Method::POST,
+    path: "/chatapi/{token}",
+    idempotency: Idempotency::NonIdempotent,
+};
+
+const CANARY: &str = "4242.4242.CANARYtokenXYZ";
+
+fn client(transport: &ScriptedTransport) -> Client {
+    Client::builder()
+        .host(Host::custom("https://jaicp.test").unwrap())
+        .transport(Arc::new(transport.clone()))
+        .build()
+        .unwrap()
+}
+
+fn api(transport: &ScriptedTransport) -> jaicp_core::ApiContext {
+    client(transport).api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_503_twice_then_succeeds_in_three_attempts() {
+    let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(503, "{}"), Step::json(200, r#"{"ok":true}"#)]);
+    let v: serde_json::Value = api(&t).request(&GET_OP).send_json().await.unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(t.count(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn never_retries_a_400() {
+    let t = ScriptedTransport::new([
+        Step::json(400, r#"{"type":"phone.bad.format","message":"bad"}"#),
+        Step::json(200, "{}"),
+    ]);
+    let err = api(&t).request(&GET_OP).send_unit().await.unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.code(), Some("phone.bad.format"));
+    assert_eq!(t.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn keyed_write_reuses_one_key_on_every_attempt() {
+    let t = ScriptedTransport::new([
+        Step::json(503, "{}"),
+        Step::Fail(TransportErrorKind::Io),
+        Step::json(200, r#"["1"]"#),
+    ]);
+    let ids: Vec<String> = api(&t).request(&KEYED_OP).json(&["x"]).send_json().await.unwrap();
+    assert_eq!(ids, vec!["1"]);
+    let keys: Vec<String> = t
+        .requests()
+        .iter()
+        .map(|r| r.headers.get("idempotence-key").unwrap().to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
+    assert_eq!(keys[0].len(), 36, "a UUID is generated when none is given");
+}
+
+#[tokio::test(start_paused = true)]
+async fn given_key_is_sent_as_query_for_get_adds() {
+    let t = ScriptedTransport::new([Step::json(502, "{}"), Step::json(200, r#""77""#)]);
+    let id = api(&t)
+        .request(&QUERY_KEYED_OP)
+        .query("phone", "79001112233")
+        .idempotency_key(Some("lead-1".into()))
+        .send_lenient_string()
+        .await
+        .unwrap();
+    assert_eq!(id, "77");
+    for r in t.requests() {
+        assert!(r.url.query().unwrap().contains("Idempotence-Key=lead-1"), "{:?}", r.url.query());
+    }
+    assert_eq!(t.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_without_key_is_not_resent_after_a_read_timeout() {
+    let t = ScriptedTransport::new([Step::Hang, Step::json(200, "{}")]);
+    let err = api(&t).request(&POST_OP).json(&"hi").send_unit().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { phase: TimeoutPhase::Attempt, .. }), "{err:?}");
+    assert_eq!(t.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_without_key_is_not_resent_after_a_5xx_or_io_error() {
+    let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(200, "{}")]);
+    let err = api(&t).request(&POST_OP).send_unit().await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(t.count(), 1);
+    let t = ScriptedTransport::new([Step::Fail(TransportErrorKind::Io), Step::json(200, "{}")]);
+    assert!(api(&t).request(&POST_OP).send_unit().await.is_err());
+    assert_eq!(t.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_without_key_is_retried_when_the_connection_never_opened() {
+    let t = ScriptedTransport::new([Step::Fail(TransportErrorKind::Connect), Step::json(200, "{}")]);
+    api(&t).request(&POST_OP).send_unit().await.unwrap();
+    assert_eq!(t.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_is_honoured() {
+    let t = ScriptedTransport::new([Step::with_header(429, "retry-after", "7", ""), Step::json(200, "{}")]);
+    let started = tokio::time::Instant::now();
+    api(&t).request(&GET_OP).send_unit().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(7), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(9));
+    assert_eq!(t.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_over_sixty_seconds_yields_rate_limited() {
+    let t = ScriptedTransport::new([Step::with_header(429, "retry-after", "120", ""), Step::json(200, "{}")]);
+    let err = api(&t).request(&GET_OP).send_unit().await.unwrap_err();
+    match err {
+        Error::RateLimited { status, retry_after, .. } => {
+            assert_eq!(status, 429);
+            assert_eq!(retry_after, Some(Duration::from_secs(120)));
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert_eq!(t.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_holds() {
+    let t = ScriptedTransport::new([Step::Hang, Step::Hang, Step::Hang]);
+    let c = Client::builder()
+        .host(Host::custom("https://jaicp.test").unwrap())
+        .transport(Arc::new(t.clone()))
+        .attempt_timeout(Duration::from_secs(30))
+        .deadline(Duration::from_secs(45))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err = c
+        .api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+        .request(&GET_OP)
+        .send_unit()
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed <= Duration::from_secs(45), "{elapsed:?}");
+    assert!(matches!(err, Error::Timeout { phase: TimeoutPhase::Deadline, .. }), "{err:?}");
+    assert_eq!(t.count(), 2, "the second attempt is cut short by the deadline");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_oversized_body_fails_without_being_buffered() {
+    // An endless body: only a streaming cap can end this test.
+    let t = ScriptedTransport::new([Step::Endless { status: 200, chunk: 64 * 1024 }]);
+    let c = Client::builder()
+        .host(Host::custom("https://jaicp.test").unwrap())
+        .transport(Arc::new(t.clone()))
+        .body_cap(1024 * 1024)
+        .build()
+        .unwrap();
+    let err = c.api(Auth::None).request(&GET_OP).path_param("token", "x").send_raw().await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { limit: 1048576, .. }), "{err:?}");
+    assert_eq!(t.count(), 1, "a too-large body is not retried");
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_budget_stops_a_retry_storm() {
+    let steps: Vec<Step> = (0..20).map(|_| Step::json(500, "{}")).collect();
+    let t = ScriptedTransport::new(steps);
+    let c = Client::builder()
+        .host(Host::custom("https://jaicp.test").unwrap())
+        .transport(Arc::new(t.clone()))
+        .retry(RetryPolicy::default().with_max_attempts(10))
+        .retry_budget(10)
+        .build()
+        .unwrap();
+    let err = c.api(Auth::None).request(&GET_OP).path_param("token", "x").send_unit().await.unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(t.count(), 3, "two retries of cost 5 drain a budget of 10");
+    assert_eq!(c.retry_budget_available(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn bearer_header_is_sensitive_and_path_tokens_are_encoded() {
+    let t = ScriptedTransport::new([Step::json(200, "{}")]);
+    let c = client(&t);
+    c.api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni-CANARY")))
+        .request(&GET_OP)
+        .path_param("token", "a:b")
+        .send_unit()
+        .await
+        .unwrap();
+    let r = &t.requests()[0];
+    let auth = r.headers.get("authorization").unwrap();
+    assert!(auth.is_sensitive());
+    assert_eq!(auth.to_str().unwrap(), "Bearer uni-CANARY");
+    assert!(r.url.path().ends_with("/campaign/a%3Ab"), "{}", r.url.path());
+}
+
+#[tokio::test(start_paused = true)]
+async fn path_traversal_is_refused_before_sending() {
+    let t = ScriptedTransport::new([Step::json(200, "{}")]);
+    let err = client(&t).api(Auth::None).request(&GET_OP).path_param("token", "../admin").send_unit().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert_eq!(t.count(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn errors_echoing_the_token_are_scrubbed() {
+    let body = format!(r#"{{"type":"invalid.token","message":"no campaign for token {CANARY}"}}"#);
+    let t = ScriptedTransport::new([Step::json(404, &body)]);
+    let err = api(&t).request(&GET_OP).send_unit().await.unwrap_err();
+    assert!(err.is_auth());
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(CANARY), "{shown}");
+    assert!(shown.contains("test API refused the credential"), "{shown}");
+}
+
+#[tokio::test]
+async fn plain_http_is_refused_for_remote_hosts() {
+    let err = Client::builder().host(Host::custom("http://jaicp.example").unwrap()).build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert!(Client::builder().host(Host::custom("http://127.0.0.1:1").unwrap()).build().is_err());
+    assert!(
+        Client::builder()
+            .host(Host::custom("http://127.0.0.1:1").unwrap())
+            .allow_insecure_loopback(true)
+            .build()
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn raw_refuses_absolute_urls_so_auth_stays_on_the_host() {
+    let t = ScriptedTransport::new([Step::json(200, "{}")]);
+    let api = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("secret")));
+    let err = api.raw(Method::GET, "https://evil.example/steal").send_unit().await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    let err = api.raw(Method::GET, "//evil.example/steal").send_unit().await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert_eq!(t.count(), 0);
+}
+
+/// Captures everything the SDK logs at TRACE level.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn logs_never_contain_the_token() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let body = format!(r#"{{"type":"x","message":"echo {CANARY}"}}"#);
+    let t = ScriptedTransport::new([Step::json(503, &body), Step::json(400, &body)]);
+    let err = api(&t).request(&KEYED_OP).json(&["1"]).send_unit().await.unwrap_err();
+    tracing::error!(error = %err, debug = ?err, "user logs the error");
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("jaicp.request"), "spans are logged: {log}");
+    assert!(log.contains("/api/calls/campaign/***/addPhones"), "{log}");
+    assert!(!log.contains(CANARY), "{log}");
+}
