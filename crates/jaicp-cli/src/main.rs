@@ -1,1 +1,50 @@
-fn main() {}
+//! `jaicp`: script JAICP from a shell. Runs against an embedded emulator unless `JAICP_HOST` is set.
+#![forbid(unsafe_code)]
+
+mod calls_cmd;
+mod cli;
+mod input;
+mod journal;
+mod output;
+mod target;
+
+use clap::Parser;
+
+use cli::{Cli, Command, EmulatorCommand};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let filter = if cli.verbose { "jaicp_core=debug,jaicp_calls=debug" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("JAICP_LOG").unwrap_or_else(|_| filter.into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let result = match cli.command {
+        Command::Calls(command) => calls_cmd::run(command).await,
+        Command::Emulator(EmulatorCommand::Serve { port, seed }) => serve(port, seed).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Errors from the SDK are already redacted.
+            eprintln!("jaicp: error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(port: u16, seed: u64) -> anyhow::Result<()> {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let builder = jaicp_emulator::Emulator::builder().bind(addr).seed(seed);
+    eprintln!(
+        "jaicp: emulator on http://{addr} (demo campaign token: {}); Ctrl-C stops it",
+        jaicp_emulator::DEFAULT_CAMPAIGN_TOKEN
+    );
+    jaicp_emulator::serve(builder, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
