@@ -1,1 +1,23 @@
-//! placeholder
+//! The JAICP SDK: one feature per API, so a service pulls in only the APIs it uses.
+//!
+//! | feature | crate | API |
+//! |---|---|---|
+//! | `calls` (default) | [`jaicp_calls`] | Calls API: outbound call campaigns |
+//! | `full` | all of the above | |
+//!
+//! The runtime ([`Client`], credentials, [`Error`]) comes from `jaicp-core` and is re-exported here.
+//!
+//! ```no_run
+//! # async fn demo() -> jaicp::Result<()> {
+//! let client = jaicp::Client::from_env()?;
+//! let calls = jaicp::calls::Calls::new(&client, &jaicp::CampaignToken::from_env()?);
+//! println!("campaign status: {}", calls.status().await?);
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+pub use jaicp_core::*;
+
+/// The Calls API (outbound call campaigns).
+#[cfg(feature = "calls")]
+pub use jaicp_calls as calls;
