@@ -21,3 +21,8 @@ pub use jaicp_core::*;
 /// The Calls API (outbound call campaigns).
 #[cfg(feature = "calls")]
 pub use jaicp_calls as calls;
+
+// The README's examples are compiled as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
