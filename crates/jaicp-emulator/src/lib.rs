@@ -1,1 +1,64 @@
-//! placeholder
+//! An offline, stateful stand-in for JAICP (Just AI Conversational Platform).
+//!
+//! Today it serves the Calls (dialer) API: all 13 operations of the official
+//! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
+//! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
+//! are a pure function of `(seed, phone, attempt)`.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let emulator = jaicp_emulator::Emulator::start().await?;
+//! let url = format!(
+//!     "{}/api/calls/campaign/{}/status",
+//!     emulator.base_url(),
+//!     emulator.campaign_token()
+//! );
+//! // ... point an SDK or HTTP client at `url` ...
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Emulator-only helpers live under `/_emulator/` (see [`router`]) and on
+//! [`EmulatorState`].
+
+mod admin;
+mod calls;
+mod clock;
+mod counters;
+mod extract;
+mod idempotency;
+mod reply;
+mod server;
+mod state;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+
+pub use counters::Counters;
+pub use server::{
+    DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
+};
+pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
+
+/// The emulator's HTTP routes over `state`, ready to serve or to merge into
+/// a larger router.
+///
+/// Besides the Calls API it mounts the emulator-only endpoints:
+///
+/// | Method | Path | Purpose |
+/// |---|---|---|
+/// | GET | `/_emulator/counters` | request counts per `operationId`, `jobsCreated`, `idempotentReplays` |
+/// | POST | `/_emulator/campaigns` | `{"name", "token"?}` adds a campaign (201) |
+/// | POST | `/_emulator/calls/{token}/advance` | dial until every job of the campaign is finished |
+/// | GET | `/_emulator/clock` | current emulator time |
+/// | POST | `/_emulator/clock/advance` | `{"seconds"}` or `{"millis"}` moves the clock forward |
+///
+/// The router does not run the background dialer; spawn
+/// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
+pub fn router(state: EmulatorState) -> Router {
+    Router::new()
+        .merge(calls::routes::routes())
+        .merge(admin::routes())
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -82,11 +82,6 @@ impl Reply {
             &serde_json::json!({ "error": code, "message": message.into(), "args": args }),
         )
     }
-
-    /// True for 2xx replies.
-    pub(crate) fn is_success(&self) -> bool {
-        self.status.is_success()
-    }
 }
 
 impl IntoResponse for Reply {

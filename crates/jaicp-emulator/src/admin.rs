@@ -1,0 +1,118 @@
+//! Emulator-only endpoints under `/_emulator/`, for tests and demos. None of
+//! them exist on the real platform.
+//!
+//! - `GET  /_emulator/counters` — request and side-effect counters
+//! - `POST /_emulator/campaigns` — `{name, token?}` adds a campaign
+//! - `POST /_emulator/calls/{token}/advance` — dial until every job is finished
+//! - `GET  /_emulator/clock` — current emulator time
+//! - `POST /_emulator/clock/advance` — `{seconds}` or `{millis}` moves it forward
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::extract::{PathParams, RawBody, parse_json, parse_json_or_default};
+use crate::reply::{CallsError, Reply};
+use crate::state::{AdminError, EmulatorState};
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new()
+        .route("/_emulator/counters", get(counters))
+        .route("/_emulator/campaigns", post(add_campaign))
+        .route("/_emulator/calls/{token}/advance", post(advance_calls))
+        .route("/_emulator/clock", get(clock))
+        .route("/_emulator/clock/advance", post(advance_clock))
+}
+
+fn admin_error(err: &AdminError) -> Reply {
+    let (status, kind) = match err {
+        AdminError::UnknownToken => (StatusCode::NOT_FOUND, "invalid.token"),
+        AdminError::CampaignPaused => (StatusCode::CONFLICT, "invalid.call.task.state"),
+        AdminError::TokenTaken => (StatusCode::CONFLICT, "campaign.exists"),
+        AdminError::InvalidCampaign(_) => (StatusCode::BAD_REQUEST, "invalid.request"),
+        AdminError::DialerStuck => (StatusCode::INTERNAL_SERVER_ERROR, "emulator.dialer.stuck"),
+    };
+    Reply::calls_error(status, CallsError::new(kind, err.to_string()))
+}
+
+fn clock_body(state: &EmulatorState) -> serde_json::Value {
+    let now = state.now();
+    json!({ "now": now.as_millisecond(), "iso": now.to_string() })
+}
+
+async fn counters(State(state): State<EmulatorState>) -> Reply {
+    Reply::ok(&state.counters())
+}
+
+#[derive(Debug, Deserialize)]
+struct NewCampaign {
+    name: String,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+async fn add_campaign(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
+    let request = match body.and_then(|RawBody(b)| parse_json::<NewCampaign>(&b)) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    // Without a token, mint one in the platform's dotted shape.
+    let token = request
+        .token
+        .unwrap_or_else(|| format!("1.1.{}", uuid::Uuid::new_v4().simple()));
+    match state.add_campaign(&request.name, &token) {
+        Ok(()) => Reply::json(
+            StatusCode::CREATED,
+            &json!({ "name": request.name, "token": token }),
+        ),
+        Err(err) => admin_error(&err),
+    }
+}
+
+async fn advance_calls(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+) -> Reply {
+    // A big campaign can take a moment of CPU; keep it off the async workers.
+    let worker = state.clone();
+    let outcome = tokio::task::spawn_blocking(move || worker.advance_calls(&token)).await;
+    match outcome {
+        Ok(Ok(summary)) => Reply::ok(&json!({
+            "attempts": summary.attempts,
+            "ticks": summary.ticks,
+            "jobs": summary.jobs,
+            "now": summary.now.as_millisecond(),
+        })),
+        Ok(Err(err)) => admin_error(&err),
+        Err(_) => admin_error(&AdminError::DialerStuck),
+    }
+}
+
+async fn clock(State(state): State<EmulatorState>) -> Reply {
+    Reply::ok(&clock_body(&state))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ClockAdvance {
+    #[serde(default)]
+    seconds: Option<u64>,
+    #[serde(default)]
+    millis: Option<u64>,
+}
+
+async fn advance_clock(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
+    let request = match body.and_then(|RawBody(b)| parse_json_or_default::<ClockAdvance>(&b)) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    let millis = request
+        .seconds
+        .unwrap_or(0)
+        .saturating_mul(1000)
+        .saturating_add(request.millis.unwrap_or(0));
+    state.advance_clock(std::time::Duration::from_millis(millis));
+    Reply::ok(&clock_body(&state))
+}

@@ -1,0 +1,197 @@
+//! The CRM single-number methods (`/api/crmCalls/...`): parameters arrive as
+//! a query string or form body, everything beyond `phone` and `gmtZone` is
+//! the payload, and a 24-hour duplicate rule applies (except on `test/`).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::{Ctx, either, run, stopped_error};
+use crate::calls::default_policy;
+use crate::calls::model::CampaignStatus;
+use crate::calls::validate::{ValidJob, bad_phone, bad_zone, normalize_phone, parse_gmt_zone};
+use crate::extract::{IDEMPOTENCE_KEY, PathParams, RawBody, idempotence_header};
+use crate::idempotency::IDEMPOTENCE_WINDOW_MS;
+use crate::reply::{CallsError, Reply};
+use crate::state::EmulatorState;
+/// Decoded `name=value` pairs from a query string or form body.
+fn form_pairs(raw: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+struct CrmRequest {
+    phone: Option<String>,
+    gmt_zone: Option<String>,
+    /// Every other parameter; sorted so equal payloads compare equal.
+    payload: BTreeMap<String, String>,
+    query_key: Option<String>,
+}
+
+impl CrmRequest {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut req = Self {
+            phone: None,
+            gmt_zone: None,
+            payload: BTreeMap::new(),
+            query_key: None,
+        };
+        for (name, value) in pairs {
+            match name.as_str() {
+                "phone" => req.phone = Some(value),
+                "gmtZone" => req.gmt_zone = Some(value),
+                IDEMPOTENCE_KEY => req.query_key = Some(value).filter(|v| !v.is_empty()),
+                _ => {
+                    req.payload.insert(name, value);
+                }
+            }
+        }
+        req
+    }
+
+    /// Identity for the 24-hour duplicate rule: phone plus payload.
+    fn fingerprint(&self, phone: &str) -> String {
+        let mut fp = String::from(phone);
+        for (k, v) in &self.payload {
+            // Control characters cannot collide with decoded text boundaries.
+            fp.push('\u{1}');
+            fp.push_str(k);
+            fp.push('\u{2}');
+            fp.push_str(v);
+        }
+        fp
+    }
+}
+
+#[derive(Clone, Copy)]
+struct CrmMode {
+    operation: &'static str,
+    /// Idempotence scope; GET and POST share one since they are one method.
+    scope: &'static str,
+    /// The test endpoint skips the duplicate rule.
+    duplicate_rule: bool,
+}
+
+fn crm_add(
+    state: &EmulatorState,
+    token: &str,
+    mode: CrmMode,
+    req: CrmRequest,
+    header_key: Option<String>,
+) -> Reply {
+    let key = req
+        .query_key
+        .clone()
+        .or(header_key)
+        .map(|k| (mode.scope, k));
+    run(state, mode.operation, token, key, |ctx| {
+        either(crm_add_work(ctx, mode, &req))
+    })
+}
+
+fn crm_add_work(ctx: &mut Ctx<'_>, mode: CrmMode, req: &CrmRequest) -> Result<Reply, Reply> {
+    let raw_phone = req
+        .phone
+        .as_deref()
+        .ok_or_else(|| Reply::invalid_request("Parameter 'phone' is required"))?;
+    let phone = normalize_phone(raw_phone).ok_or_else(|| bad_phone(raw_phone))?;
+    if let Some(zone) = req.gmt_zone.as_deref().filter(|z| !z.is_empty())
+        && parse_gmt_zone(zone).is_none()
+    {
+        return Err(bad_zone(raw_phone, zone));
+    }
+    if ctx.campaign.status == CampaignStatus::Finished {
+        return Err(stopped_error(ctx.campaign));
+    }
+    let fingerprint = req.fingerprint(&phone);
+    if mode.duplicate_rule
+        && let Some(at) = ctx.campaign.crm_recent.get(&fingerprint)
+        && ctx.now.saturating_sub(*at) < IDEMPOTENCE_WINDOW_MS
+    {
+        return Err(CallsError::new(
+            "phone.duplicated",
+            "This number with the same payload was added less than 24 hours ago",
+        )
+        .with("phone", raw_phone)
+        .with("phonesDuplicates", vec![raw_phone.to_owned()])
+        .bad_request());
+    }
+    let payload = (!req.payload.is_empty()).then(|| {
+        Value::Object(
+            req.payload
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        )
+    });
+    let policy = default_policy(ctx.campaign);
+    let id = ctx.create(ValidJob {
+        phone,
+        payload,
+        policy,
+    });
+    if mode.duplicate_rule {
+        let now = ctx.now;
+        let recent = &mut ctx.campaign.crm_recent;
+        // Keep the map bounded: drop fingerprints whose window has passed.
+        if recent.len() >= 4096 && recent.len().is_power_of_two() {
+            recent.retain(|_, at| now.saturating_sub(*at) < IDEMPOTENCE_WINDOW_MS);
+        }
+        recent.insert(fingerprint, now);
+    }
+    Ok(Reply::ok(&id.to_string()))
+}
+
+pub(super) async fn add_phone_get(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Reply {
+    let req = CrmRequest::from_pairs(form_pairs(query.unwrap_or_default().as_bytes()));
+    let mode = CrmMode {
+        operation: "addPhoneGet",
+        scope: "addPhone",
+        duplicate_rule: true,
+    };
+    crm_add(&state, &token, mode, req, idempotence_header(&headers))
+}
+
+pub(super) async fn add_phone_get_test(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Reply {
+    let req = CrmRequest::from_pairs(form_pairs(query.unwrap_or_default().as_bytes()));
+    let mode = CrmMode {
+        operation: "addPhoneGetTest",
+        scope: "addPhoneGetTest",
+        duplicate_rule: false,
+    };
+    crm_add(&state, &token, mode, req, idempotence_header(&headers))
+}
+
+pub(super) async fn add_phone_post(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let mode = CrmMode {
+        operation: "addPhonePost",
+        scope: "addPhone",
+        duplicate_rule: true,
+    };
+    let header_key = idempotence_header(&headers);
+    match body {
+        Ok(RawBody(bytes)) => {
+            let req = CrmRequest::from_pairs(form_pairs(&bytes));
+            crm_add(&state, &token, mode, req, header_key)
+        }
+        Err(reply) => run(&state, mode.operation, &token, None, |_| reply),
+    }
+}

@@ -1,0 +1,324 @@
+//! HTTP handlers for the 13 Calls API operations: the router, the shared
+//! request flow, and the handlers for adding numbers, cancelling and
+//! campaign control (CRM adds and reports live in the submodules).
+//!
+//! Every handler follows the same order: count the request, resolve the
+//! campaign (404 `invalid.token`), replay a stored `Idempotence-Key` answer if
+//! there is one, then do the work. Bodies are parsed before the lock is taken
+//! so a large batch does not stall other requests.
+
+mod crm;
+mod reports;
+
+use std::collections::BTreeSet;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::JobIds;
+use super::model::{Campaign, CampaignStatus};
+use super::report::campaign_info;
+use super::validate::{
+    RawJobParameters, ValidJob, check_duplicates, phone_key, phone_text, validate_job,
+};
+use crate::clock::Millis;
+use crate::extract::{PathParams, RawBody, idempotence_header, parse_json, parse_json_or_default};
+use crate::reply::{CallsError, Reply};
+use crate::state::{EmulatorState, Shared};
+use crm::{add_phone_get, add_phone_get_test, add_phone_post};
+use reports::{
+    get_call_attempt_report, get_call_attempt_report_by_date, get_call_job_report,
+    get_call_job_report_by_date, get_call_job_report_unfinished,
+};
+
+/// Routes of the Calls API, paths exactly as in the OpenAPI document.
+pub(crate) fn routes() -> Router<EmulatorState> {
+    const CALLS: &str = "/api/calls/campaign/{token}";
+    const CRM: &str = "/api/crmCalls/campaign/{token}";
+    Router::new()
+        .route(CALLS, get(get_call_task))
+        .route(&format!("{CALLS}/status"), get(get_call_task_status))
+        .route(&format!("{CALLS}/addPhones"), post(add_phones))
+        .route(
+            &format!("{CRM}/addPhone"),
+            get(add_phone_get).post(add_phone_post),
+        )
+        .route(&format!("{CRM}/test/addPhone"), get(add_phone_get_test))
+        .route(&format!("{CALLS}/callJob/cancel"), post(cancel_call_job))
+        .route(
+            &format!("{CALLS}/callJob/getReport"),
+            post(get_call_job_report),
+        )
+        .route(
+            &format!("{CALLS}/callJob/getReportByDate"),
+            post(get_call_job_report_by_date),
+        )
+        .route(
+            &format!("{CALLS}/callJob/getUnfinished"),
+            post(get_call_job_report_unfinished),
+        )
+        .route(
+            &format!("{CALLS}/callAttempt/getReport"),
+            post(get_call_attempt_report),
+        )
+        .route(
+            &format!("{CALLS}/callAttempt/getReportByDate"),
+            post(get_call_attempt_report_by_date),
+        )
+        .route(
+            &format!("{CALLS}/control/{{action}}"),
+            post(control_campaign),
+        )
+}
+
+/// What a handler's work function gets to see.
+pub(super) struct Ctx<'a> {
+    pub(super) campaign: &'a mut Campaign,
+    ids: JobIds<'a>,
+    pub(super) now: Millis,
+    shared: &'a Shared,
+}
+
+impl Ctx<'_> {
+    pub(super) fn create(&mut self, job: ValidJob) -> u64 {
+        self.ids
+            .create(self.campaign, job, self.now, &self.shared.counters)
+    }
+}
+
+/// Shared request flow; `idempotence` is `(scope, key)` when the operation
+/// honours keys and the client sent one.
+pub(super) fn run(
+    state: &EmulatorState,
+    operation: &'static str,
+    token: &str,
+    idempotence: Option<(&'static str, String)>,
+    work: impl FnOnce(&mut Ctx<'_>) -> Reply,
+) -> Reply {
+    let shared = &*state.shared;
+    shared.counters.request(operation);
+    let now = state.now_ms();
+    let mut calls = state.calls();
+    let Some((campaign, ids)) = calls.campaign_and_ids(token) else {
+        tracing::debug!(operation, "unknown campaign token");
+        return Reply::invalid_token();
+    };
+    if let Some((scope, key)) = &idempotence
+        && let Some(stored) = campaign.idempotency.lookup(scope, key, now)
+    {
+        shared.counters.idempotent_replay();
+        tracing::debug!(operation, campaign = campaign.id, "idempotent replay");
+        return stored;
+    }
+    let mut ctx = Ctx {
+        campaign,
+        ids,
+        now,
+        shared,
+    };
+    let reply = work(&mut ctx);
+    let campaign = ctx.campaign;
+    if let Some((scope, key)) = idempotence {
+        campaign.idempotency.store(scope, key, &reply, now);
+    }
+    tracing::debug!(
+        operation,
+        campaign = campaign.id,
+        status = reply.status.as_u16(),
+        "handled"
+    );
+    reply
+}
+
+/// Turns `Result<Reply, Reply>` (success or error reply) into a reply.
+pub(super) fn either(result: Result<Reply, Reply>) -> Reply {
+    result.unwrap_or_else(|err| err)
+}
+
+pub(super) fn stopped_error(campaign: &Campaign) -> Reply {
+    CallsError::new(
+        "invalid.call.task.state",
+        "The campaign is stopped and accepts no new numbers",
+    )
+    .with("state", campaign.status.state_code())
+    .bad_request()
+}
+
+// ---------------------------------------------------------------- addPhones
+
+async fn add_phones(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let key = idempotence_header(&headers).map(|k| ("addPhones", k));
+    let parsed = body.and_then(|RawBody(bytes)| parse_json::<Vec<RawJobParameters>>(&bytes));
+    run(&state, "addPhones", &token, key, |ctx| {
+        either(parsed.and_then(|items| add_phones_work(ctx, items)))
+    })
+}
+
+fn add_phones_work(ctx: &mut Ctx<'_>, items: Vec<RawJobParameters>) -> Result<Reply, Reply> {
+    // Everything is validated before anything is created: a 400 leaves the
+    // campaign untouched.
+    check_duplicates(&items)?;
+    let defaults = ctx.campaign.defaults;
+    let valid = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| validate_job(item, i, defaults))
+        .collect::<Result<Vec<_>, _>>()?;
+    if ctx.campaign.status == CampaignStatus::Finished {
+        return Err(stopped_error(ctx.campaign));
+    }
+    let ids: Vec<String> = valid
+        .into_iter()
+        .map(|job| ctx.create(job).to_string())
+        .collect();
+    Ok(Reply::ok(&ids))
+}
+
+// ------------------------------------------------------- job selection / cancel
+
+/// `{phones?, ids?}`; elements may be strings or numbers.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Selection {
+    #[serde(default)]
+    phones: Option<Vec<Value>>,
+    #[serde(default)]
+    ids: Option<Vec<Value>>,
+}
+
+/// Resolves a selection to job indexes in id order; unknown entries fail
+/// the whole request.
+pub(super) fn select_jobs(campaign: &Campaign, selection: &Selection) -> Result<Vec<usize>, Reply> {
+    let mut picked = BTreeSet::new();
+    for value in selection.ids.iter().flatten() {
+        let text = phone_text(value).unwrap_or_else(|| value.to_string());
+        let idx = text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| campaign.job_index(id))
+            .ok_or_else(|| {
+                CallsError::new("id.not.found", "No call job with this id in the campaign")
+                    .with("id", text.as_str())
+                    .bad_request()
+            })?;
+        picked.insert(idx);
+    }
+    for value in selection.phones.iter().flatten() {
+        let text = phone_text(value).unwrap_or_else(|| value.to_string());
+        let ids = campaign.by_phone.get(&phone_key(&text)).ok_or_else(|| {
+            CallsError::new(
+                "phone.not.found",
+                "No call job for this phone in the campaign",
+            )
+            .with("phone", text.as_str())
+            .bad_request()
+        })?;
+        picked.extend(ids.iter().filter_map(|id| campaign.job_index(*id)));
+    }
+    // Indexes follow creation order, which is id order.
+    Ok(picked.into_iter().collect())
+}
+
+async fn cancel_call_job(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let key = idempotence_header(&headers).map(|k| ("cancelCallJob", k));
+    let parsed = body.and_then(|RawBody(b)| parse_json_or_default::<Selection>(&b));
+    run(&state, "cancelCallJob", &token, key, |ctx| {
+        either(parsed.and_then(|selection| {
+            let picked = select_jobs(ctx.campaign, &selection)?;
+            let mut cancelled = Vec::new();
+            for idx in picked {
+                if ctx.campaign.cancel_job(idx, ctx.now)
+                    && let Some(job) = ctx.campaign.jobs.get(idx)
+                {
+                    cancelled.push(job.id.to_string());
+                }
+            }
+            Ok(Reply::ok(&cancelled))
+        }))
+    })
+}
+
+// ------------------------------------------------------- campaign info/control
+
+async fn get_call_task(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+) -> Reply {
+    let fmt = state.shared.config.timestamps;
+    run(&state, "getCallTask", &token, None, |ctx| {
+        Reply::ok(&campaign_info(ctx.campaign, ctx.now, fmt))
+    })
+}
+
+async fn get_call_task_status(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+) -> Reply {
+    run(&state, "getCallTaskStatus", &token, None, |ctx| {
+        Reply::ok(ctx.campaign.status.api_name())
+    })
+}
+
+async fn control_campaign(
+    State(state): State<EmulatorState>,
+    PathParams((token, action)): PathParams<(String, String)>,
+    headers: HeaderMap,
+) -> Reply {
+    let key = idempotence_header(&headers).map(|k| ("controlCampaign", k));
+    run(&state, "controlCampaign", &token, key, |ctx| {
+        control_work(ctx, &action)
+    })
+}
+
+fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
+    use CampaignStatus::{Finished, InProgress, Paused};
+    let from = ctx.campaign.status;
+    let to = match (action, from) {
+        ("pause", InProgress) => Paused,
+        ("resume", Paused) => InProgress,
+        ("stop", InProgress | Paused) => Finished,
+        ("pause" | "resume" | "stop", _) => {
+            return Reply::api_error(
+                StatusCode::BAD_REQUEST,
+                "invalid.call.task.state",
+                format!(
+                    "Cannot {action} a campaign whose status is {}",
+                    from.api_name()
+                ),
+                &[("action", action), ("status", from.api_name())],
+            );
+        }
+        _ => {
+            return Reply::api_error(
+                StatusCode::BAD_REQUEST,
+                "invalid.campaign.control.action",
+                "The action must be one of: pause, resume, stop",
+                &[("action", action)],
+            );
+        }
+    };
+    ctx.campaign.status = to;
+    if to == Finished {
+        // Stopping ends the campaign for good: open jobs are cancelled.
+        let now = ctx.now;
+        for idx in 0..ctx.campaign.jobs.len() {
+            ctx.campaign.cancel_job(idx, now);
+        }
+        ctx.campaign.ended_at = Some(now);
+    }
+    Reply::empty(StatusCode::OK)
+}

@@ -1,0 +1,248 @@
+//! Shared emulator state: clock, seed, counters and one section per API.
+//!
+//! Only the Calls API exists today; another API (Project, Reporter, NLP,
+//! Chat...) would add its own `Mutex<…State>` field to [`Shared`] and its
+//! routes beside `calls::routes` in [`crate::router`]. Sections have separate
+//! locks so APIs never contend with each other.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::calls::{CallsState, dialer};
+use crate::clock::{Clock, Millis};
+use crate::counters::{CounterStore, Counters};
+
+/// How timestamps appear in Calls API responses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Integer Unix milliseconds, as the live platform sends them.
+    #[default]
+    EpochMillis,
+    /// RFC 3339 strings, which is what the OpenAPI document's
+    /// `format: date-time` literally asks for. Use this behind a validating
+    /// proxy such as Prism.
+    Rfc3339,
+}
+
+/// Fixed settings chosen at start-up.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Config {
+    pub(crate) timestamps: TimestampFormat,
+    /// Emulator time between two dialer ticks during [`EmulatorState::advance_calls`].
+    pub(crate) tick_ms: Millis,
+}
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) clock: Clock,
+    pub(crate) seed: u64,
+    pub(crate) counters: CounterStore,
+    pub(crate) config: Config,
+    pub(crate) calls: Mutex<CallsState>,
+}
+
+/// Handle to the emulator's state; cloning is cheap (an `Arc`).
+///
+/// Tests use it to inspect counters and to drive the simulated dialer and
+/// clock without going through HTTP.
+#[derive(Clone)]
+pub struct EmulatorState {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl fmt::Debug for EmulatorState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Deliberately terse: the state holds campaign tokens and phone numbers.
+        f.debug_struct("EmulatorState")
+            .field("seed", &self.shared.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Summary of a completed [`EmulatorState::advance_calls`] run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AdvanceSummary {
+    /// Call attempts made during the run.
+    pub attempts: u64,
+    /// Dialer ticks simulated.
+    pub ticks: u64,
+    /// Jobs in the campaign (all of them finished now).
+    pub jobs: usize,
+    /// Emulator time after the run.
+    pub now: Timestamp,
+}
+
+/// Errors from the inspection/administration methods.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdminError {
+    /// No campaign has this token.
+    UnknownToken,
+    /// The campaign is paused, so its dialer cannot make progress.
+    CampaignPaused,
+    /// A campaign with this token already exists.
+    TokenTaken,
+    /// The token or name cannot be used (the reason is given).
+    InvalidCampaign(String),
+    /// The dialer stopped making progress (an emulator bug).
+    DialerStuck,
+}
+
+impl fmt::Display for AdminError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownToken => f.write_str("no campaign has this token"),
+            Self::CampaignPaused => f.write_str("the campaign is paused; resume it first"),
+            Self::TokenTaken => f.write_str("a campaign with this token already exists"),
+            Self::InvalidCampaign(reason) => write!(f, "invalid campaign: {reason}"),
+            Self::DialerStuck => f.write_str("the simulated dialer stopped making progress"),
+        }
+    }
+}
+
+impl std::error::Error for AdminError {}
+
+/// Tokens travel as one URL path segment; keep them to characters that
+/// need no escaping so any client can address them.
+fn check_token(token: &str) -> Result<(), AdminError> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "._~-:".contains(c);
+    if token.is_empty() || token.len() > 256 || !token.chars().all(ok_char) {
+        return Err(AdminError::InvalidCampaign(
+            "token must be 1-256 characters from A-Z a-z 0-9 . _ ~ - :".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl EmulatorState {
+    pub(crate) fn new(
+        seed: u64,
+        start_ms: Millis,
+        manual_clock: bool,
+        max_simultaneous_calls: usize,
+        config: Config,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                clock: Clock::new(start_ms, manual_clock),
+                seed,
+                counters: CounterStore::default(),
+                config,
+                calls: Mutex::new(CallsState::new(max_simultaneous_calls)),
+            }),
+        }
+    }
+
+    /// Locks the Calls section. Never hold the guard across an `.await`.
+    pub(crate) fn calls(&self) -> MutexGuard<'_, CallsState> {
+        // Handlers do not panic while holding the lock, and even if one did
+        // the data stays structurally valid, so poisoning is ignored.
+        self.shared
+            .calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Snapshot of the request and side-effect counters.
+    pub fn counters(&self) -> Counters {
+        self.shared.counters.snapshot()
+    }
+
+    /// Number of call jobs in the campaign, or `None` for an unknown token.
+    pub fn campaign_job_count(&self, token: &str) -> Option<usize> {
+        self.calls().campaigns.get(token).map(|c| c.jobs.len())
+    }
+
+    /// The seed that drives simulated call outcomes.
+    pub fn seed(&self) -> u64 {
+        self.shared.seed
+    }
+
+    /// Current emulator time.
+    pub fn now(&self) -> Timestamp {
+        millis_to_timestamp(self.shared.clock.now_ms())
+    }
+
+    /// Moves the emulator clock forward (e.g. past the 24-hour idempotence
+    /// window). Jobs that become due are dialled by the next tick.
+    pub fn advance_clock(&self, by: Duration) -> Timestamp {
+        let ms = Millis::try_from(by.as_millis()).unwrap_or(Millis::MAX / 4);
+        millis_to_timestamp(self.shared.clock.advance(ms))
+    }
+
+    /// Adds a campaign that answers to `token`.
+    pub fn add_campaign(&self, name: &str, token: &str) -> Result<(), AdminError> {
+        check_token(token)?;
+        if name.trim().is_empty() {
+            return Err(AdminError::InvalidCampaign("name must not be empty".into()));
+        }
+        let now = self.shared.clock.now_ms();
+        self.calls()
+            .add_campaign(name.to_owned(), token.to_owned(), now)
+            .map(|_| ())
+            .ok_or(AdminError::TokenTaken)
+    }
+
+    /// Runs the dialer on one campaign until every job is finished, moving
+    /// the emulator clock forward as needed. Deterministic for a given seed
+    /// when the clock is manual and no background dialer runs.
+    ///
+    /// This is CPU-bound and holds the Calls lock; from async code call it
+    /// through `tokio::task::spawn_blocking` for very large campaigns.
+    pub fn advance_calls(&self, token: &str) -> Result<AdvanceSummary, AdminError> {
+        let shared = &self.shared;
+        let mut calls = self.calls();
+        let campaign = calls
+            .campaigns
+            .get_mut(token)
+            .ok_or(AdminError::UnknownToken)?;
+        if campaign.status == crate::calls::model::CampaignStatus::Paused {
+            return Err(AdminError::CampaignPaused);
+        }
+        let stats =
+            dialer::run_to_completion(campaign, &shared.clock, shared.seed, shared.config.tick_ms)
+                .ok_or(AdminError::DialerStuck)?;
+        Ok(AdvanceSummary {
+            attempts: stats.attempts,
+            ticks: stats.ticks,
+            jobs: campaign.jobs.len(),
+            now: millis_to_timestamp(shared.clock.now_ms()),
+        })
+    }
+
+    /// One dialer tick over all campaigns at the current emulator time;
+    /// returns the number of call attempts made.
+    pub fn dial_once(&self) -> usize {
+        let now = self.shared.clock.now_ms();
+        self.calls().dial_all(now, self.shared.seed)
+    }
+
+    /// Background dialer: one [`dial_once`](Self::dial_once) every
+    /// `interval`, forever. Returns at once if `interval` is zero. Spawn it
+    /// next to [`crate::router`] when mounting the emulator yourself.
+    pub async fn run_dialer(self, interval: Duration) {
+        if interval.is_zero() {
+            return;
+        }
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            let attempts = self.dial_once();
+            if attempts > 0 {
+                tracing::trace!(attempts, "dialer tick");
+            }
+        }
+    }
+
+    /// Emulator time in milliseconds.
+    pub(crate) fn now_ms(&self) -> Millis {
+        self.shared.clock.now_ms()
+    }
+}
+
+pub(crate) fn millis_to_timestamp(ms: Millis) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::MAX)
+}
