@@ -13,7 +13,7 @@ use jaicp_core::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::cli::{Action, AddPhonesArgs, CallsCommand, ControlArgs, ReportArgs, ReportKind, StatusArgs};
-use crate::journal::{Entry, Journal};
+use crate::journal::{Entry, Journal, Resumed};
 use crate::output::print_rows;
 use crate::target::Target;
 
@@ -47,8 +47,14 @@ async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> 
         p.push(".journal");
         p.into()
     });
-    let (journal, resumed) = Journal::open(&journal_path, &input_sha, args.chunk_size, args.restart)?;
-    let journal = Arc::new(journal);
+    // The embedded emulator forgets everything when the process exits, so a journal of what it
+    // accepted would only make the next run skip numbers: journal real targets only.
+    let (journal, resumed) = if target.emulator.is_some() {
+        (None, Resumed::default())
+    } else {
+        let (j, r) = Journal::open(&journal_path, &input_sha, args.chunk_size, args.restart)?;
+        (Some(Arc::new(j)), r)
+    };
     if !resumed.chunks.is_empty() {
         eprintln!("jaicp: resuming: {} chunks already done ({} numbers added)", resumed.chunks.len(), resumed.created);
     }
@@ -83,7 +89,8 @@ async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> 
                 .map(|r| (r.index, reason_code(&r.reason)))
                 .collect();
             let entry = Entry::Chunk { chunk: outcome.chunk, created: outcome.created.len(), rejected };
-            if let Err(e) = journal_writer.record(&entry) {
+            let Some(journal) = &journal_writer else { return };
+            if let Err(e) = journal.record(&entry) {
                 journal_errors_sink.lock().unwrap_or_else(|e| e.into_inner()).push(e.to_string());
             }
         })
@@ -104,7 +111,7 @@ async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> 
         "rejected": invalid + server_rejected,
         "pending": report.pending(),
         "resumedChunks": resumed.chunks.len(),
-        "journal": journal.path().display().to_string(),
+        "journal": journal.as_ref().map(|j| j.path().display().to_string()),
     });
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -31,6 +31,7 @@ pub struct EmulatorBuilder {
     start_time: Option<Timestamp>,
     manual_clock: bool,
     max_simultaneous_calls: usize,
+    fast_forward: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -44,6 +45,7 @@ impl Default for EmulatorBuilder {
             start_time: None,
             manual_clock: false,
             max_simultaneous_calls: 10,
+            fast_forward: true,
         }
     }
 }
@@ -97,6 +99,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// With `true` (the default), the background dialer moves the emulator clock straight to
+    /// the next retry or call end when nothing is due, so that campaigns whose retries are hours
+    /// apart finish in seconds. With `false`, emulator time follows real time.
+    pub fn fast_forward(mut self, on: bool) -> Self {
+        self.fast_forward = on;
+        self
+    }
+
     /// Attempts per dialer tick and per campaign (default 10; reported as
     /// `maxSimultaneousCalls`).
     pub fn max_simultaneous_calls(mut self, calls: usize) -> Self {
@@ -129,6 +139,7 @@ impl EmulatorBuilder {
         let config = Config {
             timestamps: self.timestamps,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
+            fast_forward: self.fast_forward,
         };
         let state = EmulatorState::new(
             self.seed,

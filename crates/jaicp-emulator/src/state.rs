@@ -33,6 +33,8 @@ pub(crate) struct Config {
     pub(crate) timestamps: TimestampFormat,
     /// Emulator time between two dialer ticks during [`EmulatorState::advance_calls`].
     pub(crate) tick_ms: Millis,
+    /// Whether the background dialer jumps the clock to the next event when idle.
+    pub(crate) fast_forward: bool,
 }
 
 #[derive(Debug)]
@@ -233,6 +235,13 @@ impl EmulatorState {
             let attempts = self.dial_once();
             if attempts > 0 {
                 tracing::trace!(attempts, "dialer tick");
+            } else if self.shared.config.fast_forward {
+                // Nothing due now: jump to the next retry or call end instead of waiting for
+                // it in real time (retries are minutes or hours apart).
+                let now = self.shared.clock.now_ms();
+                if let Some(next) = self.calls().next_event(now) {
+                    self.shared.clock.advance_to(next);
+                }
             }
         }
     }

@@ -62,6 +62,21 @@ impl CallsState {
     }
 
     /// One dialer tick over every campaign; returns the attempts made.
+    /// The next moment after `now` at which something happens in a running campaign: a job falls
+    /// due, or a simulated call ends.
+    pub(crate) fn next_event(&self, now: Millis) -> Option<Millis> {
+        self.campaigns
+            .values()
+            .filter(|c| c.status == model::CampaignStatus::InProgress)
+            .flat_map(|c| {
+                let due = if c.open_jobs > 0 { c.queue.next_due() } else { None };
+                let call_end = c.jobs.iter().filter_map(|j| j.finished_at).filter(|&t| t > now).min();
+                due.into_iter().chain(call_end)
+            })
+            .filter(|&t| t > now)
+            .min()
+    }
+
     pub(crate) fn dial_all(&mut self, now: Millis, seed: u64) -> usize {
         self.campaigns
             .values_mut()

@@ -1,0 +1,135 @@
+//! The `jaicp` binary against an emulator: 100,000 numbers, an interrupted run resumed without
+//! duplicate jobs, and the README's first command against the embedded emulator.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jaicp_emulator::Emulator;
+
+fn jaicp() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jaicp"));
+    cmd.env_remove("JAICP_HOST")
+        .env_remove("JAICP_CAMPAIGN_TOKEN")
+        .env_remove("JAICP_CAMPAIGN_TOKEN_FILE");
+    cmd
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jaicp-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write_numbers(path: &PathBuf, n: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "phone,name").unwrap();
+    for i in 0..n {
+        writeln!(f, "+7901{i:07},client {i}").unwrap();
+    }
+}
+
+async fn emulator() -> Emulator {
+    Emulator::builder().dial_interval(Duration::ZERO).start().await.unwrap()
+}
+
+fn summary(output: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find(|l| l.starts_with('{')).unwrap_or_else(|| {
+        panic!("no JSON summary; stdout: {stdout}; stderr: {}", String::from_utf8_lossy(&output.stderr))
+    });
+    serde_json::from_str(line).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn adds_100k_numbers_with_an_accurate_summary() {
+    let emu = emulator().await;
+    let dir = scratch("100k");
+    let file = dir.join("numbers.csv");
+    write_numbers(&file, 100_000);
+    let output = jaicp()
+        .args(["calls", "add-phones", file.to_str().unwrap(), "--json"])
+        .env("JAICP_HOST", emu.base_url())
+        .env("JAICP_CAMPAIGN_TOKEN", emu.campaign_token())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let s = summary(&output);
+    assert_eq!(s["total"], 100_000);
+    assert_eq!(s["created"], 100_000);
+    assert_eq!(s["duplicated"], 0);
+    assert_eq!(s["rejected"], 0);
+    assert_eq!(s["pending"], 0);
+    assert_eq!(emu.state().campaign_job_count(emu.campaign_token()), Some(100_000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_run_resumes_without_duplicate_jobs() {
+    let emu = emulator().await;
+    let dir = scratch("resume");
+    let file = dir.join("numbers.csv");
+    write_numbers(&file, 100_000);
+    let journal = dir.join("numbers.csv.journal");
+    let run = || {
+        let mut cmd = jaicp();
+        cmd.args(["calls", "add-phones", file.to_str().unwrap(), "--json", "--concurrency", "1"])
+            .env("JAICP_HOST", emu.base_url())
+            .env("JAICP_CAMPAIGN_TOKEN", emu.campaign_token());
+        cmd
+    };
+    let mut child = run().stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    // Kill it once about a fifth of the chunks are journaled.
+    let started = Instant::now();
+    loop {
+        let lines = std::fs::File::open(&journal)
+            .map(|f| std::io::BufReader::new(f).lines().count())
+            .unwrap_or(0);
+        if lines > 20 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the run made no progress");
+        assert!(child.try_wait().unwrap().is_none(), "the run finished before it could be interrupted");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let halfway = emu.state().campaign_job_count(emu.campaign_token()).unwrap();
+    assert!(halfway > 0 && halfway < 100_000, "interrupted at {halfway}");
+
+    let output = run().output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let s = summary(&output);
+    assert_eq!(s["created"], 100_000, "{s}");
+    assert_eq!(s["pending"], 0);
+    assert!(s["resumedChunks"].as_u64().unwrap() >= 20, "{s}");
+    assert_eq!(
+        emu.state().campaign_job_count(emu.campaign_token()),
+        Some(100_000),
+        "no number got a second job"
+    );
+}
+
+#[test]
+fn the_readme_command_runs_offline() {
+    let output = jaicp()
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .args(["calls", "add-phones", "examples/numbers.csv", "--wait", "--report", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("added 9 of 12 numbers: 1 duplicated in the file, 2 rejected, 0 pending"), "{stdout}");
+    let json_start = stdout.find('[').unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout[json_start..]).unwrap();
+    assert_eq!(rows.len(), 9);
+    assert!(rows.iter().all(|r| r["finishedAt"].is_string()), "every call finished: {rows:?}");
+}
+
+#[test]
+fn tokens_are_not_taken_from_arguments() {
+    let output = jaicp().args(["calls", "status", "--token", "abc"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unexpected argument"));
+}
