@@ -1,1 +1,269 @@
-fn main(){}
+//! `cargo xtask <task>`: see `cargo xtask help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use xtask::config::DocumentConfig;
+use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen [--specs DIR] [--check]   generate the code of every document that codegen.toml maps to a
+                                    module; --check only compares and fails when files are stale
+  codegen --all --out DIR [--specs DIR]
+                                    generate every document (mapped or not) into DIR/<api>/
+                                    (a trial run; DIR must be outside the tracked tree or under target/)
+  coverage [--specs DIR]            operations with generated code, per document
+  specs normalize [--out DIR] [--specs DIR]
+                                    write the bundled, corrected copy of every document (default
+                                    target/specs) for tools such as Prism
+
+The official documents directory comes from --specs or JAICP_SPECS_DIR; relative paths are resolved
+against the workspace root.";
+
+struct Args {
+    specs: Option<PathBuf>,
+    out: Option<PathBuf>,
+    check: bool,
+    all: bool,
+}
+
+fn parse(args: &[String]) -> Result<Args> {
+    let mut parsed = Args {
+        specs: None,
+        out: None,
+        check: false,
+        all: false,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| -> Result<PathBuf> {
+            it.next()
+                .map(PathBuf::from)
+                .with_context(|| format!("`{name}` needs a value"))
+        };
+        match a.as_str() {
+            "--specs" => parsed.specs = Some(value("--specs")?),
+            "--out" => parsed.out = Some(value("--out")?),
+            "--check" => parsed.check = true,
+            "--all" => parsed.all = true,
+            other => {
+                if let Some(v) = other.strip_prefix("--specs=") {
+                    parsed.specs = Some(PathBuf::from(v));
+                } else if let Some(v) = other.strip_prefix("--out=") {
+                    parsed.out = Some(PathBuf::from(v));
+                } else {
+                    bail!("unknown argument `{other}`\n\n{USAGE}");
+                }
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+fn workspace(args: &Args) -> Result<Workspace> {
+    let root = workspace_root();
+    let specs = args
+        .specs
+        .clone()
+        .or_else(|| {
+            std::env::var_os("JAICP_SPECS_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .map(|p| resolve_path(&root, &p));
+    if let Some(dir) = &specs
+        && !dir.is_dir()
+    {
+        bail!(
+            "the OpenAPI documents directory {} does not exist",
+            dir.display()
+        );
+    }
+    Workspace::open(root, specs)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode> {
+    match args.first().map(String::as_str) {
+        Some("codegen") => {
+            let a = parse(&args[1..])?;
+            if a.all { codegen_all(&a) } else { codegen(&a) }
+        }
+        Some("coverage") => coverage(&parse(&args[1..])?),
+        Some("specs") => match args.get(1).map(String::as_str) {
+            Some("normalize") => normalize(&parse(&args[2..])?),
+            _ => bail!("usage: cargo xtask specs normalize [--out DIR] [--specs DIR]"),
+        },
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => bail!("unknown task `{other}`\n\n{USAGE}"),
+    }
+}
+
+fn needs_specs(ws: &Workspace, docs: impl Iterator<Item = DocumentConfig>) -> Result<()> {
+    let official = docs
+        .into_iter()
+        .any(|d| d.source == xtask::config::Source::Official);
+    if official && ws.specs_dir.is_none() {
+        bail!("{}", xtask::NO_SPECS_DIR);
+    }
+    Ok(())
+}
+
+fn codegen(a: &Args) -> Result<ExitCode> {
+    let ws = workspace(a)?;
+    needs_specs(
+        &ws,
+        ws.config
+            .documents
+            .iter()
+            .filter(|d| d.module.is_some())
+            .cloned(),
+    )?;
+    let expected = ws.codegen_outputs()?;
+    if a.check {
+        let stale = check::stale_files(&expected)?;
+        if stale.is_empty() {
+            println!("generated code is up to date ({} files)", expected.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("stale generated files (run `cargo xtask codegen`):");
+        for (path, why) in stale {
+            eprintln!("  {} {why}", ws.rel(&path));
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let touched = check::write_files(&expected)?;
+    for (path, why) in &touched {
+        let verb = match why {
+            check::Stale::Extra => "removed",
+            check::Stale::Missing => "created",
+            check::Stale::Differs => "updated",
+        };
+        println!("{verb} {}", ws.rel(path));
+    }
+    println!(
+        "{} files generated, {} changed",
+        expected.len(),
+        touched.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn codegen_all(a: &Args) -> Result<ExitCode> {
+    let ws = workspace(a)?;
+    let out = a.out.clone().context("`codegen --all` needs `--out DIR`")?;
+    let out = resolve_path(&ws.root, &out);
+    xtask::check_output_dir(&ws.root, &out)?;
+    let mut failed = 0;
+    for doc in ws.documents()? {
+        let result = ws
+            .load(&doc)
+            .and_then(|value| xtask::generate(&value, &doc, &ws.root));
+        match result {
+            Ok(files) => {
+                let dir = out.join(&doc.api);
+                std::fs::create_dir_all(&dir)?;
+                for (name, text) in files {
+                    std::fs::write(dir.join(name), text)?;
+                }
+                println!("{}: ok → {}", doc.display_name(), dir.display());
+            }
+            Err(e) => {
+                failed += 1;
+                println!("{}: error: {e:#}", doc.display_name());
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn coverage(a: &Args) -> Result<ExitCode> {
+    let ws = workspace(a)?;
+    let specs = coverage::generated_specs(&ws.root)?;
+    if ws.specs_dir.is_none() {
+        eprintln!("note: {}", xtask::NO_SPECS_DIR);
+    }
+    for doc in ws.documents()? {
+        let value = match ws.load(&doc) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!(
+                    "warning: {}: {e:#}; counting the raw document",
+                    doc.display_name()
+                );
+                xtask::load::load_document(&doc.path(ws.specs_dir.as_deref(), &ws.root)?, true)?
+            }
+        };
+        println!(
+            "{}",
+            coverage::line(doc.display_name(), &doc.api, &value, &specs)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn normalize(a: &Args) -> Result<ExitCode> {
+    let ws = workspace(a)?;
+    let out = resolve_path(
+        &ws.root,
+        &a.out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("target/specs")),
+    );
+    xtask::check_output_dir(&ws.root, &out)?;
+    let docs = ws.documents()?;
+    needs_specs(&ws, docs.iter().cloned())?;
+    if docs.is_empty() {
+        bail!("{}", xtask::NO_SPECS_DIR);
+    }
+    std::fs::create_dir_all(&out)?;
+    let mut failed = 0;
+    for doc in docs {
+        match ws.load(&doc) {
+            Ok(value) => {
+                let name = std::path::Path::new(&doc.file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| doc.file.clone());
+                let path = out.join(&name);
+                let text = if name.ends_with(".json") {
+                    serde_json::to_string_pretty(&value)?
+                } else {
+                    serde_norway::to_string(&value)?
+                };
+                std::fs::write(&path, text)?;
+                println!("{} → {}", doc.display_name(), path.display());
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("{}: error: {e:#}", doc.display_name());
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,395 @@
+//! `models.rs`: one item per schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::{Resolved, Scope, doc, ident, inner_doc, resolve, ty, ty_text};
+use crate::ir::{Api, Direction, Field, Model, ModelKind, TypeRef, Variant};
+
+/// The tokens of `models.rs`.
+pub fn emit(api: &Api) -> TokenStream {
+    let mut uses = Uses::default();
+    let items: Vec<TokenStream> = api
+        .models
+        .iter()
+        .map(|m| model(api, m, &mut uses))
+        .collect();
+    let file_doc = inner_doc(&format!(
+        "Types of the `{}` API, one per schema of `{}`.\n\n\
+         Request types have public fields and `Default`: build them with struct literal syntax and\n\
+         `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and\n\
+         unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.",
+        api.api, api.file
+    ));
+    let serde_names: Vec<TokenStream> = [
+        (uses.deserialize, quote!(Deserialize)),
+        (uses.deserializer, quote!(Deserializer)),
+        (uses.serialize, quote!(Serialize)),
+        (uses.serializer, quote!(Serializer)),
+    ]
+    .into_iter()
+    .filter(|(used, _)| *used)
+    .map(|(_, t)| t)
+    .collect();
+    let serde_use = if serde_names.is_empty() {
+        quote!()
+    } else {
+        quote!(use jaicp_core::export::serde::{#(#serde_names),*};)
+    };
+    let helper = if uses.null_as_default {
+        quote! {
+            /// Reads `null` as the empty value: servers send `null` for empty lists and maps.
+            fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+            where
+                D: Deserializer<'de>,
+                T: Default + Deserialize<'de>,
+            {
+                Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #file_doc
+        #serde_use
+        #(#items)*
+        #helper
+    }
+}
+
+#[derive(Default)]
+struct Uses {
+    serialize: bool,
+    deserialize: bool,
+    serializer: bool,
+    deserializer: bool,
+    null_as_default: bool,
+}
+
+fn model(api: &Api, m: &Model, uses: &mut Uses) -> TokenStream {
+    match &m.kind {
+        ModelKind::Struct(fields) => structure(api, m, fields, uses),
+        ModelKind::Enum(variants) => enumeration(m, variants, uses),
+        ModelKind::Tagged { tag, variants } => tagged(m, tag, variants, uses),
+        ModelKind::Alias { ty: t, facts } => {
+            let name = ident(&m.name);
+            let t = ty(t, Scope::Models);
+            let mut text = heading(m);
+            let facts = if facts.is_empty() {
+                String::new()
+            } else {
+                format!(": {facts}")
+            };
+            text.push_str(&format!("\n\nFrom {}{facts}.{}", m.origin, used_by(m)));
+            let d = doc(&text);
+            quote! {
+                #d
+                pub type #name = #t;
+            }
+        }
+    }
+}
+
+fn heading(m: &Model) -> String {
+    match &m.doc {
+        Some(d) => d.trim().to_owned(),
+        None => format!("The `{}` type.", m.name),
+    }
+}
+
+fn used_by(m: &Model) -> String {
+    if m.used_by.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<&str> = m.used_by.iter().map(String::as_str).collect();
+        format!(" Used in the {}.", list.join(", the "))
+    }
+}
+
+fn structure(api: &Api, m: &Model, fields: &[Field], uses: &mut Uses) -> TokenStream {
+    uses.serialize = true;
+    uses.deserialize = true;
+    let name = ident(&m.name);
+    let output = m.direction == Direction::Output;
+    let mut text = heading(m);
+    text.push_str(&format!("\n\nFrom {}.{}", m.origin, used_by(m)));
+    if output {
+        text.push_str(
+            " Received from the server: every field is optional and unknown fields are ignored.",
+        );
+    } else {
+        text.push_str(" Build it with struct literal syntax and `..Default::default()`.");
+    }
+    let d = doc(&text);
+    let non_exhaustive = if output {
+        quote!(#[non_exhaustive])
+    } else {
+        quote!()
+    };
+    let fields: Vec<TokenStream> = fields.iter().map(|f| field(api, f, output, uses)).collect();
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(crate = "jaicp_core::export::serde", default)]
+        #non_exhaustive
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field(api: &Api, f: &Field, output: bool, uses: &mut Uses) -> TokenStream {
+    let name = ident(&f.name);
+    let resolved = resolve(api, &f.ty);
+    let inner = ty(&f.ty, Scope::Models);
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if f.name != f.wire {
+        let wire = &f.wire;
+        serde_args.push(quote!(rename = #wire));
+    }
+    let optional = if output {
+        resolved != Resolved::Collection
+    } else {
+        !f.required || resolved == Resolved::NoDefault
+    };
+    let field_ty = if optional {
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        quote!(Option<#inner>)
+    } else if output {
+        uses.null_as_default = true;
+        uses.deserializer = true;
+        let skip = if is_map(api, &f.ty) {
+            "std::collections::BTreeMap::is_empty"
+        } else {
+            "Vec::is_empty"
+        };
+        serde_args.push(quote!(deserialize_with = "null_as_default"));
+        serde_args.push(quote!(skip_serializing_if = #skip));
+        inner
+    } else {
+        inner
+    };
+    let serde_attr = if serde_args.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#serde_args),*)])
+    };
+    let mut text = String::new();
+    if let Some(d) = &f.doc {
+        text.push_str(d.trim());
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{}`", f.wire));
+    if !f.facts.is_empty() {
+        text.push_str(&format!(": {}", f.facts));
+    }
+    text.push('.');
+    if f.required {
+        text.push_str(if output {
+            " Marked required by the document."
+        } else {
+            " Required."
+        });
+    }
+    let d = doc(&text);
+    quote! {
+        #d
+        #serde_attr
+        pub #name: #field_ty,
+    }
+}
+
+fn is_map(api: &Api, t: &TypeRef) -> bool {
+    let mut t = t.clone();
+    for _ in 0..32 {
+        match t {
+            TypeRef::Map(_) => return true,
+            TypeRef::Named(n) => match api.models.iter().find(|m| m.name == n).map(|m| &m.kind) {
+                Some(ModelKind::Alias { ty, .. }) => t = ty.clone(),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn enumeration(m: &Model, variants: &[Variant], uses: &mut Uses) -> TokenStream {
+    uses.serialize = true;
+    uses.deserialize = true;
+    uses.serializer = true;
+    uses.deserializer = true;
+    let name = ident(&m.name);
+    let values: Vec<String> = variants.iter().map(|v| format!("`{}`", v.wire)).collect();
+    let mut text = heading(m);
+    text.push_str(&format!(
+        "\n\nFrom {}.{} Values: {}; any other value is kept in [`{}::Unknown`].",
+        m.origin,
+        used_by(m),
+        values.join(", "),
+        m.name
+    ));
+    let d = doc(&text);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| doc(&format!("`{}`.", v.wire)))
+        .collect();
+    let first = &idents[0];
+    let rest_docs = &variant_docs[1..];
+    let rest = &idents[1..];
+    let first_doc = &variant_docs[0];
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
+        pub enum #name {
+            #first_doc
+            #[default]
+            #first,
+            #(#rest_docs #rest,)*
+            /// A value this version of the SDK does not know.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#idents,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn tagged(
+    m: &Model,
+    tag: &str,
+    variants: &[(String, String, TypeRef)],
+    uses: &mut Uses,
+) -> TokenStream {
+    uses.serialize = true;
+    uses.deserialize = true;
+    uses.serializer = true;
+    uses.deserializer = true;
+    let name = ident(&m.name);
+    let listed: Vec<String> = variants
+        .iter()
+        .map(|(value, _, t)| format!("`{value}` → [`{}`]", ty_text(t)))
+        .collect();
+    let mut text = heading(m);
+    text.push_str(&format!(
+        "\n\nFrom {}.{} The `{tag}` property selects the shape: {}; an object with another `{tag}` is kept as it came in [`{}::Unknown`].",
+        m.origin,
+        used_by(m),
+        listed.join(", "),
+        m.name
+    ));
+    let d = doc(&text);
+    let idents: Vec<_> = variants.iter().map(|(_, v, _)| ident(v)).collect();
+    let values: Vec<&str> = variants.iter().map(|(v, _, _)| v.as_str()).collect();
+    let types: Vec<TokenStream> = variants
+        .iter()
+        .map(|(_, _, t)| ty(t, Scope::Models))
+        .collect();
+    let docs: Vec<TokenStream> = variants
+        .iter()
+        .map(|(v, _, _)| doc(&format!("`{tag}` is `{v}`.")))
+        .collect();
+    let first = &idents[0];
+    let unknown_doc = doc(&format!(
+        "An object with a `{tag}` this version of the SDK does not know, as received."
+    ));
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#docs #idents(#types),)*
+            #unknown_doc
+            Unknown(jaicp_core::export::serde_json::Value),
+        }
+
+        impl Default for #name {
+            fn default() -> Self {
+                Self::#first(Default::default())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use jaicp_core::export::serde::ser::Error as _;
+                let (tag, value) = match self {
+                    #(Self::#idents(inner) => (#values, jaicp_core::export::serde_json::to_value(inner)),)*
+                    Self::Unknown(value) => return value.serialize(serializer),
+                };
+                let mut value = value.map_err(S::Error::custom)?;
+                if let Some(object) = value.as_object_mut() {
+                    object.insert(#tag.to_owned(), tag.into());
+                }
+                value.serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use jaicp_core::export::serde::de::Error as _;
+                let value = jaicp_core::export::serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(|t| t.as_str()).map(str::to_owned);
+                match tag.as_deref() {
+                    #(Some(#values) => jaicp_core::export::serde_json::from_value(value)
+                        .map(Self::#idents)
+                        .map_err(D::Error::custom),)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The golden output compiles against `jaicp-core` and behaves: open enums keep unknown values,
+//! tagged enums choose by their tag, response types tolerate `null` and unknown fields.
+
+#[path = "golden/shop/mod.rs"]
+#[allow(dead_code)]
+mod shop;
+
+use jaicp_core::ApiContext;
+use shop::models::{Colour, Filter, Item, NewItem, NewItemShipping, PriceFilter, ShopStatus};
+
+/// The handle the golden document's operations hang off.
+pub struct Shop {
+    ctx: ApiContext,
+}
+
+impl Shop {
+    /// The context.
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+}
+
+#[test]
+fn open_enums_round_trip_and_keep_unknown_values() {
+    let c: Colour = serde_json::from_str("\"green\"").unwrap();
+    assert_eq!(c, Colour::Green);
+    assert_eq!(
+        serde_json::from_str::<Colour>("\"unknown\"").unwrap(),
+        Colour::Undetermined
+    );
+    let other: Colour = serde_json::from_str("\"teal\"").unwrap();
+    assert_eq!(other, Colour::Unknown("teal".into()));
+    assert_eq!(serde_json::to_string(&other).unwrap(), "\"teal\"");
+    assert_eq!(Colour::default(), Colour::Red);
+    assert_eq!(
+        "closed".parse::<ShopStatus>().unwrap().to_string(),
+        "closed"
+    );
+}
+
+#[test]
+fn response_types_are_tolerant() {
+    let item: Item = serde_json::from_str(
+        r#"{"id": 7, "name": "x", "tags": null, "createdAt": 1566570001055, "surprise": true,
+            "category": {"name": "a", "parent": {"name": "b"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(item.id.unwrap().as_str(), "7");
+    assert!(item.tags.is_empty());
+    assert_eq!(item.created_at.unwrap().as_millis(), 1_566_570_001_055);
+    assert_eq!(
+        item.category.unwrap().parent.unwrap().name.as_deref(),
+        Some("b")
+    );
+    assert!(serde_json::from_str::<Item>("{}").is_ok());
+}
+
+#[test]
+fn request_types_are_built_with_defaults_and_skip_absent_fields() {
+    let item = NewItem {
+        name: "lamp".into(),
+        shipping: NewItemShipping {
+            express: Some(true),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&item).unwrap(),
+        serde_json::json!({"name": "lamp", "shipping": {"express": true}})
+    );
+}
+
+#[test]
+fn tagged_enums_follow_their_tag() {
+    let f: Filter = serde_json::from_str(r#"{"type": "price", "min": 1.5}"#).unwrap();
+    let Filter::Price(p) = &f else {
+        panic!("{f:?}")
+    };
+    assert_eq!(p.min, Some(1.5));
+    assert_eq!(
+        serde_json::to_value(&f).unwrap(),
+        serde_json::json!({"type": "price", "min": 1.5})
+    );
+    let built = Filter::Price(PriceFilter {
+        max: Some(2.0),
+        ..Default::default()
+    });
+    assert_eq!(serde_json::to_value(&built).unwrap()["type"], "price");
+    let other: Filter = serde_json::from_str(r#"{"type": "colour", "is": "red"}"#).unwrap();
+    assert!(matches!(other, Filter::Unknown(_)));
+}
