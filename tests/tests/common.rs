@@ -27,12 +27,18 @@ pub fn client(emulator: &Emulator) -> Client {
 
 /// The Calls API of the emulator's demo campaign.
 pub fn calls(emulator: &Emulator) -> Calls {
-    Calls::new(&client(emulator), &CampaignToken::new(emulator.campaign_token()))
+    Calls::new(
+        &client(emulator),
+        &CampaignToken::new(emulator.campaign_token()),
+    )
 }
 
 /// `n` distinct valid numbers starting at `start`.
 pub fn numbers(start: u64, n: u64) -> Vec<jaicp_calls::models::CallJobParameters> {
     (start..start + n)
-        .map(|i| jaicp_calls::models::CallJobParameters { phone: format!("+7900{i:07}"), ..Default::default() })
+        .map(|i| jaicp_calls::models::CallJobParameters {
+            phone: format!("+7900{i:07}"),
+            ..Default::default()
+        })
         .collect()
 }

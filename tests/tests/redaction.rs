@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use jaicp_calls::Calls;
 use jaicp_calls::models::{
-    CallAttemptDates, CallAttemptDatesWithPagination, CallJobDates, CallJobDatesWithPagination, CallJobParameters,
-    CallNumbersAndCallJobIds, CampaignControlAction, PaginationRequest,
+    CallAttemptDates, CallAttemptDatesWithPagination, CallJobDates, CallJobDatesWithPagination,
+    CallJobParameters, CallNumbersAndCallJobIds, CampaignControlAction, PaginationRequest,
 };
 use jaicp_core::{CampaignToken, Timestamp};
 
@@ -40,23 +40,55 @@ async fn exercise(calls: &Calls) -> Vec<String> {
             }
         };
     }
-    let job = CallJobParameters { phone: "79001234567".into(), ..Default::default() };
-    let ids = CallNumbersAndCallJobIds { ids: Some(vec!["1".into()]), phones: None };
-    let page = PaginationRequest { page: Some(0), page_size: Some(10) };
+    let job = CallJobParameters {
+        phone: "79001234567".into(),
+        ..Default::default()
+    };
+    let ids = CallNumbersAndCallJobIds {
+        ids: Some(vec!["1".into()]),
+        phones: None,
+    };
+    let page = PaginationRequest {
+        page: Some(0),
+        page_size: Some(10),
+    };
     let from = Timestamp::from_millis(0);
-    run!("addPhones", calls.add_phones_batch(vec![job.clone()]).send());
-    run!("addPhones dup", calls.add_phones_batch(vec![job.clone(), job.clone()]).send());
-    run!("addPhoneGet", calls.crm_add_phone("79001234568".to_string()).send());
-    run!("addPhonePost", calls.crm_add_phone_form("79001234569".to_string()).send());
-    run!("addPhoneGetTest", calls.crm_add_phone_test("79001234570".to_string()).send());
+    run!(
+        "addPhones",
+        calls.add_phones_batch(vec![job.clone()]).send()
+    );
+    run!(
+        "addPhones dup",
+        calls
+            .add_phones_batch(vec![job.clone(), job.clone()])
+            .send()
+    );
+    run!(
+        "addPhoneGet",
+        calls.crm_add_phone("79001234568".to_string()).send()
+    );
+    run!(
+        "addPhonePost",
+        calls.crm_add_phone_form("79001234569".to_string()).send()
+    );
+    run!(
+        "addPhoneGetTest",
+        calls.crm_add_phone_test("79001234570".to_string()).send()
+    );
     run!("cancel", calls.cancel_call_jobs(ids.clone()).send());
     run!("jobReport", calls.call_job_report(ids.clone()).send());
-    run!("attemptReport", calls.call_attempt_report(ids.clone()).send());
+    run!(
+        "attemptReport",
+        calls.call_attempt_report(ids.clone()).send()
+    );
     run!(
         "jobReportByDate",
         calls
             .call_job_report_by_date(CallJobDatesWithPagination {
-                filter: Some(CallJobDates { created_at_from: from, ..Default::default() }),
+                filter: Some(CallJobDates {
+                    created_at_from: from,
+                    ..Default::default()
+                }),
                 pagination: Some(page.clone()),
             })
             .send()
@@ -65,15 +97,24 @@ async fn exercise(calls: &Calls) -> Vec<String> {
         "attemptReportByDate",
         calls
             .call_attempt_report_by_date(CallAttemptDatesWithPagination {
-                filter: Some(CallAttemptDates { started_at_from: from, ..Default::default() }),
+                filter: Some(CallAttemptDates {
+                    started_at_from: from,
+                    ..Default::default()
+                }),
                 pagination: Some(page.clone()),
             })
             .send()
     );
-    run!("unfinished", calls.unfinished_call_jobs(page.clone()).send());
+    run!(
+        "unfinished",
+        calls.unfinished_call_jobs(page.clone()).send()
+    );
     run!("campaign", calls.campaign().send());
     run!("status", calls.campaign_status().send());
-    run!("control", calls.control_campaign(CampaignControlAction::Pause).send());
+    run!(
+        "control",
+        calls.control_campaign(CampaignControlAction::Pause).send()
+    );
     run!("bulk", calls.add_phones(vec![job.clone()]).run());
     shown.push(format!("{calls:?}"));
     shown
@@ -103,14 +144,27 @@ async fn the_canary_never_shows() {
     // ...and every error path, with the canary as an unknown token.
     let stranger = CampaignToken::new(format!("{CANARY}-unknown"));
     let errors = exercise(&Calls::new(&client, &stranger)).await;
-    assert!(errors.iter().filter(|s| s.contains("invalid.token")).count() >= 14, "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .filter(|s| s.contains("invalid.token"))
+            .count()
+            >= 14,
+        "{errors:#?}"
+    );
     shown.extend(errors);
     shown.push(format!("{token:?} {client:?}"));
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("jaicp.request"), "operations are logged");
-    for line in shown.iter().chain(log.lines().map(str::to_owned).collect::<Vec<_>>().iter()) {
+    for line in shown
+        .iter()
+        .chain(log.lines().map(str::to_owned).collect::<Vec<_>>().iter())
+    {
         assert!(!line.contains(CANARY), "canary leaked: {line}");
-        assert!(!line.contains("CANARY-c4n4ry"), "canary leaked in part: {line}");
+        assert!(
+            !line.contains("CANARY-c4n4ry"),
+            "canary leaked in part: {line}"
+        );
     }
 }

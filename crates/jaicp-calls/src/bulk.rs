@@ -9,10 +9,10 @@ use futures_util::StreamExt;
 use jaicp_core::{Error, Id};
 use sha2::{Digest, Sha256};
 
+use crate::Calls;
 use crate::errors::CallsError;
 use crate::models::CallJobParameters;
 use crate::validate::{normalize_phone, validate_call_job};
-use crate::Calls;
 
 /// Default numbers per request. The API sets no documented maximum; 1,000 keeps each request
 /// well under a megabyte and each retry cheap.
@@ -217,7 +217,9 @@ impl AddPhones {
         let mut to_send: Vec<(usize, CallJobParameters)> = Vec::with_capacity(total);
         for (index, mut item) in self.items.into_iter().enumerate() {
             item.phone = normalize_phone(&item.phone);
-            if let Err(Error::InvalidInput { field, reason }) = validate_call_job(&format!("phones[{index}]"), &item) {
+            if let Err(Error::InvalidInput { field, reason }) =
+                validate_call_job(&format!("phones[{index}]"), &item)
+            {
                 report.rejected.push(Rejected {
                     index,
                     phone: item.phone,
@@ -226,7 +228,11 @@ impl AddPhones {
                 continue;
             }
             match first_seen.get(&item.phone) {
-                Some(&first_index) => report.duplicates.push(Duplicate { index, first_index, phone: item.phone }),
+                Some(&first_index) => report.duplicates.push(Duplicate {
+                    index,
+                    first_index,
+                    phone: item.phone,
+                }),
                 None => {
                     first_seen.insert(item.phone.clone(), index);
                     to_send.push((index, item));
@@ -278,7 +284,8 @@ impl AddPhones {
         while let Some(outcome) = outcomes.next().await {
             progress.chunks_done += 1;
             progress.created += outcome.created.len();
-            progress.phones_done += outcome.created.len() + outcome.rejected.len() + outcome.pending.len();
+            progress.phones_done +=
+                outcome.created.len() + outcome.rejected.len() + outcome.pending.len();
             if let Some(f) = &self.on_chunk {
                 f(&outcome);
             }
@@ -348,28 +355,47 @@ async fn send_chunk(
             outcome.pending = items.iter().map(|(i, _)| *i).collect();
             return outcome;
         }
-        let round_key = if round == 0 { key.clone() } else { format!("{key}-r{round}") };
+        let round_key = if round == 0 {
+            key.clone()
+        } else {
+            format!("{key}-r{round}")
+        };
         let body: Vec<CallJobParameters> = items.iter().map(|(_, p)| p.clone()).collect();
-        match calls.add_phones_batch(body).idempotence_key(round_key).send().await {
+        match calls
+            .add_phones_batch(body)
+            .idempotence_key(round_key)
+            .send()
+            .await
+        {
             Ok(ids) => {
                 // The API answers one id per number, in request order.
                 let answered = ids.len();
                 for ((index, item), job_id) in items.iter().zip(ids) {
-                    outcome.created.push(Created { index: *index, phone: item.phone.clone(), job_id });
+                    outcome.created.push(Created {
+                        index: *index,
+                        phone: item.phone.clone(),
+                        job_id,
+                    });
                 }
                 if answered < items.len() {
                     // Fewer ids than numbers: keep the unanswered ones pending rather than guess.
                     outcome.pending = items[answered..].iter().map(|(i, _)| *i).collect();
                     outcome.error = Some(Arc::new(Error::invalid(
                         "addPhones",
-                        format!("the server answered {answered} ids for {} numbers", items.len()),
+                        format!(
+                            "the server answered {answered} ids for {} numbers",
+                            items.len()
+                        ),
                     )));
                 }
                 return outcome;
             }
             Err(err) => {
                 let calls_error = CallsError::from_error(&err);
-                let offending = calls_error.as_ref().filter(|e| e.is_per_phone()).and_then(|e| offending_phones(e));
+                let offending = calls_error
+                    .as_ref()
+                    .filter(|e| e.is_per_phone())
+                    .and_then(offending_phones);
                 match (calls_error, offending) {
                     (Some(ce), Some(phones)) if !phones.is_empty() => {
                         let before = items.len();
@@ -410,9 +436,12 @@ async fn send_chunk(
 
 fn offending_phones(error: &CallsError) -> Option<HashSet<String>> {
     let set: HashSet<String> = match error {
-        CallsError::PhoneDuplicated { phone, duplicates } => {
-            duplicates.iter().cloned().chain(phone.clone()).map(|p| normalize_phone(&p)).collect()
-        }
+        CallsError::PhoneDuplicated { phone, duplicates } => duplicates
+            .iter()
+            .cloned()
+            .chain(phone.clone())
+            .map(|p| normalize_phone(&p))
+            .collect(),
         CallsError::PhoneBadFormat { phone } | CallsError::BadTimeZone { phone, .. } => {
             phone.iter().map(|p| normalize_phone(p)).collect()
         }

@@ -60,14 +60,23 @@ impl CallsError {
     /// Reads the Calls error out of an SDK error; `None` when it is not an API error.
     pub fn from_error(error: &Error) -> Option<CallsError> {
         let api = error.api_error()?;
-        let text = |name: &str| api.body.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        let text = |name: &str| {
+            api.body
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         let list = |name: &str| {
             api.body
                 .get(name)
                 .and_then(|v| v.as_array())
                 .map(|a| {
                     a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+                        .filter_map(|v| {
+                            v.as_str()
+                                .map(str::to_owned)
+                                .or_else(|| v.as_i64().map(|n| n.to_string()))
+                        })
                         .collect()
                 })
                 .unwrap_or_default()
@@ -77,16 +86,22 @@ impl CallsError {
                 phone: text("phone"),
                 duplicates: list("phonesDuplicates"),
             },
-            Some("phone.bad.format") => CallsError::PhoneBadFormat { phone: text("phone") },
+            Some("phone.bad.format") => CallsError::PhoneBadFormat {
+                phone: text("phone"),
+            },
             Some("phone.gmtZone.bad.format") => CallsError::BadTimeZone {
                 phone: text("phone"),
                 gmt_zone: text("gmtZone"),
             },
-            Some("invalid.call.task.state") => CallsError::CampaignState { state: text("state") },
+            Some("invalid.call.task.state") => CallsError::CampaignState {
+                state: text("state"),
+            },
             Some("invalid.call.allowed.time") => CallsError::AllowedTimeOverlap,
             Some("invalid.dialer_priority") => CallsError::BadPriority,
             Some("id.not.found") => CallsError::IdNotFound { id: text("id") },
-            Some("phone.not.found") => CallsError::PhoneNotFound { phone: text("phone") },
+            Some("phone.not.found") => CallsError::PhoneNotFound {
+                phone: text("phone"),
+            },
             Some("invalid.token") => CallsError::InvalidToken,
             code => CallsError::Other {
                 status: api.status,
@@ -99,13 +114,18 @@ impl CallsError {
     pub fn is_per_phone(&self) -> bool {
         matches!(
             self,
-            CallsError::PhoneDuplicated { .. } | CallsError::PhoneBadFormat { .. } | CallsError::BadTimeZone { .. }
+            CallsError::PhoneDuplicated { .. }
+                | CallsError::PhoneBadFormat { .. }
+                | CallsError::BadTimeZone { .. }
         )
     }
 
     /// True for errors that concern the whole campaign (nothing more can be added).
     pub fn is_campaign_level(&self) -> bool {
-        matches!(self, CallsError::InvalidToken | CallsError::CampaignState { .. })
+        matches!(
+            self,
+            CallsError::InvalidToken | CallsError::CampaignState { .. }
+        )
     }
 }
 

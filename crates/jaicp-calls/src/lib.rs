@@ -25,7 +25,9 @@ mod handle;
 mod reports;
 pub mod validate;
 
-pub use bulk::{AddPhones, AddPhonesReport, ChunkOutcome, Created, Duplicate, Progress, RejectReason, Rejected};
+pub use bulk::{
+    AddPhones, AddPhonesReport, ChunkOutcome, Created, Duplicate, Progress, RejectReason, Rejected,
+};
 pub use errors::{CallsError, CallsErrorExt};
 pub use generated::models;
 pub use generated::operations;

@@ -1,14 +1,15 @@
 //! Report streams over the date-paginated listings, and campaign control shortcuts.
 
 use futures_util::Stream;
-use jaicp_core::pagination::{Page, PageLimits, page_stream};
 use jaicp_core::Result;
+use jaicp_core::pagination::{Page, PageLimits, page_stream};
 
-use crate::models::{
-    CallAttemptDates, CallAttemptDatesWithPagination, CallAttemptReport, CallJobDates, CallJobDatesWithPagination,
-    CallJobReport, CallTaskStatusType, CampaignControlAction, PaginationRequest,
-};
 use crate::Calls;
+use crate::models::{
+    CallAttemptDates, CallAttemptDatesWithPagination, CallAttemptReport, CallJobDates,
+    CallJobDatesWithPagination, CallJobReport, CallTaskStatusType, CampaignControlAction,
+    PaginationRequest,
+};
 
 /// Largest page the report listings serve.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -16,25 +17,40 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 pub const LAST_PAGE: u32 = 199;
 
 fn limits() -> PageLimits {
-    PageLimits { first_page: 0, page_size: MAX_PAGE_SIZE, last_page: Some(LAST_PAGE) }
+    PageLimits {
+        first_page: 0,
+        page_size: MAX_PAGE_SIZE,
+        last_page: Some(LAST_PAGE),
+    }
 }
 
 fn pagination(page: u32) -> PaginationRequest {
-    PaginationRequest { page: Some(page.into()), page_size: Some(MAX_PAGE_SIZE.into()) }
+    PaginationRequest {
+        page: Some(page.into()),
+        page_size: Some(MAX_PAGE_SIZE.into()),
+    }
 }
 
 impl Calls {
     /// Every call job report matching `filter`, fetched lazily page by page (200 rows a page).
     /// The listing stops at 40,000 rows per window; the stream then ends with an
     /// [`jaicp_core::Error::InvalidInput`] asking for a narrower window rather than dropping rows.
-    pub fn call_job_reports(&self, filter: CallJobDates) -> impl Stream<Item = Result<CallJobReport>> + Send + use<> {
+    pub fn call_job_reports(
+        &self,
+        filter: CallJobDates,
+    ) -> impl Stream<Item = Result<CallJobReport>> + Send + use<> {
         let calls = self.clone();
         page_stream(limits(), move |page| {
             let request = calls.call_job_report_by_date(CallJobDatesWithPagination {
                 filter: Some(filter.clone()),
                 pagination: Some(pagination(page)),
             });
-            async move { request.send().await.map(|p| Page { items: p.items, has_more: None }) }
+            async move {
+                request.send().await.map(|p| Page {
+                    items: p.items,
+                    has_more: None,
+                })
+            }
         })
     }
 
@@ -49,7 +65,12 @@ impl Calls {
                 filter: Some(filter.clone()),
                 pagination: Some(pagination(page)),
             });
-            async move { request.send().await.map(|p| Page { items: p.items, has_more: None }) }
+            async move {
+                request.send().await.map(|p| Page {
+                    items: p.items,
+                    has_more: None,
+                })
+            }
         })
     }
 
@@ -58,23 +79,34 @@ impl Calls {
         let calls = self.clone();
         page_stream(limits(), move |page| {
             let request = calls.unfinished_call_jobs(pagination(page));
-            async move { request.send().await.map(|p| Page { items: p.items, has_more: None }) }
+            async move {
+                request.send().await.map(|p| Page {
+                    items: p.items,
+                    has_more: None,
+                })
+            }
         })
     }
 
     /// Pauses the campaign.
     pub async fn pause(&self) -> Result<()> {
-        self.control_campaign(CampaignControlAction::Pause).send().await
+        self.control_campaign(CampaignControlAction::Pause)
+            .send()
+            .await
     }
 
     /// Resumes a paused campaign.
     pub async fn resume(&self) -> Result<()> {
-        self.control_campaign(CampaignControlAction::Resume).send().await
+        self.control_campaign(CampaignControlAction::Resume)
+            .send()
+            .await
     }
 
     /// Stops the campaign. Stopping is final: a stopped campaign takes no more numbers.
     pub async fn stop(&self) -> Result<()> {
-        self.control_campaign(CampaignControlAction::Stop).send().await
+        self.control_campaign(CampaignControlAction::Stop)
+            .send()
+            .await
     }
 
     /// The campaign's status (`inProgress`, `paused`, ...; unknown values are kept).

@@ -31,10 +31,16 @@ pub fn validate_phone(field: &str, phone: &str) -> Result<()> {
         return Err(Error::invalid(field, "phone number is empty"));
     }
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid(field, "phone number may hold only digits and a leading `+`"));
+        return Err(Error::invalid(
+            field,
+            "phone number may hold only digits and a leading `+`",
+        ));
     }
     if !(7..=15).contains(&digits.len()) {
-        return Err(Error::invalid(field, "phone number must have 7 to 15 digits"));
+        return Err(Error::invalid(
+            field,
+            "phone number must have 7 to 15 digits",
+        ));
     }
     Ok(())
 }
@@ -80,7 +86,11 @@ fn is_offset_zone(zone: &str) -> bool {
     }
     let mut values = [0u32; 3];
     for (i, part) in parts.iter().enumerate() {
-        let ok_len = if i == 0 { (1..=2).contains(&part.len()) } else { part.len() == 2 };
+        let ok_len = if i == 0 {
+            (1..=2).contains(&part.len())
+        } else {
+            part.len() == 2
+        };
         if !ok_len || !part.bytes().all(|b| b.is_ascii_digit()) {
             return false;
         }
@@ -92,7 +102,10 @@ fn is_offset_zone(zone: &str) -> bool {
 
 fn is_iana_like(zone: &str) -> bool {
     let well_formed = |seg: &str| {
-        !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"_+-".contains(&b))
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_+-".contains(&b))
     };
     let mut segs = zone.split('/');
     let first = segs.next().unwrap_or("");
@@ -104,7 +117,12 @@ fn is_iana_like(zone: &str) -> bool {
 
 /// Parses `HH:MM` into minutes since midnight.
 pub fn parse_local_time(field: &str, text: &str) -> Result<u32> {
-    let bad = || Error::invalid(field, format!("`{text}` is not a time of day in HH:MM form"));
+    let bad = || {
+        Error::invalid(
+            field,
+            format!("`{text}` is not a time of day in HH:MM form"),
+        )
+    };
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
     if h.len() != 2 || m.len() != 2 {
         return Err(bad());
@@ -123,10 +141,19 @@ fn validate_intervals(field: &str, intervals: &[LocalTimeInterval]) -> Result<()
     }
     let mut spans = Vec::with_capacity(intervals.len());
     for (i, interval) in intervals.iter().enumerate() {
-        let from = parse_local_time(&format!("{field}[{i}].localTimeFrom"), &interval.local_time_from)?;
-        let to = parse_local_time(&format!("{field}[{i}].localTimeTo"), &interval.local_time_to)?;
+        let from = parse_local_time(
+            &format!("{field}[{i}].localTimeFrom"),
+            &interval.local_time_from,
+        )?;
+        let to = parse_local_time(
+            &format!("{field}[{i}].localTimeTo"),
+            &interval.local_time_to,
+        )?;
         if from >= to {
-            return Err(Error::invalid(format!("{field}[{i}]"), "localTimeFrom must be before localTimeTo"));
+            return Err(Error::invalid(
+                format!("{field}[{i}]"),
+                "localTimeFrom must be before localTimeTo",
+            ));
         }
         spans.push((from, to));
     }
@@ -163,12 +190,18 @@ pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
     if let Some(p) = job.dialer_priority
         && !PRIORITY_RANGE.contains(&p)
     {
-        return Err(Error::invalid(format!("{field}.dialerPriority"), format!("{p} is outside 1–5")));
+        return Err(Error::invalid(
+            format!("{field}.dialerPriority"),
+            format!("{p} is outside 1–5"),
+        ));
     }
     if let Some(n) = job.max_attempts
         && !MAX_ATTEMPTS_RANGE.contains(&n)
     {
-        return Err(Error::invalid(format!("{field}.maxAttempts"), format!("{n} is outside 1–50")));
+        return Err(Error::invalid(
+            format!("{field}.maxAttempts"),
+            format!("{n} is outside 1–50"),
+        ));
     }
     if let Some(n) = job.retry_interval_in_minutes
         && !RETRY_INTERVAL_RANGE.contains(&n)
@@ -181,15 +214,24 @@ pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
     if let (Some(start), Some(finish)) = (&job.start_date_time, &job.finish_date_time)
         && start >= finish
     {
-        return Err(Error::invalid(format!("{field}.startDateTime"), "must be before finishDateTime"));
+        return Err(Error::invalid(
+            format!("{field}.startDateTime"),
+            "must be before finishDateTime",
+        ));
     }
     if let Some(days) = &job.allowed_days {
         if days.is_empty() || days.len() > 7 {
-            return Err(Error::invalid(format!("{field}.allowedDays"), "needs 1 to 7 days"));
+            return Err(Error::invalid(
+                format!("{field}.allowedDays"),
+                "needs 1 to 7 days",
+            ));
         }
         let unique: HashSet<&str> = days.iter().map(|d| d.as_str()).collect();
         if unique.len() != days.len() {
-            return Err(Error::invalid(format!("{field}.allowedDays"), "days must not repeat"));
+            return Err(Error::invalid(
+                format!("{field}.allowedDays"),
+                "days must not repeat",
+            ));
         }
     }
     if let Some(allowed) = &job.allowed_time {
@@ -203,7 +245,10 @@ pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
     if let Some(check) = &job.external_check {
         let url = check.external_check_url.as_str();
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(Error::invalid(format!("{field}.externalCheck.externalCheckUrl"), "must be an http(s) URL"));
+            return Err(Error::invalid(
+                format!("{field}.externalCheck.externalCheckUrl"),
+                "must be an http(s) URL",
+            ));
         }
     }
     Ok(())
@@ -215,15 +260,34 @@ mod tests {
     use proptest::prelude::*;
 
     fn job(phone: &str) -> CallJobParameters {
-        CallJobParameters { phone: phone.into(), ..Default::default() }
+        CallJobParameters {
+            phone: phone.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn time_zones() {
-        for ok in ["Z", "+3", "-03", "+0300", "+03:00", "+03:00:00", "GMT-05:00", "UTC+1", "UT", "UTC", "Europe/Moscow", "America/Argentina/Buenos_Aires", "+18:00"] {
+        for ok in [
+            "Z",
+            "+3",
+            "-03",
+            "+0300",
+            "+03:00",
+            "+03:00:00",
+            "GMT-05:00",
+            "UTC+1",
+            "UT",
+            "UTC",
+            "Europe/Moscow",
+            "America/Argentina/Buenos_Aires",
+            "+18:00",
+        ] {
             assert!(validate_time_zone("z", ok).is_ok(), "{ok}");
         }
-        for bad in ["", "+19", "+18:01", "3", "+3:0", "moscow", "GMT+", "+03:60", "Europe/", "+123"] {
+        for bad in [
+            "", "+19", "+18:01", "3", "+3:0", "moscow", "GMT+", "+03:60", "Europe/", "+123",
+        ] {
             assert!(validate_time_zone("z", bad).is_err(), "{bad}");
         }
     }
@@ -251,14 +315,26 @@ mod tests {
 
     #[test]
     fn allowed_time_overlaps_are_refused() {
-        let iv = |a: &str, b: &str| LocalTimeInterval { local_time_from: a.into(), local_time_to: b.into() };
+        let iv = |a: &str, b: &str| LocalTimeInterval {
+            local_time_from: a.into(),
+            local_time_to: b.into(),
+        };
         let mut j = job("79001112233");
-        j.allowed_time = Some(AllowedTime { default: Some(vec![iv("10:00", "13:00"), iv("12:00", "19:00")]), ..Default::default() });
+        j.allowed_time = Some(AllowedTime {
+            default: Some(vec![iv("10:00", "13:00"), iv("12:00", "19:00")]),
+            ..Default::default()
+        });
         let e = validate_call_job("p", &j).unwrap_err();
         assert!(e.to_string().contains("overlap"), "{e}");
-        j.allowed_time = Some(AllowedTime { mon: Some(vec![iv("10:00", "13:00"), iv("14:00", "19:00")]), ..Default::default() });
+        j.allowed_time = Some(AllowedTime {
+            mon: Some(vec![iv("10:00", "13:00"), iv("14:00", "19:00")]),
+            ..Default::default()
+        });
         assert!(validate_call_job("p", &j).is_ok());
-        j.allowed_time = Some(AllowedTime { mon: Some(vec![iv("25:00", "26:00")]), ..Default::default() });
+        j.allowed_time = Some(AllowedTime {
+            mon: Some(vec![iv("25:00", "26:00")]),
+            ..Default::default()
+        });
         assert!(validate_call_job("p", &j).is_err());
     }
 

@@ -12,14 +12,32 @@ use jaicp_calls::{Calls, RejectReason};
 use jaicp_core::Timestamp;
 use sha2::{Digest, Sha256};
 
-use crate::cli::{Action, AddPhonesArgs, CallsCommand, ControlArgs, ReportArgs, ReportKind, StatusArgs};
+use crate::cli::{
+    Action, AddPhonesArgs, CallsCommand, ControlArgs, ReportArgs, ReportKind, StatusArgs,
+};
 use crate::journal::{Entry, Journal, Resumed};
 use crate::output::print_rows;
 use crate::target::Target;
 
-const JOB_COLUMNS: &[&str] = &["callJobId", "phone", "jobStatus", "attemptsCount", "createdAt", "finishedAt", "callDuration"];
-const ATTEMPT_COLUMNS: &[&str] =
-    &["callJobId", "phone", "attemptNumber", "jobStatus", "callResult", "startedAt", "finishedAt", "callDuration"];
+const JOB_COLUMNS: &[&str] = &[
+    "callJobId",
+    "phone",
+    "jobStatus",
+    "attemptsCount",
+    "createdAt",
+    "finishedAt",
+    "callDuration",
+];
+const ATTEMPT_COLUMNS: &[&str] = &[
+    "callJobId",
+    "phone",
+    "attemptNumber",
+    "jobStatus",
+    "callResult",
+    "startedAt",
+    "finishedAt",
+    "callDuration",
+];
 
 /// Runs a Calls command.
 pub async fn run(command: CallsCommand) -> anyhow::Result<()> {
@@ -33,12 +51,16 @@ pub async fn run(command: CallsCommand) -> anyhow::Result<()> {
 }
 
 fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
-    Ok(Calls::new(&target.client, &target.campaign_token(token_file)?))
+    Ok(Calls::new(
+        &target.client,
+        &target.campaign_token(token_file)?,
+    ))
 }
 
 async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
     let numbers = crate::input::read_numbers(&args.file, &bytes)?;
     let total = numbers.len();
     let input_sha = hex::encode(Sha256::digest(&bytes));
@@ -56,7 +78,11 @@ async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> 
         (Some(Arc::new(j)), r)
     };
     if !resumed.chunks.is_empty() {
-        eprintln!("jaicp: resuming: {} chunks already done ({} numbers added)", resumed.chunks.len(), resumed.created);
+        eprintln!(
+            "jaicp: resuming: {} chunks already done ({} numbers added)",
+            resumed.chunks.len(),
+            resumed.created
+        );
     }
 
     let bar = ProgressBar::new(total as u64);
@@ -88,22 +114,46 @@ async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> 
                 .iter()
                 .map(|r| (r.index, reason_code(&r.reason)))
                 .collect();
-            let entry = Entry::Chunk { chunk: outcome.chunk, created: outcome.created.len(), rejected };
-            let Some(journal) = &journal_writer else { return };
+            let entry = Entry::Chunk {
+                chunk: outcome.chunk,
+                created: outcome.created.len(),
+                rejected,
+            };
+            let Some(journal) = &journal_writer else {
+                return;
+            };
             if let Err(e) = journal.record(&entry) {
-                journal_errors_sink.lock().unwrap_or_else(|e| e.into_inner()).push(e.to_string());
+                journal_errors_sink
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(e.to_string());
             }
         })
         .run()
         .await?;
     bar.finish_and_clear();
-    if let Some(e) = journal_errors.lock().unwrap_or_else(|e| e.into_inner()).first() {
-        eprintln!("jaicp: warning: the journal could not be written ({e}); a rerun may resend chunks");
+    if let Some(e) = journal_errors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .first()
+    {
+        eprintln!(
+            "jaicp: warning: the journal could not be written ({e}); a rerun may resend chunks"
+        );
     }
 
     let created = resumed.created + report.created.len();
-    let server_rejected = resumed.rejected.len() + report.rejected.iter().filter(|r| matches!(r.reason, RejectReason::Server(_))).count();
-    let invalid = report.rejected.iter().filter(|r| matches!(r.reason, RejectReason::Invalid { .. })).count();
+    let server_rejected = resumed.rejected.len()
+        + report
+            .rejected
+            .iter()
+            .filter(|r| matches!(r.reason, RejectReason::Server(_)))
+            .count();
+    let invalid = report
+        .rejected
+        .iter()
+        .filter(|r| matches!(r.reason, RejectReason::Invalid { .. }))
+        .count();
     let summary = serde_json::json!({
         "total": total,
         "created": created,
@@ -125,31 +175,59 @@ async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> 
             report.pending()
         )?;
         for r in report.rejected.iter().take(20) {
-            writeln!(out, "  rejected line/item {}: {}: {}", r.index + 1, r.phone, reason_text(&r.reason))?;
+            writeln!(
+                out,
+                "  rejected line/item {}: {}: {}",
+                r.index + 1,
+                r.phone,
+                reason_text(&r.reason)
+            )?;
         }
         if report.rejected.len() > 20 {
-            writeln!(out, "  ... and {} more rejected", report.rejected.len() - 20)?;
+            writeln!(
+                out,
+                "  ... and {} more rejected",
+                report.rejected.len() - 20
+            )?;
         }
         for failed in &report.failed {
             if let Some(e) = &failed.error {
-                writeln!(out, "  chunk {} not added ({} numbers): {e}", failed.chunk, failed.pending.len())?;
+                writeln!(
+                    out,
+                    "  chunk {} not added ({} numbers): {e}",
+                    failed.chunk,
+                    failed.pending.len()
+                )?;
             }
         }
     }
     drop(out);
     if !report.is_complete() {
-        anyhow::bail!("{} numbers are pending; run the same command again to resume", report.pending());
+        anyhow::bail!(
+            "{} numbers are pending; run the same command again to resume",
+            report.pending()
+        );
     }
     if args.wait {
         wait_until_called(&calls).await?;
     }
     if let Some(format) = args.report {
-        let ids: Vec<String> = report.created.iter().map(|c| c.job_id.to_string()).collect();
+        let ids: Vec<String> = report
+            .created
+            .iter()
+            .map(|c| c.job_id.to_string())
+            .collect();
         let rows = calls
-            .call_job_report(CallNumbersAndCallJobIds { ids: Some(ids), phones: None })
+            .call_job_report(CallNumbersAndCallJobIds {
+                ids: Some(ids),
+                phones: None,
+            })
             .send()
             .await?;
-        let rows: Vec<serde_json::Value> = rows.iter().map(serde_json::to_value).collect::<Result<_, _>>()?;
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()?;
         print_rows(&mut std::io::stdout().lock(), format, JOB_COLUMNS, &rows)?;
     }
     Ok(())
@@ -199,7 +277,11 @@ async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else {
         let value = serde_json::to_value(&info)?;
-        writeln!(out, "campaign: {}", value.get("name").and_then(|v| v.as_str()).unwrap_or("-"))?;
+        writeln!(
+            out,
+            "campaign: {}",
+            value.get("name").and_then(|v| v.as_str()).unwrap_or("-")
+        )?;
         writeln!(out, "status:   {status}")?;
         if let Some(short) = value.get("shortReport").and_then(|v| v.as_object()) {
             for (k, v) in short {
@@ -224,7 +306,8 @@ async fn control(target: &Target, args: ControlArgs) -> anyhow::Result<()> {
 fn parse_time(text: Option<&str>, default: Timestamp) -> anyhow::Result<Timestamp> {
     match text {
         None => Ok(default),
-        Some(t) => Timestamp::parse(t).with_context(|| format!("`{t}` is not an RFC 3339 time or epoch ms")),
+        Some(t) => Timestamp::parse(t)
+            .with_context(|| format!("`{t}` is not an RFC 3339 time or epoch ms")),
     }
 }
 
@@ -233,24 +316,50 @@ async fn report(target: &Target, args: ReportArgs) -> anyhow::Result<()> {
     let now = Timestamp::now();
     let week_ago = Timestamp::from_millis(now.as_millis() - 7 * 24 * 3600 * 1000).unwrap_or(now);
     let from = parse_time(args.from.as_deref(), week_ago)?;
-    let to = parse_time(args.to.as_deref(), Timestamp::from_millis(now.as_millis() + 60_000).unwrap_or(now))?;
+    let to = parse_time(
+        args.to.as_deref(),
+        Timestamp::from_millis(now.as_millis() + 60_000).unwrap_or(now),
+    )?;
     if from >= to {
         anyhow::bail!("--from must be before --to");
     }
     let (columns, rows): (&[&str], Vec<serde_json::Value>) = match args.kind {
         ReportKind::Jobs => {
-            let filter = CallJobDates { created_at_from: Some(from), created_at_to: Some(to), ..Default::default() };
+            let filter = CallJobDates {
+                created_at_from: Some(from),
+                created_at_to: Some(to),
+                ..Default::default()
+            };
             let rows: Vec<_> = calls.call_job_reports(filter).try_collect().await?;
-            (JOB_COLUMNS, rows.iter().map(serde_json::to_value).collect::<Result<_, _>>()?)
+            (
+                JOB_COLUMNS,
+                rows.iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<_, _>>()?,
+            )
         }
         ReportKind::Attempts => {
-            let filter = CallAttemptDates { started_at_from: Some(from), started_at_to: Some(to), ..Default::default() };
+            let filter = CallAttemptDates {
+                started_at_from: Some(from),
+                started_at_to: Some(to),
+                ..Default::default()
+            };
             let rows: Vec<_> = calls.call_attempt_reports(filter).try_collect().await?;
-            (ATTEMPT_COLUMNS, rows.iter().map(serde_json::to_value).collect::<Result<_, _>>()?)
+            (
+                ATTEMPT_COLUMNS,
+                rows.iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<_, _>>()?,
+            )
         }
         ReportKind::Unfinished => {
             let rows: Vec<_> = calls.unfinished_jobs().try_collect().await?;
-            (JOB_COLUMNS, rows.iter().map(serde_json::to_value).collect::<Result<_, _>>()?)
+            (
+                JOB_COLUMNS,
+                rows.iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<_, _>>()?,
+            )
         }
     };
     print_rows(&mut std::io::stdout().lock(), args.format, columns, &rows)?;

@@ -8,12 +8,19 @@ use jaicp_core::Timestamp;
 
 /// Reads a CSV or JSON file (chosen by extension, `.json` for JSON) into call jobs.
 pub fn read_numbers(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<CallJobParameters>> {
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json { read_json(bytes) } else { read_csv(bytes) }
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        read_json(bytes)
+    } else {
+        read_csv(bytes)
+    }
 }
 
 fn read_json(bytes: &[u8]) -> anyhow::Result<Vec<CallJobParameters>> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).context("the file is not valid JSON")?;
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).context("the file is not valid JSON")?;
     let serde_json::Value::Array(items) = value else {
         bail!("the JSON file must hold an array of numbers or of call job objects");
     };
@@ -21,16 +28,29 @@ fn read_json(bytes: &[u8]) -> anyhow::Result<Vec<CallJobParameters>> {
         .into_iter()
         .enumerate()
         .map(|(i, item)| match item {
-            serde_json::Value::String(phone) => Ok(CallJobParameters { phone, ..Default::default() }),
-            serde_json::Value::Number(n) => Ok(CallJobParameters { phone: n.to_string(), ..Default::default() }),
-            other => serde_json::from_value(other).with_context(|| format!("item {i} is not a call job object")),
+            serde_json::Value::String(phone) => Ok(CallJobParameters {
+                phone,
+                ..Default::default()
+            }),
+            serde_json::Value::Number(n) => Ok(CallJobParameters {
+                phone: n.to_string(),
+                ..Default::default()
+            }),
+            other => serde_json::from_value(other)
+                .with_context(|| format!("item {i} is not a call job object")),
         })
         .collect()
 }
 
 fn read_csv(bytes: &[u8]) -> anyhow::Result<Vec<CallJobParameters>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(bytes);
-    let headers = reader.headers().context("cannot read the CSV header")?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .context("cannot read the CSV header")?
+        .clone();
     let phone_col = headers
         .iter()
         .position(|h| h.eq_ignore_ascii_case("phone"))
@@ -49,8 +69,16 @@ fn read_csv(bytes: &[u8]) -> anyhow::Result<Vec<CallJobParameters>> {
             if value.is_empty() {
                 continue;
             }
-            let int = || value.parse::<i32>().with_context(|| format!("CSV line {line}: `{name}` must be a whole number"));
-            let time = || Timestamp::parse(value).with_context(|| format!("CSV line {line}: `{name}` must be RFC 3339 or epoch ms"));
+            let int = || {
+                value
+                    .parse::<i32>()
+                    .with_context(|| format!("CSV line {line}: `{name}` must be a whole number"))
+            };
+            let time = || {
+                Timestamp::parse(value).with_context(|| {
+                    format!("CSV line {line}: `{name}` must be RFC 3339 or epoch ms")
+                })
+            };
             match name {
                 "gmtZone" => job.gmt_zone = Some(value.to_owned()),
                 "dialerPriority" => job.dialer_priority = Some(int()?),
@@ -94,7 +122,11 @@ mod tests {
 
     #[test]
     fn json_accepts_strings_and_objects() {
-        let jobs = read_numbers(Path::new("x.json"), br#"["1", 2, {"phone":"3","maxAttempts":2}]"#).unwrap();
+        let jobs = read_numbers(
+            Path::new("x.json"),
+            br#"["1", 2, {"phone":"3","maxAttempts":2}]"#,
+        )
+        .unwrap();
         assert_eq!(jobs.len(), 3);
         assert_eq!(jobs[2].max_attempts, Some(2));
     }

@@ -53,20 +53,32 @@ pub struct Journal {
 impl Journal {
     /// Opens (or starts) the journal for this input. An existing journal of another input or
     /// chunk size is refused unless `restart` is set.
-    pub fn open(path: &Path, input_sha256: &str, chunk_size: usize, restart: bool) -> anyhow::Result<(Journal, Resumed)> {
+    pub fn open(
+        path: &Path,
+        input_sha256: &str,
+        chunk_size: usize,
+        restart: bool,
+    ) -> anyhow::Result<(Journal, Resumed)> {
         let mut resumed = Resumed::default();
         let exists = path.exists() && !restart;
         if exists {
-            let reader = BufReader::new(File::open(path).with_context(|| format!("cannot read {}", path.display()))?);
+            let reader = BufReader::new(
+                File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+            );
             for (n, line) in reader.lines().enumerate() {
                 let line = line?;
                 if line.trim().is_empty() {
                     continue;
                 }
                 // A line cut short by a kill is ignored: its chunk is simply redone (same key).
-                let Ok(entry) = serde_json::from_str::<Entry>(&line) else { continue };
+                let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
+                    continue;
+                };
                 match entry {
-                    Entry::Header { input_sha256: h, chunk_size: c } => {
+                    Entry::Header {
+                        input_sha256: h,
+                        chunk_size: c,
+                    } => {
                         if n == 0 && (h != input_sha256 || c != chunk_size) {
                             bail!(
                                 "{} belongs to another input or chunk size; pass --restart or --journal",
@@ -74,7 +86,11 @@ impl Journal {
                             );
                         }
                     }
-                    Entry::Chunk { chunk, created, rejected } => {
+                    Entry::Chunk {
+                        chunk,
+                        created,
+                        rejected,
+                    } => {
                         if resumed.chunks.insert(chunk) {
                             resumed.created += created;
                             resumed.rejected.extend(rejected);
@@ -91,11 +107,20 @@ impl Journal {
             .open(path)
             .with_context(|| format!("cannot write {}", path.display()))?;
         if !exists {
-            let header = Entry::Header { input_sha256: input_sha256.to_owned(), chunk_size };
+            let header = Entry::Header {
+                input_sha256: input_sha256.to_owned(),
+                chunk_size,
+            };
             writeln!(file, "{}", serde_json::to_string(&header)?)?;
             file.sync_data()?;
         }
-        Ok((Journal { path: path.to_owned(), file: Mutex::new(file) }, resumed))
+        Ok((
+            Journal {
+                path: path.to_owned(),
+                file: Mutex::new(file),
+            },
+            resumed,
+        ))
     }
 
     /// Appends a finished chunk and flushes it to disk.

@@ -15,9 +15,16 @@ use cli::{Cli, Command, EmulatorCommand};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let filter = if cli.verbose { "jaicp_core=debug,jaicp_calls=debug" } else { "warn" };
+    let filter = if cli.verbose {
+        "jaicp_core=debug,jaicp_calls=debug"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("JAICP_LOG").unwrap_or_else(|_| filter.into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("JAICP_LOG")
+                .unwrap_or_else(|_| filter.into()),
+        )
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();

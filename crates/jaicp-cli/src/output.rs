@@ -5,7 +5,12 @@ use std::io::Write;
 use crate::cli::Format;
 
 /// Prints `rows` (JSON objects) with the given columns.
-pub fn print_rows(out: &mut impl Write, format: Format, columns: &[&str], rows: &[serde_json::Value]) -> anyhow::Result<()> {
+pub fn print_rows(
+    out: &mut impl Write,
+    format: Format,
+    columns: &[&str],
+    rows: &[serde_json::Value],
+) -> anyhow::Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, rows)?;
@@ -20,11 +25,21 @@ pub fn print_rows(out: &mut impl Write, format: Format, columns: &[&str], rows: 
             w.flush()?;
         }
         Format::Table => {
-            let cells: Vec<Vec<String>> = rows.iter().map(|r| columns.iter().map(|c| cell(r, c)).collect()).collect();
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| columns.iter().map(|c| cell(r, c)).collect())
+                .collect();
             let widths: Vec<usize> = columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(c.len()))
+                .map(|(i, c)| {
+                    cells
+                        .iter()
+                        .map(|r| r[i].chars().count())
+                        .max()
+                        .unwrap_or(0)
+                        .max(c.len())
+                })
                 .collect();
             let line = |values: Vec<&str>| {
                 values

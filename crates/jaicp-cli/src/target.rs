@@ -18,29 +18,42 @@ impl Target {
     /// Connects: `JAICP_HOST` set → that host; otherwise an embedded emulator.
     pub async fn connect() -> anyhow::Result<Target> {
         if std::env::var("JAICP_HOST").is_ok_and(|h| !h.trim().is_empty()) {
-            return Ok(Target { client: Client::from_env()?, emulator: None });
+            return Ok(Target {
+                client: Client::from_env()?,
+                emulator: None,
+            });
         }
         let emulator = Emulator::start().await?;
-        eprintln!("jaicp: JAICP_HOST is not set; using an embedded emulator at {}", emulator.base_url());
+        eprintln!(
+            "jaicp: JAICP_HOST is not set; using an embedded emulator at {}",
+            emulator.base_url()
+        );
         let client = Client::builder()
             .host(jaicp_core::Host::custom(&emulator.base_url())?)
             .allow_insecure_loopback(true)
             .build()?;
-        Ok(Target { client, emulator: Some(emulator) })
+        Ok(Target {
+            client,
+            emulator: Some(emulator),
+        })
     }
 
     /// The campaign token: from `--token-file`, the environment, or the emulator's demo campaign.
     pub fn campaign_token(&self, token_file: Option<&Path>) -> anyhow::Result<CampaignToken> {
         if let Some(path) = token_file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("cannot read the token file {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("cannot read the token file {}: {e}", path.display())
+            })?;
             return Ok(CampaignToken::new(text.trim()));
         }
         match CampaignToken::from_env() {
             Ok(token) => Ok(token),
-            Err(Error::Config(_)) if self.emulator.is_some() => {
-                Ok(CampaignToken::new(self.emulator.as_ref().map(Emulator::campaign_token).unwrap_or_default()))
-            }
+            Err(Error::Config(_)) if self.emulator.is_some() => Ok(CampaignToken::new(
+                self.emulator
+                    .as_ref()
+                    .map(Emulator::campaign_token)
+                    .unwrap_or_default(),
+            )),
             Err(e) => Err(e.into()),
         }
     }

@@ -32,14 +32,24 @@ fn write_numbers(path: &PathBuf, n: usize) {
 }
 
 async fn emulator() -> Emulator {
-    Emulator::builder().dial_interval(Duration::ZERO).start().await.unwrap()
+    Emulator::builder()
+        .dial_interval(Duration::ZERO)
+        .start()
+        .await
+        .unwrap()
 }
 
 fn summary(output: &std::process::Output) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().find(|l| l.starts_with('{')).unwrap_or_else(|| {
-        panic!("no JSON summary; stdout: {stdout}; stderr: {}", String::from_utf8_lossy(&output.stderr))
-    });
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| {
+            panic!(
+                "no JSON summary; stdout: {stdout}; stderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
     serde_json::from_str(line).unwrap()
 }
 
@@ -55,14 +65,21 @@ async fn adds_100k_numbers_with_an_accurate_summary() {
         .env("JAICP_CAMPAIGN_TOKEN", emu.campaign_token())
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let s = summary(&output);
     assert_eq!(s["total"], 100_000);
     assert_eq!(s["created"], 100_000);
     assert_eq!(s["duplicated"], 0);
     assert_eq!(s["rejected"], 0);
     assert_eq!(s["pending"], 0);
-    assert_eq!(emu.state().campaign_job_count(emu.campaign_token()), Some(100_000));
+    assert_eq!(
+        emu.state().campaign_job_count(emu.campaign_token()),
+        Some(100_000)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -74,12 +91,23 @@ async fn a_killed_run_resumes_without_duplicate_jobs() {
     let journal = dir.join("numbers.csv.journal");
     let run = || {
         let mut cmd = jaicp();
-        cmd.args(["calls", "add-phones", file.to_str().unwrap(), "--json", "--concurrency", "1"])
-            .env("JAICP_HOST", emu.base_url())
-            .env("JAICP_CAMPAIGN_TOKEN", emu.campaign_token());
+        cmd.args([
+            "calls",
+            "add-phones",
+            file.to_str().unwrap(),
+            "--json",
+            "--concurrency",
+            "1",
+        ])
+        .env("JAICP_HOST", emu.base_url())
+        .env("JAICP_CAMPAIGN_TOKEN", emu.campaign_token());
         cmd
     };
-    let mut child = run().stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = run()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     // Kill it once about a fifth of the chunks are journaled.
     let started = Instant::now();
     loop {
@@ -89,17 +117,30 @@ async fn a_killed_run_resumes_without_duplicate_jobs() {
         if lines > 20 {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "the run made no progress");
-        assert!(child.try_wait().unwrap().is_none(), "the run finished before it could be interrupted");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the run made no progress"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run finished before it could be interrupted"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let halfway = emu.state().campaign_job_count(emu.campaign_token()).unwrap();
+    let halfway = emu
+        .state()
+        .campaign_job_count(emu.campaign_token())
+        .unwrap();
     assert!(halfway > 0 && halfway < 100_000, "interrupted at {halfway}");
 
     let output = run().output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let s = summary(&output);
     assert_eq!(s["created"], 100_000, "{s}");
     assert_eq!(s["pending"], 0);
@@ -115,21 +156,41 @@ async fn a_killed_run_resumes_without_duplicate_jobs() {
 fn the_readme_command_runs_offline() {
     let output = jaicp()
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .args(["calls", "add-phones", "examples/numbers.csv", "--wait", "--report", "json"])
+        .args([
+            "calls",
+            "add-phones",
+            "examples/numbers.csv",
+            "--wait",
+            "--report",
+            "json",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("added 9 of 12 numbers: 1 duplicated in the file, 2 rejected, 0 pending"), "{stdout}");
-    let json_start = stdout.find('[').unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("added 9 of 12 numbers: 1 duplicated in the file, 2 rejected, 0 pending"),
+        "{stdout}"
+    );
+    let json_start = stdout.find("\n[").unwrap() + 1;
     let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout[json_start..]).unwrap();
     assert_eq!(rows.len(), 9);
-    assert!(rows.iter().all(|r| r["finishedAt"].is_string()), "every call finished: {rows:?}");
+    assert!(
+        rows.iter().all(|r| r["finishedAt"].is_string()),
+        "every call finished: {rows:?}"
+    );
 }
 
 #[test]
 fn tokens_are_not_taken_from_arguments() {
-    let output = jaicp().args(["calls", "status", "--token", "abc"]).output().unwrap();
+    let output = jaicp()
+        .args(["calls", "status", "--token", "abc"])
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("unexpected argument"));
 }

@@ -16,7 +16,10 @@ pub(crate) enum CollectError {
 }
 
 /// Reads a body into memory, stopping as soon as it grows past `cap`.
-pub(crate) async fn collect_capped(mut body: BodyStream, cap: u64) -> std::result::Result<Bytes, CollectError> {
+pub(crate) async fn collect_capped(
+    mut body: BodyStream,
+    cap: u64,
+) -> std::result::Result<Bytes, CollectError> {
     let mut buf = BytesMut::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(CollectError::Transport)?;
@@ -29,7 +32,10 @@ pub(crate) async fn collect_capped(mut body: BodyStream, cap: u64) -> std::resul
 }
 
 /// Reads at most `limit` bytes of a body and drops the rest unread.
-pub(crate) async fn collect_prefix(mut body: BodyStream, limit: usize) -> std::result::Result<Bytes, TransportError> {
+pub(crate) async fn collect_prefix(
+    mut body: BodyStream,
+    limit: usize,
+) -> std::result::Result<Bytes, TransportError> {
     let mut buf = BytesMut::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
@@ -54,7 +60,11 @@ pub(crate) fn snippet(body: &[u8], secrets: &[&str]) -> Option<String> {
 /// Decodes JSON into `T`, reporting the path of the first bad value.
 pub fn decode_json<T: DeserializeOwned>(op: OpName, body: &[u8], secrets: &[String]) -> Result<T> {
     // An empty body decodes as JSON `null` so that `Option<T>` and `()` accept it.
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
@@ -109,7 +119,9 @@ pub(crate) fn error_from_response(
     };
     scrub_json(&mut json, secrets);
     let field = |name: &str| json.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-    let code = field("type").or_else(|| field("error")).or_else(|| field("code"));
+    let code = field("type")
+        .or_else(|| field("error"))
+        .or_else(|| field("code"));
     let message = field("message").or_else(|| field("errorMessage"));
     Error::Api(Box::new(ApiError {
         op,

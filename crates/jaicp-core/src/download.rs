@@ -48,17 +48,23 @@ impl StreamingResponse {
         while let Some(chunk) = next_chunk(&mut self).await? {
             written += chunk.len() as u64;
             if options.max_bytes.is_some_and(|limit| written > limit) {
-                return Err(Error::BodyTooLarge { op, limit: options.max_bytes.unwrap_or(0) });
+                return Err(Error::BodyTooLarge {
+                    op,
+                    limit: options.max_bytes.unwrap_or(0),
+                });
             }
-            writer
-                .write_all(&chunk)
-                .await
-                .map_err(|e| Error::Io { op, message: e.to_string() })?;
+            writer.write_all(&chunk).await.map_err(|e| Error::Io {
+                op,
+                message: e.to_string(),
+            })?;
             if let Some(progress) = options.progress.as_mut() {
                 progress(written, total);
             }
         }
-        writer.flush().await.map_err(|e| Error::Io { op, message: e.to_string() })?;
+        writer.flush().await.map_err(|e| Error::Io {
+            op,
+            message: e.to_string(),
+        })?;
         Ok(written)
     }
 

@@ -31,7 +31,9 @@ impl Host {
             return Err(Error::Config("host must not carry credentials".into()));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::Config("host must not carry a query or fragment".into()));
+            return Err(Error::Config(
+                "host must not carry a query or fragment".into(),
+            ));
         }
         Ok(Host::Custom(parsed))
     }

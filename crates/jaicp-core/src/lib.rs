@@ -27,21 +27,24 @@ pub mod path;
 mod redact;
 mod request;
 pub mod retry;
-mod time;
 pub mod testing;
+mod time;
 pub mod transport;
 
 pub use auth::{Auth, Credential};
 pub use body::decode_json;
 pub use client::{Client, ClientBuilder, Config, USER_AGENT};
 pub use credentials::{
-    CampaignToken, ChatApiToken, ImputerToken, LegacyReporterToken, NlpKey, PrompterToken, UnifiedToken,
+    CampaignToken, ChatApiToken, ImputerToken, LegacyReporterToken, NlpKey, PrompterToken,
+    UnifiedToken,
 };
 pub use download::DownloadOptions;
 pub use error::{ApiError, Error, OpName, Result, TimeoutPhase};
 pub use host::Host;
 pub use redact::{REDACTED, RedactedUrl, redact_path, redact_url, scrub};
-pub use request::{ApiContext, CallOptions, OperationSpec, RawResponse, RequestBuilder, StreamingResponse};
+pub use request::{
+    ApiContext, CallOptions, OperationSpec, RawResponse, RequestBuilder, StreamingResponse,
+};
 pub use retry::{Idempotency, KeyPlacement, RetryPolicy};
 pub use time::{EpochMillis, Id, Timestamp};
 

@@ -63,12 +63,21 @@ where
                 Some((Err(e), st))
             }
             Ok(page) => {
-                let fingerprint = page.items.first().and_then(|i| serde_json::to_string(i).ok());
-                if page_no > st.limits.first_page && fingerprint.is_some() && fingerprint == st.previous_first {
+                let fingerprint = page
+                    .items
+                    .first()
+                    .and_then(|i| serde_json::to_string(i).ok());
+                if page_no > st.limits.first_page
+                    && fingerprint.is_some()
+                    && fingerprint == st.previous_first
+                {
                     st.done = true;
                     return Some((
                         Err(Error::Decode {
-                            op: crate::error::OpName { api: "pagination", operation: "page" },
+                            op: crate::error::OpName {
+                                api: "pagination",
+                                operation: "page",
+                            },
                             path: ".".into(),
                             message: format!("page {page_no} repeats the previous page; stopping"),
                             snippet: None,
@@ -86,7 +95,10 @@ where
                     st.done = true;
                     out.push(Err(Error::invalid(
                         "pagination",
-                        format!("the listing has more than {} pages; narrow the filter window", page_no + 1),
+                        format!(
+                            "the listing has more than {} pages; narrow the filter window",
+                            page_no + 1
+                        ),
                     )));
                 } else {
                     st.page += 1;
@@ -111,13 +123,24 @@ mod tests {
     use futures_util::StreamExt;
 
     fn limits(size: u32, last: Option<u32>) -> PageLimits {
-        PageLimits { first_page: 0, page_size: size, last_page: last }
+        PageLimits {
+            first_page: 0,
+            page_size: size,
+            last_page: last,
+        }
     }
 
     #[tokio::test]
     async fn stops_on_short_page() {
         let s = page_stream(limits(2, None), |p| async move {
-            Ok(Page { items: match p { 0 => vec![1, 2], 1 => vec![3], _ => panic!("over-fetched") }, has_more: None })
+            Ok(Page {
+                items: match p {
+                    0 => vec![1, 2],
+                    1 => vec![3],
+                    _ => panic!("over-fetched"),
+                },
+                has_more: None,
+            })
         });
         let all: Vec<i32> = s.map(|r| r.unwrap()).collect().await;
         assert_eq!(all, vec![1, 2, 3]);
@@ -125,7 +148,12 @@ mod tests {
 
     #[tokio::test]
     async fn detects_repeated_pages() {
-        let s = page_stream(limits(2, None), |_| async { Ok(Page { items: vec![1, 2], has_more: None }) });
+        let s = page_stream(limits(2, None), |_| async {
+            Ok(Page {
+                items: vec![1, 2],
+                has_more: None,
+            })
+        });
         let all: Vec<Result<i32>> = s.collect().await;
         assert_eq!(all.len(), 3, "two items, then the repeat is refused");
         assert!(all[2].is_err());
@@ -133,7 +161,12 @@ mod tests {
 
     #[tokio::test]
     async fn reports_the_page_cap() {
-        let s = page_stream(limits(1, Some(2)), |p| async move { Ok(Page { items: vec![p], has_more: None }) });
+        let s = page_stream(limits(1, Some(2)), |p| async move {
+            Ok(Page {
+                items: vec![p],
+                has_more: None,
+            })
+        });
         let all: Vec<Result<u32>> = s.collect().await;
         assert_eq!(all.len(), 4);
         assert!(matches!(all[3], Err(Error::InvalidInput { .. })));

@@ -84,7 +84,14 @@ pub fn redact_url(url: &str) -> String {
             .query_pairs()
             .map(|(k, v)| {
                 let secret = SECRET_QUERY.contains(&k.to_ascii_lowercase().as_str());
-                (k.into_owned(), if secret { REDACTED.to_owned() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if secret {
+                        REDACTED.to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
             })
             .collect();
         parsed.query_pairs_mut().clear().extend_pairs(pairs);
@@ -157,7 +164,10 @@ mod tests {
             redact_path("/cailapub/api/caila/p/uuid-key/nlu/inference"),
             "/cailapub/api/caila/p/***/nlu/inference"
         );
-        assert_eq!(redact_path("/reporter/p/legacy/sessions"), "/reporter/p/***/sessions");
+        assert_eq!(
+            redact_path("/reporter/p/legacy/sessions"),
+            "/reporter/p/***/sessions"
+        );
     }
 
     #[test]

@@ -126,7 +126,13 @@ impl ApiContext {
 
     /// Starts a request for an operation.
     pub fn request(&self, op: &'static OperationSpec) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), op, op.method.clone(), Cow::Borrowed(op.path), op.idempotency)
+        RequestBuilder::new(
+            self.clone(),
+            op,
+            op.method.clone(),
+            Cow::Borrowed(op.path),
+            op.idempotency,
+        )
     }
 
     /// Starts a request to an endpoint the SDK does not model. `path` is relative to the host
@@ -136,12 +142,21 @@ impl ApiContext {
     /// idempotence key.
     pub fn raw(&self, method: Method, path: impl Into<String>) -> RequestBuilder {
         let path: String = path.into();
-        let idempotency = if matches!(method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE) {
+        let idempotency = if matches!(
+            method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE
+        ) {
             Idempotency::Idempotent
         } else {
             Idempotency::NonIdempotent
         };
-        let mut builder = RequestBuilder::new(self.clone(), &RAW, method, Cow::Owned(path.clone()), idempotency);
+        let mut builder = RequestBuilder::new(
+            self.clone(),
+            &RAW,
+            method,
+            Cow::Owned(path.clone()),
+            idempotency,
+        );
         if !path.starts_with('/') || path.starts_with("//") {
             builder.fail(Error::Config(
                 "raw paths must be relative to the host and start with `/`".into(),
@@ -237,7 +252,11 @@ enum Completed {
 enum Failure {
     Transport(TransportError),
     AttemptTimeout,
-    Status { error: Error, retry_after: Option<Duration>, status: u16 },
+    Status {
+        error: Error,
+        retry_after: Option<Duration>,
+        status: u16,
+    },
 }
 
 impl RequestBuilder {
@@ -292,7 +311,11 @@ impl RequestBuilder {
     }
 
     /// Adds a repeated query parameter (`form` style, exploded: `a=1&a=2`).
-    pub fn query_many<V: ToString>(mut self, name: &str, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn query_many<V: ToString>(
+        mut self,
+        name: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         for v in values {
             self.query.push((name.to_owned(), v.to_string()));
         }
@@ -333,7 +356,10 @@ impl RequestBuilder {
     }
 
     /// Sends `pairs` as an `application/x-www-form-urlencoded` body.
-    pub fn form<K: AsRef<str>, V: AsRef<str>>(self, pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn form<K: AsRef<str>, V: AsRef<str>>(
+        self,
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         let mut encoder = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in pairs {
             encoder.append_pair(k.as_ref(), v.as_ref());
@@ -360,7 +386,10 @@ impl RequestBuilder {
         if let Some(k) = &key
             && (k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()))
         {
-            self.fail(Error::invalid(IDEMPOTENCE_KEY, "must be 1-255 visible ASCII characters"));
+            self.fail(Error::invalid(
+                IDEMPOTENCE_KEY,
+                "must be 1-255 visible ASCII characters",
+            ));
         }
         self.idempotency_key = key;
         self
@@ -422,7 +451,10 @@ impl RequestBuilder {
 
     fn op_name(&self) -> OpName {
         if std::ptr::eq(self.op, &RAW) {
-            OpName { api: "raw", operation: "raw" }
+            OpName {
+                api: "raw",
+                operation: "raw",
+            }
         } else {
             self.op.name()
         }
@@ -444,7 +476,9 @@ impl RequestBuilder {
                 .ok_or_else(|| Error::Config(format!("unclosed placeholder in {}", self.path)))?;
             let name = &rest[open + 1..close];
             let value = match &*self.ctx.auth {
-                Auth::PathToken { param, secret } if *param == name => secret.expose_secret().to_owned(),
+                Auth::PathToken { param, secret } if *param == name => {
+                    secret.expose_secret().to_owned()
+                }
                 _ => self
                     .path_params
                     .iter()
@@ -478,7 +512,10 @@ impl RequestBuilder {
         let op = self.op_name();
         let config = self.ctx.client.inner.config.clone();
         let policy = self.options.retry.clone().unwrap_or(config.retry.clone());
-        let attempt_timeout = self.options.attempt_timeout.unwrap_or(config.attempt_timeout);
+        let attempt_timeout = self
+            .options
+            .attempt_timeout
+            .unwrap_or(config.attempt_timeout);
         let deadline = self.options.deadline.unwrap_or(config.deadline);
         let body_cap = self.options.body_cap.unwrap_or(config.body_cap);
 
@@ -498,7 +535,8 @@ impl RequestBuilder {
                 }
                 _ => {
                     if let Ok(v) = HeaderValue::from_str(k) {
-                        self.headers.insert(HeaderName::from_static("idempotence-key"), v);
+                        self.headers
+                            .insert(HeaderName::from_static("idempotence-key"), v);
                     }
                 }
             }
@@ -512,19 +550,29 @@ impl RequestBuilder {
         let url = self.build_url()?;
         let mut headers = self.headers.clone();
         if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static("application/json, */*;q=0.5"));
+            headers.insert(
+                ACCEPT,
+                HeaderValue::from_static("application/json, */*;q=0.5"),
+            );
         }
         match &*self.ctx.auth {
             Auth::Bearer(secret) => {
                 let mut v = HeaderValue::from_str(&format!("Bearer {}", secret.expose_secret()))
-                    .map_err(|_| Error::Config("the token contains characters not allowed in a header".into()))?;
+                    .map_err(|_| {
+                        Error::Config(
+                            "the token contains characters not allowed in a header".into(),
+                        )
+                    })?;
                 v.set_sensitive(true);
                 headers.insert(AUTHORIZATION, v);
             }
             Auth::Basic { user, password } => {
                 let raw = format!("{user}:{}", password.expose_secret());
-                let mut v = HeaderValue::from_str(&format!("Basic {}", base64_encode(raw.as_bytes())))
-                    .map_err(|_| Error::Config("basic credentials are not valid in a header".into()))?;
+                let mut v =
+                    HeaderValue::from_str(&format!("Basic {}", base64_encode(raw.as_bytes())))
+                        .map_err(|_| {
+                            Error::Config("basic credentials are not valid in a header".into())
+                        })?;
                 v.set_sensitive(true);
                 headers.insert(AUTHORIZATION, v);
             }
@@ -556,13 +604,18 @@ impl RequestBuilder {
                 attempt += 1;
                 let now = Instant::now();
                 if now >= deadline_at {
-                    return Err(Error::Timeout { op, phase: TimeoutPhase::Deadline, elapsed: now - started });
+                    return Err(Error::Timeout {
+                        op,
+                        phase: TimeoutPhase::Deadline,
+                        elapsed: now - started,
+                    });
                 }
                 let remaining = deadline_at - now;
                 let this_timeout = attempt_timeout.min(remaining);
                 let limited_by_deadline = remaining < attempt_timeout;
                 tracing::Span::current().record("attempt", attempt);
-                let request = HttpRequest::new(method.clone(), url.clone(), headers.clone(), body.clone());
+                let request =
+                    HttpRequest::new(method.clone(), url.clone(), headers.clone(), body.clone());
                 let attempt_started = Instant::now();
                 let outcome = tokio::time::timeout(
                     this_timeout,
@@ -573,7 +626,11 @@ impl RequestBuilder {
                 tracing::Span::current().record("latency_ms", latency.as_millis() as u64);
                 let failure = match outcome {
                     Err(_) if limited_by_deadline => {
-                        return Err(Error::Timeout { op, phase: TimeoutPhase::Deadline, elapsed: started.elapsed() });
+                        return Err(Error::Timeout {
+                            op,
+                            phase: TimeoutPhase::Deadline,
+                            elapsed: started.elapsed(),
+                        });
                     }
                     Err(_) => Failure::AttemptTimeout,
                     Ok(Ok(done)) => {
@@ -595,9 +652,17 @@ impl RequestBuilder {
                         return Err(e);
                     }
                     Ok(Err(AttemptError::Transport(e))) => Failure::Transport(e),
-                    Ok(Err(AttemptError::Status { error, retry_after, status })) => {
+                    Ok(Err(AttemptError::Status {
+                        error,
+                        retry_after,
+                        status,
+                    })) => {
                         tracing::Span::current().record("status", status);
-                        Failure::Status { error, retry_after, status }
+                        Failure::Status {
+                            error,
+                            retry_after,
+                            status,
+                        }
                     }
                 };
 
@@ -609,14 +674,22 @@ impl RequestBuilder {
                     Failure::Status { status, .. } => retry_safe && is_retryable_status(*status),
                 };
                 let (throttled, retry_after) = match &failure {
-                    Failure::Status { status, retry_after, .. } => (is_throttling_status(*status), *retry_after),
+                    Failure::Status {
+                        status,
+                        retry_after,
+                        ..
+                    } => (is_throttling_status(*status), *retry_after),
                     _ => (false, None),
                 };
                 if let Some(wait) = retry_after
                     && wait > policy.max_retry_after
                     && let Failure::Status { status, .. } = &failure
                 {
-                    return Err(Error::RateLimited { op, status: *status, retry_after: Some(wait) });
+                    return Err(Error::RateLimited {
+                        op,
+                        status: *status,
+                        retry_after: Some(wait),
+                    });
                 }
                 if !allowed || attempt >= policy.max_attempts {
                     return Err(failure.into_error(op, started.elapsed()));
@@ -626,7 +699,11 @@ impl RequestBuilder {
                 if Instant::now() + sleep >= deadline_at {
                     return Err(failure.into_error(op, started.elapsed()));
                 }
-                let cost = if matches!(failure, Failure::AttemptTimeout) { TIMEOUT_RETRY_COST } else { RETRY_COST };
+                let cost = if matches!(failure, Failure::AttemptTimeout) {
+                    TIMEOUT_RETRY_COST
+                } else {
+                    RETRY_COST
+                };
                 if !inner.budget.try_acquire(cost) {
                     tracing::warn!(attempt, "retry budget exhausted; not retrying");
                     return Err(failure.into_error(op, started.elapsed()));
@@ -643,21 +720,47 @@ impl RequestBuilder {
 enum AttemptError {
     Final(Error),
     Transport(TransportError),
-    Status { error: Error, retry_after: Option<Duration>, status: u16 },
+    Status {
+        error: Error,
+        retry_after: Option<Duration>,
+        status: u16,
+    },
 }
 
 impl Failure {
     fn into_error(self, op: OpName, elapsed: Duration) -> Error {
         match self {
             Failure::Transport(e) => match e.kind {
-                TransportErrorKind::Connect => Error::Connect { op, message: e.message },
-                TransportErrorKind::Timeout => Error::Timeout { op, phase: TimeoutPhase::Attempt, elapsed },
-                TransportErrorKind::Io => Error::Transport { op, message: e.message },
+                TransportErrorKind::Connect => Error::Connect {
+                    op,
+                    message: e.message,
+                },
+                TransportErrorKind::Timeout => Error::Timeout {
+                    op,
+                    phase: TimeoutPhase::Attempt,
+                    elapsed,
+                },
+                TransportErrorKind::Io => Error::Transport {
+                    op,
+                    message: e.message,
+                },
             },
-            Failure::AttemptTimeout => Error::Timeout { op, phase: TimeoutPhase::Attempt, elapsed },
-            Failure::Status { error, status: 429, retry_after } => {
+            Failure::AttemptTimeout => Error::Timeout {
+                op,
+                phase: TimeoutPhase::Attempt,
+                elapsed,
+            },
+            Failure::Status {
+                error,
+                status: 429,
+                retry_after,
+            } => {
                 let _ = error;
-                Error::RateLimited { op, status: 429, retry_after }
+                Error::RateLimited {
+                    op,
+                    status: 429,
+                    retry_after,
+                }
             }
             Failure::Status { error, .. } => error,
         }
@@ -672,7 +775,11 @@ async fn run_attempt(
     body_cap: u64,
     secrets: &[String],
 ) -> std::result::Result<Completed, AttemptError> {
-    let response = inner.transport.send(request).await.map_err(AttemptError::Transport)?;
+    let response = inner
+        .transport
+        .send(request)
+        .await
+        .map_err(AttemptError::Transport)?;
     let status = response.status.as_u16();
     let headers = response.headers;
     let content_length = headers
@@ -687,7 +794,11 @@ async fn run_attempt(
             .and_then(|v| v.to_str().ok())
             .map(|l| RedactedUrl::new(l, &secret_refs).to_string())
             .unwrap_or_else(|| "-".to_owned());
-        return Err(AttemptError::Final(Error::UnexpectedRedirect { op, status, location }));
+        return Err(AttemptError::Final(Error::UnexpectedRedirect {
+            op,
+            status,
+            location,
+        }));
     }
     if !(200..300).contains(&status) {
         let retry_after = headers
@@ -699,18 +810,36 @@ async fn run_attempt(
             .await
             .map_err(AttemptError::Transport)?;
         let error = error_from_response(op, status, &headers, &body, &secret_refs);
-        return Err(AttemptError::Status { error, retry_after, status });
+        return Err(AttemptError::Status {
+            error,
+            retry_after,
+            status,
+        });
     }
     match mode {
         Mode::Buffer => {
             if content_length.is_some_and(|len| len > body_cap) {
-                return Err(AttemptError::Final(Error::BodyTooLarge { op, limit: body_cap }));
+                return Err(AttemptError::Final(Error::BodyTooLarge {
+                    op,
+                    limit: body_cap,
+                }));
             }
-            let body = collect_capped(response.body, body_cap).await.map_err(|e| match e {
-                crate::body::CollectError::TooLarge => AttemptError::Final(Error::BodyTooLarge { op, limit: body_cap }),
-                crate::body::CollectError::Transport(t) => AttemptError::Transport(t),
-            })?;
-            Ok(Completed::Buffered(RawResponse { status, headers, body }))
+            let body = collect_capped(response.body, body_cap)
+                .await
+                .map_err(|e| match e {
+                    crate::body::CollectError::TooLarge => {
+                        AttemptError::Final(Error::BodyTooLarge {
+                            op,
+                            limit: body_cap,
+                        })
+                    }
+                    crate::body::CollectError::Transport(t) => AttemptError::Transport(t),
+                })?;
+            Ok(Completed::Buffered(RawResponse {
+                status,
+                headers,
+                body,
+            }))
         }
         Mode::Stream => Ok(Completed::Streaming(StreamingResponse {
             status,
@@ -728,7 +857,11 @@ fn base64_encode(input: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -742,14 +875,19 @@ fn base64_encode(input: &[u8]) -> String {
 }
 
 /// Reads a streaming body chunk by chunk, failing when it stalls longer than the stall timeout.
-pub(crate) async fn next_chunk(
-    response: &mut StreamingResponse,
-) -> Result<Option<Bytes>> {
+pub(crate) async fn next_chunk(response: &mut StreamingResponse) -> Result<Option<Bytes>> {
     match tokio::time::timeout(response.stall_timeout, response.body.next()).await {
-        Err(_) => Err(Error::Timeout { op: response.op, phase: TimeoutPhase::Stall, elapsed: response.stall_timeout }),
+        Err(_) => Err(Error::Timeout {
+            op: response.op,
+            phase: TimeoutPhase::Stall,
+            elapsed: response.stall_timeout,
+        }),
         Ok(None) => Ok(None),
         Ok(Some(Ok(chunk))) => Ok(Some(chunk)),
-        Ok(Some(Err(e))) => Err(Error::Transport { op: response.op, message: e.message }),
+        Ok(Some(Err(e))) => Err(Error::Transport {
+            op: response.op,
+            message: e.message,
+        }),
     }
 }
 

@@ -93,7 +93,11 @@ impl RetryPolicy {
     /// The back-off before attempt `attempt + 1`, after `attempt` failed attempts (1-based):
     /// `U[0,1) * min(cap, base * 2^(attempt-1))`.
     pub fn backoff(&self, attempt: u32, throttled: bool) -> Duration {
-        let base = if throttled { self.throttled_base } else { self.base };
+        let base = if throttled {
+            self.throttled_base
+        } else {
+            self.base
+        };
         let exp = attempt.saturating_sub(1).min(30);
         let ceiling = base.saturating_mul(1u32 << exp).min(self.cap);
         if self.jitter {

@@ -98,7 +98,10 @@ impl ScriptedTransport {
     }
 
     fn next(&self) -> Option<Step> {
-        self.steps.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+        self.steps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
     }
 }
 
@@ -116,16 +119,28 @@ impl Transport for ScriptedTransport {
             });
         loop {
             match self.next() {
-                None => return Err(TransportError::new(TransportErrorKind::Io, "script exhausted")),
+                None => {
+                    return Err(TransportError::new(
+                        TransportErrorKind::Io,
+                        "script exhausted",
+                    ));
+                }
                 Some(Step::Delay(d)) => tokio::time::sleep(d).await,
                 Some(Step::Hang) => std::future::pending::<()>().await,
-                Some(Step::Fail(kind)) => return Err(TransportError::new(kind, "scripted failure")),
-                Some(Step::Respond { status, headers, body }) => {
+                Some(Step::Fail(kind)) => {
+                    return Err(TransportError::new(kind, "scripted failure"));
+                }
+                Some(Step::Respond {
+                    status,
+                    headers,
+                    body,
+                }) => {
                     let mut map = HeaderMap::new();
                     for (k, v) in headers {
-                        if let (Ok(name), Ok(value)) =
-                            (http::HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v))
-                        {
+                        if let (Ok(name), Ok(value)) = (
+                            http::HeaderName::from_bytes(k.as_bytes()),
+                            HeaderValue::from_str(&v),
+                        ) {
                             map.append(name, value);
                         }
                     }

@@ -61,7 +61,8 @@ impl<'de> Deserialize<'de> for Timestamp {
             Float(f64),
             Text(String),
         }
-        let bad = || serde::de::Error::custom("expected epoch milliseconds or an RFC 3339 timestamp");
+        let bad =
+            || serde::de::Error::custom("expected epoch milliseconds or an RFC 3339 timestamp");
         match Repr::deserialize(d)? {
             Repr::Int(ms) => Timestamp::from_millis(ms).ok_or_else(bad),
             Repr::Float(ms) if ms.is_finite() => Timestamp::from_millis(ms as i64).ok_or_else(bad),

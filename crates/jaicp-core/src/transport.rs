@@ -154,7 +154,11 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// A reqwest client with the SDK's safe settings: no redirects, no `Referer`, the given connect
     /// timeout, and a read timeout that catches stalled bodies.
-    pub fn new(connect_timeout: Duration, read_timeout: Duration, user_agent: &str) -> crate::Result<Self> {
+    pub fn new(
+        connect_timeout: Duration,
+        read_timeout: Duration,
+        user_agent: &str,
+    ) -> crate::Result<Self> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
@@ -162,7 +166,9 @@ impl ReqwestTransport {
             .read_timeout(read_timeout)
             .user_agent(user_agent)
             .build()
-            .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {}", e.without_url())))?;
+            .map_err(|e| {
+                crate::Error::Config(format!("cannot build the HTTP client: {}", e.without_url()))
+            })?;
         Ok(ReqwestTransport { client })
     }
 

@@ -1,7 +1,9 @@
 //! The default reqwest transport against a real local server: redirects, caps, redaction.
 
 use httpmock::prelude::*;
-use jaicp_core::{Auth, CampaignToken, Client, Error, Host, Idempotency, OperationSpec, export::Method};
+use jaicp_core::{
+    Auth, CampaignToken, Client, Error, Host, Idempotency, OperationSpec, export::Method,
+};
 
 static OP: OperationSpec = OperationSpec {
     api: "calls",
@@ -27,14 +29,19 @@ async fn a_302_is_not_followed() {
     let redirect = server
         .mock_async(|when, then| {
             when.path(format!("/api/calls/campaign/{CANARY}"));
-            then.status(302).header("location", format!("https://other.example/api/calls/campaign/{CANARY}"));
+            then.status(302).header(
+                "location",
+                format!("https://other.example/api/calls/campaign/{CANARY}"),
+            );
         })
         .await;
     let api = client(&server).api(Auth::path_token("token", &CampaignToken::new(CANARY)));
     let err = api.request(&OP).send_unit().await.unwrap_err();
     redirect.assert_calls_async(1).await;
     match &err {
-        Error::UnexpectedRedirect { status, location, .. } => {
+        Error::UnexpectedRedirect {
+            status, location, ..
+        } => {
             assert_eq!(*status, 302);
             assert!(location.starts_with("https://other.example/"), "{location}");
         }
@@ -58,7 +65,13 @@ async fn a_declared_oversized_body_is_refused_before_reading() {
         .body_cap(1024 * 1024)
         .build()
         .unwrap();
-    let err = c.api(Auth::None).request(&OP).path_param("token", "x").send_raw().await.unwrap_err();
+    let err = c
+        .api(Auth::None)
+        .request(&OP)
+        .path_param("token", "x")
+        .send_raw()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
 }
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use jaicp_core::testing::{ScriptedTransport, Step};
 use jaicp_core::transport::TransportErrorKind;
 use jaicp_core::{
-    Auth, CampaignToken, Client, Error, Host, Idempotency, KeyPlacement, OperationSpec, RetryPolicy,
-    TimeoutPhase, export::Method,
+    Auth, CampaignToken, Client, Error, Host, Idempotency, KeyPlacement, OperationSpec,
+    RetryPolicy, TimeoutPhase, export::Method,
 };
 
 static GET_OP: OperationSpec = OperationSpec {
@@ -56,7 +56,11 @@ fn api(transport: &ScriptedTransport) -> jaicp_core::ApiContext {
 
 #[tokio::test(start_paused = true)]
 async fn retries_503_twice_then_succeeds_in_three_attempts() {
-    let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(503, "{}"), Step::json(200, r#"{"ok":true}"#)]);
+    let t = ScriptedTransport::new([
+        Step::json(503, "{}"),
+        Step::json(503, "{}"),
+        Step::json(200, r#"{"ok":true}"#),
+    ]);
     let v: serde_json::Value = api(&t).request(&GET_OP).send_json().await.unwrap();
     assert_eq!(v["ok"], true);
     assert_eq!(t.count(), 3);
@@ -81,12 +85,24 @@ async fn keyed_write_reuses_one_key_on_every_attempt() {
         Step::Fail(TransportErrorKind::Io),
         Step::json(200, r#"["1"]"#),
     ]);
-    let ids: Vec<String> = api(&t).request(&KEYED_OP).json(&["x"]).send_json().await.unwrap();
+    let ids: Vec<String> = api(&t)
+        .request(&KEYED_OP)
+        .json(&["x"])
+        .send_json()
+        .await
+        .unwrap();
     assert_eq!(ids, vec!["1"]);
     let keys: Vec<String> = t
         .requests()
         .iter()
-        .map(|r| r.headers.get("idempotence-key").unwrap().to_str().unwrap().to_owned())
+        .map(|r| {
+            r.headers
+                .get("idempotence-key")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(keys.len(), 3);
     assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
@@ -105,7 +121,11 @@ async fn given_key_is_sent_as_query_for_get_adds() {
         .unwrap();
     assert_eq!(id, "77");
     for r in t.requests() {
-        assert!(r.url.query().unwrap().contains("Idempotence-Key=lead-1"), "{:?}", r.url.query());
+        assert!(
+            r.url.query().unwrap().contains("Idempotence-Key=lead-1"),
+            "{:?}",
+            r.url.query()
+        );
     }
     assert_eq!(t.count(), 2);
 }
@@ -113,8 +133,22 @@ async fn given_key_is_sent_as_query_for_get_adds() {
 #[tokio::test(start_paused = true)]
 async fn post_without_key_is_not_resent_after_a_read_timeout() {
     let t = ScriptedTransport::new([Step::Hang, Step::json(200, "{}")]);
-    let err = api(&t).request(&POST_OP).json(&"hi").send_unit().await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { phase: TimeoutPhase::Attempt, .. }), "{err:?}");
+    let err = api(&t)
+        .request(&POST_OP)
+        .json(&"hi")
+        .send_unit()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                phase: TimeoutPhase::Attempt,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(t.count(), 1);
 }
 
@@ -131,27 +165,44 @@ async fn post_without_key_is_not_resent_after_a_5xx_or_io_error() {
 
 #[tokio::test(start_paused = true)]
 async fn post_without_key_is_retried_when_the_connection_never_opened() {
-    let t = ScriptedTransport::new([Step::Fail(TransportErrorKind::Connect), Step::json(200, "{}")]);
+    let t = ScriptedTransport::new([
+        Step::Fail(TransportErrorKind::Connect),
+        Step::json(200, "{}"),
+    ]);
     api(&t).request(&POST_OP).send_unit().await.unwrap();
     assert_eq!(t.count(), 2);
 }
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_is_honoured() {
-    let t = ScriptedTransport::new([Step::with_header(429, "retry-after", "7", ""), Step::json(200, "{}")]);
+    let t = ScriptedTransport::new([
+        Step::with_header(429, "retry-after", "7", ""),
+        Step::json(200, "{}"),
+    ]);
     let started = tokio::time::Instant::now();
     api(&t).request(&GET_OP).send_unit().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(7), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(started.elapsed() < Duration::from_secs(9));
     assert_eq!(t.count(), 2);
 }
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_over_sixty_seconds_yields_rate_limited() {
-    let t = ScriptedTransport::new([Step::with_header(429, "retry-after", "120", ""), Step::json(200, "{}")]);
+    let t = ScriptedTransport::new([
+        Step::with_header(429, "retry-after", "120", ""),
+        Step::json(200, "{}"),
+    ]);
     let err = api(&t).request(&GET_OP).send_unit().await.unwrap_err();
     match err {
-        Error::RateLimited { status, retry_after, .. } => {
+        Error::RateLimited {
+            status,
+            retry_after,
+            ..
+        } => {
             assert_eq!(status, 429);
             assert_eq!(retry_after, Some(Duration::from_secs(120)));
         }
@@ -179,22 +230,47 @@ async fn the_deadline_holds() {
         .unwrap_err();
     let elapsed = started.elapsed();
     assert!(elapsed <= Duration::from_secs(45), "{elapsed:?}");
-    assert!(matches!(err, Error::Timeout { phase: TimeoutPhase::Deadline, .. }), "{err:?}");
-    assert_eq!(t.count(), 2, "the second attempt is cut short by the deadline");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                phase: TimeoutPhase::Deadline,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        t.count(),
+        2,
+        "the second attempt is cut short by the deadline"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_oversized_body_fails_without_being_buffered() {
     // An endless body: only a streaming cap can end this test.
-    let t = ScriptedTransport::new([Step::Endless { status: 200, chunk: 64 * 1024 }]);
+    let t = ScriptedTransport::new([Step::Endless {
+        status: 200,
+        chunk: 64 * 1024,
+    }]);
     let c = Client::builder()
         .host(Host::custom("https://jaicp.test").unwrap())
         .transport(Arc::new(t.clone()))
         .body_cap(1024 * 1024)
         .build()
         .unwrap();
-    let err = c.api(Auth::None).request(&GET_OP).path_param("token", "x").send_raw().await.unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1048576, .. }), "{err:?}");
+    let err = c
+        .api(Auth::None)
+        .request(&GET_OP)
+        .path_param("token", "x")
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1048576, .. }),
+        "{err:?}"
+    );
     assert_eq!(t.count(), 1, "a too-large body is not retried");
 }
 
@@ -209,7 +285,13 @@ async fn retry_budget_stops_a_retry_storm() {
         .retry_budget(10)
         .build()
         .unwrap();
-    let err = c.api(Auth::None).request(&GET_OP).path_param("token", "x").send_unit().await.unwrap_err();
+    let err = c
+        .api(Auth::None)
+        .request(&GET_OP)
+        .path_param("token", "x")
+        .send_unit()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert_eq!(t.count(), 3, "two retries of cost 5 drain a budget of 10");
     assert_eq!(c.retry_budget_available(), 0);
@@ -229,13 +311,23 @@ async fn bearer_header_is_sensitive_and_path_tokens_are_encoded() {
     let auth = r.headers.get("authorization").unwrap();
     assert!(auth.is_sensitive());
     assert_eq!(auth.to_str().unwrap(), "Bearer uni-CANARY");
-    assert!(r.url.path().ends_with("/campaign/a%3Ab"), "{}", r.url.path());
+    assert!(
+        r.url.path().ends_with("/campaign/a%3Ab"),
+        "{}",
+        r.url.path()
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn path_traversal_is_refused_before_sending() {
     let t = ScriptedTransport::new([Step::json(200, "{}")]);
-    let err = client(&t).api(Auth::None).request(&GET_OP).path_param("token", "../admin").send_unit().await.unwrap_err();
+    let err = client(&t)
+        .api(Auth::None)
+        .request(&GET_OP)
+        .path_param("token", "../admin")
+        .send_unit()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     assert_eq!(t.count(), 0);
 }
@@ -253,9 +345,17 @@ async fn errors_echoing_the_token_are_scrubbed() {
 
 #[tokio::test]
 async fn plain_http_is_refused_for_remote_hosts() {
-    let err = Client::builder().host(Host::custom("http://jaicp.example").unwrap()).build().unwrap_err();
+    let err = Client::builder()
+        .host(Host::custom("http://jaicp.example").unwrap())
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)));
-    assert!(Client::builder().host(Host::custom("http://127.0.0.1:1").unwrap()).build().is_err());
+    assert!(
+        Client::builder()
+            .host(Host::custom("http://127.0.0.1:1").unwrap())
+            .build()
+            .is_err()
+    );
     assert!(
         Client::builder()
             .host(Host::custom("http://127.0.0.1:1").unwrap())
@@ -269,9 +369,17 @@ async fn plain_http_is_refused_for_remote_hosts() {
 async fn raw_refuses_absolute_urls_so_auth_stays_on_the_host() {
     let t = ScriptedTransport::new([Step::json(200, "{}")]);
     let api = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("secret")));
-    let err = api.raw(Method::GET, "https://evil.example/steal").send_unit().await.unwrap_err();
+    let err = api
+        .raw(Method::GET, "https://evil.example/steal")
+        .send_unit()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)));
-    let err = api.raw(Method::GET, "//evil.example/steal").send_unit().await.unwrap_err();
+    let err = api
+        .raw(Method::GET, "//evil.example/steal")
+        .send_unit()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)));
     assert_eq!(t.count(), 0);
 }
@@ -302,7 +410,12 @@ async fn logs_never_contain_the_token() {
     let _guard = tracing::subscriber::set_default(subscriber);
     let body = format!(r#"{{"type":"x","message":"echo {CANARY}"}}"#);
     let t = ScriptedTransport::new([Step::json(503, &body), Step::json(400, &body)]);
-    let err = api(&t).request(&KEYED_OP).json(&["1"]).send_unit().await.unwrap_err();
+    let err = api(&t)
+        .request(&KEYED_OP)
+        .json(&["1"])
+        .send_unit()
+        .await
+        .unwrap_err();
     tracing::error!(error = %err, debug = ?err, "user logs the error");
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("jaicp.request"), "spans are logged: {log}");

@@ -488,17 +488,25 @@ async fn background_dialer_fast_forwards_through_hour_long_retries() {
     let numbers: Vec<serde_json::Value> = (0..30)
         .map(|i| serde_json::json!({"phone": format!("7900555{i:04}"), "maxAttempts": 5, "retryIntervalInMinutes": 120}))
         .collect();
-    let (status, _) = api.post_json(&api.calls("/addPhones"), &serde_json::Value::Array(numbers)).await;
+    let (status, _) = api
+        .post_json(&api.calls("/addPhones"), &serde_json::Value::Array(numbers))
+        .await;
     assert_eq!(status, reqwest::StatusCode::OK);
     let started = std::time::Instant::now();
     loop {
         let (_, page) = api
-            .post_json(&api.calls("/callJob/getUnfinished"), &serde_json::json!({"page": 0, "pageSize": 200}))
+            .post_json(
+                &api.calls("/callJob/getUnfinished"),
+                &serde_json::json!({"page": 0, "pageSize": 200}),
+            )
             .await;
         if page["items"].as_array().is_some_and(|a| a.is_empty()) {
             break;
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "retries did not fast-forward");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "retries did not fast-forward"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

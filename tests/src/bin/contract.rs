@@ -9,8 +9,8 @@ use std::pin::Pin;
 
 use jaicp_calls::Calls;
 use jaicp_calls::models::{
-    CallAttemptDates, CallAttemptDatesWithPagination, CallJobDates, CallJobDatesWithPagination, CallJobParameters,
-    CallNumbersAndCallJobIds, CampaignControlAction, PaginationRequest,
+    CallAttemptDates, CallAttemptDatesWithPagination, CallJobDates, CallJobDatesWithPagination,
+    CallJobParameters, CallNumbersAndCallJobIds, CampaignControlAction, PaginationRequest,
 };
 use jaicp_core::{CampaignToken, Client, Error, Timestamp};
 
@@ -50,7 +50,10 @@ async fn main() -> std::process::ExitCode {
     // Prism answers 422 for a request that breaks the document and 500 for a response that does;
     // a failure to decode is a response the SDK could not parse.
     let request_rejected = |e: &Error| e.status() == Some(422);
-    let validated = outcomes.iter().filter(|o| !o.result.as_ref().is_err_and(request_rejected)).count();
+    let validated = outcomes
+        .iter()
+        .filter(|o| !o.result.as_ref().is_err_and(request_rejected))
+        .count();
     let parsed = outcomes.iter().filter(|o| o.result.is_ok()).count();
     for o in &outcomes {
         match &o.result {
@@ -59,44 +62,136 @@ async fn main() -> std::process::ExitCode {
         }
     }
     println!("{doc} requests validated {validated}/{total}, responses parsed {parsed}/{total}");
-    if parsed == total { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
+    if parsed == total {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
 }
 
 async fn run(operation: &'static str, check: Check<'_>) -> Outcome {
-    Outcome { operation, result: check.await }
+    Outcome {
+        operation,
+        result: check.await,
+    }
 }
 
 async fn calls() -> Result<Vec<Outcome>, Error> {
     let client = Client::from_env()?;
-    let token = CampaignToken::from_env().unwrap_or_else(|_| CampaignToken::new("1.1.emulator-demo-campaign"));
+    let token = CampaignToken::from_env()
+        .unwrap_or_else(|_| CampaignToken::new("1.1.emulator-demo-campaign"));
     let calls = Calls::new(&client, &token);
     let suffix = Timestamp::now().as_millis() % 1_000_000;
     let phone = |n: i64| format!("7900{:07}", suffix * 10 + n);
     let mut out = Vec::new();
 
     let jobs = vec![
-        CallJobParameters { phone: phone(1), max_attempts: Some(2), ..Default::default() },
-        CallJobParameters { phone: phone(2), gmt_zone: Some("+03:00".into()), ..Default::default() },
+        CallJobParameters {
+            phone: phone(1),
+            max_attempts: Some(2),
+            ..Default::default()
+        },
+        CallJobParameters {
+            phone: phone(2),
+            gmt_zone: Some("+03:00".into()),
+            ..Default::default()
+        },
     ];
     let ids = calls.add_phones_batch(jobs).send().await;
     let first_id = ids.as_ref().ok().and_then(|ids| ids.first().cloned());
-    out.push(Outcome { operation: "addPhones", result: ids.map(|_| ()) });
-    out.push(run("addPhoneGet", Box::pin(async { calls.crm_add_phone(phone(3)).payload("name", "Ann").send().await.map(|_| ()) })).await);
-    out.push(run("addPhonePost", Box::pin(async { calls.crm_add_phone_form(phone(4)).send().await.map(|_| ()) })).await);
-    out.push(run("addPhoneGetTest", Box::pin(async { calls.crm_add_phone_test(phone(5)).send().await.map(|_| ()) })).await);
-    out.push(run("getCallTask", Box::pin(async { calls.campaign().send().await.map(|_| ()) })).await);
-    out.push(run("getCallTaskStatus", Box::pin(async { calls.campaign_status().send().await.map(|_| ()) })).await);
-    let ids_body = CallNumbersAndCallJobIds { ids: first_id.clone().map(|i| vec![i.to_string()]), phones: None };
-    out.push(run("getCallJobReport", Box::pin(async { calls.call_job_report(ids_body.clone()).send().await.map(|_| ()) })).await);
-    out.push(run("getCallAttemptReport", Box::pin(async { calls.call_attempt_report(ids_body.clone()).send().await.map(|_| ()) })).await);
-    let page = PaginationRequest { page: Some(0), page_size: Some(50) };
+    out.push(Outcome {
+        operation: "addPhones",
+        result: ids.map(|_| ()),
+    });
+    out.push(
+        run(
+            "addPhoneGet",
+            Box::pin(async {
+                calls
+                    .crm_add_phone(phone(3))
+                    .payload("name", "Ann")
+                    .send()
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "addPhonePost",
+            Box::pin(async { calls.crm_add_phone_form(phone(4)).send().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "addPhoneGetTest",
+            Box::pin(async { calls.crm_add_phone_test(phone(5)).send().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "getCallTask",
+            Box::pin(async { calls.campaign().send().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "getCallTaskStatus",
+            Box::pin(async { calls.campaign_status().send().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    let ids_body = CallNumbersAndCallJobIds {
+        ids: first_id.clone().map(|i| vec![i.to_string()]),
+        phones: None,
+    };
+    out.push(
+        run(
+            "getCallJobReport",
+            Box::pin(async {
+                calls
+                    .call_job_report(ids_body.clone())
+                    .send()
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "getCallAttemptReport",
+            Box::pin(async {
+                calls
+                    .call_attempt_report(ids_body.clone())
+                    .send()
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
+    let page = PaginationRequest {
+        page: Some(0),
+        page_size: Some(50),
+    };
     let from = Timestamp::from_millis(Timestamp::now().as_millis() - 86_400_000);
     out.push(
         run(
             "getCallJobReportByDate",
             Box::pin(async {
-                let filter = CallJobDates { created_at_from: from, ..Default::default() };
-                let body = CallJobDatesWithPagination { filter: Some(filter), pagination: Some(page.clone()) };
+                let filter = CallJobDates {
+                    created_at_from: from,
+                    ..Default::default()
+                };
+                let body = CallJobDatesWithPagination {
+                    filter: Some(filter),
+                    pagination: Some(page.clone()),
+                };
                 calls.call_job_report_by_date(body).send().await.map(|_| ())
             }),
         )
@@ -106,21 +201,61 @@ async fn calls() -> Result<Vec<Outcome>, Error> {
         run(
             "getCallAttemptReportByDate",
             Box::pin(async {
-                let filter = CallAttemptDates { started_at_from: from, ..Default::default() };
-                let body = CallAttemptDatesWithPagination { filter: Some(filter), pagination: Some(page.clone()) };
-                calls.call_attempt_report_by_date(body).send().await.map(|_| ())
+                let filter = CallAttemptDates {
+                    started_at_from: from,
+                    ..Default::default()
+                };
+                let body = CallAttemptDatesWithPagination {
+                    filter: Some(filter),
+                    pagination: Some(page.clone()),
+                };
+                calls
+                    .call_attempt_report_by_date(body)
+                    .send()
+                    .await
+                    .map(|_| ())
             }),
         )
         .await,
     );
-    out.push(run("getCallJobReportUnfinished", Box::pin(async { calls.unfinished_call_jobs(page.clone()).send().await.map(|_| ()) })).await);
-    out.push(run("cancelCallJob", Box::pin(async { calls.cancel_call_jobs(ids_body.clone()).send().await.map(|_| ()) })).await);
+    out.push(
+        run(
+            "getCallJobReportUnfinished",
+            Box::pin(async {
+                calls
+                    .unfinished_call_jobs(page.clone())
+                    .send()
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "cancelCallJob",
+            Box::pin(async {
+                calls
+                    .cancel_call_jobs(ids_body.clone())
+                    .send()
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
     out.push(
         run(
             "controlCampaign",
             Box::pin(async {
-                calls.control_campaign(CampaignControlAction::Pause).send().await?;
-                calls.control_campaign(CampaignControlAction::Resume).send().await
+                calls
+                    .control_campaign(CampaignControlAction::Pause)
+                    .send()
+                    .await?;
+                calls
+                    .control_campaign(CampaignControlAction::Resume)
+                    .send()
+                    .await
             }),
         )
         .await,

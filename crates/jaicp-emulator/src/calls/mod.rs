@@ -69,8 +69,17 @@ impl CallsState {
             .values()
             .filter(|c| c.status == model::CampaignStatus::InProgress)
             .flat_map(|c| {
-                let due = if c.open_jobs > 0 { c.queue.next_due() } else { None };
-                let call_end = c.jobs.iter().filter_map(|j| j.finished_at).filter(|&t| t > now).min();
+                let due = if c.open_jobs > 0 {
+                    c.queue.next_due()
+                } else {
+                    None
+                };
+                let call_end = c
+                    .jobs
+                    .iter()
+                    .filter_map(|j| j.finished_at)
+                    .filter(|&t| t > now)
+                    .min();
                 due.into_iter().chain(call_end)
             })
             .filter(|&t| t > now)
