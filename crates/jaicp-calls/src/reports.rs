@@ -1,5 +1,7 @@
 //! Report streams over the date-paginated listings, and campaign control shortcuts.
 
+use std::future::Future;
+
 use futures_util::Stream;
 use jaicp_core::Result;
 use jaicp_core::pagination::{Page, PageLimits, page_stream};
@@ -31,6 +33,25 @@ fn pagination(page: u32) -> PaginationRequest {
     }
 }
 
+/// A lazy stream over a page-numbered Calls listing: `fetch` sends the request for one page.
+fn paged<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + Send
+where
+    T: serde::Serialize + Send,
+    F: FnMut(PaginationRequest) -> Fut + Send,
+    Fut: Future<Output = Result<Vec<T>>> + Send,
+{
+    let mut fetch = fetch;
+    page_stream(limits(), move |page| {
+        let request = fetch(pagination(page));
+        async move {
+            request.await.map(|items| Page {
+                items,
+                has_more: None,
+            })
+        }
+    })
+}
+
 impl Calls {
     /// Every call job report matching `filter`, fetched lazily page by page (200 rows a page).
     /// The listing stops at 40,000 rows per window; the stream then ends with an
@@ -40,17 +61,13 @@ impl Calls {
         filter: CallJobDates,
     ) -> impl Stream<Item = Result<CallJobReport>> + Send + use<> {
         let calls = self.clone();
-        page_stream(limits(), move |page| {
-            let request = calls.call_job_report_by_date(CallJobDatesWithPagination {
+        paged(move |pagination| {
+            let body = CallJobDatesWithPagination {
                 filter: Some(filter.clone()),
-                pagination: Some(pagination(page)),
-            });
-            async move {
-                request.send().await.map(|p| Page {
-                    items: p.items,
-                    has_more: None,
-                })
-            }
+                pagination: Some(pagination),
+            };
+            let request = calls.call_job_report_by_date(body);
+            async move { request.send().await.map(|p| p.items) }
         })
     }
 
@@ -60,31 +77,22 @@ impl Calls {
         filter: CallAttemptDates,
     ) -> impl Stream<Item = Result<CallAttemptReport>> + Send + use<> {
         let calls = self.clone();
-        page_stream(limits(), move |page| {
-            let request = calls.call_attempt_report_by_date(CallAttemptDatesWithPagination {
+        paged(move |pagination| {
+            let body = CallAttemptDatesWithPagination {
                 filter: Some(filter.clone()),
-                pagination: Some(pagination(page)),
-            });
-            async move {
-                request.send().await.map(|p| Page {
-                    items: p.items,
-                    has_more: None,
-                })
-            }
+                pagination: Some(pagination),
+            };
+            let request = calls.call_attempt_report_by_date(body);
+            async move { request.send().await.map(|p| p.items) }
         })
     }
 
     /// Every call job that has not finished yet, lazily.
     pub fn unfinished_jobs(&self) -> impl Stream<Item = Result<CallJobReport>> + Send + use<> {
         let calls = self.clone();
-        page_stream(limits(), move |page| {
-            let request = calls.unfinished_call_jobs(pagination(page));
-            async move {
-                request.send().await.map(|p| Page {
-                    items: p.items,
-                    has_more: None,
-                })
-            }
+        paged(move |pagination| {
+            let request = calls.unfinished_call_jobs(pagination);
+            async move { request.send().await.map(|p| p.items) }
         })
     }
 
