@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# Binaries live where cargo puts them, which a user may have moved.
+bin="${CARGO_TARGET_DIR:-$root/target}/debug"
 prism_dir="$root/target/prism"
 if [ ! -x "$prism_dir/node_modules/.bin/prism" ]; then
   mkdir -p "$prism_dir"
@@ -31,7 +33,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-"$root/target/debug/jaicp" emulator serve --port "$emu_port" >"$logs/emulator.log" 2>&1 &
+"$bin/jaicp" emulator serve --port "$emu_port" >"$logs/emulator.log" 2>&1 &
 pids+=($!)
 wait_port "$emu_port"
 
@@ -42,7 +44,7 @@ run_doc() {
   local pid=$!
   pids+=($pid)
   wait_port "$prism_port"
-  JAICP_HOST="http://127.0.0.1:$prism_port" "$root/target/debug/jaicp-contract" "$driver_api" "$doc" \
+  JAICP_HOST="http://127.0.0.1:$prism_port" "$bin/jaicp-contract" "$driver_api" "$doc" \
     || { echo "contract check of $doc failed; Prism said:"; grep -i "violation\|error" "$logs/prism-$doc.log" | tail -20; return 1; }
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
