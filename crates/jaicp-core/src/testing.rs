@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, Method};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,13 @@ pub enum Step {
         status: u16,
         /// Size of each chunk.
         chunk: usize,
+    },
+    /// Answer with a status, send `first` as the first body chunk, then go silent forever.
+    Stall {
+        /// Status code.
+        status: u16,
+        /// The chunk sent before the silence.
+        first: Bytes,
     },
     /// Fail as the transport would.
     Fail(TransportErrorKind),
@@ -145,6 +153,15 @@ impl Transport for ScriptedTransport {
                         }
                     }
                     return Ok(HttpResponse::from_bytes(status, map, body));
+                }
+                Some(Step::Stall { status, first }) => {
+                    let body = futures_util::stream::once(async move { Ok(first) })
+                        .chain(futures_util::stream::pending());
+                    return Ok(HttpResponse::new(
+                        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK),
+                        HeaderMap::new(),
+                        Box::pin(body),
+                    ));
                 }
                 Some(Step::Endless { status, chunk }) => {
                     let data = Bytes::from(vec![b'x'; chunk]);

@@ -422,3 +422,178 @@ async fn logs_never_contain_the_token() {
     assert!(log.contains("/api/calls/campaign/***/addPhones"), "{log}");
     assert!(!log.contains(CANARY), "{log}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn downloads_stream_with_progress_and_a_size_cap() {
+    use jaicp_core::DownloadOptions;
+    let body = "x".repeat(10_000);
+    let t = ScriptedTransport::new([
+        Step::json(200, &body),
+        Step::Endless {
+            status: 200,
+            chunk: 4096,
+        },
+    ]);
+    let api = client(&t).api(Auth::None);
+    let mut sink: Vec<u8> = Vec::new();
+    let mut calls = Vec::new();
+    let mut progress = |done: u64, _total: Option<u64>| calls.push(done);
+    let written = api
+        .raw(Method::GET, "/file")
+        .send_streaming()
+        .await
+        .unwrap()
+        .write_to(
+            &mut sink,
+            DownloadOptions::default().progress(&mut progress),
+        )
+        .await
+        .unwrap();
+    assert_eq!(written, 10_000);
+    assert_eq!(sink.len(), 10_000);
+    assert_eq!(calls.last(), Some(&10_000));
+
+    let mut sink = tokio::io::sink();
+    let err = api
+        .raw(Method::GET, "/endless")
+        .send_streaming()
+        .await
+        .unwrap()
+        .write_to(&mut sink, DownloadOptions::default().max_bytes(1 << 20))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1048576, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_download_fails_after_the_stall_timeout() {
+    let t = ScriptedTransport::new([Step::Stall {
+        status: 200,
+        first: bytes::Bytes::from_static(b"abc"),
+    }]);
+    let c = Client::builder()
+        .host(Host::custom("https://jaicp.test").unwrap())
+        .transport(Arc::new(t.clone()))
+        .stall_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let mut sink = tokio::io::sink();
+    let err = c
+        .api(Auth::None)
+        .raw(Method::GET, "/file")
+        .send_streaming()
+        .await
+        .unwrap()
+        .write_to(&mut sink, jaicp_core::DownloadOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                phase: TimeoutPhase::Stall,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(started.elapsed(), Duration::from_secs(20));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_json_body_is_cut_by_the_attempt_timeout_and_retried() {
+    let t = ScriptedTransport::new([
+        Step::Stall {
+            status: 200,
+            first: bytes::Bytes::from_static(b"{\"a\":"),
+        },
+        Step::json(200, r#"{"a":1}"#),
+    ]);
+    let v: serde_json::Value = api(&t).request(&GET_OP).send_json().await.unwrap();
+    assert_eq!(v["a"], 1);
+    assert_eq!(t.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn raw_requests_keep_auth_and_retries() {
+    let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(200, r#"{"id":5}"#)]);
+    let api = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni")));
+    let v: serde_json::Value = api
+        .raw(Method::GET, "/api/v1/projects/{id}")
+        .path_param("id", "p 1")
+        .query("page", 0)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(v["id"], 5);
+    let sent = t.requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].url.path(), "/api/v1/projects/p%201");
+    assert_eq!(sent[1].url.query(), Some("page=0"));
+    assert_eq!(sent[1].headers["authorization"], "Bearer uni");
+    // A raw POST has no key, so it is not retried after a 503.
+    let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(200, "{}")]);
+    let api = client(&t).api(Auth::None);
+    assert!(
+        api.raw(Method::POST, "/x")
+            .json(&1)
+            .send_unit()
+            .await
+            .is_err()
+    );
+    assert_eq!(t.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn per_call_options_override_the_client() {
+    let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(200, "{}")]);
+    let err = api(&t)
+        .request(&GET_OP)
+        .options(jaicp_core::CallOptions::default().retry(RetryPolicy::none()))
+        .send_unit()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(t.count(), 1);
+
+    let t = ScriptedTransport::new([Step::Delay(Duration::from_secs(40)), Step::json(200, "{}")]);
+    api(&t)
+        .request(&GET_OP)
+        .options(jaicp_core::CallOptions::default().attempt_timeout(Duration::from_secs(60)))
+        .send_unit()
+        .await
+        .unwrap();
+    assert_eq!(
+        t.count(),
+        1,
+        "a long-poll style timeout lets the slow answer through"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn decode_errors_name_the_json_path() {
+    let t = ScriptedTransport::new([Step::json(200, r#"{"items":[{"n":1},{"n":"two"}]}"#)]);
+    #[derive(serde::Deserialize, Debug)]
+    struct Item {
+        #[allow(dead_code)]
+        n: i64,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    struct Page {
+        #[allow(dead_code)]
+        items: Vec<Item>,
+    }
+    let err = api(&t)
+        .request(&GET_OP)
+        .send_json::<Page>()
+        .await
+        .unwrap_err();
+    match err {
+        Error::Decode { path, .. } => assert_eq!(path, "items[1].n"),
+        other => panic!("{other:?}"),
+    }
+}
