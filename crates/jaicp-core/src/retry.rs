@@ -90,6 +90,20 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the back-off bases (transient and throttled) and the cap.
+    pub fn with_backoff(mut self, base: Duration, throttled_base: Duration, cap: Duration) -> Self {
+        self.base = base;
+        self.throttled_base = throttled_base;
+        self.cap = cap;
+        self
+    }
+
+    /// Sets the longest `Retry-After` the SDK sleeps through.
+    pub fn with_max_retry_after(mut self, limit: Duration) -> Self {
+        self.max_retry_after = limit;
+        self
+    }
+
     /// The back-off before attempt `attempt + 1`, after `attempt` failed attempts (1-based):
     /// `U[0,1) * min(cap, base * 2^(attempt-1))`.
     pub fn backoff(&self, attempt: u32, throttled: bool) -> Duration {
