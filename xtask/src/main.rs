@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+
+mod bench;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
 
@@ -17,6 +19,10 @@ tasks:
                                     generate every document (mapped or not) into DIR/<api>/
                                     (a trial run; DIR must be outside the tracked tree or under target/)
   coverage [--specs DIR]            operations with generated code, per document
+  bench [--build-time]              SDK vs raw reqwest against one local server: request overhead,
+                                    throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
+                                    1 GiB download (time and peak memory); --build-time adds cold
+                                    build times
   specs normalize [--out DIR] [--specs DIR]
                                     write the bundled, corrected copy of every document (default
                                     target/specs) for tools such as Prism
@@ -108,6 +114,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
             Some("normalize") => normalize(&parse(&args[2..])?),
             _ => bail!("usage: cargo xtask specs normalize [--out DIR] [--specs DIR]"),
         },
+        Some("bench") => {
+            let with_build = args.iter().any(|a| a == "--build-time");
+            bench::bench(&workspace_root(), with_build)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,215 @@
+//! The measured cases. Each exists twice: through the SDK, and as the same requests written by hand
+//! with reqwest + serde_json (what a user would write without the SDK).
+
+use std::time::Instant;
+
+use futures_util::{StreamExt, TryStreamExt};
+use jaicp_calls::Calls;
+use jaicp_calls::models::{CallJobParameters, CallTaskByTokenData};
+use jaicp_core::export::Method;
+use jaicp_core::{Auth, CampaignToken, Client, Host};
+
+const TOKEN: &str = "1.1.bench-campaign";
+/// Requests in the sequential case.
+const SEQUENTIAL: usize = 2_000;
+/// Requests in each throughput case.
+const THROUGHPUT: usize = 20_000;
+/// Numbers in the bulk case.
+const BULK: usize = 1_000_000;
+/// MiB in the download case.
+const DOWNLOAD_MIB: u64 = 1024;
+
+type Result<T> = std::result::Result<T, String>;
+
+fn e(err: impl std::fmt::Display) -> String {
+    err.to_string()
+}
+
+/// Peak resident memory of this process (VmHWM), KiB.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn sdk_client(base: &str) -> Result<Client> {
+    Client::builder()
+        .host(Host::custom(base).map_err(e)?)
+        .allow_insecure_loopback(true)
+        .build()
+        .map_err(e)
+}
+
+fn raw_client() -> Result<reqwest::Client> {
+    // The same safe settings a careful hand-written client would use.
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .map_err(e)
+}
+
+fn numbers() -> Vec<CallJobParameters> {
+    (0..BULK)
+        .map(|i| CallJobParameters {
+            phone: format!("+7900{i:07}"),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// Runs one case on one side and prints its JSON line.
+pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
+    let base = base.trim_end_matches('/').to_owned();
+    let started = Instant::now();
+    let (requests, bytes) = match (case, side) {
+        ("sequential", "sdk") => sdk_get(&base, SEQUENTIAL, 1).await?,
+        ("sequential", "raw") => raw_get(&base, SEQUENTIAL, 1).await?,
+        (c, s) if c.starts_with("concurrent-") => {
+            let n: usize = c.trim_start_matches("concurrent-").parse().map_err(e)?;
+            match s {
+                "sdk" => sdk_get(&base, THROUGHPUT, n).await?,
+                _ => raw_get(&base, THROUGHPUT, n).await?,
+            }
+        }
+        ("bulk", "sdk") => {
+            let items = numbers();
+            let calls = Calls::new(&sdk_client(&base)?, &CampaignToken::new(TOKEN));
+            let report = calls
+                .add_phones(items)
+                .chunk_size(1000)
+                .concurrency(4)
+                .run()
+                .await
+                .map_err(e)?;
+            if report.created.len() != BULK {
+                return Err(format!("created {} of {BULK}", report.created.len()));
+            }
+            (BULK / 1000, 0)
+        }
+        ("bulk", "raw") => {
+            let items = numbers();
+            let client = raw_client()?;
+            let url = format!("{base}/api/calls/campaign/{TOKEN}/addPhones");
+            let created: usize = futures_util::stream::iter(items.chunks(1000).map(|chunk| {
+                let (client, url) = (client.clone(), url.clone());
+                async move {
+                    let body = serde_json::to_vec(chunk).map_err(e)?;
+                    let answer = client
+                        .post(url)
+                        .header("content-type", "application/json")
+                        .header("Idempotence-Key", format!("k-{}", chunk[0].phone))
+                        .body(body)
+                        .send()
+                        .await
+                        .map_err(e)?
+                        .error_for_status()
+                        .map_err(e)?
+                        .bytes()
+                        .await
+                        .map_err(e)?;
+                    let ids: Vec<String> = serde_json::from_slice(&answer).map_err(e)?;
+                    Ok::<usize, String>(ids.len())
+                }
+            }))
+            .buffer_unordered(4)
+            .try_fold(0, |acc, n| async move { Ok(acc + n) })
+            .await?;
+            if created != BULK {
+                return Err(format!("created {created} of {BULK}"));
+            }
+            (BULK / 1000, 0)
+        }
+        ("download", "sdk") => {
+            let api = sdk_client(&base)?.api(Auth::None);
+            let mut sink = tokio::io::sink();
+            let n = api
+                .raw(Method::GET, format!("/download/{DOWNLOAD_MIB}"))
+                .send_streaming()
+                .await
+                .map_err(e)?
+                .write_to(&mut sink, jaicp_core::DownloadOptions::default())
+                .await
+                .map_err(e)?;
+            (1, n)
+        }
+        ("download", "raw") => {
+            let response = raw_client()?
+                .get(format!("{base}/download/{DOWNLOAD_MIB}"))
+                .timeout(std::time::Duration::from_secs(3600))
+                .send()
+                .await
+                .map_err(e)?;
+            let mut stream = response.bytes_stream();
+            let mut sink = tokio::io::sink();
+            let mut n = 0u64;
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(e)?;
+                n += chunk.len() as u64;
+                tokio::io::AsyncWriteExt::write_all(&mut sink, &chunk)
+                    .await
+                    .map_err(e)?;
+            }
+            (1, n)
+        }
+        _ => return Err(format!("unknown case `{case}` / side `{side}`")),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({"case": case, "side": side, "seconds": seconds, "requests": requests, "bytes": bytes, "peak_rss_kib": peak_rss_kib()})
+    );
+    Ok(())
+}
+
+async fn sdk_get(base: &str, total: usize, in_flight: usize) -> Result<(usize, u64)> {
+    let calls = Calls::new(&sdk_client(base)?, &CampaignToken::new(TOKEN));
+    futures_util::stream::iter(0..total)
+        .map(|_| {
+            let calls = calls.clone();
+            async move { calls.campaign().send().await.map_err(e) }
+        })
+        .buffer_unordered(in_flight)
+        .try_for_each(|info| async move {
+            std::hint::black_box(info);
+            Ok(())
+        })
+        .await?;
+    Ok((total, 0))
+}
+
+async fn raw_get(base: &str, total: usize, in_flight: usize) -> Result<(usize, u64)> {
+    let client = raw_client()?;
+    let url = format!("{base}/api/calls/campaign/{TOKEN}");
+    futures_util::stream::iter(0..total)
+        .map(|_| {
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                let body = client
+                    .get(url)
+                    .send()
+                    .await
+                    .map_err(e)?
+                    .error_for_status()
+                    .map_err(e)?
+                    .bytes()
+                    .await
+                    .map_err(e)?;
+                serde_json::from_slice::<CallTaskByTokenData>(&body).map_err(e)
+            }
+        })
+        .buffer_unordered(in_flight)
+        .try_for_each(|info| async move {
+            std::hint::black_box(info);
+            Ok(())
+        })
+        .await?;
+    Ok((total, 0))
+}
