@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
 
@@ -23,6 +24,9 @@ tasks:
                                     throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
                                     1 GiB download (time and peak memory); --build-time adds cold
                                     build times
+  release <X.Y.Z> [--dry-run]       lockstep bump, CHANGELOG section, codegen --check, semver-checks
+                                    (when installed and a tag exists), cargo publish --dry-run of every
+                                    crate in dependency order, tag; --dry-run works on a scratch copy
   specs normalize [--out DIR] [--specs DIR]
                                     write the bundled, corrected copy of every document (default
                                     target/specs) for tools such as Prism
@@ -117,6 +121,15 @@ fn run(args: &[String]) -> Result<ExitCode> {
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
             bench::bench(&workspace_root(), with_build)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("release") => {
+            let dry_run = args.iter().any(|a| a == "--dry-run");
+            let version = args[1..]
+                .iter()
+                .find(|a| !a.starts_with("--"))
+                .context("usage: cargo xtask release <X.Y.Z> [--dry-run]")?;
+            release::release(&workspace_root(), version, dry_run)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("help" | "--help" | "-h") | None => {
