@@ -302,3 +302,39 @@ async fn crm_adds_honour_the_idempotence_key() {
         Some(2)
     );
 }
+
+#[tokio::test]
+async fn report_streams_list_past_the_40000_row_cap_without_repeats() {
+    let emu = jaicp_emulator::Emulator::builder()
+        .dial_interval(std::time::Duration::ZERO)
+        .manual_clock(true)
+        .start()
+        .await
+        .unwrap();
+    let calls = common::calls(&emu);
+    let started = emu.state().now();
+    // 45 batches of 1,000, one emulated second apart: more rows than one query can list.
+    for batch in 0..45u64 {
+        let report = calls
+            .add_phones(common::numbers(batch * 1000, 1000))
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(report.created.len(), 1000);
+        emu.state().advance_clock(std::time::Duration::from_secs(1));
+    }
+    let from = Timestamp::from_millis(started.as_millisecond()).unwrap();
+    let to = Timestamp::from_millis(emu.state().now().as_millisecond() + 1).unwrap();
+    let filter = CallJobDates {
+        created_at_from: Some(from),
+        created_at_to: Some(to),
+        ..Default::default()
+    };
+    let rows: Vec<_> = calls.call_job_reports(filter).try_collect().await.unwrap();
+    let ids: std::collections::HashSet<_> = rows
+        .iter()
+        .map(|r| r.call_job_id.clone().unwrap())
+        .collect();
+    assert_eq!(rows.len(), 45_000, "every row once");
+    assert_eq!(ids.len(), 45_000);
+}

@@ -24,6 +24,7 @@ mod generated;
 mod handle;
 mod reports;
 pub mod validate;
+mod windows;
 
 pub use bulk::{
     AddPhones, AddPhonesReport, ChunkOutcome, Created, Duplicate, Progress, RejectReason, Rejected,

@@ -12,6 +12,7 @@ use crate::models::{
     CallJobDatesWithPagination, CallJobReport, CallTaskStatusType, CampaignControlAction,
     PaginationRequest,
 };
+use crate::windows::split_stream;
 
 /// Largest page the report listings serve.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -54,17 +55,17 @@ where
 
 impl Calls {
     /// Every call job report matching `filter`, fetched lazily page by page (200 rows a page).
-    /// The listing stops at 40,000 rows per window; the stream then ends with an
-    /// [`jaicp_core::Error::InvalidInput`] asking for a narrower window rather than dropping rows.
+    /// The API serves at most 40,000 rows per query; when a window holds more, the stream splits
+    /// the time window in two and lists both halves, so nothing is lost and nothing repeats.
     pub fn call_job_reports(
         &self,
         filter: CallJobDates,
     ) -> impl Stream<Item = Result<CallJobReport>> + Send + use<> {
         let calls = self.clone();
-        paged(move |pagination| {
+        split_stream(filter, move |window, page| {
             let body = CallJobDatesWithPagination {
-                filter: Some(filter.clone()),
-                pagination: Some(pagination),
+                filter: Some(window),
+                pagination: Some(pagination(page)),
             };
             let request = calls.call_job_report_by_date(body);
             async move { request.send().await.map(|p| p.items) }
@@ -77,10 +78,10 @@ impl Calls {
         filter: CallAttemptDates,
     ) -> impl Stream<Item = Result<CallAttemptReport>> + Send + use<> {
         let calls = self.clone();
-        paged(move |pagination| {
+        split_stream(filter, move |window, page| {
             let body = CallAttemptDatesWithPagination {
-                filter: Some(filter.clone()),
-                pagination: Some(pagination),
+                filter: Some(window),
+                pagination: Some(pagination(page)),
             };
             let request = calls.call_attempt_report_by_date(body);
             async move { request.send().await.map(|p| p.items) }
