@@ -65,6 +65,10 @@ pub fn decode_json<T: DeserializeOwned>(op: OpName, body: &[u8], secrets: &[Stri
     } else {
         body
     };
+    // The fast path decodes directly; only a failure pays for a second, path-tracking pass.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();

@@ -90,19 +90,34 @@ impl CallOptions {
 }
 
 /// A client bound to one credential: what every API handle wraps.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ApiContext {
     client: Client,
     auth: Arc<Auth>,
+    /// The credential's secret values, computed once: every error and log line is scrubbed of them.
+    secrets: Arc<[String]>,
     prefix: Arc<str>,
+}
+
+impl std::fmt::Debug for ApiContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Written by hand: `secrets` must never be printed.
+        f.debug_struct("ApiContext")
+            .field("client", &self.client)
+            .field("auth", &self.auth)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiContext {
     /// A context with the given authentication and no path prefix.
     pub fn new(client: Client, auth: Auth) -> Self {
+        let secrets: Arc<[String]> = auth.secrets().into_iter().map(str::to_owned).collect();
         ApiContext {
             client,
             auth: Arc::new(auth),
+            secrets,
             prefix: Arc::from(""),
         }
     }
@@ -163,10 +178,6 @@ impl ApiContext {
             ));
         }
         builder
-    }
-
-    fn secrets(&self) -> Vec<&str> {
-        self.auth.secrets()
     }
 }
 
@@ -404,7 +415,7 @@ impl RequestBuilder {
     /// Sends and decodes a JSON response.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T> {
         let op = self.op_name();
-        let secrets = self.owned_secrets();
+        let secrets = self.secrets();
         let response = self.send_raw().await?;
         decode_json(op, &response.body, &secrets)
     }
@@ -460,21 +471,27 @@ impl RequestBuilder {
         }
     }
 
-    fn owned_secrets(&self) -> Vec<String> {
-        self.ctx.secrets().into_iter().map(str::to_owned).collect()
+    fn secrets(&self) -> Arc<[String]> {
+        self.ctx.secrets.clone()
     }
 
-    fn build_url(&self) -> Result<url::Url> {
+    /// The URL to send, and its path as it may be shown (the credential's segment replaced).
+    fn build_url(&self) -> Result<(url::Url, String)> {
         let mut path = String::with_capacity(self.ctx.prefix.len() + self.path.len() + 32);
+        let mut shown = String::with_capacity(path.capacity());
         path.push_str(&self.ctx.prefix);
+        shown.push_str(&self.ctx.prefix);
         let mut rest: &str = &self.path;
         while let Some(open) = rest.find('{') {
             path.push_str(&rest[..open]);
+            shown.push_str(&rest[..open]);
             let close = rest[open..]
                 .find('}')
                 .map(|i| open + i)
                 .ok_or_else(|| Error::Config(format!("unclosed placeholder in {}", self.path)))?;
             let name = &rest[open + 1..close];
+            let is_secret =
+                matches!(&*self.ctx.auth, Auth::PathToken { param, .. } if *param == name);
             let value = match &*self.ctx.auth {
                 Auth::PathToken { param, secret } if *param == name => {
                     secret.expose_secret().to_owned()
@@ -487,22 +504,31 @@ impl RequestBuilder {
                     .map(|(_, v)| v.clone())
                     .ok_or_else(|| Error::invalid(name, "path parameter is missing"))?,
             };
-            let encoded = crate::path::segment(name, &value).map_err(|e| match e {
-                // Never echo a token value in a validation error.
-                Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
-                other => other,
-            })?;
+            // Validation errors name the parameter, never its value (it may be a token).
+            let encoded = crate::path::segment(name, &value)?;
             path.push_str(&encoded);
+            shown.push_str(if is_secret {
+                crate::redact::REDACTED
+            } else {
+                &encoded
+            });
             rest = &rest[close + 1..];
         }
         path.push_str(rest);
+        shown.push_str(rest);
         let mut url = self.ctx.client.inner.base.clone();
         let base_path = url.path().trim_end_matches('/').to_owned();
         url.set_path(&format!("{base_path}{path}"));
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(self.query.iter());
         }
-        Ok(url)
+        // Raw paths may carry a token the SDK does not know as one: redact by shape as well.
+        let shown = if std::ptr::eq(self.op, &RAW) {
+            crate::redact::redact_path(&shown)
+        } else {
+            shown
+        };
+        Ok((url, shown))
     }
 
     async fn execute(mut self, mode: Mode) -> Result<Completed> {
@@ -547,7 +573,7 @@ impl RequestBuilder {
             Idempotency::NonIdempotent => false,
         };
 
-        let url = self.build_url()?;
+        let (url, shown_path) = self.build_url()?;
         let mut headers = self.headers.clone();
         if !headers.contains_key(ACCEPT) {
             headers.insert(
@@ -579,9 +605,7 @@ impl RequestBuilder {
             Auth::None | Auth::PathToken { .. } => {}
         }
 
-        let secrets = self.owned_secrets();
-        let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        let shown_path = RedactedUrl::new(url.path(), &secret_refs);
+        let secrets = self.secrets();
         let span = tracing::info_span!(
             "jaicp.request",
             api = op.api,
@@ -619,7 +643,7 @@ impl RequestBuilder {
                 let attempt_started = Instant::now();
                 let outcome = tokio::time::timeout(
                     this_timeout,
-                    run_attempt(&inner, request, op, &mode, body_cap, &secrets),
+                    run_attempt(&inner, request, op, &mode, body_cap, &secrets[..]),
                 )
                 .await;
                 let latency = attempt_started.elapsed();

@@ -597,3 +597,12 @@ async fn decode_errors_name_the_json_path() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn api_contexts_and_clients_never_debug_print_secrets() {
+    let t = ScriptedTransport::new([]);
+    let shown = format!("{:?} {:?}", api(&t), client(&t));
+    assert!(!shown.contains(CANARY), "{shown}");
+    let bearer = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni-CANARY-2")));
+    assert!(!format!("{bearer:?}").contains("uni-CANARY-2"));
+}
