@@ -56,13 +56,12 @@ fn raw_client() -> Result<reqwest::Client> {
         .map_err(e)
 }
 
-fn numbers() -> Vec<CallJobParameters> {
-    (0..BULK)
-        .map(|i| CallJobParameters {
-            phone: format!("+7900{i:07}"),
-            ..Default::default()
-        })
-        .collect()
+/// The numbers, generated lazily: neither side holds the whole input in memory.
+fn numbers() -> impl Iterator<Item = CallJobParameters> + Send + 'static {
+    (0..BULK).map(|i| CallJobParameters {
+        phone: format!("+7900{i:07}"),
+        ..Default::default()
+    })
 }
 
 /// Runs one case on one side and prints its JSON line.
@@ -80,28 +79,32 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
             }
         }
         ("bulk", "sdk") => {
-            let items = numbers();
             let calls = Calls::new(&sdk_client(&base)?, &CampaignToken::new(TOKEN));
             let report = calls
-                .add_phones(items)
+                .add_phones_iter(numbers())
                 .chunk_size(1000)
                 .concurrency(4)
+                .summary_only()
                 .run()
                 .await
                 .map_err(e)?;
-            if report.created.len() != BULK {
-                return Err(format!("created {} of {BULK}", report.created.len()));
+            if report.totals.created != BULK {
+                return Err(format!("created {} of {BULK}", report.totals.created));
             }
             (BULK / 1000, 0)
         }
         ("bulk", "raw") => {
-            let items = numbers();
             let client = raw_client()?;
             let url = format!("{base}/api/calls/campaign/{TOKEN}/addPhones");
-            let created: usize = futures_util::stream::iter(items.chunks(1000).map(|chunk| {
+            let mut items = numbers();
+            let chunks = std::iter::from_fn(move || {
+                let chunk: Vec<CallJobParameters> = items.by_ref().take(1000).collect();
+                (!chunk.is_empty()).then_some(chunk)
+            });
+            let created: usize = futures_util::stream::iter(chunks.map(|chunk| {
                 let (client, url) = (client.clone(), url.clone());
                 async move {
-                    let body = serde_json::to_vec(chunk).map_err(e)?;
+                    let body = serde_json::to_vec(&chunk).map_err(e)?;
                     let answer = client
                         .post(url)
                         .header("content-type", "application/json")

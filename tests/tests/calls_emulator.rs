@@ -56,11 +56,20 @@ async fn bulk_add_reports_every_number_once() {
     assert_eq!(
         (
             last.chunks_done,
-            last.chunks_total,
             last.phones_done,
+            last.phones_total,
             last.created
         ),
-        (3, 3, 2503, 2500)
+        (3, 2503, Some(2503), 2500)
+    );
+    assert_eq!(report.totals.input, 2503);
+    assert_eq!(
+        (
+            report.totals.created,
+            report.totals.duplicates,
+            report.totals.rejected
+        ),
+        (2500, 1, 2)
     );
     let ids: std::collections::HashSet<_> =
         report.created.iter().map(|c| c.job_id.clone()).collect();

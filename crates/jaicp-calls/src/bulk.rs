@@ -89,21 +89,39 @@ pub struct ChunkOutcome {
 /// Progress of a bulk add.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
-    /// Chunks finished (successfully or not).
+    /// Chunks finished (successfully or not), skipped ones included.
     pub chunks_done: usize,
-    /// Chunks in all.
-    pub chunks_total: usize,
-    /// Numbers accounted for so far (created, rejected, duplicated, failed).
+    /// Numbers accounted for so far (created, rejected, duplicated, pending).
     pub phones_done: usize,
-    /// Numbers in the input.
-    pub phones_total: usize,
+    /// Numbers in the input, when the input knows its length.
+    pub phones_total: Option<usize>,
     /// Numbers added so far.
     pub created: usize,
 }
 
-/// The result of a bulk add: every input number appears in exactly one list.
+/// Counts of a bulk add; they add up to the number of input rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Rows read from the input.
+    pub input: usize,
+    /// Numbers added.
+    pub created: usize,
+    /// Rows repeating an earlier number.
+    pub duplicates: usize,
+    /// Numbers refused (client-side or by the server).
+    pub rejected: usize,
+    /// Numbers not added because their chunk failed.
+    pub pending: usize,
+    /// Numbers in chunks skipped as already done.
+    pub skipped: usize,
+}
+
+/// The result of a bulk add. `totals` counts every input row once; the lists say which rows,
+/// unless the run was [`AddPhones::summary_only`].
 #[derive(Debug, Clone, Default)]
 pub struct AddPhonesReport {
+    /// Counts.
+    pub totals: Totals,
     /// Numbers added, in input order.
     pub created: Vec<Created>,
     /// Numbers repeated in the input.
@@ -119,7 +137,7 @@ pub struct AddPhonesReport {
 impl AddPhonesReport {
     /// Numbers not added because a chunk failed (worth resending).
     pub fn pending(&self) -> usize {
-        self.failed.iter().map(|c| c.pending.len()).sum()
+        self.totals.pending
     }
 
     /// True when every number was added, rejected for a reason or recognised as a duplicate.
@@ -135,8 +153,9 @@ type ChunkFn = Arc<dyn Fn(&ChunkOutcome) + Send + Sync>;
 #[must_use = "nothing is sent until `.run().await`"]
 pub struct AddPhones {
     calls: Calls,
-    items: Vec<CallJobParameters>,
+    items: Box<dyn Iterator<Item = CallJobParameters> + Send>,
     chunk_size: usize,
+    keep_lists: bool,
     concurrency: usize,
     key_seed: Option<String>,
     skip: HashSet<usize>,
@@ -147,7 +166,7 @@ pub struct AddPhones {
 impl std::fmt::Debug for AddPhones {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AddPhones")
-            .field("items", &self.items.len())
+            .field("items", &self.items.size_hint())
             .field("chunk_size", &self.chunk_size)
             .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
@@ -155,11 +174,15 @@ impl std::fmt::Debug for AddPhones {
 }
 
 impl AddPhones {
-    pub(crate) fn new(calls: Calls, items: Vec<CallJobParameters>) -> Self {
+    pub(crate) fn new(
+        calls: Calls,
+        items: Box<dyn Iterator<Item = CallJobParameters> + Send>,
+    ) -> Self {
         AddPhones {
             calls,
             items,
             chunk_size: DEFAULT_CHUNK_SIZE,
+            keep_lists: true,
             concurrency: DEFAULT_CONCURRENCY,
             key_seed: None,
             skip: HashSet::new(),
@@ -171,6 +194,14 @@ impl AddPhones {
     /// Numbers per request (1 to 10,000; default 1,000).
     pub fn chunk_size(mut self, n: usize) -> Self {
         self.chunk_size = n.clamp(1, 10_000);
+        self
+    }
+
+    /// Keeps only [`Totals`] in the report, not one entry per number: for inputs of millions of
+    /// numbers, where per-chunk results go to [`AddPhones::on_chunk`] (e.g. a journal) instead.
+    /// Memory then stays flat whatever the input size.
+    pub fn summary_only(mut self) -> Self {
+        self.keep_lists = false;
         self
     }
 
@@ -207,103 +238,212 @@ impl AddPhones {
         self
     }
 
-    /// Runs the bulk add. It returns `Err` only for a problem before anything was sent; every
-    /// per-number and per-chunk failure is in the report.
+    /// Runs the bulk add. The input is read lazily: only the chunks in flight are in memory.
+    /// It returns `Err` only for a problem before anything was sent; every per-number and
+    /// per-chunk failure is in the report.
     pub async fn run(self) -> jaicp_core::Result<AddPhonesReport> {
+        let (lower, upper) = self.items.size_hint();
+        let phones_total = (Some(lower) == upper).then_some(lower);
+        let intake = Intake {
+            items: self.items,
+            index: 0,
+            seen: HashMap::with_capacity(lower.min(50_000_000)),
+            chunk_size: self.chunk_size,
+            next_chunk: 0,
+            key_seed: self.key_seed,
+            skip: self.skip,
+        };
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let calls = self.calls.clone();
+        let mut outcomes = futures_util::stream::iter(intake.map(|work| {
+            let calls = calls.clone();
+            let stop = stop.clone();
+            async move {
+                // A work item whose numbers were all filtered out sends nothing and is no chunk.
+                let sent = if work.skipped {
+                    Sent::Skipped
+                } else if work.items.is_empty() {
+                    Sent::Nothing
+                } else {
+                    Sent::Outcome(
+                        send_chunk(&calls, work.chunk, work.key.clone(), work.items, &stop).await,
+                    )
+                };
+                (
+                    work.chunk,
+                    work.skipped_len,
+                    work.rejected,
+                    work.duplicates,
+                    sent,
+                )
+            }
+        }))
+        .buffer_unordered(self.concurrency);
+
         let mut report = AddPhonesReport::default();
-        let total = self.items.len();
-        // 1. Validate and de-duplicate: nothing invalid or repeated is sent.
-        let mut first_seen: HashMap<String, usize> = HashMap::with_capacity(total);
-        let mut to_send: Vec<(usize, CallJobParameters)> = Vec::with_capacity(total);
-        for (index, mut item) in self.items.into_iter().enumerate() {
+        let mut progress = Progress {
+            phones_total,
+            ..Progress::default()
+        };
+        while let Some((chunk, skipped_len, rejected, duplicates, sent)) = outcomes.next().await {
+            let t = &mut report.totals;
+            t.rejected += rejected.len();
+            t.duplicates += duplicates.len();
+            t.skipped += skipped_len;
+            if self.keep_lists {
+                report.rejected.extend(rejected);
+                report.duplicates.extend(duplicates);
+            }
+            match sent {
+                Sent::Nothing => {}
+                Sent::Skipped => report.skipped_chunks.push(chunk),
+                Sent::Outcome(outcome) => {
+                    let t = &mut report.totals;
+                    t.created += outcome.created.len();
+                    t.rejected += outcome.rejected.len();
+                    t.pending += outcome.pending.len();
+                    if let Some(f) = &self.on_chunk {
+                        f(&outcome);
+                    }
+                    if self.keep_lists {
+                        report.created.extend(outcome.created.iter().cloned());
+                        report.rejected.extend(outcome.rejected.iter().cloned());
+                    }
+                    if outcome.error.is_some() {
+                        report.failed.push(outcome);
+                    }
+                }
+            }
+            let t = report.totals;
+            progress.chunks_done += 1;
+            progress.created = t.created;
+            progress.phones_done = t.created + t.duplicates + t.rejected + t.pending + t.skipped;
+            if let Some(f) = &self.on_progress {
+                f(progress);
+            }
+        }
+        let t = &mut report.totals;
+        t.input = t.created + t.duplicates + t.rejected + t.pending + t.skipped;
+        report.created.sort_by_key(|c| c.index);
+        report.rejected.sort_by_key(|r| r.index);
+        report.duplicates.sort_by_key(|d| d.index);
+        report.failed.sort_by_key(|c| c.chunk);
+        report.skipped_chunks.sort_unstable();
+        Ok(report)
+    }
+}
+
+/// What happened to one work item.
+enum Sent {
+    /// Every number of it was filtered out: nothing to send.
+    Nothing,
+    /// The chunk was done in an earlier run.
+    Skipped,
+    /// The chunk was sent.
+    Outcome(ChunkOutcome),
+}
+
+/// One chunk ready to send, with what was filtered out of the input while filling it.
+struct ChunkWork {
+    chunk: usize,
+    key: String,
+    items: Vec<(usize, CallJobParameters)>,
+    rejected: Vec<Rejected>,
+    duplicates: Vec<Duplicate>,
+    skipped: bool,
+    skipped_len: usize,
+}
+
+/// Reads the input lazily into chunks: validates, de-duplicates and numbers them. Chunk numbers
+/// depend only on the input and the chunk size, so they are stable across runs (resume).
+struct Intake {
+    items: Box<dyn Iterator<Item = CallJobParameters> + Send>,
+    index: usize,
+    /// Packed number → first input position. Eight bytes a number keeps a million numbers in
+    /// a few tens of MiB.
+    seen: HashMap<u64, u32>,
+    chunk_size: usize,
+    next_chunk: usize,
+    key_seed: Option<String>,
+    skip: HashSet<usize>,
+}
+
+impl Iterator for Intake {
+    type Item = ChunkWork;
+
+    fn next(&mut self) -> Option<ChunkWork> {
+        let mut items = Vec::with_capacity(self.chunk_size.min(10_000));
+        let (mut rejected, mut duplicates) = (Vec::new(), Vec::new());
+        let mut read_any = false;
+        while items.len() < self.chunk_size {
+            let Some(mut item) = self.items.next() else {
+                break;
+            };
+            read_any = true;
+            let index = self.index;
+            self.index += 1;
             item.phone = normalize_phone(&item.phone);
             if let Err(Error::InvalidInput { field, reason }) =
                 validate_call_job(&format!("phones[{index}]"), &item)
             {
-                report.rejected.push(Rejected {
+                rejected.push(Rejected {
                     index,
                     phone: item.phone,
                     reason: RejectReason::Invalid { field, reason },
                 });
                 continue;
             }
-            match first_seen.get(&item.phone) {
-                Some(&first_index) => report.duplicates.push(Duplicate {
-                    index,
-                    first_index,
-                    phone: item.phone,
-                }),
-                None => {
-                    first_seen.insert(item.phone.clone(), index);
-                    to_send.push((index, item));
+            match self.seen.entry(pack_phone(&item.phone)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    duplicates.push(Duplicate {
+                        index,
+                        first_index: *first.get() as usize,
+                        phone: item.phone,
+                    });
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(u32::try_from(index).unwrap_or(u32::MAX));
+                    items.push((index, item));
                 }
             }
         }
-        drop(first_seen);
-
-        // 2. Chunk in input order; chunk numbers are stable across runs of the same input.
-        let chunks: Vec<Vec<(usize, CallJobParameters)>> = {
-            let mut out = Vec::new();
-            let mut it = to_send.into_iter().peekable();
-            while it.peek().is_some() {
-                out.push(it.by_ref().take(self.chunk_size).collect());
-            }
-            out
-        };
-        let chunks_total = chunks.len();
-        let mut progress = Progress {
-            chunks_total,
-            phones_total: total,
-            phones_done: report.rejected.len() + report.duplicates.len(),
-            ..Progress::default()
-        };
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let mut work = Vec::new();
-        for (n, chunk) in chunks.into_iter().enumerate() {
-            if self.skip.contains(&n) {
-                report.skipped_chunks.push(n);
-                progress.chunks_done += 1;
-                progress.phones_done += chunk.len();
-                continue;
-            }
-            let key = match &self.key_seed {
-                Some(seed) => derived_key(seed, n, &chunk),
-                None => uuid_key(),
-            };
-            work.push((n, key, chunk));
+        if !read_any {
+            return None;
         }
-
-        // 3. Send with bounded concurrency.
-        let calls = self.calls.clone();
-        let mut outcomes = futures_util::stream::iter(work.into_iter().map(|(n, key, chunk)| {
-            let calls = calls.clone();
-            let stop = stop.clone();
-            async move { send_chunk(&calls, n, key, chunk, &stop).await }
-        }))
-        .buffer_unordered(self.concurrency);
-        while let Some(outcome) = outcomes.next().await {
-            progress.chunks_done += 1;
-            progress.created += outcome.created.len();
-            progress.phones_done +=
-                outcome.created.len() + outcome.rejected.len() + outcome.pending.len();
-            if let Some(f) = &self.on_chunk {
-                f(&outcome);
-            }
-            if let Some(f) = &self.on_progress {
-                f(progress);
-            }
-            report.created.extend(outcome.created.iter().cloned());
-            report.rejected.extend(outcome.rejected.iter().cloned());
-            if outcome.error.is_some() {
-                report.failed.push(outcome);
-            }
+        let chunk = self.next_chunk;
+        if !items.is_empty() {
+            self.next_chunk += 1;
         }
-        report.created.sort_by_key(|c| c.index);
-        report.rejected.sort_by_key(|r| r.index);
-        report.failed.sort_by_key(|c| c.chunk);
-        report.skipped_chunks.sort_unstable();
-        Ok(report)
+        let skipped = !items.is_empty() && self.skip.contains(&chunk);
+        let key = match &self.key_seed {
+            Some(seed) if !items.is_empty() => derived_key(seed, chunk, &items),
+            _ => uuid_key(),
+        };
+        let skipped_len = if skipped { items.len() } else { 0 };
+        if skipped {
+            items.clear();
+        }
+        Some(ChunkWork {
+            chunk,
+            key,
+            items,
+            rejected,
+            duplicates,
+            skipped,
+            skipped_len,
+        })
     }
+}
+
+/// A validated number (digits with an optional `+`, at most 15 digits) packed into 64 bits:
+/// the digit count (so leading zeros count) and the value. `+7...` and `7...` pack the same.
+fn pack_phone(phone: &str) -> u64 {
+    let digits = phone.strip_prefix('+').unwrap_or(phone);
+    let value = digits.bytes().fold(0u64, |v, b| {
+        v.wrapping_mul(10)
+            .wrapping_add(u64::from(b.wrapping_sub(b'0')))
+    });
+    ((digits.len() as u64) << 50) | (value & ((1 << 50) - 1))
 }
 
 fn uuid_key() -> String {
@@ -455,6 +595,34 @@ impl Calls {
     /// validated, de-duplicated, sent in chunks with bounded concurrency and one idempotence key
     /// per chunk, with a per-number report.
     pub fn add_phones(&self, items: Vec<CallJobParameters>) -> AddPhones {
-        AddPhones::new(self.clone(), items)
+        AddPhones::new(self.clone(), Box::new(items.into_iter()))
+    }
+
+    /// Like [`Calls::add_phones`], reading the numbers lazily from any iterator (a file being
+    /// parsed, a database cursor): combined with [`AddPhones::summary_only`], memory stays flat
+    /// however many numbers there are.
+    pub fn add_phones_iter<I>(&self, items: I) -> AddPhones
+    where
+        I: IntoIterator<Item = CallJobParameters>,
+        I::IntoIter: Send + 'static,
+    {
+        AddPhones::new(self.clone(), Box::new(items.into_iter()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pack_phone;
+
+    #[test]
+    fn packing_is_exact_for_valid_numbers() {
+        assert_eq!(pack_phone("+79001112233"), pack_phone("79001112233"));
+        assert_ne!(
+            pack_phone("0123456"),
+            pack_phone("123456"),
+            "leading zeros count"
+        );
+        assert_ne!(pack_phone("999999999999999"), pack_phone("99999999999999"));
+        assert_ne!(pack_phone("100000000000000"), pack_phone("000000000000000"));
     }
 }
