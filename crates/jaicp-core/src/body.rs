@@ -20,15 +20,26 @@ pub(crate) async fn collect_capped(
     mut body: BodyStream,
     cap: u64,
 ) -> std::result::Result<Bytes, CollectError> {
+    // Most JSON answers arrive in one chunk: keep it as it is and copy only when a second comes.
+    let mut first: Option<Bytes> = None;
     let mut buf = BytesMut::new();
+    let mut total: u64 = 0;
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(CollectError::Transport)?;
-        if buf.len() as u64 + chunk.len() as u64 > cap {
+        total += chunk.len() as u64;
+        if total > cap {
             return Err(CollectError::TooLarge);
         }
-        buf.extend_from_slice(&chunk);
+        match first.take() {
+            None if buf.is_empty() => first = Some(chunk),
+            None => buf.extend_from_slice(&chunk),
+            Some(earlier) => {
+                buf.extend_from_slice(&earlier);
+                buf.extend_from_slice(&chunk);
+            }
+        }
     }
-    Ok(buf.freeze())
+    Ok(first.unwrap_or_else(|| buf.freeze()))
 }
 
 /// Reads at most `limit` bytes of a body and drops the rest unread.

@@ -208,9 +208,10 @@ impl Transport for ReqwestTransport {
         if !request.body.is_empty() {
             builder = builder.body(request.body);
         }
-        let response = builder.send().await.map_err(classify)?;
+        let mut response = builder.send().await.map_err(classify)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taking the headers avoids copying them.
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes_stream().map(|chunk| chunk.map_err(classify));
         Ok(HttpResponse {
             status,
