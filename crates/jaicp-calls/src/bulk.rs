@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::Calls;
 use crate::errors::CallsError;
 use crate::models::CallJobParameters;
-use crate::validate::{normalize_phone, validate_call_job};
+use crate::validate::{normalize_phone, validate_indexed};
 
 /// Default numbers per request. The API sets no documented maximum; 1,000 keeps each request
 /// well under a megabyte and each retry cheap.
@@ -382,10 +382,10 @@ impl Iterator for Intake {
             read_any = true;
             let index = self.index;
             self.index += 1;
-            item.phone = normalize_phone(&item.phone);
-            if let Err(Error::InvalidInput { field, reason }) =
-                validate_call_job(&format!("phones[{index}]"), &item)
-            {
+            // In place: no allocation per number.
+            item.phone
+                .retain(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\t'));
+            if let Err(Error::InvalidInput { field, reason }) = validate_indexed(index, &item) {
                 rejected.push(Rejected {
                     index,
                     phone: item.phone,
@@ -500,32 +500,36 @@ async fn send_chunk(
         } else {
             format!("{key}-r{round}")
         };
-        let body: Vec<CallJobParameters> = items.iter().map(|(_, p)| p.clone()).collect();
-        match calls
-            .add_phones_batch(body)
-            .idempotence_key(round_key)
-            .send()
-            .await
-        {
+        // The body is serialised from references, through the generated operation's spec, so a
+        // chunk is never copied; the builder API would need an owned copy for every round.
+        let body: Vec<&CallJobParameters> = items.iter().map(|(_, p)| p).collect();
+        let sent: jaicp_core::Result<Vec<jaicp_core::Id>> = calls
+            .context()
+            .request(&crate::operations::ADD_PHONES)
+            .idempotency_key(Some(round_key))
+            .json(&body)
+            .send_json()
+            .await;
+        drop(body);
+        match sent {
             Ok(ids) => {
                 // The API answers one id per number, in request order.
                 let answered = ids.len();
-                for ((index, item), job_id) in items.iter().zip(ids) {
+                let total = items.len();
+                let mut rest = items.into_iter();
+                for ((index, item), job_id) in rest.by_ref().zip(ids) {
                     outcome.created.push(Created {
-                        index: *index,
-                        phone: item.phone.clone(),
+                        index,
+                        phone: item.phone,
                         job_id,
                     });
                 }
-                if answered < items.len() {
+                if answered < total {
                     // Fewer ids than numbers: keep the unanswered ones pending rather than guess.
-                    outcome.pending = items[answered..].iter().map(|(i, _)| *i).collect();
+                    outcome.pending = rest.map(|(i, _)| i).collect();
                     outcome.error = Some(Arc::new(Error::invalid(
                         "addPhones",
-                        format!(
-                            "the server answered {answered} ids for {} numbers",
-                            items.len()
-                        ),
+                        format!("the server answered {answered} ids for {total} numbers"),
                     )));
                 }
                 return outcome;

@@ -186,12 +186,41 @@ fn validate_allowed_time(field: &str, allowed: &AllowedTime) -> Result<()> {
 /// Validates one number and its call policy. `field` prefixes error field names
 /// (e.g. `phones[3]`).
 pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
-    validate_phone(&format!("{field}.phone"), &normalize_phone(&job.phone))?;
+    check(job).map_err(|e| prefixed(field, e))
+}
+
+/// The same for the `index`-th number of a bulk add, with field names such as `phones[3].maxAttempts`.
+pub(crate) fn validate_indexed(index: usize, job: &CallJobParameters) -> Result<()> {
+    check(job).map_err(|e| prefixed(&format!("phones[{index}]"), e))
+}
+
+/// Puts `prefix` before the field name of a validation error. Field names are built only when
+/// an error happens: validation runs once per number of a million-number add.
+fn prefixed(prefix: &str, error: Error) -> Error {
+    match error {
+        Error::InvalidInput { field, reason } => Error::InvalidInput {
+            field: format!("{prefix}.{field}"),
+            reason,
+        },
+        other => other,
+    }
+}
+
+fn check(job: &CallJobParameters) -> Result<()> {
+    let needs_normalizing = job
+        .phone
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'-' | b'(' | b')' | b'.' | b'\t'));
+    if needs_normalizing {
+        validate_phone("phone", &normalize_phone(&job.phone))?;
+    } else {
+        validate_phone("phone", &job.phone)?;
+    }
     if let Some(p) = job.dialer_priority
         && !PRIORITY_RANGE.contains(&p)
     {
         return Err(Error::invalid(
-            format!("{field}.dialerPriority"),
+            "dialerPriority",
             format!("{p} is outside 1–5"),
         ));
     }
@@ -199,7 +228,7 @@ pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
         && !MAX_ATTEMPTS_RANGE.contains(&n)
     {
         return Err(Error::invalid(
-            format!("{field}.maxAttempts"),
+            "maxAttempts",
             format!("{n} is outside 1–50"),
         ));
     }
@@ -207,7 +236,7 @@ pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
         && !RETRY_INTERVAL_RANGE.contains(&n)
     {
         return Err(Error::invalid(
-            format!("{field}.retryIntervalInMinutes"),
+            "retryIntervalInMinutes",
             format!("{n} is outside 1–2880"),
         ));
     }
@@ -215,38 +244,32 @@ pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
         && start >= finish
     {
         return Err(Error::invalid(
-            format!("{field}.startDateTime"),
+            "startDateTime",
             "must be before finishDateTime",
         ));
     }
     if let Some(days) = &job.allowed_days {
         if days.is_empty() || days.len() > 7 {
-            return Err(Error::invalid(
-                format!("{field}.allowedDays"),
-                "needs 1 to 7 days",
-            ));
+            return Err(Error::invalid("allowedDays", "needs 1 to 7 days"));
         }
         let unique: HashSet<&str> = days.iter().map(|d| d.as_str()).collect();
         if unique.len() != days.len() {
-            return Err(Error::invalid(
-                format!("{field}.allowedDays"),
-                "days must not repeat",
-            ));
+            return Err(Error::invalid("allowedDays", "days must not repeat"));
         }
     }
     if let Some(allowed) = &job.allowed_time {
-        validate_allowed_time(&format!("{field}.allowedTime"), allowed)?;
+        validate_allowed_time("allowedTime", allowed)?;
     }
     if let Some(zone) = &job.gmt_zone
         && !zone.is_empty()
     {
-        validate_time_zone(&format!("{field}.gmtZone"), zone)?;
+        validate_time_zone("gmtZone", zone)?;
     }
     if let Some(check) = &job.external_check {
         let url = check.external_check_url.as_str();
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(Error::invalid(
-                format!("{field}.externalCheck.externalCheckUrl"),
+                "externalCheck.externalCheckUrl",
                 "must be an http(s) URL",
             ));
         }

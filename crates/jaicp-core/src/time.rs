@@ -54,21 +54,35 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Repr {
-            Int(i64),
-            Float(f64),
-            Text(String),
+        // A visitor rather than an untagged enum: no buffering of the value, no second parse.
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("epoch milliseconds or an RFC 3339 timestamp")
+            }
+            fn visit_i64<E: serde::de::Error>(self, ms: i64) -> Result<Timestamp, E> {
+                Timestamp::from_millis(ms).ok_or_else(|| E::custom("timestamp out of range"))
+            }
+            fn visit_u64<E: serde::de::Error>(self, ms: u64) -> Result<Timestamp, E> {
+                i64::try_from(ms)
+                    .map_err(|_| E::custom("timestamp out of range"))
+                    .and_then(|ms| self.visit_i64(ms))
+            }
+            fn visit_f64<E: serde::de::Error>(self, ms: f64) -> Result<Timestamp, E> {
+                if ms.is_finite() && ms.abs() < 9.0e15 {
+                    self.visit_i64(ms as i64)
+                } else {
+                    Err(E::custom("timestamp out of range"))
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(s).ok_or_else(|| {
+                    E::custom("expected epoch milliseconds or an RFC 3339 timestamp")
+                })
+            }
         }
-        let bad =
-            || serde::de::Error::custom("expected epoch milliseconds or an RFC 3339 timestamp");
-        match Repr::deserialize(d)? {
-            Repr::Int(ms) => Timestamp::from_millis(ms).ok_or_else(bad),
-            Repr::Float(ms) if ms.is_finite() => Timestamp::from_millis(ms as i64).ok_or_else(bad),
-            Repr::Float(_) => Err(bad()),
-            Repr::Text(s) => Timestamp::parse(&s).ok_or_else(bad),
-        }
+        d.deserialize_any(V)
     }
 }
 
@@ -125,18 +139,26 @@ impl Serialize for Id {
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Repr {
-            Text(String),
-            Int(i64),
-            UInt(u64),
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Id;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an id as a string or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Id, E> {
+                Ok(Id(s.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Id, E> {
+                Ok(Id(s))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
         }
-        Ok(Id(match Repr::deserialize(d)? {
-            Repr::Text(s) => s,
-            Repr::Int(n) => n.to_string(),
-            Repr::UInt(n) => n.to_string(),
-        }))
+        d.deserialize_any(V)
     }
 }
 
