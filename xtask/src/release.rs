@@ -62,6 +62,7 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
     let status = Command::new(program)
         .current_dir(dir)
         .args(args)
+        .env("CARGO_TARGET_DIR", target_dir())
         .status()
         .with_context(|| format!("cannot run {program}"))?;
     if !status.success() {
@@ -139,11 +140,31 @@ fn valid_version(v: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// One target dir for the scratch copy and the real tree, so a dry run reuses what is built.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_root().join("target"))
+}
+
+fn crate_root() -> PathBuf {
+    xtask::workspace_root()
+}
+
 /// Entry point.
 pub fn release(root: &Path, version: &str, dry_run: bool) -> Result<()> {
     if !valid_version(version) {
         bail!("`{version}` is not a semantic version (X.Y.Z)");
     }
+    // The documents directory, resolved against the real root (the scratch copy lives elsewhere).
+    let specs = std::env::var_os("JAICP_SPECS_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .context("set JAICP_SPECS_DIR: the release checks that generated code is up to date")?;
+    let specs = specs
+        .to_str()
+        .context("JAICP_SPECS_DIR is not UTF-8")?
+        .to_owned();
     let work: PathBuf = if dry_run {
         let scratch = root.join("target/release-dry-run");
         let _ = Command::new("git")
@@ -183,7 +204,11 @@ pub fn release(root: &Path, version: &str, dry_run: bool) -> Result<()> {
         // The lock file records the workspace crates' versions.
         run(&work, "cargo", &["update", "--workspace", "--offline"])
             .or_else(|_| run(&work, "cargo", &["update", "--workspace"]))?;
-        run(&work, "cargo", &["xtask", "codegen", "--check"])?;
+        run(
+            &work,
+            "cargo",
+            &["xtask", "codegen", "--check", "--specs", &specs],
+        )?;
         match (
             &previous_tag,
             output(&work, "cargo", &["semver-checks", "--version"]),
