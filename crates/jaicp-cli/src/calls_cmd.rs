@@ -177,7 +177,7 @@ async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> 
         for r in report.rejected.iter().take(20) {
             writeln!(
                 out,
-                "  rejected line/item {}: {}: {}",
+                "  rejected row {}: {}: {}",
                 r.index + 1,
                 r.phone,
                 reason_text(&r.reason)
