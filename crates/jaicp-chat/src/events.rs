@@ -8,7 +8,8 @@
 use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
-use futures_util::Stream;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use jaicp_core::export::serde_json;
 use jaicp_core::{CallOptions, Error, Result, RetryPolicy};
 use tokio::time::Instant;
@@ -145,7 +146,7 @@ impl Events {
     /// reconnects after transient failures with backoff, and ends after an error that a retry
     /// cannot cure (a refused token, a bad client id), which it yields first. Dropping the stream
     /// cancels the poll in flight.
-    pub fn stream(self) -> impl Stream<Item = Result<Event>> + Send + 'static {
+    pub fn stream(self) -> BoxStream<'static, Result<Event>> {
         let state = State {
             cursor: self.since,
             events: self,
@@ -159,6 +160,7 @@ impl Events {
             let item = state.next().await?;
             Some((item, state))
         })
+        .boxed()
     }
 }
 

@@ -74,7 +74,10 @@ pub(crate) fn check_client_id(client_id: &str) -> Result<()> {
 
 /// The bot's replies of a turn, in order (empty when the answer had none).
 pub fn replies(turn: &ChatResponse) -> &[Reply] {
-    turn.data.as_ref().map(|d| d.replies.as_slice()).unwrap_or(&[])
+    turn.data
+        .as_ref()
+        .map(|d| d.replies.as_slice())
+        .unwrap_or(&[])
 }
 
 /// The text of a reply that has one (text, image caption, carousel title, link caption).
@@ -108,17 +111,24 @@ impl Chat {
     pub async fn send_async(&self, client_id: &str, turn: impl Into<Turn>) -> Result<String> {
         let body = turn.into().into_request(client_id)?;
         let answer = self.send_message_async(body).send().await?;
-        answer.question_id.or(answer.id).ok_or_else(|| Error::Decode {
-            op: crate::operations::SEND_MESSAGE_ASYNC.name(),
-            path: ".questionId".into(),
-            message: "the answer holds no message id".into(),
-            snippet: None,
-        })
+        answer
+            .question_id
+            .or(answer.id)
+            .ok_or_else(|| Error::Decode {
+                op: crate::operations::SEND_MESSAGE_ASYNC.name(),
+                path: ".questionId".into(),
+                message: "the answer holds no message id".into(),
+                snippet: None,
+            })
     }
 
     /// History of `client_id` (at most `limit` entries when given), from the route in
     /// [`crate::ChatPaths::history`].
-    pub async fn history(&self, client_id: &str, limit: Option<i32>) -> Result<ChatHistoryResponse> {
+    pub async fn history(
+        &self,
+        client_id: &str,
+        limit: Option<i32>,
+    ) -> Result<ChatHistoryResponse> {
         check_client_id(client_id)?;
         if self.paths.history == crate::operations::GET_CLIENT_HISTORY.path {
             let mut request = self.client_history(client_id);
@@ -153,7 +163,10 @@ impl Chat {
     pub async fn save_state(&self, client_id: &str, state: &Value) -> Result<()> {
         check_client_id(client_id)?;
         if self.paths.state == crate::operations::SAVE_CLIENT_STATE.path {
-            return self.save_client_state(client_id, state.clone()).send().await;
+            return self
+                .save_client_state(client_id, state.clone())
+                .send()
+                .await;
         }
         self.ctx
             .raw(Method::POST, self.paths.state.clone())

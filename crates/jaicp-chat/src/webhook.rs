@@ -59,8 +59,7 @@ pub fn decode(body: &[u8]) -> Result<Vec<ChatResponse>, DecodeError> {
                     kind(&item)
                 )));
             }
-            serde_json::from_value(item)
-                .map_err(|e| DecodeError::Shape(format!("item {i}: {e}")))
+            serde_json::from_value(item).map_err(|e| DecodeError::Shape(format!("item {i}: {e}")))
         })
         .collect()
 }
@@ -108,7 +107,10 @@ mod tests {
         assert!(matches!(decode(b"[]"), Err(DecodeError::Shape(_))));
         assert!(matches!(decode(b"42"), Err(DecodeError::Shape(_))));
         assert!(matches!(decode(b"[1]"), Err(DecodeError::Shape(m)) if m.contains("item 0")));
-        assert!(matches!(decode(br#"{"clientId":5}"#), Err(DecodeError::Shape(_))));
+        assert!(matches!(
+            decode(br#"{"clientId":5}"#),
+            Err(DecodeError::Shape(_))
+        ));
     }
 
     proptest::proptest! {
