@@ -17,10 +17,7 @@ pub fn emit(api: &Api) -> TokenStream {
          request builder with the optional parameters as setters, and a method on the handle.",
         api.api, api.file
     ));
-    let keyed = api
-        .operations
-        .iter()
-        .any(|op| !op.inbound && op.keyed());
+    let keyed = api.operations.iter().any(|op| !op.inbound && op.keyed());
     let outbound = api.operations.iter().any(|op| !op.inbound);
     let key_placement = if keyed {
         quote!(KeyPlacement,)

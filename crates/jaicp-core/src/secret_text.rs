@@ -72,7 +72,13 @@ mod tests {
 
     #[test]
     fn constant_time_eq_agrees_with_eq() {
-        for (a, b) in [("", ""), ("a", "a"), ("a", "b"), ("ab", "a"), ("xyz", "xyz")] {
+        for (a, b) in [
+            ("", ""),
+            ("a", "a"),
+            ("a", "b"),
+            ("ab", "a"),
+            ("xyz", "xyz"),
+        ] {
             assert_eq!(constant_time_eq(a.as_bytes(), b.as_bytes()), a == b);
         }
     }

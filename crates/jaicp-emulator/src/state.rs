@@ -44,6 +44,7 @@ pub(crate) struct Shared {
     pub(crate) counters: CounterStore,
     pub(crate) config: Config,
     pub(crate) calls: Mutex<CallsState>,
+    pub(crate) chat: crate::chat::ChatSection,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -125,6 +126,7 @@ impl EmulatorState {
         manual_clock: bool,
         max_simultaneous_calls: usize,
         config: Config,
+        chat: crate::chat::ChatSection,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -133,6 +135,7 @@ impl EmulatorState {
                 counters: CounterStore::default(),
                 config,
                 calls: Mutex::new(CallsState::new(max_simultaneous_calls)),
+                chat,
             }),
         }
     }
@@ -155,6 +158,41 @@ impl EmulatorState {
     /// Number of call jobs in the campaign, or `None` for an unknown token.
     pub fn campaign_job_count(&self, token: &str) -> Option<usize> {
         self.calls().campaigns.get(token).map(|c| c.jobs.len())
+    }
+
+    /// Token of the Chat API channel the emulator's bot answers on.
+    pub fn chat_token(&self) -> &'static str {
+        crate::chat::DEFAULT_CHAT_TOKEN
+    }
+
+    /// Adds another Chat API channel served by the same bot.
+    pub fn add_chat_channel(&self, token: &str) -> Result<(), AdminError> {
+        check_token(token)?;
+        if self.shared.chat.lock().tokens.insert(token.to_owned()) {
+            Ok(())
+        } else {
+            Err(AdminError::TokenTaken)
+        }
+    }
+
+    /// Registers (or with `None` removes) the webhook address async answers of a Chat API
+    /// channel are POSTed to.
+    pub fn set_chat_webhook(&self, token: &str, url: Option<&str>) -> Result<(), AdminError> {
+        let mut chat = self.shared.chat.lock();
+        if !chat.knows(token) {
+            return Err(AdminError::UnknownToken);
+        }
+        match url {
+            Some(u) => chat.webhooks.insert(token.to_owned(), u.to_owned()),
+            None => chat.webhooks.remove(token),
+        };
+        Ok(())
+    }
+
+    /// Webhook deliveries so far: (delivered, failed after every retry).
+    pub fn chat_webhook_deliveries(&self) -> (u64, u64) {
+        let chat = self.shared.chat.lock();
+        (chat.delivered, chat.failed)
     }
 
     /// The seed that drives simulated call outcomes.

@@ -3,6 +3,8 @@
 //! | feature | crate | API |
 //! |---|---|---|
 //! | `calls` (default) | [`jaicp_calls`] | Calls API: outbound call campaigns |
+//! | `chat` | [`jaicp_chat`] | Chat API: talk to a bot as an end user |
+//! | `chat-server` | [`jaicp_chat`] + `server` | the Chat API webhook receiver (axum) |
 //! | `full` | all of the above | |
 //!
 //! The runtime ([`Client`], credentials, [`Error`]) comes from `jaicp-core` and is re-exported here.
@@ -21,6 +23,10 @@ pub use jaicp_core::*;
 /// The Calls API (outbound call campaigns).
 #[cfg(feature = "calls")]
 pub use jaicp_calls as calls;
+
+/// The Chat API (dialog with a bot as an end user; webhook receiver with `chat-server`).
+#[cfg(feature = "chat")]
+pub use jaicp_chat as chat;
 
 // The README's examples are compiled as doctests, so they cannot drift from the API.
 #[cfg(doctest)]
