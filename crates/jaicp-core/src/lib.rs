@@ -36,8 +36,8 @@ pub use auth::{Auth, Credential};
 pub use body::decode_json;
 pub use client::{Client, ClientBuilder, Config, USER_AGENT};
 pub use credentials::{
-    CampaignToken, ChatApiToken, ImputerToken, LegacyReporterToken, NlpKey, PrompterToken,
-    UnifiedToken,
+    CampaignToken, ChatApiToken, ImputerToken, LegacyReporterToken, NlpKey, OperatorApiKey,
+    PrompterToken, PushbackId, UnifiedToken,
 };
 pub use download::DownloadOptions;
 pub use error::{ApiError, Error, OpName, Result, TimeoutPhase};
