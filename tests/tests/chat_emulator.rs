@@ -172,3 +172,69 @@ async fn a_wrong_token_is_refused_as_auth() {
     let items: Vec<_> = bad.events("u").stream().collect().await;
     assert!(matches!(&items[..], [Err(Error::Api(_))]));
 }
+
+#[tokio::test]
+async fn a_pushback_wakes_the_dialog() {
+    let emu = emulator().await;
+    let chat = chat(&emu);
+    let id = emu
+        .state()
+        .create_pushback(emu.chat_token(), "dave", "parcelShipped")
+        .unwrap();
+    let link = format!("{}/pushgate/push_{id}", emu.base_url());
+    let pushgate = jaicp_pushgate::Pushgate::from_link(&link).unwrap();
+    let mut events = chat
+        .events("dave")
+        .min_interval(Duration::from_millis(50))
+        .stream();
+    assert_eq!(pushgate.fire().await.unwrap().status, 200);
+    let e = tokio::time::timeout(Duration::from_secs(10), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(&e.replies()[0], Reply::Text(t) if t.text.as_deref() == Some("Your parcel has shipped."))
+    );
+    pushgate
+        .fire_with(&serde_json::json!({"carrier": "DHL"}))
+        .await
+        .unwrap();
+    assert_eq!(emu.state().pushback_fired(&id), Some(2));
+
+    let gone =
+        jaicp_pushgate::Pushgate::from_link(&format!("{}/pushgate/push_nope", emu.base_url()))
+            .unwrap();
+    assert_eq!(gone.fire().await.unwrap_err().status(), Some(404));
+}
+
+#[tokio::test]
+async fn the_imputer_returns_a_real_wav() {
+    use jaicp_imputer::{Imputer, Replica};
+    let emu = emulator().await;
+    let imputer = Imputer::new(
+        &common::client(&emu),
+        &jaicp_core::ImputerToken::new(jaicp_emulator::DEFAULT_IMPUTER_TOKEN),
+    );
+    let replica = Replica::new("greeting").var("name", "Анна").speed(1.0);
+    let audio = imputer.synthesize(&replica).await.unwrap();
+    assert_eq!(audio.content_type.as_deref(), Some("audio/wav"));
+    assert_eq!(&audio.bytes[0..4], b"RIFF");
+    assert_eq!(&audio.bytes[8..12], b"WAVE");
+    assert!(audio.bytes.len() > 44);
+    imputer.synthesize(&replica).await.unwrap();
+    assert_eq!(
+        emu.state().counters().requests_for("generateAudio"),
+        1,
+        "served from the cache"
+    );
+    let err = imputer
+        .synthesize(&Replica::new("greeting").var("x", "1").speed(1.9))
+        .await;
+    assert!(err.is_ok());
+    let bad = Imputer::new(
+        &common::client(&emu),
+        &jaicp_core::ImputerToken::new("nope:1"),
+    );
+    assert!(bad.synthesize(&replica).await.unwrap_err().is_auth());
+}

@@ -45,6 +45,7 @@ pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) calls: Mutex<CallsState>,
     pub(crate) chat: crate::chat::ChatSection,
+    pub(crate) pushgate: crate::pushgate::PushgateSection,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -136,6 +137,7 @@ impl EmulatorState {
                 config,
                 calls: Mutex::new(CallsState::new(max_simultaneous_calls)),
                 chat,
+                pushgate: crate::pushgate::PushgateSection::default(),
             }),
         }
     }
@@ -193,6 +195,36 @@ impl EmulatorState {
     pub fn chat_webhook_deliveries(&self) -> (u64, u64) {
         let chat = self.shared.chat.lock();
         (chat.delivered, chat.failed)
+    }
+
+    /// Makes a pushback link that raises `event` for `client_id` of the Chat API channel
+    /// `token` (what a bot script does with `$pushgate.createPushback`); returns its id. The
+    /// link is `{base_url}/pushgate/push_{id}`.
+    pub fn create_pushback(
+        &self,
+        token: &str,
+        client_id: &str,
+        event: &str,
+    ) -> Result<String, AdminError> {
+        if !self.shared.chat.lock().knows(token) {
+            return Err(AdminError::UnknownToken);
+        }
+        if client_id.trim().is_empty() || event.trim().is_empty() {
+            return Err(AdminError::InvalidCampaign(
+                "clientId and event must not be empty".into(),
+            ));
+        }
+        Ok(self.shared.pushgate.lock().create(token, client_id, event))
+    }
+
+    /// How many times the pushback was fired (`None` for an unknown id).
+    pub fn pushback_fired(&self, id: &str) -> Option<u64> {
+        self.shared
+            .pushgate
+            .lock()
+            .pushbacks
+            .get(id)
+            .map(|p| p.fired)
     }
 
     /// The seed that drives simulated call outcomes.
