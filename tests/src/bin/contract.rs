@@ -13,9 +13,7 @@ use jaicp_calls::models::{
     CallJobParameters, CallNumbersAndCallJobIds, CampaignControlAction, PaginationRequest,
 };
 use jaicp_core::export::Method;
-use jaicp_core::{
-    Auth, CampaignToken, ChatApiToken, Client, Error, Host, ImputerToken, Timestamp,
-};
+use jaicp_core::{Auth, CampaignToken, ChatApiToken, Client, Error, Host, ImputerToken, Timestamp};
 
 /// The emulator's Chat API channel and Imputer tokens (`jaicp_emulator::DEFAULT_*`).
 const EMULATOR_CHAT_TOKEN: &str = "emulator:0000000000000000000000000000000000c4a7e0";
@@ -275,8 +273,7 @@ async fn calls() -> Result<Vec<Outcome>, Error> {
 
 async fn chat() -> Result<Vec<Outcome>, Error> {
     let client = Client::from_env()?;
-    let token =
-        ChatApiToken::from_env().unwrap_or_else(|_| ChatApiToken::new(EMULATOR_CHAT_TOKEN));
+    let token = ChatApiToken::from_env().unwrap_or_else(|_| ChatApiToken::new(EMULATOR_CHAT_TOKEN));
     let chat = jaicp_chat::Chat::new(&client, &token);
     let user = format!("contract-{}", Timestamp::now().as_millis());
     let user = user.as_str();
@@ -324,18 +321,14 @@ async fn chat() -> Result<Vec<Outcome>, Error> {
     out.push(
         run(
             "pollEvents",
-            Box::pin(async {
-                chat.poll_events(user).ts(0).send().await.map(|_| ())
-            }),
+            Box::pin(async { chat.poll_events(user).ts(0).send().await.map(|_| ()) }),
         )
         .await,
     );
     out.push(
         run(
             "getClientHistory",
-            Box::pin(async {
-                chat.client_history(user).limit(10).send().await.map(|_| ())
-            }),
+            Box::pin(async { chat.client_history(user).limit(10).send().await.map(|_| ()) }),
         )
         .await,
     );
@@ -363,7 +356,8 @@ async fn chat() -> Result<Vec<Outcome>, Error> {
 /// Makes a pushback through the emulator's admin endpoint (`JAICP_EMULATOR_URL`; not part of
 /// the document, so not through the proxy) and fires it through the proxy.
 async fn pushgate() -> Result<Vec<Outcome>, Error> {
-    let host = std::env::var("JAICP_HOST").map_err(|_| Error::Config("JAICP_HOST is not set".into()))?;
+    let host =
+        std::env::var("JAICP_HOST").map_err(|_| Error::Config("JAICP_HOST is not set".into()))?;
     let emulator = std::env::var("JAICP_EMULATOR_URL")
         .map_err(|_| Error::Config("JAICP_EMULATOR_URL is not set".into()))?;
     let admin = Client::builder()
