@@ -54,3 +54,4 @@ run_doc calls.yml calls
 run_doc chat.yml chat
 run_doc pushgate.yml pushgate
 run_doc imputer.yml imputer
+run_doc operator.yml operator

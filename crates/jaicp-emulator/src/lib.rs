@@ -1,7 +1,7 @@
 //! An offline, stateful stand-in for JAICP (Just AI Conversational Platform).
 //!
 //! It serves the Chat API (a scripted bot from a rules file, async answers by webhook and by the
-//! events long poll; token [`DEFAULT_CHAT_TOKEN`]), pushback links that wake a dialog, the Imputer
+//! events long poll; token [`DEFAULT_CHAT_TOKEN`]), hand-off to an agent desk over the Operator API, pushback links that wake a dialog, the Imputer
 //! (a generated WAV; token [`DEFAULT_IMPUTER_TOKEN`]) and the Calls (dialer) API: all 13 operations of the official
 //! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
 //! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
@@ -31,6 +31,7 @@ mod counters;
 mod extract;
 mod idempotency;
 mod imputer;
+mod operator;
 mod pushgate;
 mod reply;
 mod server;
@@ -43,6 +44,7 @@ pub use chat::DEFAULT_CHAT_TOKEN;
 pub use chat::bot::DEFAULT_RULES as DEFAULT_CHAT_RULES;
 pub use counters::Counters;
 pub use imputer::DEFAULT_IMPUTER_TOKEN;
+pub use operator::DEFAULT_OPERATOR_KEY;
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
@@ -62,6 +64,7 @@ pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 /// | POST | `/_emulator/clock/advance` | `{"seconds"}` or `{"millis"}` moves the clock forward |
 /// | POST | `/_emulator/chat/webhook` | `{"url", "token"?}` sets (or with `url: null` removes) a Chat API webhook |
 /// | GET | `/_emulator/chat/webhook` | webhook deliveries: `registered`, `delivered`, `failed` |
+/// | POST | `/_emulator/operator/desk` | `{"apiUrl", "token"?}` connects an agent desk (Operator API server) to a Chat API channel |
 /// | POST | `/_emulator/pushgate/pushbacks` | `{"clientId", "event", "token"?}` makes a pushback link (201 `{"id", "path"}`) |
 ///
 /// The router does not run the background dialer; spawn
@@ -71,6 +74,7 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(calls::routes::routes())
         .merge(chat::routes::routes())
         .merge(pushgate::routes::routes())
+        .merge(operator::routes::routes())
         .merge(imputer::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))

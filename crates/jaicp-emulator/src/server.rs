@@ -262,6 +262,19 @@ impl Emulator {
         crate::chat::DEFAULT_CHAT_TOKEN
     }
 
+    /// Connects an agent desk (an Operator API server at `api_url`) to the bot's Chat API
+    /// channel: its `setWebhook` is called at once with this emulator's webhook address, and
+    /// dialogs the bot hands over (`switch` replies) go to it.
+    pub async fn connect_operator_desk(&self, api_url: &str) {
+        crate::operator::connect(
+            &self.state,
+            api_url,
+            crate::chat::DEFAULT_CHAT_TOKEN,
+            &self.base_url(),
+        )
+        .await;
+    }
+
     /// Handle for inspecting and driving the emulator from tests.
     pub fn state(&self) -> EmulatorState {
         self.state.clone()

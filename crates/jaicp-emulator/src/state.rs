@@ -46,6 +46,7 @@ pub(crate) struct Shared {
     pub(crate) calls: Mutex<CallsState>,
     pub(crate) chat: crate::chat::ChatSection,
     pub(crate) pushgate: crate::pushgate::PushgateSection,
+    pub(crate) operator: crate::operator::OperatorSection,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -138,6 +139,7 @@ impl EmulatorState {
                 calls: Mutex::new(CallsState::new(max_simultaneous_calls)),
                 chat,
                 pushgate: crate::pushgate::PushgateSection::default(),
+                operator: crate::operator::OperatorSection::default(),
             }),
         }
     }
@@ -225,6 +227,11 @@ impl EmulatorState {
             .pushbacks
             .get(id)
             .map(|p| p.fired)
+    }
+
+    /// Whether an agent holds the dialog of `client_id` on the Chat API channel `token`.
+    pub fn with_agent(&self, token: &str, client_id: &str) -> bool {
+        crate::operator::with_agent(self, token, client_id)
     }
 
     /// The seed that drives simulated call outcomes.

@@ -60,3 +60,83 @@ impl OperatorClient {
         &self.ctx
     }
 }
+
+use crate::models::{
+    ClosedEvent, Destination, Employee, FileMessageEvent, OperatorEvent, SelectDestinationEvent,
+    TextMessageEvent,
+};
+
+fn event_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn check_user(user_id: &str) -> Result<()> {
+    if user_id.trim().is_empty() {
+        return Err(Error::invalid("userId", "the user id cannot be empty"));
+    }
+    Ok(())
+}
+
+impl OperatorClient {
+    /// Posts one event (with its own unique `id`). Never re-sent once it may have reached JAICP.
+    pub async fn post(&self, event: OperatorEvent) -> Result<()> {
+        self.post_operator_event(event).send().await
+    }
+
+    /// An agent's text for the client `user_id`.
+    pub async fn send_text(&self, user_id: &str, employee: &Employee, text: &str) -> Result<()> {
+        check_user(user_id)?;
+        self.post(OperatorEvent::TextMessage(TextMessageEvent {
+            id: event_id(),
+            user_id: user_id.to_owned(),
+            employee: employee.clone(),
+            text: text.to_owned(),
+            ..Default::default()
+        }))
+        .await
+    }
+
+    /// An agent's file (by link) for the client `user_id`.
+    pub async fn send_file(
+        &self,
+        user_id: &str,
+        employee: &Employee,
+        url: &str,
+        name: Option<&str>,
+    ) -> Result<()> {
+        check_user(user_id)?;
+        self.post(OperatorEvent::FileMessage(FileMessageEvent {
+            id: event_id(),
+            user_id: user_id.to_owned(),
+            employee: employee.clone(),
+            url: url.to_owned(),
+            name: name.map(str::to_owned),
+            ..Default::default()
+        }))
+        .await
+    }
+
+    /// The agent closed the chat: the client goes back to the bot.
+    pub async fn close(&self, user_id: &str, employee: &Employee) -> Result<()> {
+        check_user(user_id)?;
+        self.post(OperatorEvent::Closed(ClosedEvent {
+            id: event_id(),
+            user_id: user_id.to_owned(),
+            employee: employee.clone(),
+            ..Default::default()
+        }))
+        .await
+    }
+
+    /// The desk routes the client to another destination (agent group).
+    pub async fn select_destination(&self, user_id: &str, destination: Destination) -> Result<()> {
+        check_user(user_id)?;
+        self.post(OperatorEvent::SelectDestination(SelectDestinationEvent {
+            id: event_id(),
+            user_id: user_id.to_owned(),
+            destination,
+            ..Default::default()
+        }))
+        .await
+    }
+}

@@ -6,6 +6,7 @@
 //! | `chat` | [`jaicp_chat`] | Chat API: talk to a bot as an end user |
 //! | `chat-server` | [`jaicp_chat`] + `server` | the Chat API webhook receiver (axum) |
 //! | `operator` | [`jaicp_operator`] | Operator API: connect an agent desk |
+//! | `operator-server` | [`jaicp_operator`] + `server` | the agent-desk server (axum) |
 //! | `prompter` | [`jaicp_prompter`] | Prompter API: suggestions for agents |
 //! | `pushgate` | [`jaicp_pushgate`] | Pushgate: fire pushback links |
 //! | `imputer` | [`jaicp_imputer`] | Imputer: hybrid speech synthesis |

@@ -18,6 +18,7 @@ use jaicp_core::{Auth, CampaignToken, ChatApiToken, Client, Error, Host, Imputer
 /// The emulator's Chat API channel and Imputer tokens (`jaicp_emulator::DEFAULT_*`).
 const EMULATOR_CHAT_TOKEN: &str = "emulator:0000000000000000000000000000000000c4a7e0";
 const EMULATOR_IMPUTER_TOKEN: &str = "imputer1:0000000000000000000000000000000000c4a7e1";
+const EMULATOR_OPERATOR_KEY: &str = "emulator-operator-key-0000c4a7e2";
 
 type Check<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
 
@@ -42,6 +43,7 @@ async fn main() -> std::process::ExitCode {
         "chat" => chat().await,
         "pushgate" => pushgate().await,
         "imputer" => imputer().await,
+        "operator" => operator().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);
@@ -409,6 +411,41 @@ async fn imputer() -> Result<Vec<Outcome>, Error> {
         run(
             "generateAudio",
             Box::pin(async { imputer.synthesize(&replica).await.map(|_| ()) }),
+        )
+        .await,
+    ])
+}
+
+/// Posts one event of each kind to the emulator's Operator API webhook address.
+async fn operator() -> Result<Vec<Outcome>, Error> {
+    let host =
+        std::env::var("JAICP_HOST").map_err(|_| Error::Config("JAICP_HOST is not set".into()))?;
+    let url = format!(
+        "{}/chatapi/webhook/operatorapi/{EMULATOR_OPERATOR_KEY}",
+        host.trim_end_matches('/')
+    );
+    let builder = Client::builder().allow_insecure_loopback(true);
+    let desk = jaicp_operator::OperatorClient::from_webhook_url_with(builder, &url)?;
+    let bob = jaicp_operator::models::Employee {
+        employee_id: "7".into(),
+        first_name: "Bob".into(),
+        last_name: "Lee".into(),
+        avatar_url: "https://cdn.example.com/bob.png".into(),
+    };
+    Ok(vec![
+        run(
+            "postOperatorEvent",
+            Box::pin(async {
+                desk.send_text("contract-operator", &bob, "Hi").await?;
+                desk.send_file(
+                    "contract-operator",
+                    &bob,
+                    "https://cdn.example.com/a.pdf",
+                    Some("a.pdf"),
+                )
+                .await?;
+                desk.close("contract-operator", &bob).await
+            }),
         )
         .await,
     ])

@@ -85,10 +85,25 @@ fn check_turn(turn: TurnBody) -> Result<TurnBody, Reply> {
 
 fn sync_turn(state: &EmulatorState, token: &str, turn: &TurnBody) -> Reply {
     let now = state.now_ms();
-    let mut chat = state.shared.chat.lock();
-    if !chat.knows(token) {
+    if !state.shared.chat.lock().knows(token) {
         return unknown_token();
     }
+    if crate::operator::with_agent(state, token, &turn.client_id)
+        && let Some(text) = turn.query.as_deref()
+    {
+        let replies = crate::operator::forward(state, token, &turn.client_id, text);
+        let mut chat = state.shared.chat.lock();
+        let question_id = chat.new_question_id();
+        return Reply::ok(&json!({
+            "token": token,
+            "clientId": turn.client_id,
+            "questionId": question_id,
+            "query": text,
+            "timestamp": super::local_time(now),
+            "data": { "replies": replies, "answer": "", "nlpClass": "/Agent", "debugData": [] },
+        }));
+    }
+    let mut chat = state.shared.chat.lock();
     let mut answer = chat.turn(
         token,
         TurnInput {
@@ -100,10 +115,48 @@ fn sync_turn(state: &EmulatorState, token: &str, turn: &TurnBody) -> Reply {
         },
         now,
     );
+    drop(chat);
+    if let Some(switch) = switch_reply(&answer) {
+        crate::operator::hand_off(state, token, &turn.client_id, &switch);
+    }
     if let Some(obj) = answer.as_object_mut() {
         obj.insert("token".into(), Value::String(token.to_owned()));
     }
     Reply::ok(&answer)
+}
+
+fn switch_reply(answer: &Value) -> Option<Value> {
+    answer["data"]["replies"]
+        .as_array()?
+        .iter()
+        .find(|r| r["type"] == "switch")
+        .cloned()
+}
+
+/// An agent's message for a client: delivered like an async answer (events and webhook).
+pub(crate) fn push_agent_reply(state: &EmulatorState, token: &str, client_id: &str, reply: Value) {
+    let now = state.now_ms();
+    let (turn, url) = {
+        let mut chat = state.shared.chat.lock();
+        let question_id = chat.new_question_id();
+        let text = reply["text"].as_str().unwrap_or_default().to_owned();
+        let turn = json!({
+            "clientId": client_id,
+            "questionId": question_id,
+            "timestamp": super::local_time(now),
+            "data": { "replies": [reply], "answer": text, "nlpClass": "/Agent", "debugData": [] },
+        });
+        chat.push_event(token, client_id, turn.clone(), now);
+        (turn, chat.webhooks.get(token).cloned())
+    };
+    state.shared.chat.notify.notify_waiters();
+    if let Some(url) = url {
+        let mut payload = turn;
+        if let Some(obj) = payload.as_object_mut() {
+            obj.insert("token".into(), Value::String(token.to_owned()));
+        }
+        tokio::spawn(super::deliver(state.clone(), url, vec![payload]));
+    }
 }
 
 async fn send(
