@@ -55,3 +55,4 @@ run_doc chat.yml chat
 run_doc pushgate.yml pushgate
 run_doc imputer.yml imputer
 run_doc operator.yml operator
+run_doc prompter.yml prompter

@@ -238,3 +238,37 @@ async fn the_imputer_returns_a_real_wav() {
     );
     assert!(bad.synthesize(&replica).await.unwrap_err().is_auth());
 }
+
+#[tokio::test]
+async fn the_prompter_proposes_answers_from_the_same_bot() {
+    let emu = emulator().await;
+    let prompter = jaicp_prompter::Prompter::new(
+        &common::client(&emu),
+        &jaicp_core::PrompterToken::new(jaicp_emulator::DEFAULT_PROMPTER_TOKEN),
+    );
+    let r = prompter
+        .suggest("chat-1", "cust-1", "How much does it cost?")
+        .await
+        .unwrap();
+    let option = &r.answer_options[0];
+    assert_eq!(
+        option.intent.as_ref().unwrap().path.as_deref(),
+        Some("/Prices")
+    );
+    assert_eq!(
+        option.messages[0].text.as_deref(),
+        Some("Our plan costs 10 EUR a month.")
+    );
+    assert!(
+        prompter
+            .suggest("chat-1", "cust-1", "zebra")
+            .await
+            .unwrap()
+            .answer_options
+            .is_empty()
+    );
+    assert!(matches!(
+        prompter.suggest("", "c", "t").await,
+        Err(Error::InvalidInput { .. })
+    ));
+}

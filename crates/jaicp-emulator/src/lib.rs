@@ -1,7 +1,8 @@
 //! An offline, stateful stand-in for JAICP (Just AI Conversational Platform).
 //!
 //! It serves the Chat API (a scripted bot from a rules file, async answers by webhook and by the
-//! events long poll; token [`DEFAULT_CHAT_TOKEN`]), hand-off to an agent desk over the Operator API, pushback links that wake a dialog, the Imputer
+//! events long poll; token [`DEFAULT_CHAT_TOKEN`]), hand-off to an agent desk over the Operator API, pushback links that wake a dialog, Prompter proposals from the same bot
+//! (token [`DEFAULT_PROMPTER_TOKEN`]), the Imputer
 //! (a generated WAV; token [`DEFAULT_IMPUTER_TOKEN`]) and the Calls (dialer) API: all 13 operations of the official
 //! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
 //! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
@@ -32,6 +33,7 @@ mod extract;
 mod idempotency;
 mod imputer;
 mod operator;
+mod prompter;
 mod pushgate;
 mod reply;
 mod server;
@@ -45,6 +47,7 @@ pub use chat::bot::DEFAULT_RULES as DEFAULT_CHAT_RULES;
 pub use counters::Counters;
 pub use imputer::DEFAULT_IMPUTER_TOKEN;
 pub use operator::DEFAULT_OPERATOR_KEY;
+pub use prompter::DEFAULT_PROMPTER_TOKEN;
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
@@ -75,6 +78,7 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(chat::routes::routes())
         .merge(pushgate::routes::routes())
         .merge(operator::routes::routes())
+        .merge(prompter::routes::routes())
         .merge(imputer::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))

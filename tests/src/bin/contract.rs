@@ -18,6 +18,7 @@ use jaicp_core::{Auth, CampaignToken, ChatApiToken, Client, Error, Host, Imputer
 /// The emulator's Chat API channel and Imputer tokens (`jaicp_emulator::DEFAULT_*`).
 const EMULATOR_CHAT_TOKEN: &str = "emulator:0000000000000000000000000000000000c4a7e0";
 const EMULATOR_IMPUTER_TOKEN: &str = "imputer1:0000000000000000000000000000000000c4a7e1";
+const EMULATOR_PROMPTER_TOKEN: &str = "prompter:0000000000000000000000000000000000c4a7e3";
 const EMULATOR_OPERATOR_KEY: &str = "emulator-operator-key-0000c4a7e2";
 
 type Check<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
@@ -44,6 +45,7 @@ async fn main() -> std::process::ExitCode {
         "pushgate" => pushgate().await,
         "imputer" => imputer().await,
         "operator" => operator().await,
+        "prompter" => prompter().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);
@@ -445,6 +447,28 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
                 )
                 .await?;
                 desk.close("contract-operator", &bob).await
+            }),
+        )
+        .await,
+    ])
+}
+
+async fn prompter() -> Result<Vec<Outcome>, Error> {
+    let client = Client::from_env()?;
+    let token = jaicp_core::PrompterToken::from_env()
+        .unwrap_or_else(|_| jaicp_core::PrompterToken::new(EMULATOR_PROMPTER_TOKEN));
+    let prompter = jaicp_prompter::Prompter::new(&client, &token);
+    Ok(vec![
+        run(
+            "getSuggestions",
+            Box::pin(async {
+                prompter
+                    .suggest("desk-chat-1", "cust-1", "what are your prices?")
+                    .await?;
+                prompter
+                    .suggest("desk-chat-1", "cust-1", "zebra")
+                    .await
+                    .map(|_| ())
             }),
         )
         .await,
