@@ -71,6 +71,10 @@ fn is_offset_zone(zone: &str) -> bool {
     let Some(body) = rest.strip_prefix('+').or_else(|| rest.strip_prefix('-')) else {
         return false;
     };
+    // Byte slicing below needs ASCII (a multi-byte character would split); offsets are digits.
+    if !body.is_ascii() {
+        return false;
+    }
     let parts: Vec<&str> = if body.contains(':') {
         body.split(':').collect()
     } else {
@@ -341,6 +345,8 @@ mod tests {
     proptest! {
         #[test]
         fn validators_never_panic(s in "\\PC{0,30}") {
+            // Found by this test: a multi-byte character inside an offset.
+            let _ = validate_time_zone("z", "+AΣ ");
             let _ = validate_time_zone("z", &s);
             let _ = validate_phone("p", &s);
             let _ = parse_local_time("t", &s);
