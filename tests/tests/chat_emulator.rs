@@ -272,3 +272,42 @@ async fn the_prompter_proposes_answers_from_the_same_bot() {
         Err(Error::InvalidInput { .. })
     ));
 }
+
+#[tokio::test]
+async fn webhook_deliveries_are_retried_until_accepted() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let emu = emulator().await;
+    let chat = chat(&emu);
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    // Refuses the first two deliveries, accepts the third.
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    axum::http::StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    emu.state()
+        .set_chat_webhook(emu.chat_token(), Some(&url))
+        .unwrap();
+    chat.send_async("frank", "hello").await.unwrap();
+    for _ in 0..100 {
+        if emu.state().chat_webhook_deliveries() != (0, 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(emu.state().chat_webhook_deliveries(), (1, 0));
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+}
