@@ -78,3 +78,22 @@ async fn to_file_writes_the_bytes() {
     assert_eq!(std::fs::read(&path).unwrap(), b"RIFF....WAVE");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_stream_writes_to_any_async_writer_and_is_not_cached() {
+    let t = ScriptedTransport::new([wav(), wav()]);
+    let imp = imputer(&t);
+    let r = Replica::new("t").var("n", "1");
+    let mut sink: Vec<u8> = Vec::new();
+    let n = imp
+        .synthesize_stream(&r)
+        .await
+        .unwrap()
+        .write_to(&mut sink, jaicp_core::DownloadOptions::default())
+        .await
+        .unwrap();
+    assert_eq!((n, sink.as_slice()), (12, &b"RIFF....WAVE"[..]));
+    assert_eq!(imp.cached(), 0);
+    imp.synthesize_stream(&r).await.unwrap();
+    assert_eq!(t.count(), 2);
+}
