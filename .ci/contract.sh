@@ -12,6 +12,7 @@ if [ ! -x "$prism_dir/node_modules/.bin/prism" ]; then
   (cd "$prism_dir" && npm install --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5 >/dev/null)
 fi
 prism="$prism_dir/node_modules/.bin/prism"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug"
 
 cargo xtask specs normalize --out "$root/target/specs"
 cargo build --locked -p jaicp-cli -p jaicp-tests --bins
@@ -44,10 +45,16 @@ run_doc() {
   local pid=$!
   pids+=($pid)
   wait_port "$prism_port"
-  JAICP_HOST="http://127.0.0.1:$prism_port" "$bin/jaicp-contract" "$driver_api" "$doc" \
+  JAICP_HOST="http://127.0.0.1:$prism_port" JAICP_EMULATOR_URL="http://127.0.0.1:$emu_port" \
+    "$bin/jaicp-contract" "$driver_api" "$doc" \
     || { echo "contract check of $doc failed; Prism said:"; grep -i "violation\|error" "$logs/prism-$doc.log" | tail -20; return 1; }
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 
 run_doc calls.yml calls
+run_doc chat.yml chat
+run_doc pushgate.yml pushgate
+run_doc imputer.yml imputer
+run_doc operator.yml operator
+run_doc prompter.yml prompter

@@ -17,7 +17,8 @@ pub fn emit(api: &Api) -> TokenStream {
          request builder with the optional parameters as setters, and a method on the handle.",
         api.api, api.file
     ));
-    let keyed = api.operations.iter().any(Operation::keyed);
+    let keyed = api.operations.iter().any(|op| !op.inbound && op.keyed());
+    let outbound = api.operations.iter().any(|op| !op.inbound);
     let key_placement = if keyed {
         quote!(KeyPlacement,)
     } else {
@@ -28,6 +29,11 @@ pub fn emit(api: &Api) -> TokenStream {
             #[allow(unused_imports)]
             use jaicp_core::OperationSpec;
         )
+    } else if !outbound {
+        quote! {
+            use jaicp_core::export::Method;
+            use jaicp_core::{Idempotency, OperationSpec};
+        }
     } else {
         quote! {
             use jaicp_core::export::Method;
@@ -36,12 +42,13 @@ pub fn emit(api: &Api) -> TokenStream {
     };
     let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
     let handle = match &api.handle {
-        Some(h) if !api.operations.is_empty() => {
+        Some(h) if outbound => {
             let path: syn::Path =
                 syn::parse_str(h).unwrap_or_else(|_| syn::parse_quote!(crate::InvalidHandlePath));
             let methods: Vec<TokenStream> = api
                 .operations
                 .iter()
+                .filter(|op| !op.inbound)
                 .map(|op| handle_method(api, op))
                 .collect();
             quote! {
@@ -403,7 +410,34 @@ fn response_text(op: &Operation) -> String {
     }
 }
 
+/// An operation JAICP sends to the integrator: only the route, as an `OperationSpec`.
+fn inbound(api: &Api, op: &Operation) -> TokenStream {
+    let static_name = ident(&op.static_name);
+    let (api_name, op_id, path) = (&api.api, &op.id, &op.path);
+    let method = method_tokens(&op.method);
+    let idem = idempotency_tokens(op.idempotency);
+    let static_doc = doc(&format!(
+        "{}\n\nJAICP sends this request to the integrator (`x-direction: jaicp-to-integrator`): the\n\
+         SDK has no client builder for it; the models describe its payloads and the crate's server\n\
+         side receives it. The path is only the default route.",
+        summary(op)
+    ));
+    quote! {
+        #static_doc
+        pub static #static_name: OperationSpec = OperationSpec {
+            api: #api_name,
+            operation: #op_id,
+            method: #method,
+            path: #path,
+            idempotency: #idem,
+        };
+    }
+}
+
 fn operation(api: &Api, op: &Operation) -> TokenStream {
+    if op.inbound {
+        return inbound(api, op);
+    }
     let static_name = ident(&op.static_name);
     let builder = ident(&op.builder);
     let (api_name, op_id, path) = (&api.api, &op.id, &op.path);

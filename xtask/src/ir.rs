@@ -7,6 +7,9 @@
 //! - an object with a `discriminator` → enum over the mapped schemas with an `Unknown(Value)` variant;
 //! - `type: array` → `Vec<T>`; `additionalProperties: <schema>` only → `BTreeMap<String, T>`;
 //! - `oneOf` / `anyOf` without a discriminator, free `type: object`, no type at all → `serde_json::Value`;
+//! - a string property with `x-secret: true` → `jaicp_core::SecretText` (redacted `Debug`);
+//! - `x-direction: jaicp-to-integrator` operations → models and an `OperationSpec` only;
+//!   `x-idempotency` → the retry class (codegen.toml still wins);
 //! - `string` + `date-time` (or a field marked by the `epoch_millis` fix) → `jaicp_core::Timestamp`;
 //!   `format: date` and other formats → `String`; integer `int32` → `i32`, other integers → `i64`;
 //!   `number` → `f64`;
@@ -31,6 +34,9 @@ use crate::load::{escape, unescape};
 use crate::normalize::{TIMESTAMP_MARKER, operations};
 
 mod operations;
+
+/// The Rust type of an `x-secret: true` string property.
+pub const SECRET_TEXT: &str = "jaicp_core::SecretText";
 
 /// One API document, ready to emit.
 #[derive(Debug, Clone)]
@@ -287,6 +293,9 @@ pub struct Operation {
     pub response: Response,
     /// Doc text from codegen.toml.
     pub doc: Option<String>,
+    /// `x-direction: jaicp-to-integrator`: JAICP calls the integrator. Such an operation gets its
+    /// models and an `OperationSpec` describing the route, but no request builder or handle method.
+    pub inbound: bool,
 }
 
 impl Operation {
@@ -669,8 +678,12 @@ impl<'a> Builder<'a> {
                 Some(t) => Some(t),
                 None => self.override_for(&format!("*.{wire}")),
             };
+            let secret = prop.get("x-secret").and_then(Value::as_bool) == Some(true)
+                && prop.get("type").and_then(Value::as_str) == Some("string");
             let ty = match over {
                 Some(t) => t,
+                // `x-secret` strings (an echoed token, a link) never show up in `Debug`.
+                None if secret => TypeRef::Path(SECRET_TEXT.to_owned()),
                 None => self
                     .type_of(
                         prop,

@@ -186,3 +186,30 @@ fn unsupported_constructs_name_the_spot() {
     );
     assert!(e.contains("type override `Nope`"), "{e}");
 }
+
+#[test]
+fn bad_conversation_extensions_are_refused() {
+    let e = error_of(
+        &format!(
+            "{HEAD}paths:\n  /a:\n    get: {{operationId: x, x-direction: sideways, responses: {{}}}}\n"
+        ),
+        "",
+    );
+    assert!(
+        e.contains("GET /a") && e.contains("`x-direction` value `sideways`"),
+        "{e}"
+    );
+    let e = error_of(
+        &format!(
+            "{HEAD}paths:\n  /a:\n    get: {{operationId: x, x-idempotency: maybe, responses: {{}}}}\n"
+        ),
+        "",
+    );
+    assert!(e.contains("`x-idempotency` value"), "{e}");
+    // An outbound operation must still carry the credential in its path; an inbound one need not.
+    let e = error_of(
+        &format!("{HEAD}paths:\n  /a:\n    get: {{operationId: x, responses: {{}}}}\n"),
+        "auth = { kind = \"path\", param = \"token\" }\n",
+    );
+    assert!(e.contains("`{token}` is not in the path"), "{e}");
+}

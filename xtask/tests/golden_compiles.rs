@@ -90,3 +90,56 @@ fn tagged_enums_follow_their_tag() {
     let other: Filter = serde_json::from_str(r#"{"type": "colour", "is": "red"}"#).unwrap();
     assert!(matches!(other, Filter::Unknown(_)));
 }
+
+#[path = "golden/talk/mod.rs"]
+#[allow(dead_code)]
+mod talk;
+
+/// The handle of the conversation-extensions golden document.
+pub struct Talk {
+    ctx: ApiContext,
+}
+
+impl Talk {
+    /// The context.
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+}
+
+#[test]
+fn inbound_operations_get_a_route_and_the_retry_class_follows_x_idempotency() {
+    use jaicp_core::Idempotency;
+    let hook = &talk::operations::RECEIVE_SAID;
+    assert_eq!(
+        (hook.api, hook.operation, hook.path),
+        ("talk", "receiveSaid", "/hooks/talk/{secret}")
+    );
+    assert_eq!(
+        talk::operations::SAY_VIA_GET.idempotency,
+        Idempotency::NonIdempotent
+    );
+    assert_eq!(
+        talk::operations::STORE_NOTE.idempotency,
+        Idempotency::Idempotent
+    );
+}
+
+#[test]
+fn secret_strings_are_hidden_and_unions_keep_unknown_kinds() {
+    use talk::models::{Part, Said};
+    let said: Said = serde_json::from_str(
+        r#"{"token": "tok-SECRET-1", "parts": [{"kind": "words", "text": "hi"},
+            {"kind": "picture", "url": "u"}, {"kind": "sticker", "id": 3}]}"#,
+    )
+    .unwrap();
+    assert!(!format!("{said:?}").contains("tok-SECRET-1"));
+    assert!(said.token.as_ref().unwrap().matches("tok-SECRET-1"));
+    assert!(matches!(&said.parts[0], Part::Words(w) if w.text.as_deref() == Some("hi")));
+    assert!(matches!(&said.parts[1], Part::Picture(_)));
+    assert!(matches!(&said.parts[2], Part::Unknown(v) if v["kind"] == "sticker"));
+    assert_eq!(
+        serde_json::to_value(&said).unwrap()["token"],
+        "tok-SECRET-1"
+    );
+}

@@ -24,9 +24,96 @@ pub enum Command {
     /// Outbound call campaigns (Calls API).
     #[command(subcommand)]
     Calls(CallsCommand),
+    /// Talk to a bot as an end user (Chat API). Without a subcommand: an interactive session
+    /// reading lines from stdin.
+    Chat(ChatArgs),
+    /// Fire pushback links (Pushgate API).
+    #[command(subcommand)]
+    Pushgate(PushgateCommand),
+    /// Hybrid speech synthesis (Imputer API).
+    #[command(subcommand)]
+    Imputer(ImputerCommand),
     /// The offline JAICP emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),
+}
+
+/// `jaicp chat`.
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// The end user's id (default `cli-user`).
+    #[arg(long, global = true, default_value = "cli-user")]
+    pub client_id: String,
+    /// File holding the channel token (default: $JAICP_CHAT_TOKEN; the emulator's bot when
+    /// JAICP_HOST is unset).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// The subcommand; none starts an interactive session.
+    #[command(subcommand)]
+    pub command: Option<ChatCommand>,
+}
+
+/// Chat API commands.
+#[derive(Debug, Subcommand)]
+pub enum ChatCommand {
+    /// Send one text (or with --event, one event) and print the bot's answer.
+    Send {
+        /// The text, or the event name with --event.
+        text: String,
+        /// Send an event instead of a text.
+        #[arg(long)]
+        event: bool,
+        /// Print the whole answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print events of the client (one JSON object per line) as they arrive.
+    Events {
+        /// Stop after this many events.
+        #[arg(long)]
+        count: Option<usize>,
+        /// Only events after this moment (epoch milliseconds).
+        #[arg(long)]
+        since: Option<i64>,
+    },
+}
+
+/// Pushgate commands.
+#[derive(Debug, Subcommand)]
+pub enum PushgateCommand {
+    /// Fire a pushback link. The link is a secret: it is read from --link-file,
+    /// $JAICP_PUSHBACK_LINK or the first line of stdin, never from the command line.
+    Fire {
+        /// File holding the link.
+        #[arg(long, value_name = "PATH")]
+        link_file: Option<PathBuf>,
+        /// JSON object to send with the event.
+        #[arg(long, value_name = "PATH")]
+        data_file: Option<PathBuf>,
+    },
+}
+
+/// Imputer commands.
+#[derive(Debug, Subcommand)]
+pub enum ImputerCommand {
+    /// Render a replica template into an audio file.
+    Synth {
+        /// The replica template id.
+        #[arg(long)]
+        template: String,
+        /// A variable as name=value (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Speed of the synthesised parts (0.5 to 2).
+        #[arg(long)]
+        speed: Option<f64>,
+        /// Where to write the audio.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// File holding the Imputer token (default: $JAICP_IMPUTER_TOKEN).
+        #[arg(long, value_name = "PATH")]
+        token_file: Option<PathBuf>,
+    },
 }
 
 /// Where the campaign token comes from.

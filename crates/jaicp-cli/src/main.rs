@@ -2,10 +2,13 @@
 #![forbid(unsafe_code)]
 
 mod calls_cmd;
+mod chat_cmd;
 mod cli;
+mod imputer_cmd;
 mod input;
 mod journal;
 mod output;
+mod pushgate_cmd;
 mod target;
 
 use clap::Parser;
@@ -16,7 +19,7 @@ use cli::{Cli, Command, EmulatorCommand};
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = if cli.verbose {
-        "jaicp_core=debug,jaicp_calls=debug"
+        "jaicp_core=debug,jaicp_calls=debug,jaicp_chat=debug"
     } else {
         "warn"
     };
@@ -30,6 +33,9 @@ async fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Calls(command) => calls_cmd::run(command).await,
+        Command::Chat(args) => chat_cmd::run(args).await,
+        Command::Pushgate(command) => pushgate_cmd::run(command).await,
+        Command::Imputer(command) => imputer_cmd::run(command).await,
         Command::Emulator(EmulatorCommand::Serve { port, seed }) => serve(port, seed).await,
     };
     match result {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jaicp_core::{CampaignToken, Client, Error};
+use jaicp_core::{CampaignToken, ChatApiToken, Client, Error, ImputerToken};
 use jaicp_emulator::Emulator;
 
 /// A connected target. Holds the embedded emulator (if any) alive for the command's duration.
@@ -57,4 +57,39 @@ impl Target {
             Err(e) => Err(e.into()),
         }
     }
+
+    /// The Chat API channel token: from `--token-file`, `JAICP_CHAT_TOKEN`, or the emulator's bot.
+    pub fn chat_token(&self, token_file: Option<&Path>) -> anyhow::Result<ChatApiToken> {
+        if let Some(path) = token_file {
+            return Ok(ChatApiToken::new(read_secret_file(path)?));
+        }
+        match ChatApiToken::from_env() {
+            Ok(token) => Ok(token),
+            Err(Error::Config(_)) if self.emulator.is_some() => {
+                Ok(ChatApiToken::new(jaicp_emulator::DEFAULT_CHAT_TOKEN))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The Imputer token: from `--token-file`, `JAICP_IMPUTER_TOKEN`, or the emulator's.
+    pub fn imputer_token(&self, token_file: Option<&Path>) -> anyhow::Result<ImputerToken> {
+        if let Some(path) = token_file {
+            return Ok(ImputerToken::new(read_secret_file(path)?));
+        }
+        match ImputerToken::from_env() {
+            Ok(token) => Ok(token),
+            Err(Error::Config(_)) if self.emulator.is_some() => {
+                Ok(ImputerToken::new(jaicp_emulator::DEFAULT_IMPUTER_TOKEN))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Reads a secret (token, link) from a file, trimmed. The error names the file, never the content.
+pub fn read_secret_file(path: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    Ok(text.trim().to_owned())
 }

@@ -99,6 +99,14 @@ credential!(
     ImputerToken, "JAICP_IMPUTER_TOKEN", "Imputer token"
 );
 credential!(
+    /// The id of a pushback link (the secret part of `/pushgate/push_{id}`).
+    PushbackId, "JAICP_PUSHBACK_ID", "pushback id"
+);
+credential!(
+    /// The key in the Operator API webhook address of JAICP (`/chatapi/webhook/operatorapi/{key}`).
+    OperatorApiKey, "JAICP_OPERATOR_KEY", "Operator API key"
+);
+credential!(
     /// The legacy Reporter token of a project (in the `/reporter/p/{token}` path).
     LegacyReporterToken, "JAICP_REPORTER_TOKEN", "legacy Reporter token"
 );

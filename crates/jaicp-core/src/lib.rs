@@ -27,6 +27,7 @@ pub mod path;
 mod redact;
 mod request;
 pub mod retry;
+mod secret_text;
 pub mod testing;
 mod time;
 pub mod transport;
@@ -35,8 +36,8 @@ pub use auth::{Auth, Credential};
 pub use body::decode_json;
 pub use client::{Client, ClientBuilder, Config, USER_AGENT};
 pub use credentials::{
-    CampaignToken, ChatApiToken, ImputerToken, LegacyReporterToken, NlpKey, PrompterToken,
-    UnifiedToken,
+    CampaignToken, ChatApiToken, ImputerToken, LegacyReporterToken, NlpKey, OperatorApiKey,
+    PrompterToken, PushbackId, UnifiedToken,
 };
 pub use download::DownloadOptions;
 pub use error::{ApiError, Error, OpName, Result, TimeoutPhase};
@@ -46,6 +47,7 @@ pub use request::{
     ApiContext, CallOptions, OperationSpec, RawResponse, RequestBuilder, StreamingResponse,
 };
 pub use retry::{Idempotency, KeyPlacement, RetryPolicy};
+pub use secret_text::{SecretText, constant_time_eq};
 pub use time::{EpochMillis, Id, Timestamp};
 
 /// Re-exports used by generated code, so API crates need no direct dependency on them.

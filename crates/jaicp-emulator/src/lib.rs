@@ -1,6 +1,9 @@
 //! An offline, stateful stand-in for JAICP (Just AI Conversational Platform).
 //!
-//! Today it serves the Calls (dialer) API: all 13 operations of the official
+//! It serves the Chat API (a scripted bot from a rules file, async answers by webhook and by the
+//! events long poll; token [`DEFAULT_CHAT_TOKEN`]), hand-off to an agent desk over the Operator API, pushback links that wake a dialog, Prompter proposals from the same bot
+//! (token [`DEFAULT_PROMPTER_TOKEN`]), the Imputer
+//! (a generated WAV; token [`DEFAULT_IMPUTER_TOKEN`]) and the Calls (dialer) API: all 13 operations of the official
 //! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
 //! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
 //! are a pure function of `(seed, phone, attempt)`.
@@ -23,10 +26,15 @@
 
 mod admin;
 mod calls;
+mod chat;
 mod clock;
 mod counters;
 mod extract;
 mod idempotency;
+mod imputer;
+mod operator;
+mod prompter;
+mod pushgate;
 mod reply;
 mod server;
 mod state;
@@ -34,7 +42,12 @@ mod state;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
+pub use chat::DEFAULT_CHAT_TOKEN;
+pub use chat::bot::DEFAULT_RULES as DEFAULT_CHAT_RULES;
 pub use counters::Counters;
+pub use imputer::DEFAULT_IMPUTER_TOKEN;
+pub use operator::DEFAULT_OPERATOR_KEY;
+pub use prompter::DEFAULT_PROMPTER_TOKEN;
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
@@ -52,12 +65,21 @@ pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 /// | POST | `/_emulator/calls/{token}/advance` | dial until every job of the campaign is finished |
 /// | GET | `/_emulator/clock` | current emulator time |
 /// | POST | `/_emulator/clock/advance` | `{"seconds"}` or `{"millis"}` moves the clock forward |
+/// | POST | `/_emulator/chat/webhook` | `{"url", "token"?}` sets (or with `url: null` removes) a Chat API webhook |
+/// | GET | `/_emulator/chat/webhook` | webhook deliveries: `registered`, `delivered`, `failed` |
+/// | POST | `/_emulator/operator/desk` | `{"apiUrl", "token"?}` connects an agent desk (Operator API server) to a Chat API channel |
+/// | POST | `/_emulator/pushgate/pushbacks` | `{"clientId", "event", "token"?}` makes a pushback link (201 `{"id", "path"}`) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
 pub fn router(state: EmulatorState) -> Router {
     Router::new()
         .merge(calls::routes::routes())
+        .merge(chat::routes::routes())
+        .merge(pushgate::routes::routes())
+        .merge(operator::routes::routes())
+        .merge(prompter::routes::routes())
+        .merge(imputer::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .with_state(state)

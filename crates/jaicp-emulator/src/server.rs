@@ -32,6 +32,8 @@ pub struct EmulatorBuilder {
     manual_clock: bool,
     max_simultaneous_calls: usize,
     fast_forward: bool,
+    chat_rules: Option<String>,
+    chat_hold: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -46,6 +48,8 @@ impl Default for EmulatorBuilder {
             manual_clock: false,
             max_simultaneous_calls: 10,
             fast_forward: true,
+            chat_rules: None,
+            chat_hold: Duration::from_secs(2),
         }
     }
 }
@@ -114,6 +118,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Rules of the Chat API bot, as the text of a rules file (the format of
+    /// [`crate::DEFAULT_CHAT_RULES`], which is used when none is given).
+    pub fn chat_rules(mut self, rules: impl Into<String>) -> Self {
+        self.chat_rules = Some(rules.into());
+        self
+    }
+
+    /// How long the Chat API `/events` long poll waits when nothing is pending (default 2 s).
+    pub fn chat_hold(mut self, hold: Duration) -> Self {
+        self.chat_hold = hold;
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -141,12 +158,18 @@ impl EmulatorBuilder {
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
             fast_forward: self.fast_forward,
         };
+        let rules = match &self.chat_rules {
+            Some(text) => crate::chat::bot::Rules::parse(text)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+            None => crate::chat::bot::Rules::default_rules(),
+        };
         let state = EmulatorState::new(
             self.seed,
             start_ms,
             self.manual_clock,
             self.max_simultaneous_calls,
             config,
+            crate::chat::ChatSection::new(rules, self.chat_hold),
         );
         // Later entries for the same token win, so the user can rename the
         // default campaign.
@@ -232,6 +255,24 @@ impl Emulator {
     /// Token of the default campaign.
     pub fn campaign_token(&self) -> &str {
         DEFAULT_CAMPAIGN_TOKEN
+    }
+
+    /// Token of the Chat API channel of the emulator's bot.
+    pub fn chat_token(&self) -> &str {
+        crate::chat::DEFAULT_CHAT_TOKEN
+    }
+
+    /// Connects an agent desk (an Operator API server at `api_url`) to the bot's Chat API
+    /// channel: its `setWebhook` is called at once with this emulator's webhook address, and
+    /// dialogs the bot hands over (`switch` replies) go to it.
+    pub async fn connect_operator_desk(&self, api_url: &str) {
+        crate::operator::connect(
+            &self.state,
+            api_url,
+            crate::chat::DEFAULT_CHAT_TOKEN,
+            &self.base_url(),
+        )
+        .await;
     }
 
     /// Handle for inspecting and driving the emulator from tests.

@@ -44,6 +44,9 @@ pub(crate) struct Shared {
     pub(crate) counters: CounterStore,
     pub(crate) config: Config,
     pub(crate) calls: Mutex<CallsState>,
+    pub(crate) chat: crate::chat::ChatSection,
+    pub(crate) pushgate: crate::pushgate::PushgateSection,
+    pub(crate) operator: crate::operator::OperatorSection,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -125,6 +128,7 @@ impl EmulatorState {
         manual_clock: bool,
         max_simultaneous_calls: usize,
         config: Config,
+        chat: crate::chat::ChatSection,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -133,6 +137,9 @@ impl EmulatorState {
                 counters: CounterStore::default(),
                 config,
                 calls: Mutex::new(CallsState::new(max_simultaneous_calls)),
+                chat,
+                pushgate: crate::pushgate::PushgateSection::default(),
+                operator: crate::operator::OperatorSection::default(),
             }),
         }
     }
@@ -155,6 +162,76 @@ impl EmulatorState {
     /// Number of call jobs in the campaign, or `None` for an unknown token.
     pub fn campaign_job_count(&self, token: &str) -> Option<usize> {
         self.calls().campaigns.get(token).map(|c| c.jobs.len())
+    }
+
+    /// Token of the Chat API channel the emulator's bot answers on.
+    pub fn chat_token(&self) -> &'static str {
+        crate::chat::DEFAULT_CHAT_TOKEN
+    }
+
+    /// Adds another Chat API channel served by the same bot.
+    pub fn add_chat_channel(&self, token: &str) -> Result<(), AdminError> {
+        check_token(token)?;
+        if self.shared.chat.lock().tokens.insert(token.to_owned()) {
+            Ok(())
+        } else {
+            Err(AdminError::TokenTaken)
+        }
+    }
+
+    /// Registers (or with `None` removes) the webhook address async answers of a Chat API
+    /// channel are POSTed to.
+    pub fn set_chat_webhook(&self, token: &str, url: Option<&str>) -> Result<(), AdminError> {
+        let mut chat = self.shared.chat.lock();
+        if !chat.knows(token) {
+            return Err(AdminError::UnknownToken);
+        }
+        match url {
+            Some(u) => chat.webhooks.insert(token.to_owned(), u.to_owned()),
+            None => chat.webhooks.remove(token),
+        };
+        Ok(())
+    }
+
+    /// Webhook deliveries so far: (delivered, failed after every retry).
+    pub fn chat_webhook_deliveries(&self) -> (u64, u64) {
+        let chat = self.shared.chat.lock();
+        (chat.delivered, chat.failed)
+    }
+
+    /// Makes a pushback link that raises `event` for `client_id` of the Chat API channel
+    /// `token` (what a bot script does with `$pushgate.createPushback`); returns its id. The
+    /// link is `{base_url}/pushgate/push_{id}`.
+    pub fn create_pushback(
+        &self,
+        token: &str,
+        client_id: &str,
+        event: &str,
+    ) -> Result<String, AdminError> {
+        if !self.shared.chat.lock().knows(token) {
+            return Err(AdminError::UnknownToken);
+        }
+        if client_id.trim().is_empty() || event.trim().is_empty() {
+            return Err(AdminError::InvalidCampaign(
+                "clientId and event must not be empty".into(),
+            ));
+        }
+        Ok(self.shared.pushgate.lock().create(token, client_id, event))
+    }
+
+    /// How many times the pushback was fired (`None` for an unknown id).
+    pub fn pushback_fired(&self, id: &str) -> Option<u64> {
+        self.shared
+            .pushgate
+            .lock()
+            .pushbacks
+            .get(id)
+            .map(|p| p.fired)
+    }
+
+    /// Whether an agent holds the dialog of `client_id` on the Chat API channel `token`.
+    pub fn with_agent(&self, token: &str, client_id: &str) -> bool {
+        crate::operator::with_agent(self, token, client_id)
     }
 
     /// The seed that drives simulated call outcomes.

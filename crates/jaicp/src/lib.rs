@@ -3,6 +3,13 @@
 //! | feature | crate | API |
 //! |---|---|---|
 //! | `calls` (default) | [`jaicp_calls`] | Calls API: outbound call campaigns |
+//! | `chat` | [`jaicp_chat`] | Chat API: talk to a bot as an end user |
+//! | `chat-server` | [`jaicp_chat`] + `server` | the Chat API webhook receiver (axum) |
+//! | `operator` | [`jaicp_operator`] | Operator API: connect an agent desk |
+//! | `operator-server` | [`jaicp_operator`] + `server` | the agent-desk server (axum) |
+//! | `prompter` | [`jaicp_prompter`] | Prompter API: suggestions for agents |
+//! | `pushgate` | [`jaicp_pushgate`] | Pushgate: fire pushback links |
+//! | `imputer` | [`jaicp_imputer`] | Imputer: hybrid speech synthesis |
 //! | `full` | all of the above | |
 //!
 //! The runtime ([`Client`], credentials, [`Error`]) comes from `jaicp-core` and is re-exported here.
@@ -21,6 +28,26 @@ pub use jaicp_core::*;
 /// The Calls API (outbound call campaigns).
 #[cfg(feature = "calls")]
 pub use jaicp_calls as calls;
+
+/// The Chat API (dialog with a bot as an end user; webhook receiver with `chat-server`).
+#[cfg(feature = "chat")]
+pub use jaicp_chat as chat;
+
+/// The Operator API (agent desks).
+#[cfg(feature = "operator")]
+pub use jaicp_operator as operator;
+
+/// The Prompter API (suggestions for agents).
+#[cfg(feature = "prompter")]
+pub use jaicp_prompter as prompter;
+
+/// The Pushgate API (pushback links).
+#[cfg(feature = "pushgate")]
+pub use jaicp_pushgate as pushgate;
+
+/// The Imputer API (hybrid speech synthesis).
+#[cfg(feature = "imputer")]
+pub use jaicp_imputer as imputer;
 
 // The README's examples are compiled as doctests, so they cannot drift from the API.
 #[cfg(doctest)]

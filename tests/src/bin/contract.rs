@@ -12,7 +12,14 @@ use jaicp_calls::models::{
     CallAttemptDates, CallAttemptDatesWithPagination, CallJobDates, CallJobDatesWithPagination,
     CallJobParameters, CallNumbersAndCallJobIds, CampaignControlAction, PaginationRequest,
 };
-use jaicp_core::{CampaignToken, Client, Error, Timestamp};
+use jaicp_core::export::Method;
+use jaicp_core::{Auth, CampaignToken, ChatApiToken, Client, Error, Host, ImputerToken, Timestamp};
+
+/// The emulator's Chat API channel and Imputer tokens (`jaicp_emulator::DEFAULT_*`).
+const EMULATOR_CHAT_TOKEN: &str = "emulator:0000000000000000000000000000000000c4a7e0";
+const EMULATOR_IMPUTER_TOKEN: &str = "imputer1:0000000000000000000000000000000000c4a7e1";
+const EMULATOR_PROMPTER_TOKEN: &str = "prompter:0000000000000000000000000000000000c4a7e3";
+const EMULATOR_OPERATOR_KEY: &str = "emulator-operator-key-0000c4a7e2";
 
 type Check<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
 
@@ -34,6 +41,11 @@ async fn main() -> std::process::ExitCode {
     };
     let outcomes = match api {
         "calls" => calls().await,
+        "chat" => chat().await,
+        "pushgate" => pushgate().await,
+        "imputer" => imputer().await,
+        "operator" => operator().await,
+        "prompter" => prompter().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);
@@ -261,4 +273,204 @@ async fn calls() -> Result<Vec<Outcome>, Error> {
         .await,
     );
     Ok(out)
+}
+
+async fn chat() -> Result<Vec<Outcome>, Error> {
+    let client = Client::from_env()?;
+    let token = ChatApiToken::from_env().unwrap_or_else(|_| ChatApiToken::new(EMULATOR_CHAT_TOKEN));
+    let chat = jaicp_chat::Chat::new(&client, &token);
+    let user = format!("contract-{}", Timestamp::now().as_millis());
+    let user = user.as_str();
+    let mut out = Vec::new();
+    out.push(
+        run(
+            "sendMessage",
+            Box::pin(async {
+                let body = jaicp_chat::models::ChatRequest {
+                    client_id: user.to_owned(),
+                    query: Some("hello".into()),
+                    cid: Some("tab-1".into()),
+                    data: Some(serde_json::json!({"plan": "pro"})),
+                    ..Default::default()
+                };
+                chat.send_message(body).send().await.map(|_| ())
+            }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "sendMessageViaGet",
+            Box::pin(async {
+                chat.send_message_via_get(user)
+                    .query("delivery")
+                    .send()
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "sendMessageAsync",
+            Box::pin(async {
+                chat.send_async(user, jaicp_chat::Turn::event("parcelShipped"))
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "pollEvents",
+            Box::pin(async { chat.poll_events(user).ts(0).send().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "getClientHistory",
+            Box::pin(async { chat.client_history(user).limit(10).send().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "saveClientState",
+            Box::pin(async {
+                chat.save_client_state(user, serde_json::json!({"theme": "dark"}))
+                    .send()
+                    .await
+            }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "loadClientState",
+            Box::pin(async { chat.load_client_state(user).send().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    Ok(out)
+}
+
+/// Makes a pushback through the emulator's admin endpoint (`JAICP_EMULATOR_URL`; not part of
+/// the document, so not through the proxy) and fires it through the proxy.
+async fn pushgate() -> Result<Vec<Outcome>, Error> {
+    let host =
+        std::env::var("JAICP_HOST").map_err(|_| Error::Config("JAICP_HOST is not set".into()))?;
+    let emulator = std::env::var("JAICP_EMULATOR_URL")
+        .map_err(|_| Error::Config("JAICP_EMULATOR_URL is not set".into()))?;
+    let admin = Client::builder()
+        .host(Host::custom(&emulator)?)
+        .allow_insecure_loopback(true)
+        .build()?
+        .api(Auth::None);
+    let made: serde_json::Value = admin
+        .raw(Method::POST, "/_emulator/pushgate/pushbacks")
+        .json(&serde_json::json!({"clientId": "contract-pushgate", "event": "parcelShipped"}))
+        .send_json()
+        .await?;
+    let path = made["path"].as_str().unwrap_or_default().to_owned();
+    let link = format!("{}{path}", host.trim_end_matches('/'));
+    let builder = Client::builder().allow_insecure_loopback(true);
+    let pushgate = jaicp_pushgate::Pushgate::from_link_with(builder, &link)?;
+    let mut out = Vec::new();
+    out.push(
+        run(
+            "firePushback",
+            Box::pin(async { pushgate.fire().await.map(|_| ()) }),
+        )
+        .await,
+    );
+    out.push(
+        run(
+            "firePushbackWithData",
+            Box::pin(async {
+                pushgate
+                    .fire_with(&serde_json::json!({"orderId": "A-17"}))
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    );
+    Ok(out)
+}
+
+async fn imputer() -> Result<Vec<Outcome>, Error> {
+    let client = Client::from_env()?;
+    let token =
+        ImputerToken::from_env().unwrap_or_else(|_| ImputerToken::new(EMULATOR_IMPUTER_TOKEN));
+    let imputer = jaicp_imputer::Imputer::new(&client, &token);
+    let replica = jaicp_imputer::Replica::new("greeting")
+        .var("name", "Anna")
+        .speed(1.2);
+    Ok(vec![
+        run(
+            "generateAudio",
+            Box::pin(async { imputer.synthesize(&replica).await.map(|_| ()) }),
+        )
+        .await,
+    ])
+}
+
+/// Posts one event of each kind to the emulator's Operator API webhook address.
+async fn operator() -> Result<Vec<Outcome>, Error> {
+    let host =
+        std::env::var("JAICP_HOST").map_err(|_| Error::Config("JAICP_HOST is not set".into()))?;
+    let url = format!(
+        "{}/chatapi/webhook/operatorapi/{EMULATOR_OPERATOR_KEY}",
+        host.trim_end_matches('/')
+    );
+    let builder = Client::builder().allow_insecure_loopback(true);
+    let desk = jaicp_operator::OperatorClient::from_webhook_url_with(builder, &url)?;
+    let bob = jaicp_operator::models::Employee {
+        employee_id: "7".into(),
+        first_name: "Bob".into(),
+        last_name: "Lee".into(),
+        avatar_url: "https://cdn.example.com/bob.png".into(),
+    };
+    Ok(vec![
+        run(
+            "postOperatorEvent",
+            Box::pin(async {
+                desk.send_text("contract-operator", &bob, "Hi").await?;
+                desk.send_file(
+                    "contract-operator",
+                    &bob,
+                    "https://cdn.example.com/a.pdf",
+                    Some("a.pdf"),
+                )
+                .await?;
+                desk.close("contract-operator", &bob).await
+            }),
+        )
+        .await,
+    ])
+}
+
+async fn prompter() -> Result<Vec<Outcome>, Error> {
+    let client = Client::from_env()?;
+    let token = jaicp_core::PrompterToken::from_env()
+        .unwrap_or_else(|_| jaicp_core::PrompterToken::new(EMULATOR_PROMPTER_TOKEN));
+    let prompter = jaicp_prompter::Prompter::new(&client, &token);
+    Ok(vec![
+        run(
+            "getSuggestions",
+            Box::pin(async {
+                prompter
+                    .suggest("desk-chat-1", "cust-1", "what are your prices?")
+                    .await?;
+                prompter
+                    .suggest("desk-chat-1", "cust-1", "zebra")
+                    .await
+                    .map(|_| ())
+            }),
+        )
+        .await,
+    ])
 }

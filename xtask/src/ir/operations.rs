@@ -62,6 +62,11 @@ impl<'a> Builder<'a> {
             .to_owned();
         let settings = self.config.operations.get(&id).cloned().unwrap_or_default();
         let op_camel = type_name(&id);
+        let inbound = match op.get("x-direction").and_then(Value::as_str) {
+            None | Some("integrator-to-jaicp") => false,
+            Some("jaicp-to-integrator") => true,
+            Some(other) => bail!("unknown `x-direction` value `{other}`"),
+        };
         let auth = self
             .config
             .auth
@@ -106,6 +111,7 @@ impl<'a> Builder<'a> {
         }
         if let Some(a) = auth
             && a.kind == AuthKind::Path
+            && !inbound
         {
             let placeholder = format!("{{{}}}", a.param.as_deref().unwrap_or_default());
             if !path.contains(&placeholder) {
@@ -140,6 +146,13 @@ impl<'a> Builder<'a> {
             Some(IdempotencyConfig::KeyedHeader) => Idempotency::KeyedHeader,
             Some(IdempotencyConfig::KeyedQuery) => Idempotency::KeyedQuery,
             None if has_key_param => Idempotency::KeyedHeader,
+            None if op.get("x-idempotency").is_some() => {
+                match op.get("x-idempotency").and_then(Value::as_str) {
+                    Some("idempotent") => Idempotency::Idempotent,
+                    Some("non-idempotent") => Idempotency::NonIdempotent,
+                    other => bail!("unknown `x-idempotency` value {other:?}"),
+                }
+            }
             None => match method {
                 "get" | "put" | "delete" | "head" | "options" => Idempotency::Idempotent,
                 _ => Idempotency::NonIdempotent,
@@ -155,9 +168,15 @@ impl<'a> Builder<'a> {
             Some(Body::Form { fields, .. }) => inputs.extend(fields.iter().map(|f| f.ty.clone())),
             _ => {}
         }
+        // For an inbound operation the roles swap: the integrator receives the request and
+        // writes the response.
         for ty in inputs {
             for name in named(&ty) {
-                self.input_roots.insert(name.clone());
+                if inbound {
+                    self.output_roots.insert(name.clone());
+                } else {
+                    self.input_roots.insert(name.clone());
+                }
                 if let Some(m) = self.models.get_mut(&name) {
                     m.used_by.insert(format!("request of `{id}`"));
                 }
@@ -165,7 +184,11 @@ impl<'a> Builder<'a> {
         }
         if let Response::Json(ty) | Response::String(ty) = &response {
             for name in named(ty) {
-                self.output_roots.insert(name.clone());
+                if inbound {
+                    self.input_roots.insert(name.clone());
+                } else {
+                    self.output_roots.insert(name.clone());
+                }
                 if let Some(m) = self.models.get_mut(&name) {
                     m.used_by.insert(format!("response of `{id}`"));
                 }
@@ -190,6 +213,7 @@ impl<'a> Builder<'a> {
             body,
             response,
             doc: settings.doc.clone(),
+            inbound,
             id,
         })
     }

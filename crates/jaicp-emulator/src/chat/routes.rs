@@ -1,0 +1,446 @@
+//! Chat API routes and the `/_emulator/chat/...` helpers.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::TurnInput;
+use crate::extract::{PathParams, RawBody};
+use crate::reply::Reply;
+use crate::state::EmulatorState;
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new()
+        .route("/chatapi/{token}", post(send).get(send_get))
+        .route("/chatapi/{token}/async", post(send_async))
+        .route("/chatapi/{token}/events", get(events))
+        .route("/chatapi/{token}/history", get(history))
+        .route("/chatapi/{token}/state", get(load_state).post(save_state))
+        .route(
+            "/_emulator/chat/webhook",
+            post(register_webhook).get(webhook_report),
+        )
+}
+
+/// The Spring-style error body the Chat service answers with (no `path`: it holds the token).
+fn chat_error(status: StatusCode, message: &str) -> Reply {
+    Reply::json(
+        status,
+        &json!({
+            "status": status.as_u16(),
+            "error": status.canonical_reason().unwrap_or("Error"),
+            "message": message,
+        }),
+    )
+}
+
+fn unknown_token() -> Reply {
+    chat_error(
+        StatusCode::UNAUTHORIZED,
+        "No Chat API channel has this token",
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TurnBody {
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default)]
+    event: Option<String>,
+    #[serde(default)]
+    cid: Option<String>,
+}
+
+fn parse_turn(body: Result<RawBody, Reply>) -> Result<TurnBody, Reply> {
+    let RawBody(bytes) = body?;
+    let turn: TurnBody = serde_json::from_slice(&bytes).map_err(|e| {
+        chat_error(
+            StatusCode::BAD_REQUEST,
+            &format!("Malformed JSON body: {e}"),
+        )
+    })?;
+    check_turn(turn)
+}
+
+fn check_turn(turn: TurnBody) -> Result<TurnBody, Reply> {
+    if turn.client_id.trim().is_empty() {
+        return Err(chat_error(StatusCode::BAD_REQUEST, "clientId is required"));
+    }
+    if turn.query.is_none() && turn.event.is_none() {
+        return Err(chat_error(
+            StatusCode::BAD_REQUEST,
+            "either query or event is required",
+        ));
+    }
+    Ok(turn)
+}
+
+fn sync_turn(state: &EmulatorState, token: &str, turn: &TurnBody) -> Reply {
+    let now = state.now_ms();
+    if !state.shared.chat.lock().knows(token) {
+        return unknown_token();
+    }
+    if crate::operator::with_agent(state, token, &turn.client_id)
+        && let Some(text) = turn.query.as_deref()
+    {
+        let replies = crate::operator::forward(state, token, &turn.client_id, text);
+        let mut chat = state.shared.chat.lock();
+        let question_id = chat.new_question_id();
+        return Reply::ok(&json!({
+            "token": token,
+            "clientId": turn.client_id,
+            "questionId": question_id,
+            "query": text,
+            "timestamp": super::local_time(now),
+            "data": { "replies": replies, "answer": "", "nlpClass": "/Agent", "debugData": [] },
+        }));
+    }
+    let mut chat = state.shared.chat.lock();
+    let mut answer = chat.turn(
+        token,
+        TurnInput {
+            client_id: &turn.client_id,
+            query: turn.query.as_deref(),
+            event: turn.event.as_deref(),
+            cid: turn.cid.as_deref(),
+            question_id: None,
+        },
+        now,
+    );
+    drop(chat);
+    if let Some(switch) = switch_reply(&answer) {
+        crate::operator::hand_off(state, token, &turn.client_id, &switch);
+    }
+    if let Some(obj) = answer.as_object_mut() {
+        obj.insert("token".into(), Value::String(token.to_owned()));
+    }
+    Reply::ok(&answer)
+}
+
+fn switch_reply(answer: &Value) -> Option<Value> {
+    answer["data"]["replies"]
+        .as_array()?
+        .iter()
+        .find(|r| r["type"] == "switch")
+        .cloned()
+}
+
+/// An agent's message for a client: delivered like an async answer (events and webhook).
+pub(crate) fn push_agent_reply(state: &EmulatorState, token: &str, client_id: &str, reply: Value) {
+    let now = state.now_ms();
+    let (turn, url) = {
+        let mut chat = state.shared.chat.lock();
+        let question_id = chat.new_question_id();
+        let text = reply["text"].as_str().unwrap_or_default().to_owned();
+        let turn = json!({
+            "clientId": client_id,
+            "questionId": question_id,
+            "timestamp": super::local_time(now),
+            "data": { "replies": [reply], "answer": text, "nlpClass": "/Agent", "debugData": [] },
+        });
+        chat.push_event(token, client_id, turn.clone(), now);
+        (turn, chat.webhooks.get(token).cloned())
+    };
+    state.shared.chat.notify.notify_waiters();
+    if let Some(url) = url {
+        let mut payload = turn;
+        if let Some(obj) = payload.as_object_mut() {
+            obj.insert("token".into(), Value::String(token.to_owned()));
+        }
+        tokio::spawn(super::deliver(state.clone(), url, vec![payload]));
+    }
+}
+
+async fn send(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    state.shared.counters.request("sendMessage");
+    match parse_turn(body) {
+        Ok(turn) => sync_turn(&state, &token, &turn),
+        Err(reply) => reply,
+    }
+}
+
+async fn send_get(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Reply {
+    state.shared.counters.request("sendMessageViaGet");
+    let turn = TurnBody {
+        client_id: query.get("clientId").cloned().unwrap_or_default(),
+        query: query.get("query").cloned(),
+        event: query.get("event").cloned(),
+        cid: None,
+    };
+    match check_turn(turn) {
+        Ok(turn) => sync_turn(&state, &token, &turn),
+        Err(reply) => reply,
+    }
+}
+
+async fn send_async(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    state.shared.counters.request("sendMessageAsync");
+    let turn = match parse_turn(body) {
+        Ok(t) => t,
+        Err(reply) => return reply,
+    };
+    let question_id = {
+        let mut chat = state.shared.chat.lock();
+        if !chat.knows(&token) {
+            return unknown_token();
+        }
+        chat.new_question_id()
+    };
+    let task_state = state.clone();
+    let id = question_id.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(task_state.shared.chat.async_delay).await;
+        answer_later(task_state, token, turn, id).await;
+    });
+    Reply::ok(&json!({ "questionId": question_id }))
+}
+
+/// Produces an async answer: into the client's events and, when registered, to the webhook.
+async fn answer_later(state: EmulatorState, token: String, turn: TurnBody, question_id: String) {
+    let now = state.now_ms();
+    let (answer, url) = {
+        let mut chat = state.shared.chat.lock();
+        let answer = chat.turn(
+            &token,
+            TurnInput {
+                client_id: &turn.client_id,
+                query: turn.query.as_deref(),
+                event: turn.event.as_deref(),
+                cid: turn.cid.as_deref(),
+                question_id: Some(question_id),
+            },
+            now,
+        );
+        chat.push_event(&token, &turn.client_id, answer.clone(), now);
+        (answer, chat.webhooks.get(&token).cloned())
+    };
+    state.shared.chat.notify.notify_waiters();
+    if let Some(url) = url {
+        let mut payload = answer;
+        if let Some(obj) = payload.as_object_mut() {
+            obj.insert("token".into(), Value::String(token));
+        }
+        super::deliver(state, url, vec![payload]).await;
+    }
+}
+
+/// Raises a script event for a client as if something outside the dialog happened (a pushback):
+/// the answer goes to the events and the webhook like an async answer.
+pub(crate) fn wake(state: &EmulatorState, token: &str, client_id: &str, event: &str) {
+    let question_id = state.shared.chat.lock().new_question_id();
+    let turn = TurnBody {
+        client_id: client_id.to_owned(),
+        query: None,
+        event: Some(event.to_owned()),
+        cid: None,
+    };
+    tokio::spawn(answer_later(
+        state.clone(),
+        token.to_owned(),
+        turn,
+        question_id,
+    ));
+}
+
+fn client_id_of(query: &HashMap<String, String>) -> Result<String, Reply> {
+    match query.get("clientId") {
+        Some(c) if !c.trim().is_empty() => Ok(c.clone()),
+        _ => Err(chat_error(StatusCode::BAD_REQUEST, "clientId is required")),
+    }
+}
+
+async fn events(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Reply {
+    state.shared.counters.request("pollEvents");
+    let client_id = match client_id_of(&query) {
+        Ok(c) => c,
+        Err(reply) => return reply,
+    };
+    let since = match query.get("ts").map(|t| t.parse::<i64>()) {
+        None => None,
+        Some(Ok(ts)) if ts >= 0 => Some(ts),
+        Some(_) => {
+            return chat_error(
+                StatusCode::BAD_REQUEST,
+                "ts must be epoch milliseconds (a non-negative integer)",
+            );
+        }
+    };
+    let cid = query.get("cid").cloned();
+    if !state.shared.chat.lock().knows(&token) {
+        return unknown_token();
+    }
+    let chat = &state.shared.chat;
+    let deadline = tokio::time::Instant::now() + chat.hold;
+    loop {
+        let notified = chat.notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let found = chat
+            .lock()
+            .events_after(&token, &client_id, since, cid.as_deref());
+        if !found.is_empty() || tokio::time::Instant::now() >= deadline {
+            return Reply::ok(&json!({ "events": found }));
+        }
+        let _ = tokio::time::timeout_at(deadline, notified).await;
+    }
+}
+
+async fn history(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Reply {
+    state.shared.counters.request("getClientHistory");
+    let client_id = match client_id_of(&query) {
+        Ok(c) => c,
+        Err(reply) => return reply,
+    };
+    let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
+        None => usize::MAX,
+        Some(Ok(l)) if l >= 1 => l,
+        Some(_) => return chat_error(StatusCode::BAD_REQUEST, "limit must be a positive integer"),
+    };
+    let chat = state.shared.chat.lock();
+    if !chat.knows(&token) {
+        return unknown_token();
+    }
+    let all = chat
+        .clients
+        .get(&(token.clone(), client_id))
+        .map(|c| c.history.as_slice())
+        .unwrap_or(&[]);
+    let skip = all.len().saturating_sub(limit);
+    Reply::ok(&json!({ "history": &all[skip..] }))
+}
+
+async fn load_state(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Reply {
+    state.shared.counters.request("loadClientState");
+    let client_id = match client_id_of(&query) {
+        Ok(c) => c,
+        Err(reply) => return reply,
+    };
+    let chat = state.shared.chat.lock();
+    if !chat.knows(&token) {
+        return unknown_token();
+    }
+    let saved = chat
+        .clients
+        .get(&(token.clone(), client_id))
+        .and_then(|c| c.state.clone())
+        .unwrap_or_else(|| json!({}));
+    Reply::ok(&saved)
+}
+
+async fn save_state(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    state.shared.counters.request("saveClientState");
+    let client_id = match client_id_of(&query) {
+        Ok(c) => c,
+        Err(reply) => return reply,
+    };
+    let value: Value = match body.and_then(|RawBody(b)| {
+        serde_json::from_slice(&b).map_err(|e| {
+            chat_error(
+                StatusCode::BAD_REQUEST,
+                &format!("Malformed JSON body: {e}"),
+            )
+        })
+    }) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return chat_error(StatusCode::BAD_REQUEST, "the state must be a JSON object"),
+        Err(reply) => return reply,
+    };
+    let mut chat = state.shared.chat.lock();
+    if !chat.knows(&token) {
+        return unknown_token();
+    }
+    chat.clients.entry((token, client_id)).or_default().state = Some(value);
+    Reply::empty(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct Registration {
+    url: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+async fn register_webhook(
+    State(state): State<EmulatorState>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let RawBody(bytes) = match body {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let reg: Registration = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return chat_error(
+                StatusCode::BAD_REQUEST,
+                &format!("Malformed JSON body: {e}"),
+            );
+        }
+    };
+    let token = reg
+        .token
+        .unwrap_or_else(|| super::DEFAULT_CHAT_TOKEN.to_owned());
+    let mut chat = state.shared.chat.lock();
+    if !chat.knows(&token) {
+        return unknown_token();
+    }
+    match reg.url {
+        Some(url) => {
+            let ok = url::Url::parse(&url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return chat_error(StatusCode::BAD_REQUEST, "url must be an http(s) URL");
+            }
+            chat.webhooks.insert(token, url);
+        }
+        None => {
+            chat.webhooks.remove(&token);
+        }
+    }
+    Reply::empty(StatusCode::NO_CONTENT)
+}
+
+async fn webhook_report(State(state): State<EmulatorState>) -> Reply {
+    let chat = state.shared.chat.lock();
+    Reply::ok(&json!({
+        "registered": chat.webhooks.len(),
+        "delivered": chat.delivered,
+        "failed": chat.failed,
+    }))
+}

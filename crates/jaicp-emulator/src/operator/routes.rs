@@ -1,0 +1,138 @@
+//! The JAICP side of the Operator API and the `/_emulator/operator/...` helper.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::post;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::extract::{PathParams, RawBody};
+use crate::reply::Reply;
+use crate::state::EmulatorState;
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new()
+        .route("/chatapi/webhook/operatorapi/{key}", post(event))
+        .route("/_emulator/operator/desk", post(connect_desk))
+}
+
+fn error(status: StatusCode, message: &str) -> Reply {
+    Reply::json(
+        status,
+        &json!({
+            "status": status.as_u16(),
+            "error": status.canonical_reason().unwrap_or("Error"),
+            "message": message,
+        }),
+    )
+}
+
+/// An event from the desk: an agent's text or file, or the agent closing the chat.
+async fn event(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    state.shared.counters.request("postOperatorEvent");
+    if key != super::DEFAULT_OPERATOR_KEY {
+        return error(
+            StatusCode::NOT_FOUND,
+            "No Operator API channel has this key",
+        );
+    }
+    let RawBody(bytes) = match body {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let event: Value = match serde_json::from_slice(&bytes) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return error(StatusCode::BAD_REQUEST, "the event must be a JSON object"),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("Malformed JSON body: {e}"),
+            );
+        }
+    };
+    let text = |k: &str| event.get(k).and_then(Value::as_str).map(str::to_owned);
+    let (Some(user), Some(kind), Some(_id)) = (text("userId"), text("type"), text("id")) else {
+        return error(StatusCode::BAD_REQUEST, "id, userId and type are required");
+    };
+    // Without a connected desk the events still reach the bot's default channel.
+    let desk = state
+        .shared
+        .operator
+        .lock()
+        .desk
+        .clone()
+        .unwrap_or_else(|| super::Desk {
+            api_url: String::new(),
+            token: crate::chat::DEFAULT_CHAT_TOKEN.to_owned(),
+        });
+    let reply = match kind.as_str() {
+        "TextMessage" => json!({"type": "text", "text": text("text").unwrap_or_default()}),
+        "FileMessage" => json!({"type": "file", "fileUrl": text("url").unwrap_or_default(),
+                                "fileName": text("name").unwrap_or_default()}),
+        "Closed" => {
+            state
+                .shared
+                .operator
+                .lock()
+                .with_agent
+                .remove(&(desk.token.clone(), user.clone()));
+            json!({"type": "text", "text": "The agent closed the chat. You are back with the bot."})
+        }
+        "SelectDestination" => return Reply::empty(StatusCode::OK),
+        _ => return error(StatusCode::BAD_REQUEST, "unknown event type"),
+    };
+    crate::chat::routes::push_agent_reply(&state, &desk.token, &user, reply);
+    Reply::empty(StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewDesk {
+    api_url: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+async fn connect_desk(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let RawBody(bytes) = match body {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let new: NewDesk = match serde_json::from_slice(&bytes) {
+        Ok(n) => n,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("Malformed JSON body: {e}"),
+            );
+        }
+    };
+    let token = new
+        .token
+        .unwrap_or_else(|| crate::chat::DEFAULT_CHAT_TOKEN.to_owned());
+    if !state.shared.chat.lock().knows(&token) {
+        return error(StatusCode::NOT_FOUND, "No Chat API channel has this token");
+    }
+    let Some(api_url) = new.api_url else {
+        state.shared.operator.lock().desk = None;
+        return Reply::empty(StatusCode::NO_CONTENT);
+    };
+    if !url::Url::parse(&api_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+        return error(StatusCode::BAD_REQUEST, "apiUrl must be an http(s) URL");
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    super::connect(&state, &api_url, &token, &format!("http://{host}")).await;
+    Reply::empty(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,86 @@
+//! The Prompter route.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+use crate::extract::{PathParams, RawBody};
+use crate::reply::Reply;
+use crate::state::EmulatorState;
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new().route("/chatapi/webhook/prompter_api/{token}", post(suggest))
+}
+
+fn error(status: StatusCode, message: &str) -> Reply {
+    Reply::json(
+        status,
+        &json!({
+            "status": status.as_u16(),
+            "error": status.canonical_reason().unwrap_or("Error"),
+            "message": message,
+        }),
+    )
+}
+
+async fn suggest(
+    State(state): State<EmulatorState>,
+    PathParams(token): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    state.shared.counters.request("getSuggestions");
+    if token != super::DEFAULT_PROMPTER_TOKEN {
+        return error(StatusCode::UNAUTHORIZED, "Unknown prompter token");
+    }
+    let RawBody(bytes) = match body {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let request: Value = match serde_json::from_slice(&bytes) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return error(StatusCode::BAD_REQUEST, "the body must be a JSON object"),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("Malformed JSON body: {e}"),
+            );
+        }
+    };
+    let (Some(text), Some(chat_id), Some(_)) = (
+        request["text"].as_str(),
+        request["chatId"].as_str(),
+        request["clientInfo"]["id"].as_str(),
+    ) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "text, chatId and clientInfo.id are required",
+        );
+    };
+    let (answer, question_id) = {
+        let mut chat = state.shared.chat.lock();
+        (chat.rules.answer(Some(text), None), chat.new_question_id())
+    };
+    let options: Vec<Value> = if answer.confidence > 0.0 {
+        let messages: Vec<Value> = answer
+            .replies
+            .iter()
+            .filter_map(|r| r["text"].as_str())
+            .map(|t| json!({"type": "TEXT", "text": t, "markup": "plain"}))
+            .collect();
+        vec![json!({
+            "messages": messages,
+            "intent": {"id": 1, "path": answer.state, "name": answer.state.trim_start_matches('/'),
+                       "confidence": answer.confidence},
+        })]
+    } else {
+        Vec::new()
+    };
+    Reply::ok(&json!({
+        "clientInfo": request["clientInfo"],
+        "chatId": chat_id,
+        "questionId": question_id,
+        "answerOptions": options,
+    }))
+}

@@ -1,0 +1,110 @@
+//! Pushgate routes and the `/_emulator/pushgate/...` helper.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::extract::{PathParams, RawBody};
+use crate::reply::Reply;
+use crate::state::EmulatorState;
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new()
+        .route("/pushgate/{segment}", get(fire).post(fire_with_data))
+        .route("/_emulator/pushgate/pushbacks", post(create))
+}
+
+fn error(status: StatusCode, message: &str) -> Reply {
+    Reply::json(
+        status,
+        &json!({
+            "status": status.as_u16(),
+            "error": status.canonical_reason().unwrap_or("Error"),
+            "message": message,
+        }),
+    )
+}
+
+fn fire_segment(state: &EmulatorState, segment: &str) -> Reply {
+    let Some(id) = segment.strip_prefix("push_") else {
+        return error(StatusCode::NOT_FOUND, "No such pushback");
+    };
+    let hit = {
+        let mut push = state.shared.pushgate.lock();
+        push.pushbacks.get_mut(id).map(|p| {
+            p.fired += 1;
+            p.clone()
+        })
+    };
+    let Some(p) = hit else {
+        return error(StatusCode::NOT_FOUND, "No such pushback");
+    };
+    crate::chat::routes::wake(state, &p.token, &p.client_id, &p.event);
+    Reply::ok(&json!({ "status": "accepted" }))
+}
+
+async fn fire(
+    State(state): State<EmulatorState>,
+    PathParams(segment): PathParams<String>,
+) -> Reply {
+    state.shared.counters.request("firePushback");
+    fire_segment(&state, &segment)
+}
+
+async fn fire_with_data(
+    State(state): State<EmulatorState>,
+    PathParams(segment): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    state.shared.counters.request("firePushbackWithData");
+    let RawBody(bytes) = match body {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(_)) => fire_segment(&state, &segment),
+        Ok(_) => error(StatusCode::BAD_REQUEST, "the body must be a JSON object"),
+        Err(e) => error(
+            StatusCode::BAD_REQUEST,
+            &format!("Malformed JSON body: {e}"),
+        ),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewPushback {
+    client_id: String,
+    event: String,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+async fn create(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
+    let RawBody(bytes) = match body {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let new: NewPushback = match serde_json::from_slice(&bytes) {
+        Ok(n) => n,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("Malformed JSON body: {e}"),
+            );
+        }
+    };
+    let token = new
+        .token
+        .unwrap_or_else(|| crate::chat::DEFAULT_CHAT_TOKEN.to_owned());
+    match state.create_pushback(&token, &new.client_id, &new.event) {
+        Ok(id) => Reply::json(
+            StatusCode::CREATED,
+            &json!({ "id": id, "path": format!("/pushgate/push_{id}") }),
+        ),
+        Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
+    }
+}

@@ -1,0 +1,122 @@
+//! Redaction canary for the conversation APIs: a recognisable Chat API token, pushback id and
+//! Imputer token go through every operation and error path (including the events stream and the
+//! echoed token in answers); none may appear in `Debug`, `Display`, errors or log lines.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use jaicp_chat::{Chat, Turn};
+use jaicp_core::{ChatApiToken, ImputerToken};
+
+const CHAT_CANARY: &str = "CANARYch:c4n4ryc4n4ryc4n4ryc4n4ryc4n4ryc4n4ryc4n4";
+const PUSH_CANARY: &str = "CANARY-push-c4n4ry";
+const IMPUTER_CANARY: &str = "CANARYim:c4n4ry";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn show<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(r: Result<T, E>) -> String {
+    match r {
+        Ok(v) => format!("{v:?}"),
+        Err(e) => format!("{e} | {e:?}"),
+    }
+}
+
+async fn exercise_chat(chat: &Chat) -> Vec<String> {
+    let mut shown = vec![
+        show(chat.send("u1", "hello").await),
+        show(chat.send("u1", Turn::event("/start")).await),
+        show(chat.send_message_via_get("u1").query("hi").send().await),
+        show(chat.send_async("u1", "delivery").await),
+        show(chat.history("u1", Some(5)).await),
+        show(chat.load_state("u1").await),
+        show(chat.save_state("u1", &serde_json::json!({"a": 1})).await),
+        show(chat.poll_events("u1").ts(0).send().await),
+    ];
+    let mut events = chat
+        .events("u1")
+        .hold(Duration::from_secs(1))
+        .min_interval(Duration::from_millis(20))
+        .stream();
+    if let Ok(Some(item)) = tokio::time::timeout(Duration::from_secs(5), events.next()).await {
+        shown.push(show(item));
+    }
+    shown.push(format!("{chat:?}"));
+    shown
+}
+
+#[tokio::test]
+async fn the_conversation_canaries_never_show() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emu = jaicp_emulator::Emulator::builder()
+        .dial_interval(Duration::ZERO)
+        .chat_hold(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    emu.state().add_chat_channel(CHAT_CANARY).unwrap();
+    let client = common::client(&emu);
+    // Success paths (the answers echo the token)...
+    let mut shown = exercise_chat(&Chat::new(&client, &ChatApiToken::new(CHAT_CANARY))).await;
+    assert!(
+        shown[0].contains("questionId") || shown[0].contains("question_id"),
+        "{}",
+        shown[0]
+    );
+    // ...and error paths with an unknown token.
+    let stranger = Chat::new(&client, &ChatApiToken::new(format!("{CHAT_CANARY}x")));
+    let errors = exercise_chat(&stranger).await;
+    assert!(
+        errors.iter().filter(|e| e.contains("401")).count() >= 7,
+        "{errors:#?}"
+    );
+    shown.extend(errors);
+
+    // Pushgate: an unknown link (404) and a malformed one.
+    let link = format!("{}/pushgate/push_{PUSH_CANARY}", emu.base_url());
+    let pushgate = jaicp_pushgate::Pushgate::from_link(&link).unwrap();
+    shown.push(show(pushgate.fire().await));
+    shown.push(show(pushgate.fire_with(&serde_json::json!({"x": 1})).await));
+    shown.push(format!("{pushgate:?}"));
+    shown.push(show(jaicp_pushgate::Pushgate::from_link(&format!(
+        "http://example.com/pushgate/push_{PUSH_CANARY}"
+    ))));
+
+    // Imputer with an unknown token.
+    let imputer = jaicp_imputer::Imputer::new(&client, &ImputerToken::new(IMPUTER_CANARY));
+    shown.push(show(
+        imputer
+            .synthesize(&jaicp_imputer::Replica::new("greeting"))
+            .await,
+    ));
+    shown.push(format!("{imputer:?}"));
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("jaicp.request"), "operations are logged");
+    for line in shown.iter().cloned().chain(log.lines().map(str::to_owned)) {
+        for canary in ["CANARYch", "c4n4ryc4n4ry", PUSH_CANARY, IMPUTER_CANARY] {
+            assert!(!line.contains(canary), "canary {canary} leaked: {line}");
+        }
+    }
+}
