@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use jaicp_calls::Calls;
 use jaicp_calls::models::{
     CallAttemptDates, CallAttemptDatesWithPagination, CallJobDates, CallJobDatesWithPagination,
@@ -13,19 +11,6 @@ use jaicp_calls::models::{
 use jaicp_core::{CampaignToken, Timestamp};
 
 const CANARY: &str = "31337.31337.CANARY-c4n4ry-t0k3n";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Runs every operation and returns everything that could be shown: results' Debug, errors'
 /// Display and Debug.
@@ -122,14 +107,7 @@ async fn exercise(calls: &Calls) -> Vec<String> {
 
 #[tokio::test]
 async fn the_canary_never_shows() {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = common::LogCapture::start();
 
     let emu = jaicp_emulator::Emulator::builder()
         .campaign("Canary", CANARY)
@@ -155,7 +133,7 @@ async fn the_canary_never_shows() {
     shown.extend(errors);
     shown.push(format!("{token:?} {client:?}"));
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(log.contains("jaicp.request"), "operations are logged");
     for line in shown
         .iter()

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -14,19 +13,6 @@ use jaicp_core::{ChatApiToken, ImputerToken};
 const CHAT_CANARY: &str = "CANARYch:c4n4ryc4n4ryc4n4ryc4n4ryc4n4ryc4n4ryc4n4";
 const PUSH_CANARY: &str = "CANARY-push-c4n4ry";
 const IMPUTER_CANARY: &str = "CANARYim:c4n4ry";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn show<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(r: Result<T, E>) -> String {
     match r {
@@ -60,14 +46,7 @@ async fn exercise_chat(chat: &Chat) -> Vec<String> {
 
 #[tokio::test]
 async fn the_conversation_canaries_never_show() {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = common::LogCapture::start();
 
     let emu = jaicp_emulator::Emulator::builder()
         .dial_interval(Duration::ZERO)
@@ -112,7 +91,7 @@ async fn the_conversation_canaries_never_show() {
     ));
     shown.push(format!("{imputer:?}"));
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(log.contains("jaicp.request"), "operations are logged");
     for line in shown.iter().cloned().chain(log.lines().map(str::to_owned)) {
         for canary in ["CANARYch", "c4n4ryc4n4ry", PUSH_CANARY, IMPUTER_CANARY] {
