@@ -84,3 +84,36 @@ pub(crate) fn idempotence_header(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
 }
+
+/// How an API of the emulator shapes its error answers.
+pub(crate) type ErrorReply = fn(axum::http::StatusCode, &str) -> Reply;
+
+/// Reads a JSON body into `T`; a body that is missing, too large or malformed becomes the
+/// API's own error answer (400 with the parser's reason, 413 for size).
+pub(crate) fn json_body<T: DeserializeOwned>(
+    body: Result<RawBody, Reply>,
+    error: ErrorReply,
+) -> Result<T, Reply> {
+    let RawBody(bytes) = body?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        error(
+            axum::http::StatusCode::BAD_REQUEST,
+            &format!("Malformed JSON body: {e}"),
+        )
+    })
+}
+
+/// Like [`json_body`] for a body that must be a JSON object; `what` names it in the error.
+pub(crate) fn json_object(
+    body: Result<RawBody, Reply>,
+    error: ErrorReply,
+    what: &str,
+) -> Result<serde_json::Value, Reply> {
+    match json_body(body, error)? {
+        v @ serde_json::Value::Object(_) => Ok(v),
+        _ => Err(error(
+            axum::http::StatusCode::BAD_REQUEST,
+            &format!("{what} must be a JSON object"),
+        )),
+    }
+}

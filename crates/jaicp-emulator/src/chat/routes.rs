@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::TurnInput;
-use crate::extract::{PathParams, RawBody};
+use crate::extract::{PathParams, RawBody, json_body, json_object};
 use crate::reply::Reply;
 use crate::state::EmulatorState;
 
@@ -60,14 +60,7 @@ struct TurnBody {
 }
 
 fn parse_turn(body: Result<RawBody, Reply>) -> Result<TurnBody, Reply> {
-    let RawBody(bytes) = body?;
-    let turn: TurnBody = serde_json::from_slice(&bytes).map_err(|e| {
-        chat_error(
-            StatusCode::BAD_REQUEST,
-            &format!("Malformed JSON body: {e}"),
-        )
-    })?;
-    check_turn(turn)
+    check_turn(json_body(body, chat_error)?)
 }
 
 fn check_turn(turn: TurnBody) -> Result<TurnBody, Reply> {
@@ -370,16 +363,8 @@ async fn save_state(
         Ok(c) => c,
         Err(reply) => return reply,
     };
-    let value: Value = match body.and_then(|RawBody(b)| {
-        serde_json::from_slice(&b).map_err(|e| {
-            chat_error(
-                StatusCode::BAD_REQUEST,
-                &format!("Malformed JSON body: {e}"),
-            )
-        })
-    }) {
-        Ok(v @ Value::Object(_)) => v,
-        Ok(_) => return chat_error(StatusCode::BAD_REQUEST, "the state must be a JSON object"),
+    let value = match json_object(body, chat_error, "the state") {
+        Ok(v) => v,
         Err(reply) => return reply,
     };
     let mut chat = state.shared.chat.lock();
@@ -401,18 +386,9 @@ async fn register_webhook(
     State(state): State<EmulatorState>,
     body: Result<RawBody, Reply>,
 ) -> Reply {
-    let RawBody(bytes) = match body {
-        Ok(b) => b,
+    let reg: Registration = match json_body(body, chat_error) {
+        Ok(value) => value,
         Err(reply) => return reply,
-    };
-    let reg: Registration = match serde_json::from_slice(&bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            return chat_error(
-                StatusCode::BAD_REQUEST,
-                &format!("Malformed JSON body: {e}"),
-            );
-        }
     };
     let token = reg
         .token

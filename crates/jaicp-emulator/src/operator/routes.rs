@@ -7,7 +7,7 @@ use axum::routing::post;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody};
+use crate::extract::{PathParams, RawBody, json_body, json_object};
 use crate::reply::Reply;
 use crate::state::EmulatorState;
 
@@ -41,19 +41,9 @@ async fn event(
             "No Operator API channel has this key",
         );
     }
-    let RawBody(bytes) = match body {
-        Ok(b) => b,
+    let event = match json_object(body, error, "the event") {
+        Ok(v) => v,
         Err(reply) => return reply,
-    };
-    let event: Value = match serde_json::from_slice(&bytes) {
-        Ok(v @ Value::Object(_)) => v,
-        Ok(_) => return error(StatusCode::BAD_REQUEST, "the event must be a JSON object"),
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("Malformed JSON body: {e}"),
-            );
-        }
     };
     let text = |k: &str| event.get(k).and_then(Value::as_str).map(str::to_owned);
     let (Some(user), Some(kind), Some(_id)) = (text("userId"), text("type"), text("id")) else {
@@ -103,18 +93,9 @@ async fn connect_desk(
     headers: HeaderMap,
     body: Result<RawBody, Reply>,
 ) -> Reply {
-    let RawBody(bytes) = match body {
-        Ok(b) => b,
+    let new: NewDesk = match json_body(body, error) {
+        Ok(value) => value,
         Err(reply) => return reply,
-    };
-    let new: NewDesk = match serde_json::from_slice(&bytes) {
-        Ok(n) => n,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("Malformed JSON body: {e}"),
-            );
-        }
     };
     let token = new
         .token

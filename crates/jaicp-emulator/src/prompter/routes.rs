@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody};
+use crate::extract::{PathParams, RawBody, json_object};
 use crate::reply::Reply;
 use crate::state::EmulatorState;
 
@@ -34,19 +34,9 @@ async fn suggest(
     if token != super::DEFAULT_PROMPTER_TOKEN {
         return error(StatusCode::UNAUTHORIZED, "Unknown prompter token");
     }
-    let RawBody(bytes) = match body {
-        Ok(b) => b,
+    let request = match json_object(body, error, "the body") {
+        Ok(v) => v,
         Err(reply) => return reply,
-    };
-    let request: Value = match serde_json::from_slice(&bytes) {
-        Ok(v @ Value::Object(_)) => v,
-        Ok(_) => return error(StatusCode::BAD_REQUEST, "the body must be a JSON object"),
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("Malformed JSON body: {e}"),
-            );
-        }
     };
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::extract::{PathParams, RawBody};
+use crate::extract::{PathParams, RawBody, json_body, json_object};
 use crate::reply::Reply;
 use crate::state::EmulatorState;
 
@@ -60,17 +60,9 @@ async fn fire_with_data(
     body: Result<RawBody, Reply>,
 ) -> Reply {
     state.shared.counters.request("firePushbackWithData");
-    let RawBody(bytes) = match body {
-        Ok(b) => b,
-        Err(reply) => return reply,
-    };
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Object(_)) => fire_segment(&state, &segment),
-        Ok(_) => error(StatusCode::BAD_REQUEST, "the body must be a JSON object"),
-        Err(e) => error(
-            StatusCode::BAD_REQUEST,
-            &format!("Malformed JSON body: {e}"),
-        ),
+    match json_object(body, error, "the body") {
+        Ok(_) => fire_segment(&state, &segment),
+        Err(reply) => reply,
     }
 }
 
@@ -84,18 +76,9 @@ struct NewPushback {
 }
 
 async fn create(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
-    let RawBody(bytes) = match body {
-        Ok(b) => b,
+    let new: NewPushback = match json_body(body, error) {
+        Ok(value) => value,
         Err(reply) => return reply,
-    };
-    let new: NewPushback = match serde_json::from_slice(&bytes) {
-        Ok(n) => n,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("Malformed JSON body: {e}"),
-            );
-        }
     };
     let token = new
         .token
