@@ -13,6 +13,7 @@ prism="$prism_dir/node_modules/.bin/prism"
 
 cargo xtask specs normalize --out "$root/target/specs"
 cargo build --locked -p jaicp-cli -p jaicp-tests --bins
+bin="${CARGO_TARGET_DIR:-$root/target}/debug"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() {
@@ -31,21 +32,24 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-"$root/target/debug/jaicp" emulator serve --port "$emu_port" >"$logs/emulator.log" 2>&1 &
+"$bin/jaicp" emulator serve --port "$emu_port" >"$logs/emulator.log" 2>&1 &
 pids+=($!)
 wait_port "$emu_port"
 
+# run_doc DOC API [BASE]: BASE is the document's server path (Prism matches paths without it, so
+# it goes onto the upstream URL and the driver is told to leave it out).
 run_doc() {
-  local doc=$1 driver_api=$2
-  "$prism" proxy --errors -p "$prism_port" -h 127.0.0.1 "$root/target/specs/$doc" "http://127.0.0.1:$emu_port" \
+  local doc=$1 driver_api=$2 base=${3:-}
+  "$prism" proxy --errors -p "$prism_port" -h 127.0.0.1 "$root/target/specs/$doc" "http://127.0.0.1:$emu_port$base" \
     >"$logs/prism-$doc.log" 2>&1 &
   local pid=$!
   pids+=($pid)
   wait_port "$prism_port"
-  JAICP_HOST="http://127.0.0.1:$prism_port" "$root/target/debug/jaicp-contract" "$driver_api" "$doc" \
+  JAICP_NLP_PREFIX="" JAICP_HOST="http://127.0.0.1:$prism_port" "$bin/jaicp-contract" "$driver_api" "$doc" \
     || { echo "contract check of $doc failed; Prism said:"; grep -i "violation\|error" "$logs/prism-$doc.log" | tail -20; return 1; }
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 
 run_doc calls.yml calls
+run_doc direct.yml nlp /cailapub

@@ -1,9 +1,13 @@
 //! An offline, stateful stand-in for JAICP (Just AI Conversational Platform).
 //!
-//! Today it serves the Calls (dialer) API: all 13 operations of the official
+//! It serves the Calls (dialer) API: all 13 operations of the official
 //! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
 //! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
-//! are a pure function of `(seed, phone, attempt)`.
+//! are a pure function of `(seed, phone, attempt)`; and the NLP Direct API: all
+//! 44 operations, projects addressed by NLP key ([`DEFAULT_NLP_KEY`]), training
+//! that completes, and inference by a deterministic matcher over the training
+//! phrases and patterns, or by your own Model API service
+//! ([`EmulatorBuilder::external_nlu`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -27,6 +31,7 @@ mod clock;
 mod counters;
 mod extract;
 mod idempotency;
+mod nlp;
 mod reply;
 mod server;
 mod state;
@@ -35,6 +40,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 pub use counters::Counters;
+pub use nlp::DEFAULT_NLP_KEY;
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
@@ -52,12 +58,14 @@ pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 /// | POST | `/_emulator/calls/{token}/advance` | dial until every job of the campaign is finished |
 /// | GET | `/_emulator/clock` | current emulator time |
 /// | POST | `/_emulator/clock/advance` | `{"seconds"}` or `{"millis"}` moves the clock forward |
+/// | POST | `/_emulator/nlp/projects` | `{"name", "key"}` adds an NLP Direct project (201) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
 pub fn router(state: EmulatorState) -> Router {
     Router::new()
         .merge(calls::routes::routes())
+        .merge(nlp::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .with_state(state)

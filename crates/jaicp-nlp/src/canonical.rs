@@ -142,7 +142,11 @@ mod tests {
         assert!(!s.contains("stagedPhraseIdx"));
         assert!(s.find("\"/A\"").unwrap() < s.find("\"/B\"").unwrap());
         assert!(s.find("\"a\"").unwrap() < s.find("\"z\"").unwrap());
-        let kept = String::from_utf8(to_pretty_json(&one, &CanonicalOptions::default().strip_ids(false))).unwrap();
+        let kept = String::from_utf8(to_pretty_json(
+            &one,
+            &CanonicalOptions::default().strip_ids(false),
+        ))
+        .unwrap();
         assert!(kept.contains("\"id\": 2"));
     }
 }

@@ -117,7 +117,10 @@ impl Nlp {
     ) -> NlpResult<Vec<IntentSummaryData>> {
         let part = FilePart::new("file", file_name, "application/json", json);
         let (body, content_type) = part.encode();
-        Ok(self.import_intents(strategy, body, content_type).send().await?)
+        Ok(self
+            .import_intents(strategy, body, content_type)
+            .send()
+            .await?)
     }
 
     /// Adds entity records from CSV bytes (`uploadRecords`, format `zb-csv`).

@@ -51,7 +51,8 @@ mod tests {
 
     #[test]
     fn encodes_one_file() {
-        let (body, ct) = FilePart::new("file", "a\"b.json", "application/json", b"{}".to_vec()).encode();
+        let (body, ct) =
+            FilePart::new("file", "a\"b.json", "application/json", b"{}".to_vec()).encode();
         let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
         let text = String::from_utf8(body).unwrap();
         assert!(text.starts_with(&format!("--{boundary}\r\n")));
