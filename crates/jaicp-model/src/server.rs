@@ -131,11 +131,26 @@ fn authorize(basic: Option<&[u8]>, headers: &HeaderMap) -> Result<(), Response> 
     }
 }
 
-/// Reads and parses a JSON body leniently.
+/// Reads and parses a JSON body leniently: unknown fields are ignored and optional ones may be
+/// missing, but the body must be a JSON object (sent as JSON, when a content type is given) with
+/// the `required` fields present.
 async fn parse<T: DeserializeOwned>(
     request: Request,
+    required: &[&str],
+    body_optional: bool,
     fix: impl FnOnce(&mut serde_json::Map<String, Value>),
 ) -> Result<T, Response> {
+    if let Some(ct) = request.headers().get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        if !(essence == "application/json" || essence.ends_with("+json")) {
+            return Err(error_response(&ModelError::new(
+                415,
+                "UnsupportedMediaType",
+                "send the body as application/json",
+            )));
+        }
+    }
     let bytes = match Bytes::from_request(request, &()).await {
         Ok(b) => b,
         Err(rejection) => {
@@ -152,6 +167,12 @@ async fn parse<T: DeserializeOwned>(
             )));
         }
     };
+    // The document does not require a body for classification: no body reads as `{}`.
+    let bytes = if body_optional && bytes.iter().all(u8::is_ascii_whitespace) {
+        Bytes::from_static(b"{}")
+    } else {
+        bytes
+    };
     let mut value: Value = serde_json::from_slice(&bytes).map_err(|e| {
         error_response(&ModelError::bad_request(
             "MalformedJson",
@@ -165,6 +186,12 @@ async fn parse<T: DeserializeOwned>(
         )));
     };
     fix(object);
+    if let Some(missing) = required.iter().find(|k| !object.contains_key(**k)) {
+        return Err(error_response(&ModelError::bad_request(
+            "InvalidRequest",
+            format!("the field `{missing}` is required"),
+        )));
+    }
     serde_json::from_value(value).map_err(|e| {
         error_response(&ModelError::bad_request(
             "InvalidRequest",
@@ -197,7 +224,7 @@ async fn process_text<S: ModelService>(
     if let Err(r) = authorize(shared.basic.as_deref(), &headers) {
         return r;
     }
-    let body = match parse(request, |o| {
+    let body = match parse(request, &["documents", "language", "engine"], false, |o| {
         // The document's required list says `fix_spells`; accept that spelling too.
         if !o.contains_key("fixSpells")
             && let Some(v) = o.remove("fix_spells")
@@ -221,7 +248,7 @@ async fn ner<S: ModelService>(
     if let Err(r) = authorize(shared.basic.as_deref(), &headers) {
         return r;
     }
-    let body = match parse(request, no_fix).await {
+    let body = match parse(request, &[], false, no_fix).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -237,7 +264,7 @@ async fn predict<S: ModelService>(
     if let Err(r) = authorize(shared.basic.as_deref(), &headers) {
         return r;
     }
-    let body = match parse(request, no_fix).await {
+    let body = match parse(request, &[], true, no_fix).await {
         Ok(b) => b,
         Err(r) => return r,
     };
