@@ -42,3 +42,19 @@ pub fn numbers(start: u64, n: u64) -> Vec<jaicp_calls::models::CallJobParameters
         })
         .collect()
 }
+
+/// The NLP Direct API of the emulator's default project.
+pub fn nlp(emulator: &Emulator) -> jaicp_nlp::Nlp {
+    jaicp_nlp::Nlp::new(
+        &client(emulator),
+        &jaicp_core::NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY),
+    )
+}
+
+/// Polling fast enough for tests.
+pub fn fast_poll() -> jaicp_nlp::PollOptions {
+    jaicp_nlp::PollOptions::default()
+        .initial_interval(std::time::Duration::from_millis(10))
+        .max_interval(std::time::Duration::from_millis(20))
+        .deadline(std::time::Duration::from_secs(10))
+}

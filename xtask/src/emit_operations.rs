@@ -79,7 +79,10 @@ fn emit_routes(api: &Api) -> TokenStream {
             let (api_name, op_id, path) = (&api.api, &op.id, &op.path);
             let method = method_tokens(&op.method);
             let idem = idempotency_tokens(op.idempotency);
-            let d = doc(&format!("{} Served, not called: JAICP sends this request.", summary(op)));
+            let d = doc(&format!(
+                "{} Served, not called: JAICP sends this request.",
+                summary(op)
+            ));
             quote! {
                 #d
                 pub static #static_name: OperationSpec = OperationSpec {

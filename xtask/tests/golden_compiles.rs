@@ -115,5 +115,8 @@ fn server_side_models_parse_leniently_and_build() {
     let models = include_str!("golden/hook/models.rs");
     assert!(!models.contains("non_exhaustive"));
     let ops = include_str!("golden/hook/operations.rs");
-    assert!(!ops.contains("Request {"), "no request builders on the server side");
+    assert!(
+        !ops.contains("Request {"),
+        "no request builders on the server side"
+    );
 }

@@ -166,8 +166,9 @@ impl EmulatorState {
         if nlp.projects.contains_key(key) {
             return Err(AdminError::TokenTaken);
         }
+        let id = format!("emulator-project-{}", nlp.projects.len() + 1);
         nlp.projects
-            .insert(key.to_owned(), crate::nlp::Project::new(name, now));
+            .insert(key.to_owned(), crate::nlp::Project::new(&id, name, now));
         Ok(())
     }
 

@@ -131,6 +131,7 @@ pub(crate) struct Training {
 /// One emulated NLP project.
 #[derive(Debug, Clone)]
 pub(crate) struct Project {
+    pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) intents: BTreeMap<i64, Intent>,
     pub(crate) entities: BTreeMap<i64, EntityWithRecords>,
@@ -157,8 +158,9 @@ fn default_settings() -> Map<String, Value> {
 }
 
 impl Project {
-    pub(crate) fn new(name: &str, now: Millis) -> Self {
+    pub(crate) fn new(id: &str, name: &str, now: Millis) -> Self {
         Project {
+            id: id.to_owned(),
             name: name.to_owned(),
             intents: BTreeMap::new(),
             entities: BTreeMap::new(),
@@ -240,9 +242,10 @@ impl Project {
     }
 
     /// The whole data (`ProjectExportImportData`).
-    pub(crate) fn export(&self, key_hint: &str) -> ProjectData {
+    pub(crate) fn export(&self) -> ProjectData {
         let mut project = Map::new();
-        project.insert("id".into(), Value::String(key_hint.to_owned()));
+        // Never the key: exports end up in files and repositories.
+        project.insert("id".into(), Value::String(self.id.clone()));
         project.insert("name".into(), Value::String(self.name.clone()));
         ProjectData {
             project: Some(project),

@@ -777,7 +777,7 @@ async fn export_project(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
 ) -> Response {
-    with(&state, "exportProject", &key, |p, _| ok(&p.export(&key)))
+    with(&state, "exportProject", &key, |p, _| ok(&p.export()))
 }
 
 async fn import_project(
@@ -795,7 +795,7 @@ async fn import_project(
             return bad(e);
         }
         p.replace(data, now);
-        ok(&p.export(&key))
+        ok(&p.export())
     })
 }
 
