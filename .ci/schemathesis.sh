@@ -45,6 +45,8 @@ PY
 )
 [ "$status" = 401 ] || { echo "expected 401 without credentials, got $status"; exit 1; }
 
+# Run from target/ so that Schemathesis' cache directory stays out of the tree.
+cd "$logs"
 timeout 180 "$venv/bin/schemathesis" run "$root/target/specs/model-api-specification.yml" \
   --url "http://127.0.0.1:$port" --auth "schemathesis:$password" \
   --checks all --exclude-checks negative_data_rejection \
