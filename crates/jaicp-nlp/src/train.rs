@@ -108,19 +108,15 @@ impl Train {
             let status = self.nlp.nlu_status().send().await?;
             match status.training_status.as_ref() {
                 Some(TrainingStatus::Training) => seen_training = true,
-                Some(TrainingStatus::Failed) => {
-                    if seen_training || fresh(&status, &started, skew) {
-                        return Err(NlpError::TrainingFailed {
-                            last_error: status.last_error.clone(),
-                        });
-                    }
+                // A READY or FAILED left over from an earlier run is not ours: accept it once we
+                // saw this run train, or when its start time is not older than our request.
+                Some(TrainingStatus::Failed) if seen_training || fresh(&status, &started, skew) => {
+                    return Err(NlpError::TrainingFailed {
+                        last_error: status.last_error.clone(),
+                    });
                 }
-                Some(TrainingStatus::Ready) => {
-                    // A READY left over from an earlier run is not ours: accept it once we saw
-                    // this run train, or when its start time is not older than our request.
-                    if seen_training || fresh(&status, &started, skew) {
-                        return Ok(status);
-                    }
+                Some(TrainingStatus::Ready) if seen_training || fresh(&status, &started, skew) => {
+                    return Ok(status);
                 }
                 _ => {}
             }
