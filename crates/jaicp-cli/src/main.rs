@@ -5,6 +5,7 @@ mod calls_cmd;
 mod cli;
 mod input;
 mod journal;
+mod nlp_cmd;
 mod output;
 mod target;
 
@@ -16,7 +17,7 @@ use cli::{Cli, Command, EmulatorCommand};
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = if cli.verbose {
-        "jaicp_core=debug,jaicp_calls=debug"
+        "jaicp_core=debug,jaicp_calls=debug,jaicp_nlp=debug"
     } else {
         "warn"
     };
@@ -30,6 +31,7 @@ async fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Calls(command) => calls_cmd::run(command).await,
+        Command::Nlp(args) => nlp_cmd::run(args).await,
         Command::Emulator(EmulatorCommand::Serve { port, seed }) => serve(port, seed).await,
     };
     match result {
@@ -46,8 +48,9 @@ async fn serve(port: u16, seed: u64) -> anyhow::Result<()> {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let builder = jaicp_emulator::Emulator::builder().bind(addr).seed(seed);
     eprintln!(
-        "jaicp: emulator on http://{addr} (demo campaign token: {}); Ctrl-C stops it",
-        jaicp_emulator::DEFAULT_CAMPAIGN_TOKEN
+        "jaicp: emulator on http://{addr} (demo campaign token: {}, NLP key: {}); Ctrl-C stops it",
+        jaicp_emulator::DEFAULT_CAMPAIGN_TOKEN,
+        jaicp_emulator::DEFAULT_NLP_KEY
     );
     jaicp_emulator::serve(builder, async {
         let _ = tokio::signal::ctrl_c().await;

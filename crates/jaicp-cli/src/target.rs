@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jaicp_core::{CampaignToken, Client, Error};
+use jaicp_core::{CampaignToken, Client, Error, NlpKey};
 use jaicp_emulator::Emulator;
 
 /// A connected target. Holds the embedded emulator (if any) alive for the command's duration.
@@ -54,6 +54,22 @@ impl Target {
                     .map(Emulator::campaign_token)
                     .unwrap_or_default(),
             )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The NLP Direct key: from `--key-file`, the environment, or the emulator's demo project.
+    pub fn nlp_key(&self, key_file: Option<&Path>) -> anyhow::Result<NlpKey> {
+        if let Some(path) = key_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read the key file {}: {e}", path.display()))?;
+            return Ok(NlpKey::new(text.trim()));
+        }
+        match NlpKey::from_env() {
+            Ok(key) => Ok(key),
+            Err(Error::Config(_)) if self.emulator.is_some() => {
+                Ok(NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY))
+            }
             Err(e) => Err(e.into()),
         }
     }

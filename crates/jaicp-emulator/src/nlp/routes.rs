@@ -1112,6 +1112,7 @@ async fn search_intents(
     struct Criteria {
         path: Option<String>,
         answer: Option<String>,
+        description: Option<String>,
         phrases: Option<String>,
         slots: Option<String>,
     }
@@ -1129,7 +1130,7 @@ async fn search_intents(
                 .filter(|n| !n.is_empty())
                 .is_some_and(|n| hay.to_lowercase().contains(&n.to_lowercase()))
         };
-        let any = [&c.path, &c.answer, &c.phrases, &c.slots]
+        let any = [&c.path, &c.answer, &c.description, &c.phrases, &c.slots]
             .iter()
             .any(|x| x.as_deref().is_some_and(|v| !v.is_empty()));
         let found: Vec<Value> = p
@@ -1138,6 +1139,7 @@ async fn search_intents(
             .filter(|i| {
                 !any || has(i.path(), &c.path)
                     || has(i.answer.as_deref().unwrap_or(""), &c.answer)
+                    || has(i.description.as_deref().unwrap_or(""), &c.description)
                     || i.phrases
                         .iter()
                         .any(|ph| has(ph.text.as_deref().unwrap_or(""), &c.phrases))
