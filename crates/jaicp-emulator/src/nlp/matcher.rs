@@ -209,7 +209,15 @@ impl Parser<'_> {
     }
 }
 
+/// A crude stem for `~word`: common English endings removed, else the last letter of a long word.
 fn stem(word: &str) -> String {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(root) = word.strip_suffix(suffix)
+            && root.chars().count() >= 3
+        {
+            return root.to_owned();
+        }
+    }
     let n = word.chars().count();
     if n > 4 {
         word.chars().take(n - 1).collect()
