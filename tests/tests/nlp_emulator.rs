@@ -364,3 +364,41 @@ async fn the_emulator_asks_an_external_model_api_service() {
         .unwrap_err();
     assert_eq!(err.status(), Some(502));
 }
+
+#[tokio::test]
+async fn a_failed_training_is_typed_and_the_old_model_keeps_answering() {
+    let emu = common::emulator().await;
+    let nlp = common::nlp(&emu);
+    nlp.import_checked(sample(), &ImportOptions::default())
+        .await
+        .unwrap();
+    nlp.train().poll(common::fast_poll()).wait().await.unwrap();
+    assert_eq!(best(&nlp, "hello").await.as_deref(), Some("/Greeting"));
+
+    let mut data = sample();
+    data.intents.as_mut().unwrap()[0].path = Some("/Renamed".into());
+    nlp.import_checked(data, &ImportOptions::default())
+        .await
+        .unwrap();
+    emu.state()
+        .fail_next_nlp_training(jaicp_emulator::DEFAULT_NLP_KEY, "not enough phrases")
+        .unwrap();
+    let err = nlp
+        .train()
+        .poll(common::fast_poll())
+        .wait()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, NlpError::TrainingFailed { last_error: Some(e) } if e == "not enough phrases"),
+        "{err:?}"
+    );
+    assert_eq!(
+        best(&nlp, "hello").await.as_deref(),
+        Some("/Greeting"),
+        "old model"
+    );
+    // The next training succeeds and serves the new data.
+    nlp.train().poll(common::fast_poll()).wait().await.unwrap();
+    assert_eq!(best(&nlp, "hello").await.as_deref(), Some("/Renamed"));
+}

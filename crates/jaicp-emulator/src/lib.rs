@@ -59,6 +59,7 @@ pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 /// | GET | `/_emulator/clock` | current emulator time |
 /// | POST | `/_emulator/clock/advance` | `{"seconds"}` or `{"millis"}` moves the clock forward |
 /// | POST | `/_emulator/nlp/projects` | `{"name", "key"}` adds an NLP Direct project (201) |
+/// | POST | `/_emulator/nlp/{key}/fail-next-training` | `{"reason"?}`: the next training ends `FAILED` (204) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).

@@ -187,6 +187,15 @@ impl EmulatorState {
         Ok(())
     }
 
+    /// Makes the next NLP training of the project fail with `reason` (its status goes
+    /// `TRAINING`, then `FAILED` with `lastError`), while the previous model keeps answering.
+    pub fn fail_next_nlp_training(&self, key: &str, reason: &str) -> Result<(), AdminError> {
+        let mut nlp = self.nlp();
+        let project = nlp.projects.get_mut(key).ok_or(AdminError::UnknownToken)?;
+        project.training.fail_next = Some(reason.to_owned());
+        Ok(())
+    }
+
     /// Number of intents stored in the NLP project, or `None` for an unknown key.
     pub fn nlp_intent_count(&self, key: &str) -> Option<usize> {
         self.nlp().projects.get(key).map(|p| p.intents.len())

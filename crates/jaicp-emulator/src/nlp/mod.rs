@@ -126,6 +126,8 @@ pub(crate) struct Training {
     pub(crate) last_train_time: Option<Millis>,
     pending: Option<Model>,
     reads_left: u32,
+    /// Set by [`crate::EmulatorState::fail_next_nlp_training`]: the next training fails with it.
+    pub(crate) fail_next: Option<String>,
 }
 
 /// One emulated NLP project.
@@ -177,6 +179,7 @@ impl Project {
                 last_train_time: None,
                 pending: None,
                 reads_left: 0,
+                fail_next: None,
             },
             model: Model::default(),
         }
@@ -314,8 +317,14 @@ impl Project {
         self.finish_training(now);
     }
 
-    /// Finishes a pending training at once.
+    /// Finishes a pending training at once. A failure keeps the previous model, as on JAICP.
     pub(crate) fn finish_training(&mut self, now: Millis) {
+        if let Some(reason) = self.training.fail_next.take() {
+            self.training.pending = None;
+            self.training.status = "FAILED";
+            self.training.last_error = Some(reason);
+            return;
+        }
         if let Some(model) = self.training.pending.take() {
             self.model = model;
             self.training.status = "READY";
