@@ -16,6 +16,7 @@ bin="${CARGO_TARGET_DIR:-$root/target}/debug"
 
 cargo xtask specs normalize --out "$root/target/specs"
 cargo build --locked -p jaicp-cli -p jaicp-tests --bins
+bin="${CARGO_TARGET_DIR:-$root/target}/debug"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() {
@@ -38,14 +39,16 @@ trap cleanup EXIT
 pids+=($!)
 wait_port "$emu_port"
 
+# run_doc DOC API [BASE]: BASE is the document's server path (Prism matches paths without it, so
+# it goes onto the upstream URL and the driver is told to leave it out).
 run_doc() {
-  local doc=$1 driver_api=$2
-  "$prism" proxy --errors -p "$prism_port" -h 127.0.0.1 "$root/target/specs/$doc" "http://127.0.0.1:$emu_port" \
+  local doc=$1 driver_api=$2 base=${3:-}
+  "$prism" proxy --errors -p "$prism_port" -h 127.0.0.1 "$root/target/specs/$doc" "http://127.0.0.1:$emu_port$base" \
     >"$logs/prism-$doc.log" 2>&1 &
   local pid=$!
   pids+=($pid)
   wait_port "$prism_port"
-  JAICP_HOST="http://127.0.0.1:$prism_port" JAICP_EMULATOR_URL="http://127.0.0.1:$emu_port" \
+  JAICP_NLP_PREFIX="" JAICP_HOST="http://127.0.0.1:$prism_port" JAICP_EMULATOR_URL="http://127.0.0.1:$emu_port" \
     "$bin/jaicp-contract" "$driver_api" "$doc" \
     || { echo "contract check of $doc failed; Prism said:"; grep -i "violation\|error" "$logs/prism-$doc.log" | tail -20; return 1; }
   kill "$pid" 2>/dev/null || true
@@ -58,3 +61,4 @@ run_doc pushgate.yml pushgate
 run_doc imputer.yml imputer
 run_doc operator.yml operator
 run_doc prompter.yml prompter
+run_doc direct.yml nlp /cailapub

@@ -43,11 +43,11 @@ pub fn numbers(start: u64, n: u64) -> Vec<jaicp_calls::models::CallJobParameters
         .collect()
 }
 
-/// Captures everything logged on this thread at TRACE level until it is dropped: the redaction
-/// canaries read it to prove no token reaches a log line.
+/// Captures everything the process logs at TRACE level: the redaction canaries read it to prove
+/// no token reaches a log line. The subscriber is global and installed once: a thread-scoped one
+/// (`set_default`) loses events when another test thread caches a callsite's interest first.
 pub struct LogCapture {
     buffer: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-    _guard: tracing::subscriber::DefaultGuard,
 }
 
 #[derive(Clone)]
@@ -63,24 +63,47 @@ impl std::io::Write for Sink {
     }
 }
 
+static LOGS: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> =
+    std::sync::OnceLock::new();
+
 impl LogCapture {
-    /// Starts capturing.
+    /// Starts capturing (once per test binary; later calls share the same buffer).
     pub fn start() -> LogCapture {
-        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let sink = Sink(buffer.clone());
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || sink.clone())
-            .with_ansi(false)
-            .finish();
-        LogCapture {
-            buffer,
-            _guard: tracing::subscriber::set_default(subscriber),
-        }
+        let buffer = LOGS
+            .get_or_init(|| {
+                let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+                let sink = Sink(buffer.clone());
+                let subscriber = tracing_subscriber::fmt()
+                    .with_max_level(tracing::Level::TRACE)
+                    .with_writer(move || sink.clone())
+                    .with_ansi(false)
+                    .finish();
+                tracing::subscriber::set_global_default(subscriber)
+                    .expect("one global subscriber per test binary");
+                buffer
+            })
+            .clone();
+        LogCapture { buffer }
     }
 
-    /// Everything logged so far.
+    /// Everything logged so far, by every test of this binary.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.buffer.lock().unwrap()).into_owned()
     }
+}
+
+/// The NLP Direct API of the emulator's default project.
+pub fn nlp(emulator: &Emulator) -> jaicp_nlp::Nlp {
+    jaicp_nlp::Nlp::new(
+        &client(emulator),
+        &jaicp_core::NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY),
+    )
+}
+
+/// Polling fast enough for tests.
+pub fn fast_poll() -> jaicp_nlp::PollOptions {
+    jaicp_nlp::PollOptions::default()
+        .initial_interval(std::time::Duration::from_millis(10))
+        .max_interval(std::time::Duration::from_millis(20))
+        .deadline(std::time::Duration::from_secs(10))
 }

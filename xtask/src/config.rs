@@ -50,6 +50,11 @@ pub struct DocumentConfig {
     /// Path of the handle type that gets one method per operation (`crate::Calls`).
     #[serde(default)]
     pub handle: Option<String>,
+    /// Which side of the API we write: `client` (the default: models, request builders, handle
+    /// methods) or `server` (for APIs that JAICP calls and users serve: models that can be both
+    /// built and parsed, and one `OperationSpec` per operation describing the route; no builders).
+    #[serde(default)]
+    pub side: Side,
     /// How the handle authenticates; the parameter it fills is not a method argument.
     #[serde(default)]
     pub auth: Option<AuthConfig>,
@@ -65,6 +70,17 @@ pub struct DocumentConfig {
     /// Per-schema settings, keyed by the schema's name in the document.
     #[serde(default)]
     pub schemas: BTreeMap<String, SchemaConfig>,
+}
+
+/// Which side of an API the generated code serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// We call the API.
+    #[default]
+    Client,
+    /// JAICP calls the API; users serve it.
+    Server,
 }
 
 /// Authentication of a document's handle.

@@ -14,13 +14,22 @@ pub fn emit(api: &Api) -> TokenStream {
         .iter()
         .map(|m| model(api, m, &mut uses))
         .collect();
-    let file_doc = inner_doc(&format!(
-        "Types of the `{}` API, one per schema of `{}`.\n\n\
-         Request types have public fields and `Default`: build them with struct literal syntax and\n\
-         `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and\n\
-         unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.",
-        api.api, api.file
-    ));
+    let file_doc = inner_doc(&if api.server {
+        format!(
+            "Types of the `{}` API, one per schema of `{}`.\n\n\
+             Your service parses the requests and builds the responses: every type has public fields\n\
+             and `Default` (build with `..Default::default()`); missing fields parse as their default.",
+            api.api, api.file
+        )
+    } else {
+        format!(
+            "Types of the `{}` API, one per schema of `{}`.\n\n\
+             Request types have public fields and `Default`: build them with struct literal syntax and\n\
+             `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and\n\
+             unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.",
+            api.api, api.file
+        )
+    });
     let serde_names: Vec<TokenStream> = [
         (uses.deserialize, quote!(Deserialize)),
         (uses.deserializer, quote!(Deserializer)),

@@ -12,6 +12,9 @@ const MAX_ARGS: usize = 7;
 
 /// The tokens of `operations.rs`.
 pub fn emit(api: &Api) -> TokenStream {
+    if api.server {
+        return emit_routes(api);
+    }
     let file_doc = inner_doc(&format!(
         "Operations of the `{}` API (`{}`): for each, an [`OperationSpec`] with its retry class, a\n\
          request builder with the optional parameters as setters, and a method on the handle.",
@@ -64,6 +67,56 @@ pub fn emit(api: &Api) -> TokenStream {
         #uses
         #(#ops)*
         #handle
+    }
+}
+
+/// Server side: one `OperationSpec` per operation describing the route the user's service serves
+/// (method, path template), and nothing to call it with.
+fn emit_routes(api: &Api) -> TokenStream {
+    let file_doc = inner_doc(&format!(
+        "Routes of the `{}` API (`{}`), which JAICP calls and your service serves: one\n\
+         [`OperationSpec`] per operation with its method and path template.",
+        api.api, api.file
+    ));
+    let specs: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let static_name = ident(&op.static_name);
+            let (api_name, op_id, path) = (&api.api, &op.id, &op.path);
+            let method = method_tokens(&op.method);
+            let idem = idempotency_tokens(op.idempotency);
+            let d = doc(&format!(
+                "{} Served, not called: JAICP sends this request.",
+                summary(op)
+            ));
+            quote! {
+                #d
+                pub static #static_name: OperationSpec = OperationSpec {
+                    api: #api_name,
+                    operation: #op_id,
+                    method: #method,
+                    path: #path,
+                    idempotency: #idem,
+                };
+            }
+        })
+        .collect();
+    let uses = if api.operations.is_empty() {
+        quote!(
+            #[allow(unused_imports)]
+            use jaicp_core::OperationSpec;
+        )
+    } else {
+        quote! {
+            use jaicp_core::export::Method;
+            use jaicp_core::{Idempotency, OperationSpec};
+        }
+    };
+    quote! {
+        #file_doc
+        #uses
+        #(#specs)*
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Api {
     pub file: String,
     /// The handle type that gets one method per operation.
     pub handle: Option<String>,
+    /// Server side (`side = "server"`): every model is built and parsed; no request builders.
+    pub server: bool,
     /// Models, sorted by name.
     pub models: Vec<Model>,
     /// Operations, sorted by path then method.
@@ -360,11 +362,20 @@ pub fn build(doc: &Value, config: &DocumentConfig) -> Result<Api> {
     check_unique(ops.iter().map(|o| (&o.builder, &o.id)), "builder")?;
     b.document_inline_models()?;
     b.mark_directions();
+    let server = config.side == crate::config::Side::Server;
+    if server {
+        // A server parses what the client sends and builds what it answers: every model must be
+        // constructible (public fields, no `non_exhaustive`) and tolerant when parsed.
+        for m in b.models.values_mut() {
+            m.direction = Direction::Input;
+        }
+    }
     b.box_recursion();
     Ok(Api {
         api: config.api.clone(),
         file: config.file.clone(),
         handle: config.handle.clone(),
+        server,
         models: b.models.into_values().collect(),
         operations: ops,
     })

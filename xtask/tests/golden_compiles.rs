@@ -143,3 +143,33 @@ fn secret_strings_are_hidden_and_unions_keep_unknown_kinds() {
         "tok-SECRET-1"
     );
 }
+
+#[path = "golden/hook/mod.rs"]
+#[allow(dead_code)]
+mod hook;
+
+#[test]
+fn server_side_models_parse_leniently_and_build() {
+    // A request missing its required field parses (the server decides what to do with it).
+    let req: hook::models::ScoreRequest = serde_json::from_str(r#"{"extra": 1}"#).unwrap();
+    assert!(req.texts.is_empty());
+    let req: hook::models::ScoreRequest =
+        serde_json::from_str(r#"{"texts": ["a"], "strict": true}"#).unwrap();
+    assert_eq!(req.texts, vec!["a".to_owned()]);
+    let resp = hook::models::ScoreResponse {
+        scores: Some(vec![0.5]),
+    };
+    assert_eq!(serde_json::to_string(&resp).unwrap(), r#"{"scores":[0.5]}"#);
+    assert_eq!(hook::operations::SCORE.path, "/score");
+    assert_eq!(
+        hook::operations::RESET_MODEL.method,
+        jaicp_core::export::Method::POST
+    );
+    let models = include_str!("golden/hook/models.rs");
+    assert!(!models.contains("non_exhaustive"));
+    let ops = include_str!("golden/hook/operations.rs");
+    assert!(
+        !ops.contains("Request {"),
+        "no request builders on the server side"
+    );
+}

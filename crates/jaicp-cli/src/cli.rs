@@ -33,6 +33,8 @@ pub enum Command {
     /// Hybrid speech synthesis (Imputer API).
     #[command(subcommand)]
     Imputer(ImputerCommand),
+    /// NLU data, training and inference of a project (NLP Direct API).
+    Nlp(NlpArgs),
     /// The offline JAICP emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),
@@ -113,6 +115,160 @@ pub enum ImputerCommand {
         /// File holding the Imputer token (default: $JAICP_IMPUTER_TOKEN).
         #[arg(long, value_name = "PATH")]
         token_file: Option<PathBuf>,
+    },
+}
+
+/// `jaicp nlp`: the key source and the command.
+#[derive(Debug, Args)]
+pub struct NlpArgs {
+    /// File holding the NLP Direct key (default: $JAICP_NLP_KEY or $JAICP_NLP_KEY_FILE).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub key_file: Option<PathBuf>,
+    /// Base path of NLP Direct on the host (on-premise installs may differ).
+    #[arg(
+        long,
+        env = "JAICP_NLP_PREFIX",
+        default_value = "/cailapub",
+        global = true
+    )]
+    pub prefix: String,
+    /// The command.
+    #[command(subcommand)]
+    pub command: NlpCommand,
+}
+
+/// NLP Direct commands.
+#[derive(Debug, Subcommand)]
+pub enum NlpCommand {
+    /// Write the project's NLU data as canonical, pretty JSON (stable order, no server ids).
+    Export {
+        /// Output file (default: stdout).
+        file: Option<PathBuf>,
+        /// Keep the ids the server assigned.
+        #[arg(long)]
+        keep_ids: bool,
+    },
+    /// Replace the project's NLU data with a JSON file (checked before sending).
+    Import {
+        /// The file (as written by `export`).
+        file: PathBuf,
+        /// Refuse files larger than this many bytes.
+        #[arg(long, default_value_t = 16 * 1024 * 1024)]
+        max_bytes: u64,
+        /// Train afterwards and wait for the outcome.
+        #[arg(long)]
+        train: bool,
+    },
+    /// Train the classifier.
+    Train {
+        /// Wait until training is READY (or FAILED).
+        #[arg(long)]
+        wait: bool,
+        /// Retrain everything, not only the changed parts.
+        #[arg(long)]
+        full: bool,
+        /// Give up waiting after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// Show the training status.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify a phrase.
+    Infer {
+        /// The phrase.
+        text: String,
+        /// How many intents to show.
+        #[arg(long, default_value_t = 1)]
+        n_best: i64,
+        /// The end user, for client entities.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Intents.
+    #[command(subcommand)]
+    Intents(IntentsCommand),
+    /// Entities.
+    #[command(subcommand)]
+    Entities(EntitiesCommand),
+    /// The spelling dictionary.
+    #[command(subcommand)]
+    Speller(SpellerCommand),
+}
+
+/// `jaicp nlp intents`.
+#[derive(Debug, Subcommand)]
+pub enum IntentsCommand {
+    /// List intents.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Print one intent as JSON.
+    Get {
+        /// Intent id.
+        id: i64,
+    },
+    /// Find intents by text in their path, answer, phrases or slots.
+    Search {
+        /// The text.
+        text: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Delete intents by id.
+    Delete {
+        /// Intent ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+}
+
+/// `jaicp nlp entities`.
+#[derive(Debug, Subcommand)]
+pub enum EntitiesCommand {
+    /// List entities.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List the records of an entity.
+    Records {
+        /// Entity name.
+        name: String,
+        /// Records of this end user (client entities).
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Delete entities by name.
+    Delete {
+        /// Entity names.
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+}
+
+/// `jaicp nlp speller`.
+#[derive(Debug, Subcommand)]
+pub enum SpellerCommand {
+    /// Print the dictionary (`word<TAB>number` lines).
+    Get,
+    /// Replace the dictionary with a file of `word<TAB>number` lines.
+    Set {
+        /// The file.
+        file: PathBuf,
     },
 }
 

@@ -7,6 +7,7 @@ mod cli;
 mod imputer_cmd;
 mod input;
 mod journal;
+mod nlp_cmd;
 mod output;
 mod pushgate_cmd;
 mod target;
@@ -19,7 +20,7 @@ use cli::{Cli, Command, EmulatorCommand};
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = if cli.verbose {
-        "jaicp_core=debug,jaicp_calls=debug,jaicp_chat=debug"
+        "jaicp_core=debug,jaicp_calls=debug,jaicp_chat=debug,jaicp_nlp=debug"
     } else {
         "warn"
     };
@@ -36,6 +37,7 @@ async fn main() -> std::process::ExitCode {
         Command::Chat(args) => chat_cmd::run(args).await,
         Command::Pushgate(command) => pushgate_cmd::run(command).await,
         Command::Imputer(command) => imputer_cmd::run(command).await,
+        Command::Nlp(args) => nlp_cmd::run(args).await,
         Command::Emulator(EmulatorCommand::Serve { port, seed }) => serve(port, seed).await,
     };
     match result {
@@ -52,8 +54,9 @@ async fn serve(port: u16, seed: u64) -> anyhow::Result<()> {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let builder = jaicp_emulator::Emulator::builder().bind(addr).seed(seed);
     eprintln!(
-        "jaicp: emulator on http://{addr} (demo campaign token: {}); Ctrl-C stops it",
-        jaicp_emulator::DEFAULT_CAMPAIGN_TOKEN
+        "jaicp: emulator on http://{addr} (demo campaign token: {}, NLP key: {}); Ctrl-C stops it",
+        jaicp_emulator::DEFAULT_CAMPAIGN_TOKEN,
+        jaicp_emulator::DEFAULT_NLP_KEY
     );
     jaicp_emulator::serve(builder, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jaicp_core::{CampaignToken, ChatApiToken, Client, Error, ImputerToken};
+use jaicp_core::{CampaignToken, ChatApiToken, Client, Error, ImputerToken, NlpKey};
 use jaicp_emulator::Emulator;
 
 /// A connected target. Holds the embedded emulator (if any) alive for the command's duration.
@@ -67,6 +67,20 @@ impl Target {
             Ok(token) => Ok(token),
             Err(Error::Config(_)) if self.emulator.is_some() => {
                 Ok(ChatApiToken::new(jaicp_emulator::DEFAULT_CHAT_TOKEN))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The NLP Direct key: from `--key-file`, the environment, or the emulator's demo project.
+    pub fn nlp_key(&self, key_file: Option<&Path>) -> anyhow::Result<NlpKey> {
+        if let Some(path) = key_file {
+            return Ok(NlpKey::new(read_secret_file(path)?));
+        }
+        match NlpKey::from_env() {
+            Ok(key) => Ok(key),
+            Err(Error::Config(_)) if self.emulator.is_some() => {
+                Ok(NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY))
             }
             Err(e) => Err(e.into()),
         }

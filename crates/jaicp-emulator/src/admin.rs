@@ -3,6 +3,8 @@
 //!
 //! - `GET  /_emulator/counters` — request and side-effect counters
 //! - `POST /_emulator/campaigns` — `{name, token?}` adds a campaign
+//! - `POST /_emulator/nlp/projects` — `{name, key}` adds an NLP Direct project
+//! - `POST /_emulator/nlp/{key}/fail-next-training` — `{reason}`: the next training fails
 //! - `POST /_emulator/calls/{token}/advance` — dial until every job is finished
 //! - `GET  /_emulator/clock` — current emulator time
 //! - `POST /_emulator/clock/advance` — `{seconds}` or `{millis}` moves it forward
@@ -22,6 +24,11 @@ pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
         .route("/_emulator/counters", get(counters))
         .route("/_emulator/campaigns", post(add_campaign))
+        .route("/_emulator/nlp/projects", post(add_nlp_project))
+        .route(
+            "/_emulator/nlp/{key}/fail-next-training",
+            post(fail_next_training),
+        )
         .route("/_emulator/calls/{token}/advance", post(advance_calls))
         .route("/_emulator/clock", get(clock))
         .route("/_emulator/clock/advance", post(advance_clock))
@@ -115,4 +122,48 @@ async fn advance_clock(State(state): State<EmulatorState>, body: Result<RawBody,
         .saturating_add(request.millis.unwrap_or(0));
     state.advance_clock(std::time::Duration::from_millis(millis));
     Reply::ok(&clock_body(&state))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewNlpProject {
+    name: String,
+    key: String,
+}
+
+async fn add_nlp_project(
+    State(state): State<EmulatorState>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let request = match body.and_then(|RawBody(b)| parse_json::<NewNlpProject>(&b)) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    match state.add_nlp_project(&request.name, &request.key) {
+        Ok(()) => Reply::json(StatusCode::CREATED, &json!({ "name": request.name })),
+        Err(err) => admin_error(&err),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct FailTraining {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn fail_next_training(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let request = match body.and_then(|RawBody(b)| parse_json_or_default::<FailTraining>(&b)) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    let reason = request
+        .reason
+        .unwrap_or_else(|| "training failed (emulated)".into());
+    match state.fail_next_nlp_training(&key, &reason) {
+        Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
+        Err(err) => admin_error(&err),
+    }
 }

@@ -4,9 +4,14 @@
 //! events long poll; token [`DEFAULT_CHAT_TOKEN`]), hand-off to an agent desk over the Operator API, pushback links that wake a dialog, Prompter proposals from the same bot
 //! (token [`DEFAULT_PROMPTER_TOKEN`]), the Imputer
 //! (a generated WAV; token [`DEFAULT_IMPUTER_TOKEN`]) and the Calls (dialer) API: all 13 operations of the official
+//! It serves the Calls (dialer) API: all 13 operations of the official
 //! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
 //! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
-//! are a pure function of `(seed, phone, attempt)`.
+//! are a pure function of `(seed, phone, attempt)`; and the NLP Direct API: all
+//! 44 operations, projects addressed by NLP key ([`DEFAULT_NLP_KEY`]), training
+//! that completes, and inference by a deterministic matcher over the training
+//! phrases and patterns, or by your own Model API service
+//! ([`EmulatorBuilder::external_nlu`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -32,6 +37,7 @@ mod counters;
 mod extract;
 mod idempotency;
 mod imputer;
+mod nlp;
 mod operator;
 mod prompter;
 mod pushgate;
@@ -46,6 +52,7 @@ pub use chat::DEFAULT_CHAT_TOKEN;
 pub use chat::bot::DEFAULT_RULES as DEFAULT_CHAT_RULES;
 pub use counters::Counters;
 pub use imputer::DEFAULT_IMPUTER_TOKEN;
+pub use nlp::DEFAULT_NLP_KEY;
 pub use operator::DEFAULT_OPERATOR_KEY;
 pub use prompter::DEFAULT_PROMPTER_TOKEN;
 pub use server::{
@@ -69,6 +76,8 @@ pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 /// | GET | `/_emulator/chat/webhook` | webhook deliveries: `registered`, `delivered`, `failed` |
 /// | POST | `/_emulator/operator/desk` | `{"apiUrl", "token"?}` connects an agent desk (Operator API server) to a Chat API channel |
 /// | POST | `/_emulator/pushgate/pushbacks` | `{"clientId", "event", "token"?}` makes a pushback link (201 `{"id", "path"}`) |
+/// | POST | `/_emulator/nlp/projects` | `{"name", "key"}` adds an NLP Direct project (201) |
+/// | POST | `/_emulator/nlp/{key}/fail-next-training` | `{"reason"?}`: the next training ends `FAILED` (204) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
@@ -80,6 +89,7 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(operator::routes::routes())
         .merge(prompter::routes::routes())
         .merge(imputer::routes::routes())
+        .merge(nlp::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .with_state(state)

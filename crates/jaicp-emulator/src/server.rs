@@ -34,6 +34,8 @@ pub struct EmulatorBuilder {
     fast_forward: bool,
     chat_rules: Option<String>,
     chat_hold: Duration,
+    nlp_projects: Vec<(String, String)>,
+    external_nlu: Option<(String, Option<(String, String)>)>,
 }
 
 impl Default for EmulatorBuilder {
@@ -50,6 +52,8 @@ impl Default for EmulatorBuilder {
             fast_forward: true,
             chat_rules: None,
             chat_hold: Duration::from_secs(2),
+            nlp_projects: Vec::new(),
+            external_nlu: None,
         }
     }
 }
@@ -131,6 +135,23 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Adds an NLP Direct project answering to `key`. The default project
+    /// ([`crate::DEFAULT_NLP_KEY`]) always exists.
+    pub fn nlp_project(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.nlp_projects.push((name.into(), key.into()));
+        self
+    }
+
+    /// Sends the NLU work of NLP Direct (inference, markup, entity lookup) to an external
+    /// service that speaks the Model API at `url` (as JAICP does for a project whose NLU is
+    /// `external`), with optional HTTP Basic credentials `(login, password)`. Classes the service
+    /// returns are matched to intents by path (or id). Lets you test your own `jaicp-model`
+    /// service end to end.
+    pub fn external_nlu(mut self, url: impl Into<String>, basic: Option<(String, String)>) -> Self {
+        self.external_nlu = Some((url.into(), basic));
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -185,6 +206,22 @@ impl EmulatorBuilder {
             state
                 .add_campaign(&name, &token)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        }
+        let mut nlp = vec![(
+            "Demo NLP project".to_owned(),
+            crate::DEFAULT_NLP_KEY.to_owned(),
+        )];
+        for (name, key) in &self.nlp_projects {
+            nlp.retain(|(_, k)| k != key);
+            nlp.push((name.clone(), key.clone()));
+        }
+        for (name, key) in nlp {
+            state
+                .add_nlp_project(&name, &key)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        }
+        if let Some((url, basic)) = &self.external_nlu {
+            state.set_external_nlu(url, basic.clone());
         }
         Ok(state)
     }

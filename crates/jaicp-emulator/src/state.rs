@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use crate::calls::{CallsState, dialer};
 use crate::clock::{Clock, Millis};
 use crate::counters::{CounterStore, Counters};
+use crate::nlp::NlpState;
 
 /// How timestamps appear in Calls API responses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,6 +48,7 @@ pub(crate) struct Shared {
     pub(crate) chat: crate::chat::ChatSection,
     pub(crate) pushgate: crate::pushgate::PushgateSection,
     pub(crate) operator: crate::operator::OperatorSection,
+    pub(crate) nlp: Mutex<NlpState>,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -140,6 +142,7 @@ impl EmulatorState {
                 chat,
                 pushgate: crate::pushgate::PushgateSection::default(),
                 operator: crate::operator::OperatorSection::default(),
+                nlp: Mutex::new(NlpState::default()),
             }),
         }
     }
@@ -152,6 +155,57 @@ impl EmulatorState {
             .calls
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the NLP section. Never hold the guard across an `.await`.
+    pub(crate) fn nlp(&self) -> MutexGuard<'_, NlpState> {
+        self.shared
+            .nlp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds an NLP Direct project that answers to `key` (empty data, never trained).
+    pub fn add_nlp_project(&self, name: &str, key: &str) -> Result<(), AdminError> {
+        check_token(key)?;
+        let now = self.shared.clock.now_ms();
+        let mut nlp = self.nlp();
+        if nlp.projects.contains_key(key) {
+            return Err(AdminError::TokenTaken);
+        }
+        let id = format!("emulator-project-{}", nlp.projects.len() + 1);
+        nlp.projects
+            .insert(key.to_owned(), crate::nlp::Project::new(&id, name, now));
+        Ok(())
+    }
+
+    /// Sends NLU work (classification, markup, entities) of every NLP project to an external
+    /// service that speaks the Model API, with optional HTTP Basic credentials.
+    pub fn set_external_nlu(&self, url: &str, basic: Option<(String, String)>) {
+        self.nlp().external = Some(crate::nlp::external::ExternalNlu::new(url, basic));
+    }
+
+    /// Finishes a pending NLP training at once (as if the status had been polled).
+    pub fn finish_nlp_training(&self, key: &str) -> Result<(), AdminError> {
+        let now = self.shared.clock.now_ms();
+        let mut nlp = self.nlp();
+        let project = nlp.projects.get_mut(key).ok_or(AdminError::UnknownToken)?;
+        project.finish_training(now);
+        Ok(())
+    }
+
+    /// Makes the next NLP training of the project fail with `reason` (its status goes
+    /// `TRAINING`, then `FAILED` with `lastError`), while the previous model keeps answering.
+    pub fn fail_next_nlp_training(&self, key: &str, reason: &str) -> Result<(), AdminError> {
+        let mut nlp = self.nlp();
+        let project = nlp.projects.get_mut(key).ok_or(AdminError::UnknownToken)?;
+        project.training.fail_next = Some(reason.to_owned());
+        Ok(())
+    }
+
+    /// Number of intents stored in the NLP project, or `None` for an unknown key.
+    pub fn nlp_intent_count(&self, key: &str) -> Option<usize> {
+        self.nlp().projects.get(key).map(|p| p.intents.len())
     }
 
     /// Snapshot of the request and side-effect counters.

@@ -10,6 +10,8 @@
 //! | `prompter` | [`jaicp_prompter`] | Prompter API: suggestions for agents |
 //! | `pushgate` | [`jaicp_pushgate`] | Pushgate: fire pushback links |
 //! | `imputer` | [`jaicp_imputer`] | Imputer: hybrid speech synthesis |
+//! | `nlp` | [`jaicp_nlp`] | NLP Direct API: NLU data, training, inference |
+//! | `model` | [`jaicp_model`] | Model API: serve your own NLU service (`model-server`: with the axum router) |
 //! | `full` | all of the above | |
 //!
 //! The runtime ([`Client`], credentials, [`Error`]) comes from `jaicp-core` and is re-exported here.
@@ -48,6 +50,13 @@ pub use jaicp_pushgate as pushgate;
 /// The Imputer API (hybrid speech synthesis).
 #[cfg(feature = "imputer")]
 pub use jaicp_imputer as imputer;
+/// The NLP Direct API (CAILA direct: NLU data, training, inference).
+#[cfg(feature = "nlp")]
+pub use jaicp_nlp as nlp;
+
+/// The Model API, server side (your NLU service that JAICP calls).
+#[cfg(feature = "model")]
+pub use jaicp_model as model;
 
 // The README's examples are compiled as doctests, so they cannot drift from the API.
 #[cfg(doctest)]

@@ -2,7 +2,8 @@
 //! proxy in front of the emulator, which rejects any request or response that breaks the official
 //! document) and prints `<document> requests validated N/M, responses parsed N/M`.
 //!
-//! Usage: `jaicp-contract calls calls.yml` (exit status 1 when any operation fails).
+//! Usage: `jaicp-contract calls calls.yml`, `jaicp-contract nlp direct.yml` (exit status 1 when
+//! any operation fails).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -46,6 +47,7 @@ async fn main() -> std::process::ExitCode {
         "imputer" => imputer().await,
         "operator" => operator().await,
         "prompter" => prompter().await,
+        "nlp" => nlp().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);
@@ -473,4 +475,413 @@ async fn prompter() -> Result<Vec<Outcome>, Error> {
         )
         .await,
     ])
+}
+
+/// Every operation of NLP Direct (`direct.yml`), on the emulator's default NLP project.
+async fn nlp() -> Result<Vec<Outcome>, Error> {
+    use jaicp_nlp::Nlp;
+    use jaicp_nlp::models::{
+        AnalyzeRequestData, CreateNamedEntityRecordData, DetectLanguageRequestData,
+        ImportFileStrategy, InferenceMultipleRequestData, InferenceRequestData,
+        InferenceRequestPhrasesAndSlots, IntentData, IntentsSearchCriteria, NamedEntityData,
+        NamedEntityRecordData, NamedEntityRecordType, NamedEntityType, NamedEntityWithRecordsData,
+        PhraseMarkupData, ProjectExportImportData, RecordsFileType, UpdateAllNamedEntityRecordData,
+        UpdateNamedEntityRecordData,
+    };
+    use jaicp_nlp::multipart::FilePart;
+
+    let client = Client::from_env()?;
+    let key = jaicp_core::NlpKey::from_env()
+        .unwrap_or_else(|_| jaicp_core::NlpKey::new("emulator-nlp-key"));
+    // Prism matches paths without the document's server path (`/cailapub`); the contract script
+    // gives Prism the emulator's `/cailapub` as its upstream and sets this to "".
+    let prefix =
+        std::env::var("JAICP_NLP_PREFIX").unwrap_or_else(|_| jaicp_nlp::DEFAULT_PREFIX.into());
+    let nlp = Nlp::with_prefix(&client, &key, &prefix);
+    let phrase = |t: &str| PhraseMarkupData {
+        text: Some(t.into()),
+        ..Default::default()
+    };
+    let record = |value: &str, rules: &[&str]| NamedEntityRecordData {
+        r#type: NamedEntityRecordType::Synonyms,
+        rule: rules.iter().map(|r| (*r).to_owned()).collect(),
+        value: value.into(),
+        ..Default::default()
+    };
+    let city = NamedEntityData {
+        name: "city".into(),
+        r#type: NamedEntityType::Dictionary,
+        ..Default::default()
+    };
+    let data = ProjectExportImportData {
+        intents: Some(vec![
+            IntentData {
+                path: Some("/Greeting".into()),
+                answer: Some("Hello!".into()),
+                phrases: Some(vec![phrase("hello"), phrase("good morning")]),
+                patterns: Some(vec!["(hi|hey) *".into()]),
+                ..Default::default()
+            },
+            IntentData {
+                path: Some("/Booking".into()),
+                phrases: Some(vec![phrase("book a table"), phrase("reserve a table")]),
+                patterns: Some(vec!["* fly to @city *".into()]),
+                ..Default::default()
+            },
+        ]),
+        entities: Some(vec![NamedEntityWithRecordsData {
+            entity: Some(city.clone()),
+            records: Some(vec![
+                record("Paris", &["paris"]),
+                record("New York", &["new york", "nyc"]),
+            ]),
+        }]),
+        enabled_system_entities: Some(vec!["duckling.number".into()]),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    macro_rules! op {
+        ($name:literal, $body:expr) => {
+            out.push(run($name, Box::pin(async { $body.map(|_| ()) })).await)
+        };
+    }
+
+    op!(
+        "importProject",
+        nlp.import_project(data.clone()).send().await
+    );
+    op!("exportProject", nlp.export_project().send().await);
+    op!("trainNLU", nlp.train_nlu().incremental(false).send().await);
+    op!(
+        "getNLUStatus",
+        async {
+            nlp.nlu_status().send().await?;
+            nlp.nlu_status().send().await
+        }
+        .await
+    );
+    op!(
+        "simpleInference",
+        nlp.simple_inference("hello").client_id("u-1").send().await
+    );
+    let infer = InferenceRequestData {
+        phrase: Some(phrase("please book a table")),
+        n_best: Some(2),
+        ..Default::default()
+    };
+    op!("inference", nlp.inference(infer.clone()).send().await);
+    op!(
+        "inferenceMultiple",
+        nlp.inference_multiple(InferenceMultipleRequestData {
+            phrases: Some(vec![InferenceRequestPhrasesAndSlots {
+                phrase: Some(phrase("hi there")),
+                ..Default::default()
+            }]),
+            n_best: Some(1),
+            ..Default::default()
+        })
+        .send()
+        .await
+    );
+    op!(
+        "analyze",
+        nlp.analyze(AnalyzeRequestData {
+            data: Some(infer.clone()),
+            show_all: Some(true),
+            ..Default::default()
+        })
+        .send()
+        .await
+    );
+    op!("initialMarkup", nlp.markup("Hello, world").send().await);
+    op!(
+        "entitiesLookup",
+        nlp.entities_lookup("fly to paris with 2 bags", true)
+            .send()
+            .await
+    );
+    op!("conform", nlp.conform("table", 3).send().await);
+    op!(
+        "inflect",
+        nlp.inflect("table", vec!["plur".into()]).send().await
+    );
+    op!(
+        "detectLanguage",
+        nlp.detect_language(DetectLanguageRequestData {
+            documents: Some(vec!["hello".into(), "привет".into()]),
+        })
+        .send()
+        .await
+    );
+
+    // Intents.
+    op!("listIntents", nlp.list_intents().send().await);
+    let created = nlp
+        .create_intent(IntentData {
+            path: Some("/Farewell".into()),
+            phrases: Some(vec![phrase("bye")]),
+            ..Default::default()
+        })
+        .send()
+        .await;
+    let intent_id = created.as_ref().ok().and_then(|i| i.id).unwrap_or(0);
+    out.push(Outcome {
+        operation: "createIntent",
+        result: created.map(|_| ()),
+    });
+    op!("getIntent", nlp.get_intent(intent_id).send().await);
+    op!(
+        "getIntentsByPaths",
+        nlp.get_intents_by_paths()
+            .paths(["/Farewell", "/Greeting"])
+            .send()
+            .await
+    );
+    op!(
+        "searchIntents",
+        nlp.search_intents(IntentsSearchCriteria {
+            path: Some("fare".into()),
+            ..Default::default()
+        })
+        .send()
+        .await
+    );
+    op!(
+        "recursiveUpdate",
+        nlp.recursive_update(
+            intent_id,
+            IntentData {
+                path: Some("/Goodbye".into()),
+                phrases: Some(vec![phrase("bye"), phrase("see you")]),
+                ..Default::default()
+            }
+        )
+        .send()
+        .await
+    );
+    op!(
+        "exportIntents",
+        async {
+            let mut sink = Vec::new();
+            nlp.export_intents()
+                .send()
+                .await?
+                .write_to(&mut sink, Default::default())
+                .await
+        }
+        .await
+    );
+    let file = serde_json::to_vec(&serde_json::json!([
+        { "path": "/Imported", "phrases": [{ "text": "imported phrase" }] }
+    ]))
+    .unwrap_or_default();
+    let (body, content_type) =
+        FilePart::new("file", "intents.json", "application/json", file).encode();
+    op!(
+        "importIntents",
+        nlp.import_intents(ImportFileStrategy::Merge, body, content_type)
+            .send()
+            .await
+    );
+    op!(
+        "deleteIntents",
+        nlp.delete_intents(vec![intent_id]).send().await
+    );
+    op!(
+        "deleteMultipleByPaths",
+        nlp.delete_multiple_by_paths(vec!["/Imported".into()])
+            .send()
+            .await
+    );
+
+    // Entities.
+    op!(
+        "listEntities",
+        nlp.list_entities().with_records_count(true).send().await
+    );
+    let made = nlp
+        .create_entity(NamedEntityData {
+            name: "fruit".into(),
+            r#type: NamedEntityType::Dictionary,
+            ..Default::default()
+        })
+        .send()
+        .await;
+    let entity_id = made.as_ref().ok().and_then(|e| e.id).unwrap_or(0);
+    out.push(Outcome {
+        operation: "createEntity",
+        result: made.map(|_| ()),
+    });
+    op!("getEntity", nlp.get_entity(entity_id).send().await);
+    op!(
+        "updateEntity",
+        nlp.update_entity(
+            entity_id,
+            NamedEntityData {
+                name: "fruit".into(),
+                r#type: NamedEntityType::Dictionary,
+                fuzzy_search: Some(true),
+                ..Default::default()
+            }
+        )
+        .send()
+        .await
+    );
+    let rec = nlp
+        .create_entity_record(
+            entity_id,
+            CreateNamedEntityRecordData {
+                data: record("apple", &["apple", "apples"]),
+                ..Default::default()
+            },
+        )
+        .send()
+        .await;
+    let record_id = rec.as_ref().ok().and_then(|r| r.id).unwrap_or(0);
+    out.push(Outcome {
+        operation: "createEntityRecord",
+        result: rec.map(|_| ()),
+    });
+    op!(
+        "getEntityRecords",
+        nlp.get_entity_records(entity_id)
+            .page(0)
+            .size(10)
+            .send()
+            .await
+    );
+    op!(
+        "updateEntityRecord",
+        nlp.update_entity_record(
+            entity_id,
+            record_id,
+            UpdateNamedEntityRecordData {
+                data: record("apple", &["apple", "green apple"]),
+                ..Default::default()
+            }
+        )
+        .send()
+        .await
+    );
+    op!(
+        "deleteRecords",
+        nlp.delete_records(entity_id, vec![record_id]).send().await
+    );
+    op!(
+        "updateAllEntityRecords",
+        nlp.update_all_entity_records(
+            entity_id,
+            UpdateAllNamedEntityRecordData {
+                data: vec![record("pear", &["pear"]), record("plum", &["plum"])],
+                ..Default::default()
+            }
+        )
+        .send()
+        .await
+    );
+    let (body, content_type) = FilePart::new(
+        "file",
+        "records.csv",
+        "text/csv",
+        b"kiwi;kiwi;kiwis\n".to_vec(),
+    )
+    .encode();
+    op!(
+        "uploadRecords",
+        nlp.upload_entity_records(entity_id, RecordsFileType::ZbCsv, body, content_type)
+            .send()
+            .await
+    );
+    op!(
+        "getEntityByName",
+        nlp.get_entity_by_name("fruit").send().await
+    );
+    op!(
+        "getEntityRecordsByEntityName",
+        nlp.get_entity_records_by_entity_name("fruit").send().await
+    );
+    let rec = nlp
+        .create_entity_record_by_entity_name(
+            "fruit",
+            CreateNamedEntityRecordData {
+                data: record("mango", &["mango"]),
+                client_id: Some("client-7".into()),
+            },
+        )
+        .send()
+        .await;
+    let record_id = rec.as_ref().ok().and_then(|r| r.id).unwrap_or(0);
+    out.push(Outcome {
+        operation: "createEntityRecordByEntityName",
+        result: rec.map(|_| ()),
+    });
+    op!(
+        "updateEntityRecordByEntityName",
+        nlp.update_entity_record_by_entity_name(
+            "fruit",
+            record_id,
+            UpdateNamedEntityRecordData {
+                data: record("mango", &["mango", "mangoes"]),
+                client_id: Some("client-7".into()),
+            }
+        )
+        .send()
+        .await
+    );
+    op!(
+        "deleteRecordsByEntityName",
+        nlp.delete_records_by_entity_name("fruit", vec![record_id])
+            .client_id("client-7")
+            .send()
+            .await
+    );
+    op!(
+        "updateAllEntityRecordsByEntityName",
+        nlp.update_all_entity_records_by_entity_name(
+            "fruit",
+            UpdateAllNamedEntityRecordData {
+                data: vec![record("fig", &["fig"])],
+                ..Default::default()
+            }
+        )
+        .send()
+        .await
+    );
+    op!(
+        "getEntitiesByNames",
+        nlp.get_entities_by_names()
+            .names(["fruit", "city"])
+            .send()
+            .await
+    );
+    op!(
+        "deleteEntities",
+        nlp.delete_entities(vec![entity_id]).send().await
+    );
+    op!(
+        "deleteEntitiesByNames",
+        nlp.delete_entities_by_names(vec!["no-such-entity".into()])
+            .send()
+            .await
+    );
+
+    // Speller.
+    let (body, content_type) = FilePart::new(
+        "file",
+        "speller.tsv",
+        "text/plain",
+        b"dog\t-1\ncat\t1\n".to_vec(),
+    )
+    .encode();
+    op!(
+        "uploadSpellerDictionary",
+        nlp.upload_speller_dictionary(body, content_type)
+            .send()
+            .await
+    );
+    op!(
+        "getSpellerDictionary",
+        nlp.speller_dictionary().send().await
+    );
+    Ok(out)
 }

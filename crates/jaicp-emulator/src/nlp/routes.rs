@@ -1,0 +1,1736 @@
+//! HTTP handlers for the 44 NLP Direct operations, paths exactly as in the official document under
+//! the `/cailapub` base path.
+//!
+//! Every handler counts the request, resolves the project by key (401 for an unknown key),
+//! checks the input before touching anything (400 and no change on bad data, 404 and no change
+//! for unknown ids), then does the work under the NLP lock. Calls to an external NLU service
+//! happen outside the lock.
+
+// Handlers bail out early with a finished `Response`; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
+use std::collections::BTreeSet;
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::external::ExternalNlu;
+use super::matcher;
+use super::model::{
+    Entity, Intent, ProjectData, Record, RecordBody, RecordsBody, check_entity, check_intent,
+    check_record,
+};
+use super::{Model, Project};
+use crate::clock::Millis;
+use crate::extract::{PathParams, RawBody, parse_json, parse_json_or_default};
+use crate::reply::Reply;
+use crate::state::{EmulatorState, millis_to_timestamp};
+
+const P: &str = "/cailapub/api/caila/p/{accessToken}";
+
+/// Routes of the NLP Direct API.
+pub(crate) fn routes() -> Router<EmulatorState> {
+    let r = |tail: &str| format!("{P}{tail}");
+    Router::new()
+        .route(&r("/nlu/markup"), get(initial_markup))
+        .route(&r("/nlu/conform"), get(conform))
+        .route(&r("/nlu/inflect"), get(inflect))
+        .route(&r("/nlu/detectlanguage"), post(detect_language))
+        .route(&r("/nlu/inference"), get(simple_inference).post(inference))
+        .route(&r("/nlu/inference-multiple"), post(inference_multiple))
+        .route(&r("/nlu/entities"), get(entities_lookup))
+        .route(&r("/nlu/analyze"), post(analyze))
+        .route(&r("/nlu/train"), post(train))
+        .route(&r("/nlu/status"), get(status))
+        .route(&r("/export"), post(export_project))
+        .route(&r("/import"), post(import_project))
+        .route(&r("/entities"), get(list_entities).post(create_entity))
+        .route(&r("/entities/delete-multiple"), post(delete_entities))
+        .route(
+            &r("/entities/delete-multiple-by-name"),
+            post(delete_entities_by_names),
+        )
+        .route(&r("/entities/get-by-names"), get(get_entities_by_names))
+        .route(
+            &r("/entities/{entityId}"),
+            get(get_entity).put(update_entity),
+        )
+        .route(
+            &r("/entities/{entityId}/records"),
+            get(get_records).post(create_record).put(update_all_records),
+        )
+        .route(
+            &r("/entities/{entityId}/records/delete-multiple"),
+            post(delete_records),
+        )
+        .route(
+            &r("/entities/{entityId}/records/upload"),
+            post(upload_records),
+        )
+        .route(
+            &r("/entities/{entityId}/records/{recordId}"),
+            axum::routing::put(update_record),
+        )
+        .route(
+            &r("/entities-by-name/{entityName}"),
+            get(get_entity_by_name),
+        )
+        .route(
+            &r("/entities-by-name/{entityName}/records"),
+            axum::routing::put(update_all_records_by_name),
+        )
+        .route(
+            &r("/entities-by-names/{entityName}/records"),
+            get(get_records_by_name).post(create_record_by_name),
+        )
+        .route(
+            &r("/entities-by-names/{entityName}/records/delete-multiple"),
+            post(delete_records_by_name),
+        )
+        .route(
+            &r("/entities-by-names/{entityName}/records/{recordId}"),
+            axum::routing::put(update_record_by_name),
+        )
+        .route(&r("/speller"), get(get_speller).post(upload_speller))
+        .route(&r("/intents"), get(list_intents).post(create_intent))
+        .route(&r("/intents/delete-multiple"), post(delete_intents))
+        .route(&r("/intents/get-by-paths"), post(get_intents_by_paths))
+        .route(
+            &r("/intents/delete-multiple-by-paths"),
+            post(delete_intents_by_paths),
+        )
+        .route(&r("/intents/search"), post(search_intents))
+        .route(&r("/intents/import"), post(import_intents))
+        .route(&r("/intents/export-file"), get(export_intents))
+        .route(&r("/intents/{intentId}"), get(get_intent))
+        .route(
+            &r("/intents/{intentId}/recursive-update"),
+            post(recursive_update),
+        )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies and request helpers
+// ---------------------------------------------------------------------------------------------
+
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    Reply::api_error(status, code, message, &[]).into_response()
+}
+
+fn bad(message: impl Into<String>) -> Response {
+    error(StatusCode::BAD_REQUEST, "caila.bad.request", message)
+}
+
+fn not_found(what: &str, id: impl std::fmt::Display) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "caila.not.found",
+        format!("no {what} `{id}` in this project"),
+    )
+}
+
+fn ok<T: Serialize + ?Sized>(value: &T) -> Response {
+    Reply::ok(value).into_response()
+}
+
+fn created<T: Serialize + ?Sized>(value: &T) -> Response {
+    Reply::json(StatusCode::CREATED, value).into_response()
+}
+
+fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+fn text(body: String) -> Response {
+    let mut r = Response::new(axum::body::Body::from(body));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// Query pairs in order (repeated names kept).
+struct Query(Vec<(String, String)>);
+
+impl Query {
+    fn new(raw: Option<String>) -> Self {
+        Query(
+            url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    /// All values of a list parameter: repeated and/or comma-separated.
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+    fn flag(&self, name: &str) -> Option<bool> {
+        self.get(name).map(|v| v.eq_ignore_ascii_case("true"))
+    }
+}
+
+fn body_json<T: serde::de::DeserializeOwned>(body: Result<RawBody, Reply>) -> Result<T, Response> {
+    body.and_then(|RawBody(b)| parse_json(&b))
+        .map_err(IntoResponse::into_response)
+}
+
+/// Runs `work` on the project of `key`, counting the request as `op`.
+fn with(
+    state: &EmulatorState,
+    op: &'static str,
+    key: &str,
+    work: impl FnOnce(&mut Project, Millis) -> Response,
+) -> Response {
+    state.shared.counters.request(op);
+    let now = state.now_ms();
+    let mut nlp = state.nlp();
+    match nlp.projects.get_mut(key) {
+        Some(project) => work(project, now),
+        None => error(
+            StatusCode::UNAUTHORIZED,
+            "caila.access.denied",
+            "no project has this NLP key",
+        ),
+    }
+}
+
+fn iso(ms: Millis) -> String {
+    millis_to_timestamp(ms).to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inference
+// ---------------------------------------------------------------------------------------------
+
+/// What inference needs, taken under the lock.
+struct Snapshot {
+    model: Model,
+    project: Project,
+    external: Option<ExternalNlu>,
+}
+
+fn snapshot(state: &EmulatorState, op: &'static str, key: &str) -> Result<Snapshot, Response> {
+    let mut out = None;
+    let external = state.nlp().external.clone();
+    let reply = with(state, op, key, |p, _| {
+        out = Some(Snapshot {
+            model: p.model.clone(),
+            project: p.clone(),
+            external,
+        });
+        StatusCode::OK.into_response()
+    });
+    out.ok_or(reply)
+}
+
+impl Snapshot {
+    fn language(&self) -> String {
+        self.project
+            .settings
+            .get("language")
+            .and_then(Value::as_str)
+            .unwrap_or("en")
+            .to_owned()
+    }
+
+    async fn classify(
+        &self,
+        texts: &[String],
+        client: Option<&str>,
+        n: usize,
+    ) -> Result<Vec<Vec<(Intent, f64)>>, Response> {
+        match &self.external {
+            None => Ok(texts
+                .iter()
+                .map(|t| self.model.classify(t, client, n))
+                .collect()),
+            Some(ext) => {
+                let classes = ext
+                    .predict(texts)
+                    .await
+                    .map_err(|e| error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e))?;
+                Ok(classes
+                    .into_iter()
+                    .map(|list| {
+                        list.into_iter()
+                            .take(n.max(1))
+                            .map(|(class, score)| {
+                                let intent =
+                                    self.model.intent_for_class(&class).unwrap_or(Intent {
+                                        path: Some(class),
+                                        ..Default::default()
+                                    });
+                                (intent, score)
+                            })
+                            .collect()
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    async fn markup(&self, source: &str) -> Result<Value, Response> {
+        if let Some(ext) = &self.external {
+            return ext
+                .markup(source, &self.language())
+                .await
+                .map(|mut m| {
+                    // `correctedText` is required by the NLP Direct document.
+                    if let Some(obj) = m.as_object_mut()
+                        && !obj.contains_key("correctedText")
+                    {
+                        obj.insert("correctedText".into(), Value::String(source.to_owned()));
+                    }
+                    m
+                })
+                .map_err(|e| error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e));
+        }
+        let words: Vec<Value> = matcher::tokens(source)
+            .into_iter()
+            .map(|t| {
+                let mut w = json!({
+                    "startPos": t.start, "endPos": t.end, "source": t.source, "word": t.word,
+                    "punctuation": t.punctuation,
+                });
+                if !t.punctuation
+                    && let Some(obj) = w.as_object_mut()
+                {
+                    obj.insert("annotations".into(), json!({ "lemma": t.word }));
+                }
+                w
+            })
+            .collect();
+        Ok(json!({ "source": source, "correctedText": source, "words": words }))
+    }
+
+    async fn entities(
+        &self,
+        source: &str,
+        client: Option<&str>,
+        show_all: bool,
+    ) -> Result<Vec<Value>, Response> {
+        if let Some(ext) = &self.external {
+            let items = ext
+                .ner(source, &self.language())
+                .await
+                .map_err(|e| error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e))?;
+            return Ok(items
+                .into_iter()
+                .map(|i| {
+                    json!({
+                        "entity": i.get("entity").cloned().unwrap_or(Value::Null),
+                        "startPos": i.get("startPos").cloned().unwrap_or(json!(0)),
+                        "endPos": i.get("endPos").cloned().unwrap_or(json!(0)),
+                        "text": i.get("text").cloned().unwrap_or(json!("")),
+                        "value": i.get("value").cloned().unwrap_or(json!("")),
+                        "default": true, "system": false,
+                    })
+                })
+                .filter(|v| v["entity"].is_string())
+                .collect());
+        }
+        Ok(lookup(&self.project, source, client, show_all))
+    }
+}
+
+/// Entity records found in `source` (synonym records and `duckling.number`).
+fn lookup(project: &Project, source: &str, client: Option<&str>, show_all: bool) -> Vec<Value> {
+    let toks: Vec<matcher::Token> = matcher::tokens(source)
+        .into_iter()
+        .filter(|t| !t.punctuation)
+        .collect();
+    let words: Vec<&str> = toks.iter().map(|t| t.word.as_str()).collect();
+    let chars: Vec<char> = source.chars().collect();
+    let span =
+        |a: usize, b: usize| -> String { chars[toks[a].start..toks[b].end].iter().collect() };
+    let mut found: Vec<(usize, usize, Value)> = Vec::new();
+    for (id, e) in &project.entities {
+        if e.entity.enabled == Some(false) {
+            continue;
+        }
+        for r in &e.records {
+            if r.kind != "synonyms" || !(r.client_id.is_none() || r.client_id.as_deref() == client)
+            {
+                continue;
+            }
+            for rule in r.rule.iter().chain(std::iter::once(&r.value)) {
+                let rw = matcher::words(rule);
+                if rw.is_empty() || rw.len() > words.len() {
+                    continue;
+                }
+                for i in 0..=words.len() - rw.len() {
+                    if words[i..i + rw.len()].iter().zip(&rw).all(|(a, b)| *a == b) {
+                        let j = i + rw.len() - 1;
+                        found.push((
+                            toks[i].start,
+                            toks[j].end,
+                            json!({
+                                "entity": e.entity.name, "entityId": id, "slot": e.entity.name,
+                                "startPos": toks[i].start, "endPos": toks[j].end,
+                                "text": span(i, j), "value": r.value,
+                                "default": true, "system": false,
+                            }),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if project
+        .system_entities
+        .iter()
+        .any(|s| s == "duckling.number")
+    {
+        for t in &toks {
+            if t.word.chars().all(|c| c.is_ascii_digit()) {
+                found.push((
+                    t.start,
+                    t.end,
+                    json!({
+                        "entity": "duckling.number", "startPos": t.start, "endPos": t.end,
+                        "text": t.source, "value": t.word, "default": true, "system": true,
+                    }),
+                ));
+            }
+        }
+    }
+    found.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+    found.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2["entity"] == b.2["entity"]);
+    let mut out = Vec::new();
+    let mut covered = 0usize;
+    for (s, e, v) in found {
+        if show_all || s >= covered {
+            covered = covered.max(e);
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn intent_result(intent: &Intent) -> Value {
+    let mut v = json!({ "path": intent.path(), "slots": intent.slots });
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(id) = intent.id {
+            obj.insert("id".into(), json!(id));
+        }
+        if let Some(a) = &intent.answer {
+            obj.insert("answer".into(), json!(a));
+        }
+        if let Some(c) = &intent.custom_data {
+            obj.insert("customData".into(), json!(c));
+        }
+    }
+    v
+}
+
+fn variant(best: &(Intent, f64)) -> Value {
+    json!({ "intent": intent_result(&best.0), "confidence": best.1, "slots": [] })
+}
+
+fn results(text: &str, entities: Vec<Value>, variants: &[(Intent, f64)]) -> Value {
+    json!({
+        "phrase": { "text": text, "entities": entities },
+        "variants": variants.iter().map(variant).collect::<Vec<_>>(),
+    })
+}
+
+fn n_best(v: Option<i64>) -> usize {
+    usize::try_from(v.unwrap_or(1).clamp(1, 100)).unwrap_or(1)
+}
+
+async fn simple_inference(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    let snap = match snapshot(&state, "simpleInference", &key) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(query) = q.get("query").map(str::to_owned) else {
+        return bad("`query` is required");
+    };
+    match snap.classify(&[query], q.get("clientId"), 1).await {
+        Ok(lists) => match lists.first().and_then(|l| l.first()) {
+            Some(best) => ok(&variant(best)),
+            None => ok(&json!({ "slots": [] })),
+        },
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct InferenceBody {
+    phrase: Option<super::model::Phrase>,
+    n_best: Option<i64>,
+    client_id: Option<String>,
+}
+
+async fn inference(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let snap = match snapshot(&state, "inference", &key) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let req: InferenceBody = match body_json(body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let text = req.phrase.and_then(|p| p.text).unwrap_or_default();
+    infer_one(&snap, &text, req.client_id.as_deref(), n_best(req.n_best)).await
+}
+
+async fn infer_one(snap: &Snapshot, text: &str, client: Option<&str>, n: usize) -> Response {
+    match infer_value(snap, text, client, n).await {
+        Ok(v) => ok(&v),
+        Err(r) => r,
+    }
+}
+
+async fn infer_value(
+    snap: &Snapshot,
+    text: &str,
+    client: Option<&str>,
+    n: usize,
+) -> Result<Value, Response> {
+    let lists = snap.classify(&[text.to_owned()], client, n).await?;
+    let entities = snap.entities(text, client, false).await?;
+    Ok(results(
+        text,
+        entities,
+        lists.first().map(Vec::as_slice).unwrap_or(&[]),
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct MultipleBody {
+    phrases: Vec<InferenceBody>,
+    n_best: Option<i64>,
+}
+
+async fn inference_multiple(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let snap = match snapshot(&state, "inferenceMultiple", &key) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let req: MultipleBody = match body_json(body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let n = n_best(req.n_best);
+    let mut out = Vec::new();
+    for p in req.phrases {
+        let text = p.phrase.and_then(|p| p.text).unwrap_or_default();
+        match infer_value(&snap, &text, None, n).await {
+            Ok(v) => out.push(v),
+            Err(r) => return r,
+        }
+    }
+    ok(&out)
+}
+
+async fn initial_markup(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    let snap = match snapshot(&state, "initialMarkup", &key) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(query) = q.get("query") else {
+        return bad("`query` is required");
+    };
+    match snap.markup(query).await {
+        Ok(v) => ok(&v),
+        Err(r) => r,
+    }
+}
+
+async fn entities_lookup(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    let snap = match snapshot(&state, "entitiesLookup", &key) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(query) = q.get("query") else {
+        return bad("`query` is required");
+    };
+    let show_all = q.flag("showAll").unwrap_or(false);
+    match snap.entities(query, q.get("clientId"), show_all).await {
+        Ok(entities) => ok(&json!({ "text": query, "entities": entities })),
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct AnalyzeBody {
+    data: Option<InferenceBody>,
+    show_all: Option<bool>,
+}
+
+async fn analyze(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let snap = match snapshot(&state, "analyze", &key) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let req: AnalyzeBody = match body_json(body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let data = req.data.unwrap_or_default();
+    let text = data.phrase.and_then(|p| p.text).unwrap_or_default();
+    let client = data.client_id.as_deref();
+    let run = async {
+        let markup = snap.markup(&text).await?;
+        let entities = snap
+            .entities(&text, client, req.show_all.unwrap_or(false))
+            .await?;
+        let inference = infer_value(&snap, &text, client, n_best(data.n_best)).await?;
+        Ok::<Value, Response>(json!({
+            "markup": markup,
+            "entitiesLookup": { "text": text, "entities": entities },
+            "inference": inference,
+        }))
+    };
+    match run.await {
+        Ok(v) => ok(&v),
+        Err(r) => r,
+    }
+}
+
+async fn conform(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    with(&state, "conform", &key, |_, _| {
+        let (Some(word), Some(number)) = (q.get("text"), q.get("number")) else {
+            return bad("`text` and `number` are required");
+        };
+        let Ok(n) = number.parse::<i64>() else {
+            return bad("`number` must be an integer");
+        };
+        // English-only stand-in: a plural `s` for anything but one.
+        if n.abs() == 1 || word.ends_with('s') {
+            text(word.to_owned())
+        } else {
+            text(format!("{word}s"))
+        }
+    })
+}
+
+async fn inflect(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    with(&state, "inflect", &key, |_, _| match q.get("text") {
+        // No morphology in the emulator: the word comes back as it is.
+        Some(word) => text(word.to_owned()),
+        None => bad("`text` is required"),
+    })
+}
+
+async fn detect_language(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    #[derive(Default, serde::Deserialize)]
+    #[serde(default)]
+    struct Docs {
+        documents: Vec<String>,
+    }
+    let docs: Docs = match body.and_then(|RawBody(b)| parse_json_or_default(&b)) {
+        Ok(d) => d,
+        Err(r) => return r.into_response(),
+    };
+    with(&state, "detectLanguage", &key, |_, _| {
+        let langs: Vec<&str> = docs
+            .documents
+            .iter()
+            .map(|d| {
+                let cyr = d
+                    .chars()
+                    .filter(|c| ('\u{400}'..='\u{4FF}').contains(c))
+                    .count();
+                let latin = d.chars().filter(char::is_ascii_alphabetic).count();
+                if cyr > latin { "ru" } else { "en" }
+            })
+            .collect();
+        ok(&langs)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------------------------
+
+async fn train(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+) -> Response {
+    with(&state, "trainNLU", &key, |p, now| {
+        p.start_training(now);
+        StatusCode::OK.into_response()
+    })
+}
+
+async fn status(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+) -> Response {
+    with(&state, "getNLUStatus", &key, |p, now| {
+        p.read_status(now);
+        let t = &p.training;
+        let mut v = Map::new();
+        v.insert("trainingStatus".into(), json!(t.status));
+        if let Some(e) = &t.last_error {
+            v.insert("lastError".into(), json!(e));
+        }
+        v.insert("lastChangeInIntents".into(), json!(iso(p.changed_intents)));
+        v.insert(
+            "lastChangeInEntities".into(),
+            json!(iso(p.changed_entities)),
+        );
+        if let Some(s) = t.last_train_start {
+            v.insert("lastModelTrainStart".into(), json!(iso(s)));
+            v.insert("cachedModelTrainStart".into(), json!(iso(s)));
+        }
+        if let Some(s) = t.last_train_time {
+            v.insert("lastModelTrainTime".into(), json!(iso(s)));
+            v.insert("cachedModelTrainTime".into(), json!(iso(s)));
+        }
+        ok(&Value::Object(v))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import / export
+// ---------------------------------------------------------------------------------------------
+
+fn check_project(data: &ProjectData) -> Result<(), String> {
+    let mut paths = BTreeSet::new();
+    for (i, intent) in data.intents.iter().enumerate() {
+        check_intent(intent).map_err(|e| format!("intents[{i}]: {e}"))?;
+        if !paths.insert(intent.path()) {
+            return Err(format!(
+                "intents[{i}]: path `{}` appears twice",
+                intent.path()
+            ));
+        }
+    }
+    let mut names = BTreeSet::new();
+    for (i, e) in data.entities.iter().enumerate() {
+        check_entity(&e.entity).map_err(|m| format!("entities[{i}]: {m}"))?;
+        if !names.insert(e.entity.name.as_str()) {
+            return Err(format!(
+                "entities[{i}]: name `{}` appears twice",
+                e.entity.name
+            ));
+        }
+        for (j, r) in e.records.iter().enumerate() {
+            check_record(r).map_err(|m| format!("entities[{i}].records[{j}]: {m}"))?;
+        }
+    }
+    Ok(())
+}
+
+async fn export_project(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+) -> Response {
+    with(&state, "exportProject", &key, |p, _| ok(&p.export()))
+}
+
+async fn import_project(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let data: Result<ProjectData, Response> = body_json(body);
+    with(&state, "importProject", &key, |p, now| {
+        let data = match data {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+        if let Err(e) = check_project(&data) {
+            return bad(e);
+        }
+        p.replace(data, now);
+        ok(&p.export())
+    })
+}
+
+/// The file part of a `multipart/form-data` body (field `file`, or the first part).
+fn multipart_file(headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, String> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return Err("expected a multipart/form-data body".into());
+    }
+    let boundary = ct
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .next()
+        .map(|b| b.trim_matches('"'))
+        .filter(|b| !b.is_empty())
+        .ok_or("the multipart content type has no boundary")?;
+    let delim = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| -> Option<usize> {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut pos = find(body, &delim, 0).ok_or("no multipart boundary in the body")?;
+    let mut first = None;
+    loop {
+        let start = pos + delim.len();
+        if body.get(start..start + 2) == Some(b"--") {
+            break;
+        }
+        let Some(next) = find(body, &delim, start) else {
+            break;
+        };
+        let part = &body[start..next];
+        if let Some(h_end) = find(part, b"\r\n\r\n", 0) {
+            let head = String::from_utf8_lossy(&part[..h_end]).to_ascii_lowercase();
+            let mut content = &part[h_end + 4..];
+            if content.ends_with(b"\r\n") {
+                content = &content[..content.len() - 2];
+            }
+            if head.contains("name=\"file\"") {
+                return Ok(content.to_vec());
+            }
+            first.get_or_insert_with(|| content.to_vec());
+        }
+        pos = next;
+    }
+    first.ok_or_else(|| "the multipart body has no file".into())
+}
+
+fn summaries(p: &Project) -> Vec<Value> {
+    p.intents.values().map(Intent::summary).collect()
+}
+
+async fn import_intents(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let q = Query::new(q);
+    let parsed = body
+        .map_err(IntoResponse::into_response)
+        .and_then(|RawBody(b)| multipart_file(&headers, &b).map_err(bad))
+        .and_then(|file| {
+            let v: Value =
+                serde_json::from_slice(&file).map_err(|e| bad(format!("intents file: {e}")))?;
+            let list = match v {
+                Value::Object(mut o) => o.remove("intents").unwrap_or(Value::Array(Vec::new())),
+                other => other,
+            };
+            serde_json::from_value::<Vec<Intent>>(list)
+                .map_err(|e| bad(format!("intents file: {e}")))
+        });
+    with(&state, "importIntents", &key, |p, now| {
+        let strategy = q.get("strategy").unwrap_or("");
+        if ![
+            "overwrite",
+            "merge",
+            "unresolved",
+            "cleanwrite",
+            "skipwrite",
+        ]
+        .contains(&strategy)
+        {
+            return bad("`strategy` must be overwrite, merge, unresolved, cleanwrite or skipwrite");
+        }
+        let intents = match parsed {
+            Ok(i) => i,
+            Err(r) => return r,
+        };
+        for (i, intent) in intents.iter().enumerate() {
+            if let Err(e) = check_intent(intent) {
+                return bad(format!("intents[{i}]: {e}"));
+            }
+        }
+        if strategy == "cleanwrite" {
+            p.intents.clear();
+        }
+        for mut intent in intents {
+            intent.id = None;
+            match p.intent_by_path(intent.path()) {
+                None => {
+                    p.add_intent(intent, now);
+                }
+                Some(id) => match strategy {
+                    "overwrite" => {
+                        intent.id = Some(id);
+                        p.intents.insert(id, intent);
+                    }
+                    "merge" | "unresolved" => {
+                        if let Some(old) = p.intents.get_mut(&id) {
+                            for ph in intent.phrases {
+                                if !old.phrases.iter().any(|o| o.text == ph.text) {
+                                    old.phrases.push(ph);
+                                }
+                            }
+                            for pat in intent.patterns {
+                                if !old.patterns.contains(&pat) {
+                                    old.patterns.push(pat);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+        p.changed_intents = now;
+        ok(&summaries(p))
+    })
+}
+
+async fn export_intents(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+) -> Response {
+    with(&state, "exportIntents", &key, |p, _| {
+        let list: Vec<&Intent> = p.intents.values().collect();
+        let bytes = serde_json::to_vec_pretty(&list).unwrap_or_default();
+        let mut r = Response::new(axum::body::Body::from(bytes));
+        let h = r.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"intents.json\""),
+        );
+        r
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intents
+// ---------------------------------------------------------------------------------------------
+
+async fn list_intents(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+) -> Response {
+    with(&state, "listIntents", &key, |p, _| ok(&summaries(p)))
+}
+
+async fn create_intent(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let intent: Result<Intent, Response> = body_json(body);
+    with(&state, "createIntent", &key, |p, now| {
+        let intent = match intent {
+            Ok(i) => i,
+            Err(r) => return r,
+        };
+        if let Err(e) = check_intent(&intent) {
+            return bad(e);
+        }
+        if p.intent_by_path(intent.path()).is_some() {
+            return bad(format!("an intent with path `{}` exists", intent.path()));
+        }
+        created(&p.add_intent(intent, now))
+    })
+}
+
+async fn get_intent(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+) -> Response {
+    with(&state, "getIntent", &key, |p, _| match p.intents.get(&id) {
+        Some(i) => ok(i),
+        None => not_found("intent", id),
+    })
+}
+
+async fn delete_intents(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let ids: Result<Vec<i64>, Response> = body_json(body);
+    with(&state, "deleteIntents", &key, |p, now| {
+        let ids = match ids {
+            Ok(i) => i,
+            Err(r) => return r,
+        };
+        if let Some(missing) = ids.iter().find(|id| !p.intents.contains_key(id)) {
+            return not_found("intent", missing);
+        }
+        for id in ids {
+            p.intents.remove(&id);
+        }
+        p.changed_intents = now;
+        no_content()
+    })
+}
+
+async fn get_intents_by_paths(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let paths = Query::new(q).all("paths");
+    with(&state, "getIntentsByPaths", &key, |p, _| {
+        let found: Vec<&Intent> = p
+            .intents
+            .values()
+            .filter(|i| paths.iter().any(|x| x == i.path()))
+            .collect();
+        ok(&found)
+    })
+}
+
+fn under(path: &str, root: &str) -> bool {
+    path == root || (path.starts_with(root) && path[root.len()..].starts_with('/'))
+}
+
+async fn delete_intents_by_paths(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let paths: Result<Vec<String>, Response> = body_json(body);
+    with(&state, "deleteMultipleByPaths", &key, |p, now| {
+        let paths = match paths {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
+        p.intents
+            .retain(|_, i| !paths.iter().any(|root| under(i.path(), root)));
+        p.changed_intents = now;
+        no_content()
+    })
+}
+
+async fn recursive_update(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let intent: Result<Intent, Response> = body_json(body);
+    with(&state, "recursiveUpdate", &key, |p, now| {
+        let mut intent = match intent {
+            Ok(i) => i,
+            Err(r) => return r,
+        };
+        let Some(old) = p.intents.get(&id).cloned() else {
+            return not_found("intent", id);
+        };
+        if intent.path.is_none() {
+            intent.path = old.path.clone();
+        }
+        if let Err(e) = check_intent(&intent) {
+            return bad(e);
+        }
+        if let Some(other) = p.intent_by_path(intent.path())
+            && other != id
+        {
+            return bad(format!("an intent with path `{}` exists", intent.path()));
+        }
+        let (old_path, new_path) = (old.path().to_owned(), intent.path().to_owned());
+        let mut affected = Vec::new();
+        if old_path != new_path {
+            for (cid, child) in p.intents.iter_mut() {
+                if *cid != id && under(child.path(), &old_path) {
+                    let rest = child.path()[old_path.len()..].to_owned();
+                    child.path = Some(format!("{new_path}{rest}"));
+                    affected.push(child.summary());
+                }
+            }
+        }
+        intent.id = Some(id);
+        p.intents.insert(id, intent.clone());
+        p.changed_intents = now;
+        ok(&json!({ "updatedIntent": intent, "affectedRecords": affected }))
+    })
+}
+
+async fn search_intents(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    #[derive(Default, serde::Deserialize)]
+    #[serde(default)]
+    struct Criteria {
+        path: Option<String>,
+        answer: Option<String>,
+        description: Option<String>,
+        phrases: Option<String>,
+        slots: Option<String>,
+    }
+    let c: Result<Criteria, Response> = body
+        .and_then(|RawBody(b)| parse_json_or_default(&b))
+        .map_err(IntoResponse::into_response);
+    with(&state, "searchIntents", &key, |p, _| {
+        let c = match c {
+            Ok(c) => c,
+            Err(r) => return r,
+        };
+        let has = |hay: &str, needle: &Option<String>| {
+            needle
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .is_some_and(|n| hay.to_lowercase().contains(&n.to_lowercase()))
+        };
+        let any = [&c.path, &c.answer, &c.description, &c.phrases, &c.slots]
+            .iter()
+            .any(|x| x.as_deref().is_some_and(|v| !v.is_empty()));
+        let found: Vec<Value> = p
+            .intents
+            .values()
+            .filter(|i| {
+                !any || has(i.path(), &c.path)
+                    || has(i.answer.as_deref().unwrap_or(""), &c.answer)
+                    || has(i.description.as_deref().unwrap_or(""), &c.description)
+                    || i.phrases
+                        .iter()
+                        .any(|ph| has(ph.text.as_deref().unwrap_or(""), &c.phrases))
+                    || i.slots.iter().any(|s| {
+                        has(
+                            s.get("name").and_then(Value::as_str).unwrap_or(""),
+                            &c.slots,
+                        )
+                    })
+            })
+            .map(Intent::summary)
+            .collect();
+        ok(&found)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entities
+// ---------------------------------------------------------------------------------------------
+
+async fn list_entities(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+) -> Response {
+    with(&state, "listEntities", &key, |p, _| {
+        let list: Vec<&Entity> = p.entities.values().map(|e| &e.entity).collect();
+        ok(&list)
+    })
+}
+
+async fn create_entity(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let entity: Result<Entity, Response> = body_json(body);
+    with(&state, "createEntity", &key, |p, now| {
+        let entity = match entity {
+            Ok(e) => e,
+            Err(r) => return r,
+        };
+        if let Err(e) = check_entity(&entity) {
+            return bad(e);
+        }
+        if p.entity_by_name(&entity.name).is_some() {
+            return bad(format!("an entity named `{}` exists", entity.name));
+        }
+        created(&p.add_entity(entity, Vec::new(), now))
+    })
+}
+
+async fn delete_entities(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let ids: Result<Vec<i64>, Response> = body_json(body);
+    with(&state, "deleteEntities", &key, |p, now| {
+        let ids = match ids {
+            Ok(i) => i,
+            Err(r) => return r,
+        };
+        if let Some(missing) = ids.iter().find(|id| !p.entities.contains_key(id)) {
+            return not_found("entity", missing);
+        }
+        for id in ids {
+            p.entities.remove(&id);
+        }
+        p.changed_entities = now;
+        no_content()
+    })
+}
+
+async fn delete_entities_by_names(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let names: Result<Vec<String>, Response> = body_json(body);
+    with(&state, "deleteEntitiesByNames", &key, |p, now| {
+        let names = match names {
+            Ok(n) => n,
+            Err(r) => return r,
+        };
+        p.entities.retain(|_, e| !names.contains(&e.entity.name));
+        p.changed_entities = now;
+        no_content()
+    })
+}
+
+async fn get_entities_by_names(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let names = Query::new(q).all("names");
+    with(&state, "getEntitiesByNames", &key, |p, _| {
+        let list: Vec<&Entity> = p
+            .entities
+            .values()
+            .filter(|e| names.contains(&e.entity.name))
+            .map(|e| &e.entity)
+            .collect();
+        ok(&list)
+    })
+}
+
+async fn get_entity(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+) -> Response {
+    with(&state, "getEntity", &key, |p, _| {
+        match p.entities.get(&id) {
+            Some(e) => ok(&e.entity),
+            None => not_found("entity", id),
+        }
+    })
+}
+
+async fn update_entity(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let entity: Result<Entity, Response> = body_json(body);
+    with(&state, "updateEntity", &key, |p, now| {
+        let mut entity = match entity {
+            Ok(e) => e,
+            Err(r) => return r,
+        };
+        if !p.entities.contains_key(&id) {
+            return not_found("entity", id);
+        }
+        if let Err(e) = check_entity(&entity) {
+            return bad(e);
+        }
+        if p.entity_by_name(&entity.name)
+            .is_some_and(|other| other != id)
+        {
+            return bad(format!("an entity named `{}` exists", entity.name));
+        }
+        entity.id = Some(id);
+        if let Some(e) = p.entities.get_mut(&id) {
+            e.entity = entity.clone();
+        }
+        p.changed_entities = now;
+        ok(&entity)
+    })
+}
+
+/// Which entity a records route is about.
+enum EntityRef {
+    Id(i64),
+    Name(String),
+}
+
+impl EntityRef {
+    fn resolve(&self, p: &Project) -> Result<i64, Response> {
+        match self {
+            EntityRef::Id(id) if p.entities.contains_key(id) => Ok(*id),
+            EntityRef::Id(id) => Err(not_found("entity", id)),
+            EntityRef::Name(n) => p.entity_by_name(n).ok_or_else(|| not_found("entity", n)),
+        }
+    }
+}
+
+fn in_scope(r: &Record, client: Option<&str>) -> bool {
+    r.client_id.as_deref() == client
+}
+
+fn records_page(p: &Project, which: &EntityRef, q: &Query) -> Response {
+    let id = match which.resolve(p) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let page = q
+        .get("page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let size = q
+        .get("size")
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(20)
+        .min(10_000);
+    let search = q.get("searchQuery").unwrap_or("").to_lowercase();
+    let client = q.get("clientId");
+    let all: Vec<&Record> = p.entities[&id]
+        .records
+        .iter()
+        .filter(|r| in_scope(r, client))
+        .filter(|r| {
+            search.is_empty()
+                || r.value.to_lowercase().contains(&search)
+                || r.rule.iter().any(|x| x.to_lowercase().contains(&search))
+        })
+        .collect();
+    let records: Vec<&Record> = all
+        .iter()
+        .skip(page.saturating_mul(size))
+        .take(size)
+        .copied()
+        .collect();
+    ok(&json!({
+        "paging": { "pageNum": page, "pageSize": size, "totalCount": all.len() },
+        "records": records,
+    }))
+}
+
+fn create_record_in(
+    p: &mut Project,
+    which: &EntityRef,
+    body: Result<RecordBody, Response>,
+    now: Millis,
+) -> Response {
+    let id = match which.resolve(p) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(mut record) = body.data else {
+        return bad("`data` is required");
+    };
+    if let Err(e) = check_record(&record) {
+        return bad(e);
+    }
+    record.client_id = body.client_id.or(record.client_id);
+    record.id = Some(p.next_id());
+    if let Some(e) = p.entities.get_mut(&id) {
+        e.records.push(record.clone());
+    }
+    p.changed_entities = now;
+    created(&record)
+}
+
+fn replace_records_in(
+    p: &mut Project,
+    which: &EntityRef,
+    body: Result<RecordsBody, Response>,
+    now: Millis,
+) -> Response {
+    let id = match which.resolve(p) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let records = body.data.unwrap_or_default();
+    for (i, r) in records.iter().enumerate() {
+        if let Err(e) = check_record(r) {
+            return bad(format!("data[{i}]: {e}"));
+        }
+    }
+    let client = body.client_id;
+    let mut fresh = Vec::new();
+    for mut r in records {
+        r.id = Some(p.next_id());
+        r.client_id = client.clone();
+        fresh.push(r);
+    }
+    if let Some(e) = p.entities.get_mut(&id) {
+        e.records.retain(|r| !in_scope(r, client.as_deref()));
+        e.records.extend(fresh.iter().cloned());
+    }
+    p.changed_entities = now;
+    ok(&fresh)
+}
+
+fn delete_records_in(
+    p: &mut Project,
+    which: &EntityRef,
+    ids: Result<Vec<i64>, Response>,
+    client: Option<&str>,
+    now: Millis,
+) -> Response {
+    let id = match which.resolve(p) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let ids = match ids {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let Some(e) = p.entities.get_mut(&id) else {
+        return not_found("entity", id);
+    };
+    if let Some(missing) = ids.iter().find(|rid| {
+        !e.records
+            .iter()
+            .any(|r| r.id == Some(**rid) && in_scope(r, client))
+    }) {
+        return not_found("record", missing);
+    }
+    e.records
+        .retain(|r| !r.id.is_some_and(|x| ids.contains(&x)));
+    p.changed_entities = now;
+    no_content()
+}
+
+fn update_record_in(
+    p: &mut Project,
+    which: &EntityRef,
+    rid: i64,
+    body: Result<RecordBody, Response>,
+    now: Millis,
+) -> Response {
+    let id = match which.resolve(p) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(mut record) = body.data else {
+        return bad("`data` is required");
+    };
+    if let Err(e) = check_record(&record) {
+        return bad(e);
+    }
+    let Some(slot) = p
+        .entities
+        .get_mut(&id)
+        .and_then(|e| e.records.iter_mut().find(|r| r.id == Some(rid)))
+    else {
+        return not_found("record", rid);
+    };
+    record.id = Some(rid);
+    record.client_id = body
+        .client_id
+        .or(record.client_id)
+        .or(slot.client_id.clone());
+    *slot = record.clone();
+    p.changed_entities = now;
+    ok(&record)
+}
+
+async fn get_records(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    with(&state, "getEntityRecords", &key, |p, _| {
+        records_page(p, &EntityRef::Id(id), &q)
+    })
+}
+
+async fn get_records_by_name(
+    State(state): State<EmulatorState>,
+    PathParams((key, name)): PathParams<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    with(&state, "getEntityRecordsByEntityName", &key, |p, _| {
+        records_page(p, &EntityRef::Name(name), &q)
+    })
+}
+
+async fn create_record(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let body = body_json(body);
+    with(&state, "createEntityRecord", &key, |p, now| {
+        create_record_in(p, &EntityRef::Id(id), body, now)
+    })
+}
+
+async fn create_record_by_name(
+    State(state): State<EmulatorState>,
+    PathParams((key, name)): PathParams<(String, String)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let body = body_json(body);
+    with(&state, "createEntityRecordByEntityName", &key, |p, now| {
+        create_record_in(p, &EntityRef::Name(name), body, now)
+    })
+}
+
+async fn update_all_records(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let body = body_json(body);
+    with(&state, "updateAllEntityRecords", &key, |p, now| {
+        replace_records_in(p, &EntityRef::Id(id), body, now)
+    })
+}
+
+async fn update_all_records_by_name(
+    State(state): State<EmulatorState>,
+    PathParams((key, name)): PathParams<(String, String)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let body = body_json(body);
+    with(
+        &state,
+        "updateAllEntityRecordsByEntityName",
+        &key,
+        |p, now| replace_records_in(p, &EntityRef::Name(name), body, now),
+    )
+}
+
+async fn delete_records(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+    RawQuery(q): RawQuery,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let q = Query::new(q);
+    let ids = body_json(body);
+    with(&state, "deleteRecords", &key, |p, now| {
+        delete_records_in(p, &EntityRef::Id(id), ids, q.get("clientId"), now)
+    })
+}
+
+async fn delete_records_by_name(
+    State(state): State<EmulatorState>,
+    PathParams((key, name)): PathParams<(String, String)>,
+    RawQuery(q): RawQuery,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let q = Query::new(q);
+    let ids = body_json(body);
+    with(&state, "deleteRecordsByEntityName", &key, |p, now| {
+        delete_records_in(p, &EntityRef::Name(name), ids, q.get("clientId"), now)
+    })
+}
+
+async fn update_record(
+    State(state): State<EmulatorState>,
+    PathParams((key, id, rid)): PathParams<(String, i64, i64)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let body = body_json(body);
+    with(&state, "updateEntityRecord", &key, |p, now| {
+        update_record_in(p, &EntityRef::Id(id), rid, body, now)
+    })
+}
+
+async fn update_record_by_name(
+    State(state): State<EmulatorState>,
+    PathParams((key, name, rid)): PathParams<(String, String, i64)>,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let body = body_json(body);
+    with(&state, "updateEntityRecordByEntityName", &key, |p, now| {
+        update_record_in(p, &EntityRef::Name(name), rid, body, now)
+    })
+}
+
+async fn get_entity_by_name(
+    State(state): State<EmulatorState>,
+    PathParams((key, name)): PathParams<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Query::new(q);
+    with(&state, "getEntityByName", &key, |p, _| {
+        let Some(id) = p.entity_by_name(&name) else {
+            return not_found("entity", &name);
+        };
+        let e = &p.entities[&id];
+        let records: Vec<&Record> = e
+            .records
+            .iter()
+            .filter(|r| r.client_id.is_none() || r.client_id.as_deref() == q.get("clientId"))
+            .collect();
+        ok(&json!({ "entity": e.entity, "records": records }))
+    })
+}
+
+/// Records from a CSV file: one record per line, `value` then its synonyms, separated by `;`
+/// (or `,` when the line has no `;`). The real `zb-csv` layout is not documented; this one is ours.
+fn parse_records_csv(file: &[u8]) -> Result<Vec<Record>, String> {
+    let text = std::str::from_utf8(file).map_err(|_| "the CSV file is not UTF-8".to_owned())?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let sep = if line.contains(';') { ';' } else { ',' };
+        let cells: Vec<String> = line
+            .split(sep)
+            .map(|c| c.trim().trim_matches('"').to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let Some((value, synonyms)) = cells.split_first() else {
+            return Err(format!("line {}: no value", n + 1));
+        };
+        let rule = if synonyms.is_empty() {
+            vec![value.clone()]
+        } else {
+            synonyms.to_vec()
+        };
+        out.push(Record {
+            id: None,
+            kind: "synonyms".into(),
+            rule,
+            value: value.clone(),
+            client_id: None,
+        });
+    }
+    Ok(out)
+}
+
+async fn upload_records(
+    State(state): State<EmulatorState>,
+    PathParams((key, id)): PathParams<(String, i64)>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let q = Query::new(q);
+    let records = body
+        .map_err(IntoResponse::into_response)
+        .and_then(|RawBody(b)| multipart_file(&headers, &b).map_err(bad))
+        .and_then(|f| parse_records_csv(&f).map_err(bad));
+    with(&state, "uploadRecords", &key, |p, now| {
+        if q.get("type") != Some("zb-csv") {
+            return bad("`type` must be `zb-csv`");
+        }
+        let records = match records {
+            Ok(r) => r,
+            Err(r) => return r,
+        };
+        let Some(_) = p.entities.get(&id) else {
+            return not_found("entity", id);
+        };
+        let mut added = Vec::new();
+        for mut r in records {
+            r.id = Some(p.next_id());
+            added.push(r);
+        }
+        if let Some(e) = p.entities.get_mut(&id) {
+            e.records.extend(added.iter().cloned());
+        }
+        p.changed_entities = now;
+        ok(&added)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Speller
+// ---------------------------------------------------------------------------------------------
+
+async fn get_speller(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+) -> Response {
+    with(&state, "getSpellerDictionary", &key, |p, _| {
+        text(p.speller.clone())
+    })
+}
+
+async fn upload_speller(
+    State(state): State<EmulatorState>,
+    PathParams(key): PathParams<String>,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Response {
+    let file = body
+        .map_err(IntoResponse::into_response)
+        .and_then(|RawBody(b)| multipart_file(&headers, &b).map_err(bad))
+        .and_then(|f| String::from_utf8(f).map_err(|_| bad("the dictionary is not UTF-8")));
+    with(&state, "uploadSpellerDictionary", &key, |p, _| {
+        let dict = match file {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+        for (n, line) in dict.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let ok_line = line
+                .split_once('\t')
+                .is_some_and(|(w, num)| !w.trim().is_empty() && num.trim().parse::<i64>().is_ok());
+            if !ok_line {
+                return bad(format!("line {}: expected `word<TAB>number`", n + 1));
+            }
+        }
+        let lines = dict.lines().filter(|l| !l.trim().is_empty()).count();
+        p.speller = dict;
+        text(format!("{lines} words"))
+    })
+}
