@@ -71,6 +71,10 @@ fn is_offset_zone(zone: &str) -> bool {
     let Some(body) = rest.strip_prefix('+').or_else(|| rest.strip_prefix('-')) else {
         return false;
     };
+    // Offsets are sliced by byte below; anything but ASCII digits and `:` is invalid anyway.
+    if !body.is_ascii() {
+        return false;
+    }
     let parts: Vec<&str> = if body.contains(':') {
         body.split(':').collect()
     } else {

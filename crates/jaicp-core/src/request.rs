@@ -95,6 +95,7 @@ pub struct ApiContext {
     client: Client,
     auth: Arc<Auth>,
     prefix: Arc<str>,
+    rewrites: Arc<[(String, String)]>,
 }
 
 impl ApiContext {
@@ -104,6 +105,7 @@ impl ApiContext {
             client,
             auth: Arc::new(auth),
             prefix: Arc::from(""),
+            rewrites: Arc::from(Vec::new()),
         }
     }
 
@@ -111,6 +113,17 @@ impl ApiContext {
     /// mount point). Used where an API's base path differs between installs.
     pub fn with_prefix(mut self, prefix: &str) -> Self {
         self.prefix = Arc::from(prefix.trim_end_matches('/'));
+        self
+    }
+
+    /// Rewrites operation paths that start with `from` to start with `to` instead (checked in the
+    /// order added; the first match wins). `to` may hold a `{param}` placeholder that the
+    /// context's path token fills — how one API's operations are served under another base path
+    /// (e.g. the legacy Reporter's `/reporter/p/{token}` instead of `/api/v1/reporter`).
+    pub fn with_path_rewrite(mut self, from: &str, to: &str) -> Self {
+        let mut all: Vec<(String, String)> = self.rewrites.to_vec();
+        all.push((from.to_owned(), to.trim_end_matches('/').to_owned()));
+        self.rewrites = Arc::from(all);
         self
     }
 
@@ -165,7 +178,7 @@ impl ApiContext {
         builder
     }
 
-    fn secrets(&self) -> Vec<&str> {
+    pub(crate) fn secrets(&self) -> Vec<&str> {
         self.auth.secrets()
     }
 }
@@ -467,7 +480,11 @@ impl RequestBuilder {
     fn build_url(&self) -> Result<url::Url> {
         let mut path = String::with_capacity(self.ctx.prefix.len() + self.path.len() + 32);
         path.push_str(&self.ctx.prefix);
-        let mut rest: &str = &self.path;
+        let rewritten = self.ctx.rewrites.iter().find_map(|(from, to)| {
+            let tail = self.path.strip_prefix(from.as_str())?;
+            (tail.is_empty() || tail.starts_with('/')).then(|| format!("{to}{tail}"))
+        });
+        let mut rest: &str = rewritten.as_deref().unwrap_or(&self.path);
         while let Some(open) = rest.find('{') {
             path.push_str(&rest[..open]);
             let close = rest[open..]

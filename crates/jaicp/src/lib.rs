@@ -2,7 +2,11 @@
 //!
 //! | feature | crate | API |
 //! |---|---|---|
-//! | `calls` (default) | [`jaicp_calls`] | Calls API: outbound call campaigns |
+//! | `calls` (default) | `jaicp_calls` | Calls API: outbound call campaigns |
+//! | `project` | `jaicp_project` | Project API: bot projects |
+//! | `channel` | `jaicp_channel` | Channel API: bot channels and deploys |
+//! | `reporter` | `jaicp_reporter` | Reporter API: analytics, labels, experiments, report files |
+//! | `text-campaigns` | `jaicp_text_campaigns` | Text campaign API |
 //! | `full` | all of the above | |
 //!
 //! The runtime ([`Client`], credentials, [`Error`]) comes from `jaicp-core` and is re-exported here.
@@ -21,6 +25,22 @@ pub use jaicp_core::*;
 /// The Calls API (outbound call campaigns).
 #[cfg(feature = "calls")]
 pub use jaicp_calls as calls;
+
+/// The Project API (bot projects).
+#[cfg(feature = "project")]
+pub use jaicp_project as project;
+
+/// The Channel API (bot channels and deploys).
+#[cfg(feature = "channel")]
+pub use jaicp_channel as channel;
+
+/// The Reporter API (analytics, labels, experiments, report files).
+#[cfg(feature = "reporter")]
+pub use jaicp_reporter as reporter;
+
+/// The Text campaign API.
+#[cfg(feature = "text-campaigns")]
+pub use jaicp_text_campaigns as text_campaigns;
 
 // The README's examples are compiled as doctests, so they cannot drift from the API.
 #[cfg(doctest)]
