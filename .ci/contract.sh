@@ -10,6 +10,7 @@ if [ ! -x "$prism_dir/node_modules/.bin/prism" ]; then
   (cd "$prism_dir" && npm install --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5 >/dev/null)
 fi
 prism="$prism_dir/node_modules/.bin/prism"
+bin_dir="${CARGO_TARGET_DIR:-$root/target}/debug"
 
 cargo xtask specs normalize --out "$root/target/specs"
 cargo build --locked -p jaicp-cli -p jaicp-tests --bins
@@ -31,7 +32,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-"$root/target/debug/jaicp" emulator serve --port "$emu_port" >"$logs/emulator.log" 2>&1 &
+"$bin_dir/jaicp" emulator serve --port "$emu_port" >"$logs/emulator.log" 2>&1 &
 pids+=($!)
 wait_port "$emu_port"
 
@@ -42,10 +43,13 @@ run_doc() {
   local pid=$!
   pids+=($pid)
   wait_port "$prism_port"
-  JAICP_HOST="http://127.0.0.1:$prism_port" "$root/target/debug/jaicp-contract" "$driver_api" "$doc" \
+  JAICP_HOST="http://127.0.0.1:$prism_port" "$bin_dir/jaicp-contract" "$driver_api" "$doc" \
     || { echo "contract check of $doc failed; Prism said:"; grep -i "violation\|error" "$logs/prism-$doc.log" | tail -20; return 1; }
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 
 run_doc calls.yml calls
+run_doc project-api.yml project
+run_doc bot-channel-api.yml channel
+run_doc async-api.yml async

@@ -27,18 +27,22 @@ mod clock;
 mod counters;
 mod extract;
 mod idempotency;
+mod project;
 mod reply;
 mod server;
 mod state;
+mod unified;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 pub use counters::Counters;
+pub use project::{DEFAULT_BOT_ID, DEFAULT_PROJECT_SHORT_NAME};
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
 pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
+pub use unified::DEFAULT_UNIFIED_TOKEN;
 
 /// The emulator's HTTP routes over `state`, ready to serve or to merge into
 /// a larger router.
@@ -58,6 +62,9 @@ pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 pub fn router(state: EmulatorState) -> Router {
     Router::new()
         .merge(calls::routes::routes())
+        .merge(project::routes::routes())
+        .merge(project::channels::routes())
+        .merge(unified::events::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .with_state(state)

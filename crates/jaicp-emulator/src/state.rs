@@ -14,6 +14,9 @@ use jiff::Timestamp;
 use crate::calls::{CallsState, dialer};
 use crate::clock::{Clock, Millis};
 use crate::counters::{CounterStore, Counters};
+use crate::project::ProjectsState;
+use crate::unified::DEFAULT_UNIFIED_TOKEN;
+use crate::unified::events::EventsState;
 
 /// How timestamps appear in Calls API responses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,6 +47,10 @@ pub(crate) struct Shared {
     pub(crate) counters: CounterStore,
     pub(crate) config: Config,
     pub(crate) calls: Mutex<CallsState>,
+    pub(crate) projects: Mutex<ProjectsState>,
+    pub(crate) events: Mutex<EventsState>,
+    /// Unified tokens the gateway APIs accept.
+    pub(crate) unified_tokens: Mutex<Vec<String>>,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -133,6 +140,9 @@ impl EmulatorState {
                 counters: CounterStore::default(),
                 config,
                 calls: Mutex::new(CallsState::new(max_simultaneous_calls)),
+                projects: Mutex::new(ProjectsState::new(start_ms)),
+                events: Mutex::new(EventsState::default()),
+                unified_tokens: Mutex::new(vec![DEFAULT_UNIFIED_TOKEN.to_owned()]),
             }),
         }
     }
@@ -145,6 +155,45 @@ impl EmulatorState {
             .calls
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the Project/Channel section. Never hold the guard across an `.await`.
+    pub(crate) fn projects(&self) -> MutexGuard<'_, ProjectsState> {
+        self.shared
+            .projects
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the async events store. Never hold the guard across an `.await`.
+    pub(crate) fn events(&self) -> MutexGuard<'_, EventsState> {
+        self.shared
+            .events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn unified_token_ok(&self, token: &str) -> bool {
+        self.shared
+            .unified_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|t| t == token)
+    }
+
+    /// Accepts one more unified token (the default one stays valid).
+    pub fn add_unified_token(&self, token: &str) {
+        self.shared
+            .unified_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(token.to_owned());
+    }
+
+    /// Makes the next deploy finish with `isOk: false` and this error code and message.
+    pub fn fail_next_deploy(&self, code: &str, message: &str) {
+        self.projects().fail_next_deploy = Some((code.to_owned(), message.to_owned()));
     }
 
     /// Snapshot of the request and side-effect counters.

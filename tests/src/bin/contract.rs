@@ -14,12 +14,15 @@ use jaicp_calls::models::{
 };
 use jaicp_core::{CampaignToken, Client, Error, Timestamp};
 
-type Check<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
+#[path = "contract/unified.rs"]
+mod unified;
+
+pub(crate) type Check<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
 
 /// One operation's outcome.
-struct Outcome {
-    operation: &'static str,
-    result: Result<(), Error>,
+pub(crate) struct Outcome {
+    pub(crate) operation: &'static str,
+    pub(crate) result: Result<(), Error>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -34,6 +37,9 @@ async fn main() -> std::process::ExitCode {
     };
     let outcomes = match api {
         "calls" => calls().await,
+        "project" => unified::project().await,
+        "channel" => unified::channel().await,
+        "async" => unified::async_events().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);
@@ -69,7 +75,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(operation: &'static str, check: Check<'_>) -> Outcome {
+pub(crate) async fn run(operation: &'static str, check: Check<'_>) -> Outcome {
     Outcome {
         operation,
         result: check.await,
