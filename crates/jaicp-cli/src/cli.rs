@@ -24,6 +24,24 @@ pub enum Command {
     /// Outbound call campaigns (Calls API).
     #[command(subcommand)]
     Calls(CallsCommand),
+    /// Bot projects (Project API, unified token).
+    Project {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::project_cmd::ProjectCommand,
+    },
+    /// Bot channels and deploys (Channel API, unified token).
+    Channel {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::project_cmd::ChannelCommand,
+    },
     /// The offline JAICP emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),

@@ -6,6 +6,7 @@ mod cli;
 mod input;
 mod journal;
 mod output;
+mod project_cmd;
 mod target;
 
 use clap::Parser;
@@ -16,7 +17,7 @@ use cli::{Cli, Command, EmulatorCommand};
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = if cli.verbose {
-        "jaicp_core=debug,jaicp_calls=debug"
+        "jaicp_core=debug,jaicp_calls=debug,jaicp_channel=debug,jaicp_reporter=debug"
     } else {
         "warn"
     };
@@ -30,6 +31,8 @@ async fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Calls(command) => calls_cmd::run(command).await,
+        Command::Project { token, command } => project_cmd::run_project(command, token).await,
+        Command::Channel { token, command } => project_cmd::run_channel(command, token).await,
         Command::Emulator(EmulatorCommand::Serve { port, seed }) => serve(port, seed).await,
     };
     match result {

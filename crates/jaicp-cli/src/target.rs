@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jaicp_core::{CampaignToken, Client, Error};
+use jaicp_core::{CampaignToken, Client, Error, UnifiedToken};
 use jaicp_emulator::Emulator;
 
 /// A connected target. Holds the embedded emulator (if any) alive for the command's duration.
@@ -54,6 +54,24 @@ impl Target {
                     .map(Emulator::campaign_token)
                     .unwrap_or_default(),
             )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The unified token (Project, Channel, Reporter, Text campaigns): from `--token-file`, the
+    /// environment (`JAICP_TOKEN` / `JAICP_TOKEN_FILE`), or the emulator's default token.
+    pub fn unified_token(&self, token_file: Option<&Path>) -> anyhow::Result<UnifiedToken> {
+        if let Some(path) = token_file {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("cannot read the token file {}: {e}", path.display())
+            })?;
+            return Ok(UnifiedToken::new(text.trim()));
+        }
+        match UnifiedToken::from_env() {
+            Ok(token) => Ok(token),
+            Err(Error::Config(_)) if self.emulator.is_some() => {
+                Ok(UnifiedToken::new(jaicp_emulator::DEFAULT_UNIFIED_TOKEN))
+            }
             Err(e) => Err(e.into()),
         }
     }
