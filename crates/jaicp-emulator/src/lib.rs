@@ -29,6 +29,7 @@ mod extract;
 mod idempotency;
 mod project;
 mod reply;
+mod reporter;
 mod server;
 mod state;
 mod unified;
@@ -65,6 +66,9 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(project::routes::routes())
         .merge(project::channels::routes())
         .merge(unified::events::routes())
+        .merge(reporter::routes::routes())
+        .merge(reporter::labels::routes())
+        .merge(reporter::reports::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .with_state(state)

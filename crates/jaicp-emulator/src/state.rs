@@ -15,6 +15,7 @@ use crate::calls::{CallsState, dialer};
 use crate::clock::{Clock, Millis};
 use crate::counters::{CounterStore, Counters};
 use crate::project::ProjectsState;
+use crate::reporter::ReporterState;
 use crate::unified::DEFAULT_UNIFIED_TOKEN;
 use crate::unified::events::EventsState;
 
@@ -49,6 +50,7 @@ pub(crate) struct Shared {
     pub(crate) calls: Mutex<CallsState>,
     pub(crate) projects: Mutex<ProjectsState>,
     pub(crate) events: Mutex<EventsState>,
+    pub(crate) reporter: Mutex<ReporterState>,
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
 }
@@ -142,6 +144,7 @@ impl EmulatorState {
                 calls: Mutex::new(CallsState::new(max_simultaneous_calls)),
                 projects: Mutex::new(ProjectsState::new(start_ms)),
                 events: Mutex::new(EventsState::default()),
+                reporter: Mutex::new(ReporterState::new(seed, start_ms)),
                 unified_tokens: Mutex::new(vec![DEFAULT_UNIFIED_TOKEN.to_owned()]),
             }),
         }
@@ -161,6 +164,15 @@ impl EmulatorState {
     pub(crate) fn projects(&self) -> MutexGuard<'_, ProjectsState> {
         self.shared
             .projects
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the Reporter section. Never hold the guard across an `.await`; take it after
+    /// [`Self::reporter_sessions`] (which locks Calls and Reporter in turn), never around it.
+    pub(crate) fn reporter(&self) -> MutexGuard<'_, ReporterState> {
+        self.shared
+            .reporter
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
