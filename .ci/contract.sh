@@ -53,3 +53,4 @@ run_doc calls.yml calls
 run_doc project-api.yml project
 run_doc bot-channel-api.yml channel
 run_doc async-api.yml async
+run_doc reporter-api.yml reporter

@@ -14,6 +14,8 @@ use jaicp_calls::models::{
 };
 use jaicp_core::{CampaignToken, Client, Error, Timestamp};
 
+#[path = "contract/reporter.rs"]
+mod reporter;
 #[path = "contract/unified.rs"]
 mod unified;
 
@@ -40,6 +42,7 @@ async fn main() -> std::process::ExitCode {
         "project" => unified::project().await,
         "channel" => unified::channel().await,
         "async" => unified::async_events().await,
+        "reporter" => reporter::reporter().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);

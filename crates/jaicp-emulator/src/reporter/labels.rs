@@ -847,17 +847,22 @@ async fn count_experiment_sessions(
         "countScenarioExperimentSessions"
     ));
     let r = state.reporter();
-    let Some(e) = q
+    // One row per branch of the asked experiment, or per experiment when none is named.
+    let rows: Vec<Value> = match q
         .experiment_key
         .and_then(|k| r.experiments.get(&k).cloned())
-    else {
-        return not_found("experiment");
+    {
+        Some(e) => e
+            .branches
+            .iter()
+            .filter_map(|b| b.get("key").and_then(Value::as_str))
+            .map(|k| json!({ "key": k, "count": e.joined.values().filter(|v| *v == k).count() }))
+            .collect(),
+        None => r
+            .experiments
+            .values()
+            .map(|e| json!({ "key": e.key, "count": e.joined.len() }))
+            .collect(),
     };
-    let rows: Vec<Value> = e
-        .branches
-        .iter()
-        .filter_map(|b| b.get("key").and_then(Value::as_str))
-        .map(|k| json!({ "key": k, "count": e.joined.values().filter(|v| *v == k).count() }))
-        .collect();
     Reply::ok(&rows)
 }

@@ -16,9 +16,9 @@ pub struct AddCommentDto {
     /// `comment`: string. Required.
     pub comment: String,
 
-    /// `questionid`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub questionid: Option<String>,
+    /// `questionId`: string. Required.
+    #[serde(rename = "questionId")]
+    pub question_id: String,
 }
 
 /// The `AnalyticsFilter` type.
