@@ -54,3 +54,4 @@ run_doc project-api.yml project
 run_doc bot-channel-api.yml channel
 run_doc async-api.yml async
 run_doc reporter-api.yml reporter
+run_doc text-campaign-api.yml text-campaigns

@@ -32,6 +32,7 @@ mod reply;
 mod reporter;
 mod server;
 mod state;
+mod text_campaigns;
 mod unified;
 
 use axum::Router;
@@ -69,6 +70,7 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(reporter::routes::routes())
         .merge(reporter::labels::routes())
         .merge(reporter::reports::routes())
+        .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .with_state(state)

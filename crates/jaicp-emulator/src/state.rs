@@ -16,6 +16,7 @@ use crate::clock::{Clock, Millis};
 use crate::counters::{CounterStore, Counters};
 use crate::project::ProjectsState;
 use crate::reporter::ReporterState;
+use crate::text_campaigns::TextCampaignsState;
 use crate::unified::DEFAULT_UNIFIED_TOKEN;
 use crate::unified::events::EventsState;
 
@@ -51,6 +52,7 @@ pub(crate) struct Shared {
     pub(crate) projects: Mutex<ProjectsState>,
     pub(crate) events: Mutex<EventsState>,
     pub(crate) reporter: Mutex<ReporterState>,
+    pub(crate) text_campaigns: Mutex<TextCampaignsState>,
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
 }
@@ -145,6 +147,7 @@ impl EmulatorState {
                 projects: Mutex::new(ProjectsState::new(start_ms)),
                 events: Mutex::new(EventsState::default()),
                 reporter: Mutex::new(ReporterState::new(seed, start_ms)),
+                text_campaigns: Mutex::new(TextCampaignsState::default()),
                 unified_tokens: Mutex::new(vec![DEFAULT_UNIFIED_TOKEN.to_owned()]),
             }),
         }
@@ -173,6 +176,15 @@ impl EmulatorState {
     pub(crate) fn reporter(&self) -> MutexGuard<'_, ReporterState> {
         self.shared
             .reporter
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the Text campaigns section. Never hold the guard across an `.await`, nor while
+    /// locking the Project section.
+    pub(crate) fn text_campaigns(&self) -> MutexGuard<'_, TextCampaignsState> {
+        self.shared
+            .text_campaigns
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }

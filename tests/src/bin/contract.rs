@@ -16,6 +16,8 @@ use jaicp_core::{CampaignToken, Client, Error, Timestamp};
 
 #[path = "contract/reporter.rs"]
 mod reporter;
+#[path = "contract/text_campaigns.rs"]
+mod text_campaigns;
 #[path = "contract/unified.rs"]
 mod unified;
 
@@ -43,6 +45,7 @@ async fn main() -> std::process::ExitCode {
         "channel" => unified::channel().await,
         "async" => unified::async_events().await,
         "reporter" => reporter::reporter().await,
+        "text-campaigns" => text_campaigns::text_campaigns().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);

@@ -533,7 +533,7 @@ pub struct EventSendingTemplateSendDto {
 
 /// The `JsonNode` type.
 ///
-/// From schema `JsonNode`: free-form object.
+/// From schema `JsonNode`.
 pub type JsonNode = jaicp_core::export::serde_json::Value;
 
 /// The `Locale` type.
