@@ -42,6 +42,24 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::project_cmd::ChannelCommand,
     },
+    /// Analytics: sessions, messages, clients, report files, labels, experiments (Reporter API).
+    Reporter {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::reporter_cmd::ReporterCommand,
+    },
+    /// Bulk text messaging (Text campaign API).
+    TextCampaigns {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::reporter_cmd::TextCampaignCommand,
+    },
     /// The offline JAICP emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),

@@ -7,6 +7,7 @@ mod input;
 mod journal;
 mod output;
 mod project_cmd;
+mod reporter_cmd;
 mod target;
 
 use clap::Parser;
@@ -33,6 +34,10 @@ async fn main() -> std::process::ExitCode {
         Command::Calls(command) => calls_cmd::run(command).await,
         Command::Project { token, command } => project_cmd::run_project(command, token).await,
         Command::Channel { token, command } => project_cmd::run_channel(command, token).await,
+        Command::Reporter { token, command } => reporter_cmd::run_reporter(command, token).await,
+        Command::TextCampaigns { token, command } => {
+            reporter_cmd::run_text_campaigns(command, token).await
+        }
         Command::Emulator(EmulatorCommand::Serve { port, seed }) => serve(port, seed).await,
     };
     match result {
