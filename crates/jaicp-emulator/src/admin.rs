@@ -6,6 +6,8 @@
 //! - `POST /_emulator/calls/{token}/advance` — dial until every job is finished
 //! - `GET  /_emulator/clock` — current emulator time
 //! - `POST /_emulator/clock/advance` — `{seconds}` or `{millis}` moves it forward
+//! - `POST /_emulator/channel/fail-next-deploy` — `{code, message}`: the next deploy fails so
+//! - `POST /_emulator/reporter/next-report-size` — `{bytes}`: the next report file is that big
 
 use axum::Router;
 use axum::extract::State;
@@ -25,6 +27,10 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route("/_emulator/calls/{token}/advance", post(advance_calls))
         .route("/_emulator/clock", get(clock))
         .route("/_emulator/clock/advance", post(advance_clock))
+        .route(
+            "/_emulator/channel/fail-next-deploy",
+            post(fail_next_deploy),
+        )
 }
 
 fn admin_error(err: &AdminError) -> Reply {
@@ -115,4 +121,23 @@ async fn advance_clock(State(state): State<EmulatorState>, body: Result<RawBody,
         .saturating_add(request.millis.unwrap_or(0));
     state.advance_clock(std::time::Duration::from_millis(millis));
     Reply::ok(&clock_body(&state))
+}
+
+#[derive(Debug, Deserialize)]
+struct DeployFailure {
+    code: String,
+    message: String,
+}
+
+async fn fail_next_deploy(
+    State(state): State<EmulatorState>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    match body.and_then(|RawBody(b)| parse_json::<DeployFailure>(&b)) {
+        Ok(f) => {
+            state.fail_next_deploy(&f.code, &f.message);
+            Reply::ok(&json!({ "nextDeployFails": f.code }))
+        }
+        Err(r) => r,
+    }
 }

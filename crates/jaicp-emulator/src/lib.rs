@@ -1,9 +1,13 @@
 //! An offline, stateful stand-in for JAICP (Just AI Conversational Platform).
 //!
-//! Today it serves the Calls (dialer) API: all 13 operations of the official
+//! It serves the Calls (dialer) API: all 13 operations of the official
 //! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
 //! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
-//! are a pure function of `(seed, phone, attempt)`.
+//! are a pure function of `(seed, phone, attempt)`. With the unified token
+//! [`DEFAULT_UNIFIED_TOKEN`] it also serves the Project and Channel APIs
+//! (deploys finish through `GET /api/v1/async/events`), the Reporter API
+//! (sessions from seeded chats and finished call jobs, labels, experiments,
+//! CSV report files streamed at any size) and the Text campaign API.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -58,6 +62,9 @@ pub use unified::DEFAULT_UNIFIED_TOKEN;
 /// | POST | `/_emulator/calls/{token}/advance` | dial until every job of the campaign is finished |
 /// | GET | `/_emulator/clock` | current emulator time |
 /// | POST | `/_emulator/clock/advance` | `{"seconds"}` or `{"millis"}` moves the clock forward |
+/// | POST | `/_emulator/channel/fail-next-deploy` | `{"code", "message"}`: the next deploy fails |
+/// | POST | `/_emulator/reporter/next-report-size` | `{"bytes"}`: the next report file has that size |
+/// | GET | `/_emulator/reporter/files/{taskId}` | a report file (the `fileUrl` of finished reports) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
