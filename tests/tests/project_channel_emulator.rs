@@ -232,3 +232,73 @@ async fn a_refused_unified_token_is_an_auth_error_naming_the_api_never_the_token
         assert!(!line.contains("CANARY-c4n4ry"), "canary leaked: {line}");
     }
 }
+
+/// The canary as a *valid* unified token through the success paths of every unified-token API:
+/// it appears in no result, error or log line.
+#[tokio::test]
+async fn a_valid_unified_token_never_shows_on_success_paths() {
+    use futures_util::TryStreamExt;
+
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emu = common::emulator().await;
+    emu.state().add_unified_token(CANARY);
+    let client = common::client(&emu);
+    let token = UnifiedToken::new(CANARY);
+    let projects = Projects::new(&client, &token);
+    let channels = Channels::new(&client, &token);
+    let reporter = jaicp_reporter::Reporter::new(&client, &token);
+    let campaigns = jaicp_text_campaigns::TextCampaigns::new(&client, &token);
+    let mut shown = Vec::new();
+    shown.push(format!("{:?}", projects.list().send().await.unwrap()));
+    shown.push(format!("{:?}", channels.list(1).send().await.unwrap()));
+    let done = channels
+        .deploy(DeployBotChannelDto {
+            project_short_name: DEFAULT_PROJECT_SHORT_NAME.into(),
+            bot_id: DEFAULT_BOT_ID.into(),
+            ..Default::default()
+        })
+        .wait()
+        .await
+        .unwrap();
+    shown.push(format!("{done:?}"));
+    let sessions: Vec<_> = reporter
+        .session_stream(
+            jaicp_reporter::Filters::new(),
+            jaicp_reporter::Listing::default(),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    shown.push(format!("{sessions:?}"));
+    let file = reporter.create_session_report().wait().await.unwrap();
+    let mut csv = Vec::new();
+    reporter
+        .download_report(&file, &mut csv, jaicp_core::DownloadOptions::default())
+        .await
+        .unwrap();
+    shown.push(String::from_utf8_lossy(&csv).into_owned());
+    shown.push(format!(
+        "{:?}",
+        campaigns
+            .get_text_campaigns(DEFAULT_PROJECT_SHORT_NAME)
+            .send()
+            .await
+            .unwrap()
+    ));
+    shown.push(format!(
+        "{projects:?} {channels:?} {reporter:?} {campaigns:?} {token:?}"
+    ));
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("jaicp.request"), "operations are logged");
+    for line in shown.iter().map(String::as_str).chain(log.lines()) {
+        assert!(!line.contains("CANARY-c4n4ry"), "canary leaked: {line}");
+    }
+}

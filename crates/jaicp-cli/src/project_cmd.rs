@@ -203,10 +203,7 @@ pub async fn run_project(command: ProjectCommand, token: TokenArgs) -> anyhow::R
         } => {
             let body = ProjectCreateDto {
                 name,
-                template: template.map(|name| ProjectTemplateDto {
-                    name: Some(name),
-                    ..Default::default()
-                }),
+                template: template.map(|name| ProjectTemplateDto { name: Some(name) }),
                 ..Default::default()
             };
             if let Some(d) = description {

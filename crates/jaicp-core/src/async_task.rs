@@ -285,3 +285,56 @@ impl AsyncTask {
         })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use http::{HeaderMap, HeaderValue};
+
+    const OP: OpName = OpName {
+        api: "test",
+        operation: "start",
+    };
+
+    fn response(header: Option<&str>, body: &str) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        if let Some(h) = header {
+            headers.insert("z-request-id", HeaderValue::from_str(h).unwrap());
+        }
+        RawResponse {
+            status: 200,
+            headers,
+            body: Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn request_id_comes_from_the_header_first_then_the_body() {
+        assert_eq!(
+            request_id_of(OP, &response(Some("h-1"), r#"{"requestId":"b-1"}"#)).unwrap(),
+            "h-1"
+        );
+        assert_eq!(
+            request_id_of(OP, &response(None, r#"{"requestId":"b-1"}"#)).unwrap(),
+            "b-1"
+        );
+        assert_eq!(
+            request_id_of(OP, &response(Some("  "), r#"{"requestId":"b-2"}"#)).unwrap(),
+            "b-2"
+        );
+        let err = request_id_of(OP, &response(None, "")).unwrap_err();
+        assert!(matches!(err, Error::Decode { ref path, .. } if path == "requestId"));
+        assert!(request_id_of(OP, &response(None, r#"{"requestId":""}"#)).is_err());
+    }
+
+    #[test]
+    fn options_default_to_a_20_second_hold_and_10_minute_limit() {
+        let o = TaskOptions::default();
+        assert_eq!(o.hold, Duration::from_secs(20));
+        assert_eq!(o.timeout, Duration::from_secs(600));
+        let o = o.hold_unit(HoldUnit::Millis).start_time(5);
+        assert_eq!(o.hold_unit, HoldUnit::Millis);
+        assert_eq!(o.start_time, Some(5));
+    }
+}
