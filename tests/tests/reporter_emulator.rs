@@ -289,3 +289,32 @@ async fn a_64_mib_report_streams_in_chunks() {
     );
     assert!(progress_calls >= 64);
 }
+
+#[tokio::test]
+async fn the_legacy_reporter_serves_the_same_operations_under_the_token_path() {
+    use jaicp_core::LegacyReporterToken;
+    let emu = common::emulator().await;
+    let client = common::client(&emu);
+    let legacy = Reporter::legacy(
+        &client,
+        &LegacyReporterToken::new(jaicp_emulator::DEFAULT_LEGACY_REPORTER_TOKEN),
+    );
+    let sessions: Vec<_> = legacy
+        .session_stream(Filters::new(), Listing::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(sessions.len(), 40);
+    let file = legacy.create_session_report().wait().await.unwrap();
+    assert!(file.rows.unwrap() > 0);
+
+    let stranger = Reporter::legacy(&client, &LegacyReporterToken::new("legacy-CANARY-t0k3n"));
+    let err = stranger.get_message_labels().send().await.unwrap_err();
+    assert!(err.is_auth(), "{err:?}");
+    let text = format!("{err} {err:?} {stranger:?}");
+    assert!(
+        text.contains("the reporter API refused the credential"),
+        "{text}"
+    );
+    assert!(!text.contains("CANARY-t0k3n"), "{text}");
+}

@@ -44,6 +44,7 @@ use axum::extract::DefaultBodyLimit;
 
 pub use counters::Counters;
 pub use project::{DEFAULT_BOT_ID, DEFAULT_PROJECT_SHORT_NAME};
+pub use reporter::legacy::DEFAULT_LEGACY_REPORTER_TOKEN;
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
@@ -77,6 +78,7 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(reporter::routes::routes())
         .merge(reporter::labels::routes())
         .merge(reporter::reports::routes())
+        .merge(reporter::legacy::routes())
         .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))

@@ -6,7 +6,7 @@ use jaicp_core::{ApiContext, Auth, Client, LegacyReporterToken, UnifiedToken};
 /// pages show `POST /reporter/p/{token}/sessions/filter` for the current
 /// `/api/v1/reporter/sessions/filter`, so every `/api/v1/reporter/...` path is served under
 /// `reporter`; where (and whether) the report-file endpoints exist there is not documented, so
-/// `async_reporter` is a guess. Both must contain the `{token}` placeholder.
+/// `async_reporter` and `async_events` are guesses. All must contain the `{token}` placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LegacyPaths {
@@ -14,6 +14,9 @@ pub struct LegacyPaths {
     pub reporter: String,
     /// Replaces `/api/v1/async/reporter` (default `/reporter/p/{token}/async`).
     pub async_reporter: String,
+    /// Replaces `/api/v1/async/events`, where report tasks are polled (default
+    /// `/reporter/p/{token}/async/events`).
+    pub async_events: String,
 }
 
 impl Default for LegacyPaths {
@@ -21,6 +24,7 @@ impl Default for LegacyPaths {
         LegacyPaths {
             reporter: "/reporter/p/{token}".into(),
             async_reporter: "/reporter/p/{token}/async".into(),
+            async_events: "/reporter/p/{token}/async/events".into(),
         }
     }
 }
@@ -29,6 +33,11 @@ impl LegacyPaths {
     /// Sets the base that replaces `/api/v1/reporter`.
     pub fn reporter(mut self, base: impl Into<String>) -> Self {
         self.reporter = base.into();
+        self
+    }
+    /// Sets the path that replaces `/api/v1/async/events`.
+    pub fn async_events(mut self, path: impl Into<String>) -> Self {
+        self.async_events = path.into();
         self
     }
     /// Sets the base that replaces `/api/v1/async/reporter`.
@@ -66,6 +75,7 @@ impl Reporter {
     pub fn legacy_with(client: &Client, token: &LegacyReporterToken, paths: LegacyPaths) -> Self {
         let ctx = client
             .api(Auth::path_token("token", token))
+            .with_path_rewrite("/api/v1/async/events", &paths.async_events)
             .with_path_rewrite("/api/v1/async/reporter", &paths.async_reporter)
             .with_path_rewrite("/api/v1/reporter", &paths.reporter);
         Reporter { ctx }

@@ -183,7 +183,7 @@ macro_rules! report_start {
                 })?;
                 Ok(AsyncTask::new(ctx, $spec.name(), id))
             }
-            report_start!(@wait);
+            report_start!(@wait $spec);
         }
     };
     ($builder:ident, $spec:ident, headers) => {
@@ -195,10 +195,10 @@ macro_rules! report_start {
                 let id = request_id_of($spec.name(), &response)?;
                 Ok(AsyncTask::new(ctx, $spec.name(), id))
             }
-            report_start!(@wait);
+            report_start!(@wait $spec);
         }
     };
-    (@wait) => {
+    (@wait $spec:ident) => {
         /// Starts the report and waits until its file is ready (default [`TaskOptions`]).
         pub async fn wait(self) -> Result<ReportFile> {
             self.wait_with(TaskOptions::default()).await
@@ -208,18 +208,11 @@ macro_rules! report_start {
         pub async fn wait_with(self, options: TaskOptions) -> Result<ReportFile> {
             let reporter = Reporter::from_context(self.context().clone());
             let task = self.start().await?;
-            let op = task_op(&task);
+            let op = $spec.name();
             let done = task.options(options).wait().await?;
             reporter.report_file(op, done).await
         }
     };
-}
-
-fn task_op(_task: &AsyncTask) -> OpName {
-    OpName {
-        api: "reporter",
-        operation: "report",
-    }
 }
 
 report_start!(CreateSessionReportRequest, CREATE_SESSION_REPORT, body);

@@ -4,6 +4,7 @@
 //! report files (CSV generated on the fly, of any requested size).
 
 pub(crate) mod labels;
+pub(crate) mod legacy;
 pub(crate) mod reports;
 pub(crate) mod routes;
 
