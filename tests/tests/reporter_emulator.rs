@@ -318,3 +318,46 @@ async fn the_legacy_reporter_serves_the_same_operations_under_the_token_path() {
     );
     assert!(!text.contains("CANARY-t0k3n"), "{text}");
 }
+
+#[tokio::test]
+async fn experiments_assign_stable_branches() {
+    use jaicp_reporter::ids::ExperimentKey;
+    let emu = common::emulator().await;
+    let r = reporter(&emu);
+    let p = DEFAULT_PROJECT_SHORT_NAME;
+    let bot = jaicp_emulator::DEFAULT_BOT_ID;
+    let key = ExperimentKey::from("greeting-test");
+    assert!(
+        r.start_experiment(p, &key, &[]).await.is_err(),
+        "no branches: refused before sending"
+    );
+    r.start_experiment(p, &key, &["short", "long"])
+        .await
+        .unwrap();
+    let a = r
+        .join_experiment(p, bot, &key, &SessionId::from("seed-session-1"))
+        .await
+        .unwrap();
+    let again = r
+        .join_experiment(p, bot, &key, &SessionId::from("seed-session-1"))
+        .await
+        .unwrap();
+    let b = r
+        .join_experiment(p, bot, &key, &SessionId::from("seed-session-2"))
+        .await
+        .unwrap();
+    assert_eq!(a, again);
+    assert_ne!(a, b, "sessions are spread over the branches");
+    let counts = r
+        .count_scenario_experiment_sessions(p)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(counts[0].count, Some(2));
+    r.stop_experiment(p, &key).await.unwrap();
+    let err = r
+        .join_experiment(p, bot, &key, &SessionId::from("seed-session-3"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+}

@@ -1,10 +1,16 @@
-//! Labels with typed ids: create, attach to and detach from sessions and messages.
+//! Labels and scenario experiments with typed ids: create labels, attach them to and detach them
+//! from sessions and messages; start, join and stop experiments.
 
 use jaicp_core::{Error, Result};
 
 use crate::Reporter;
-use crate::ids::{LabelGroupId, MessageLabelId, QuestionId, SessionId, SessionLabelId};
-use crate::models::{LabelIdDto, MessageLabelCreate, MessageLabelGroupDto, SessionLabelCreate};
+use crate::ids::{
+    ExperimentKey, LabelGroupId, MessageLabelId, QuestionId, SessionId, SessionLabelId,
+};
+use crate::models::{
+    LabelIdDto, MessageLabelCreate, MessageLabelGroupDto, ScenarioExperimentBranchesDto,
+    ScenarioExperimentDto, SessionLabelCreate,
+};
 
 fn created(op: &'static str, id: Option<i64>) -> Result<i64> {
     id.ok_or_else(|| Error::Decode {
@@ -91,5 +97,57 @@ impl Reporter {
     /// The group of message labels with this id.
     pub async fn label_group(&self, id: LabelGroupId) -> Result<MessageLabelGroupDto> {
         self.get_label_group(id.0).send().await
+    }
+}
+
+impl Reporter {
+    /// Starts a scenario experiment with the given branch keys (at least one).
+    pub async fn start_experiment(
+        &self,
+        project: &str,
+        key: &ExperimentKey,
+        branches: &[&str],
+    ) -> Result<()> {
+        if branches.is_empty() || branches.iter().any(|b| b.trim().is_empty()) {
+            return Err(Error::invalid(
+                "branches",
+                "give at least one non-empty branch key",
+            ));
+        }
+        let body = ScenarioExperimentDto {
+            key: key.to_string(),
+            branches: branches
+                .iter()
+                .map(|b| ScenarioExperimentBranchesDto {
+                    key: (*b).to_owned(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        self.create_scenario_experiment(project, body)
+            .send()
+            .await
+            .map(|_| ())
+    }
+
+    /// Puts a session into an experiment; returns the branch it gets (the same one on repeats).
+    pub async fn join_experiment(
+        &self,
+        project: &str,
+        bot_id: &str,
+        key: &ExperimentKey,
+        session: &SessionId,
+    ) -> Result<String> {
+        self.join_scenario_experiment(session.as_str(), key.as_str(), project, bot_id)
+            .send()
+            .await
+    }
+
+    /// Stops an experiment.
+    pub async fn stop_experiment(&self, project: &str, key: &ExperimentKey) -> Result<()> {
+        self.stop_scenario_experiment(project, key.as_str())
+            .send()
+            .await
     }
 }
