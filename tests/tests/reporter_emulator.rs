@@ -361,3 +361,28 @@ async fn experiments_assign_stable_branches() {
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
 }
+
+#[tokio::test]
+async fn an_xlsx_report_is_a_workbook() {
+    let emu = common::emulator().await;
+    let r = reporter(&emu);
+    let file = r
+        .create_message_report()
+        .body(CreateReportDto {
+            filters: None,
+            settings: Some(ReportSettings {
+                file_type: FileType::Xlsx,
+                ..Default::default()
+            }),
+        })
+        .wait()
+        .await
+        .unwrap();
+    assert!(file.file_name.as_deref().unwrap().ends_with(".xlsx"));
+    let mut out = Vec::new();
+    r.download_report(&file, &mut out, DownloadOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(&out[..4], b"PK\x03\x04");
+    assert!(String::from_utf8_lossy(&out).contains("xl/worksheets/sheet1.xml"));
+}

@@ -1,12 +1,13 @@
 //! The Reporter API: sessions, messages and clients derived from what happened in the emulator
 //! (every finished call job of the Calls emulator is a session, its attempts are its messages)
 //! plus seeded chat sessions of the default project; labels, comments, scenario experiments and
-//! report files (CSV generated on the fly, of any requested size).
+//! report files (CSV or XLSX generated on the fly; CSV of any requested size).
 
 pub(crate) mod labels;
 pub(crate) mod legacy;
 pub(crate) mod reports;
 pub(crate) mod routes;
+pub(crate) mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

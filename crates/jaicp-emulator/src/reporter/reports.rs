@@ -50,13 +50,14 @@ pub(crate) struct Reports {
 }
 
 impl Task {
+    /// XLSX when asked for (synthetic sized reports are always CSV).
+    fn xlsx(&self) -> bool {
+        self.sized.is_none()
+            && self.settings.get("fileType").and_then(Value::as_str) == Some("XLSX")
+    }
+
     fn file_name(&self) -> String {
-        let ext = if self.settings.get("fileType").and_then(Value::as_str) == Some("XLSX") {
-            // XLSX is not generated: the emulator always writes CSV (named so).
-            "csv"
-        } else {
-            "csv"
-        };
+        let ext = if self.xlsx() { "xlsx" } else { "csv" };
         format!("{}-{}.{ext}", self.report_type.to_lowercase(), self.id)
     }
 
@@ -384,50 +385,36 @@ fn field(s: &str, delimiter: char) -> String {
     }
 }
 
-fn csv_rows(task: &Task, sessions: &[Session]) -> Vec<u8> {
-    let delimiter = task
-        .settings
-        .get("delimiter")
-        .and_then(Value::as_str)
-        .and_then(|d| d.chars().next())
-        .unwrap_or(',');
+/// The report as rows of cells (the header first when asked for).
+fn table(task: &Task, sessions: &[Session]) -> Vec<Vec<String>> {
     let header = task
         .settings
         .get("withHeader")
         .and_then(Value::as_bool)
         .unwrap_or(true);
-    let d = delimiter.to_string();
-    let mut out = String::new();
-    let line = |cells: Vec<String>| {
-        cells
-            .iter()
-            .map(|c| field(c, delimiter))
-            .collect::<Vec<_>>()
-            .join(&d)
-            + "\n"
-    };
+    let mut rows = Vec::new();
     if task.report_type == "MESSAGES" {
         if header {
-            out.push_str(&line(
+            rows.push(
                 ["sessionId", "questionId", "timestamp", "question", "answer"]
                     .map(String::from)
                     .to_vec(),
-            ));
+            );
         }
         for s in sessions {
             for m in &s.messages {
-                out.push_str(&line(vec![
+                rows.push(vec![
                     s.id.clone(),
                     m.question_id.clone(),
                     iso(m.ts),
                     m.question.clone(),
                     m.answer.clone(),
-                ]));
+                ]);
             }
         }
     } else {
         if header {
-            out.push_str(&line(
+            rows.push(
                 [
                     "sessionId",
                     "startTime",
@@ -438,18 +425,39 @@ fn csv_rows(task: &Task, sessions: &[Session]) -> Vec<u8> {
                 ]
                 .map(String::from)
                 .to_vec(),
-            ));
+            );
         }
         for s in sessions {
-            out.push_str(&line(vec![
+            rows.push(vec![
                 s.id.clone(),
                 iso(s.start),
                 s.channel_type.clone(),
                 s.bot_id.clone(),
                 s.client_id.clone(),
                 s.messages.len().to_string(),
-            ]));
+            ]);
         }
+    }
+    rows
+}
+
+fn csv(task: &Task, rows: &[Vec<String>]) -> Vec<u8> {
+    let delimiter = task
+        .settings
+        .get("delimiter")
+        .and_then(Value::as_str)
+        .and_then(|d| d.chars().next())
+        .unwrap_or(',');
+    let d = delimiter.to_string();
+    let mut out = String::new();
+    for row in rows {
+        out.push_str(
+            &row.iter()
+                .map(|c| field(c, delimiter))
+                .collect::<Vec<_>>()
+                .join(&d),
+        );
+        out.push('\n');
     }
     out.into_bytes()
 }
@@ -509,7 +517,12 @@ async fn file(State(s): State<EmulatorState>, PathParams(id): PathParams<String>
                 .filter(|x| f.session(&r, x, task.project.as_deref()))
                 .collect();
             drop(r);
-            let bytes = csv_rows(&task, &kept);
+            let rows = table(&task, &kept);
+            let bytes = if task.xlsx() {
+                super::xlsx::workbook(&rows)
+            } else {
+                csv(&task, &rows)
+            };
             let len = bytes.len() as u64;
             (Body::from(bytes), len)
         }
