@@ -62,3 +62,8 @@ run_doc imputer.yml imputer
 run_doc operator.yml operator
 run_doc prompter.yml prompter
 run_doc direct.yml nlp /cailapub
+run_doc project-api.yml project
+run_doc bot-channel-api.yml channel
+run_doc async-api.yml async
+run_doc reporter-api.yml reporter
+run_doc text-campaign-api.yml text-campaigns

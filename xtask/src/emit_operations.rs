@@ -447,6 +447,7 @@ fn response_type(api: &Api, op: &Operation) -> TokenStream {
         }
         Response::Text => quote!(String),
         Response::Streaming => quote!(jaicp_core::StreamingResponse),
+        Response::Headers => quote!(jaicp_core::RawResponse),
     }
 }
 
@@ -460,6 +461,7 @@ fn response_text(op: &Operation) -> String {
         ),
         Response::Text => "the body as text".into(),
         Response::Streaming => "the body as a stream (for downloads)".into(),
+        Response::Headers => "the whole response, for its headers (there is no body)".into(),
     }
 }
 
@@ -607,6 +609,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             pub fn options(mut self, options: CallOptions) -> Self {
                 self.options = options;
                 self
+            }
+
+            /// The context the request is sent with (for helpers that follow up on the call).
+            pub fn context(&self) -> &ApiContext {
+                &self.ctx
             }
 
             /// Sends the request.
@@ -759,6 +766,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         Response::Json(_) => quote!(request.send_json().await),
         Response::Text => quote!(request.send_text().await),
         Response::Streaming => quote!(request.send_streaming().await),
+        Response::Headers => quote!(request.send_raw().await),
         Response::String(t) => {
             if resolve(api, t) == Resolved::String {
                 quote!(request.send_lenient_string().await)

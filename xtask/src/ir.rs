@@ -253,6 +253,9 @@ pub enum Response {
     Text,
     /// A download.
     Streaming,
+    /// No body, but declared headers the caller needs (e.g. `Z-Request-id` of an async start):
+    /// the whole [`jaicp_core::RawResponse`] is returned.
+    Headers,
 }
 
 /// Retry classes.

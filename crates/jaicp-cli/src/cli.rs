@@ -35,6 +35,42 @@ pub enum Command {
     Imputer(ImputerCommand),
     /// NLU data, training and inference of a project (NLP Direct API).
     Nlp(NlpArgs),
+    /// Bot projects (Project API, unified token).
+    Project {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::project_cmd::ProjectCommand,
+    },
+    /// Bot channels and deploys (Channel API, unified token).
+    Channel {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::project_cmd::ChannelCommand,
+    },
+    /// Analytics: sessions, messages, clients, report files, labels, experiments (Reporter API).
+    Reporter {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::reporter_cmd::ReporterCommand,
+    },
+    /// Bulk text messaging (Text campaign API).
+    TextCampaigns {
+        /// Token source.
+        #[command(flatten)]
+        token: crate::project_cmd::TokenArgs,
+        /// The command.
+        #[command(subcommand)]
+        command: crate::reporter_cmd::TextCampaignCommand,
+    },
     /// The offline JAICP emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),

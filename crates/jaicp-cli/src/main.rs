@@ -9,7 +9,9 @@ mod input;
 mod journal;
 mod nlp_cmd;
 mod output;
+mod project_cmd;
 mod pushgate_cmd;
+mod reporter_cmd;
 mod target;
 
 use clap::Parser;
@@ -20,7 +22,7 @@ use cli::{Cli, Command, EmulatorCommand};
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = if cli.verbose {
-        "jaicp_core=debug,jaicp_calls=debug,jaicp_chat=debug,jaicp_nlp=debug"
+        "jaicp_core=debug,jaicp_calls=debug,jaicp_chat=debug,jaicp_nlp=debug,jaicp_channel=debug,jaicp_reporter=debug"
     } else {
         "warn"
     };
@@ -38,6 +40,12 @@ async fn main() -> std::process::ExitCode {
         Command::Pushgate(command) => pushgate_cmd::run(command).await,
         Command::Imputer(command) => imputer_cmd::run(command).await,
         Command::Nlp(args) => nlp_cmd::run(args).await,
+        Command::Project { token, command } => project_cmd::run_project(command, token).await,
+        Command::Channel { token, command } => project_cmd::run_channel(command, token).await,
+        Command::Reporter { token, command } => reporter_cmd::run_reporter(command, token).await,
+        Command::TextCampaigns { token, command } => {
+            reporter_cmd::run_text_campaigns(command, token).await
+        }
         Command::Emulator(EmulatorCommand::Serve { port, seed }) => serve(port, seed).await,
     };
     match result {

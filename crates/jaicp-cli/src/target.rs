@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jaicp_core::{CampaignToken, ChatApiToken, Client, Error, ImputerToken, NlpKey};
+use jaicp_core::{CampaignToken, ChatApiToken, Client, Error, ImputerToken, NlpKey, UnifiedToken};
 use jaicp_emulator::Emulator;
 
 /// A connected target. Holds the embedded emulator (if any) alive for the command's duration.
@@ -41,10 +41,7 @@ impl Target {
     /// The campaign token: from `--token-file`, the environment, or the emulator's demo campaign.
     pub fn campaign_token(&self, token_file: Option<&Path>) -> anyhow::Result<CampaignToken> {
         if let Some(path) = token_file {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                anyhow::anyhow!("cannot read the token file {}: {e}", path.display())
-            })?;
-            return Ok(CampaignToken::new(text.trim()));
+            return Ok(CampaignToken::new(read_secret_file(path)?));
         }
         match CampaignToken::from_env() {
             Ok(token) => Ok(token),
@@ -67,6 +64,21 @@ impl Target {
             Ok(token) => Ok(token),
             Err(Error::Config(_)) if self.emulator.is_some() => {
                 Ok(ChatApiToken::new(jaicp_emulator::DEFAULT_CHAT_TOKEN))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The unified token (Project, Channel, Reporter, Text campaigns): from `--token-file`, the
+    /// environment (`JAICP_TOKEN` / `JAICP_TOKEN_FILE`), or the emulator's default token.
+    pub fn unified_token(&self, token_file: Option<&Path>) -> anyhow::Result<UnifiedToken> {
+        if let Some(path) = token_file {
+            return Ok(UnifiedToken::new(read_secret_file(path)?));
+        }
+        match UnifiedToken::from_env() {
+            Ok(token) => Ok(token),
+            Err(Error::Config(_)) if self.emulator.is_some() => {
+                Ok(UnifiedToken::new(jaicp_emulator::DEFAULT_UNIFIED_TOKEN))
             }
             Err(e) => Err(e.into()),
         }

@@ -96,6 +96,35 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// A background task that finished with `isOk: false` (see [`Error::TaskFailed`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TaskError {
+    /// The operation that started the task.
+    pub op: OpName,
+    /// The task's request id.
+    pub request_id: String,
+    /// The JAICP error code (`error` of the event's error object).
+    pub code: Option<String>,
+    /// The message (redacted).
+    pub message: Option<String>,
+    /// The error's `args` (redacted), `Null` when absent.
+    pub args: serde_json::Value,
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: background task {} failed", self.op, self.request_id)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Every way an SDK call can fail.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -180,6 +209,10 @@ pub enum Error {
     /// The client is misconfigured (bad host, plain HTTP to a remote host, missing token...).
     #[error("configuration error: {0}")]
     Config(String),
+    /// A background task (a deploy, a report file) finished with `isOk: false`. The HTTP calls
+    /// succeeded; the task itself failed on the server.
+    #[error("{0}")]
+    TaskFailed(Box<TaskError>),
     /// Writing a downloaded body to its destination failed.
     #[error("{op}: cannot write the downloaded body: {message}")]
     Io {
@@ -228,6 +261,7 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.code.as_deref(),
+            Error::TaskFailed(e) => e.code.as_deref(),
             _ => None,
         }
     }
@@ -275,6 +309,7 @@ impl Error {
             | Error::BodyTooLarge { op, .. }
             | Error::UnexpectedRedirect { op, .. }
             | Error::Io { op, .. } => Some(*op),
+            Error::TaskFailed(e) => Some(e.op),
             Error::InvalidInput { .. } | Error::Config(_) => None,
         }
     }

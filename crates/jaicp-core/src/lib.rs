@@ -15,12 +15,18 @@
 //! ```
 #![forbid(unsafe_code)]
 
+// Generated code names the runtime `jaicp_core::...` (it is written for API crates); this lets the
+// async events operation generated into this crate use the same paths.
+extern crate self as jaicp_core;
+
+pub mod async_task;
 mod auth;
 mod body;
 mod client;
 mod credentials;
 mod download;
 mod error;
+mod generated;
 mod host;
 pub mod pagination;
 pub mod path;
@@ -32,6 +38,7 @@ pub mod testing;
 mod time;
 pub mod transport;
 
+pub use async_task::{AsyncEvents, AsyncTask, TaskOptions, TaskOutcome};
 pub use auth::{Auth, Credential};
 pub use body::decode_json;
 pub use client::{Client, ClientBuilder, Config, USER_AGENT};
@@ -40,7 +47,7 @@ pub use credentials::{
     PrompterToken, PushbackId, UnifiedToken,
 };
 pub use download::DownloadOptions;
-pub use error::{ApiError, Error, OpName, Result, TimeoutPhase};
+pub use error::{ApiError, Error, OpName, Result, TaskError, TimeoutPhase};
 pub use host::Host;
 pub use redact::{REDACTED, RedactedUrl, redact_path, redact_url, scrub};
 pub use request::{

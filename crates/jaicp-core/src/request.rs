@@ -97,6 +97,7 @@ pub struct ApiContext {
     /// The credential's secret values, computed once: every error and log line is scrubbed of them.
     secrets: Arc<[String]>,
     prefix: Arc<str>,
+    rewrites: Arc<[(String, String)]>,
 }
 
 impl std::fmt::Debug for ApiContext {
@@ -119,6 +120,7 @@ impl ApiContext {
             auth: Arc::new(auth),
             secrets,
             prefix: Arc::from(""),
+            rewrites: Arc::from(Vec::new()),
         }
     }
 
@@ -126,6 +128,17 @@ impl ApiContext {
     /// mount point). Used where an API's base path differs between installs.
     pub fn with_prefix(mut self, prefix: &str) -> Self {
         self.prefix = Arc::from(prefix.trim_end_matches('/'));
+        self
+    }
+
+    /// Rewrites operation paths that start with `from` to start with `to` instead (checked in the
+    /// order added; the first match wins). `to` may hold a `{param}` placeholder that the
+    /// context's path token fills — how one API's operations are served under another base path
+    /// (e.g. the legacy Reporter's `/reporter/p/{token}` instead of `/api/v1/reporter`).
+    pub fn with_path_rewrite(mut self, from: &str, to: &str) -> Self {
+        let mut all: Vec<(String, String)> = self.rewrites.to_vec();
+        all.push((from.to_owned(), to.trim_end_matches('/').to_owned()));
+        self.rewrites = Arc::from(all);
         self
     }
 
@@ -137,6 +150,11 @@ impl ApiContext {
     /// The path prefix.
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// The credential's secret values, for scrubbing text built outside the pipeline.
+    pub(crate) fn secret_values(&self) -> Vec<&str> {
+        self.secrets.iter().map(String::as_str).collect()
     }
 
     /// Starts a request for an operation.
@@ -481,7 +499,11 @@ impl RequestBuilder {
         let mut shown = String::with_capacity(path.capacity());
         path.push_str(&self.ctx.prefix);
         shown.push_str(&self.ctx.prefix);
-        let mut rest: &str = &self.path;
+        let rewritten = self.ctx.rewrites.iter().find_map(|(from, to)| {
+            let tail = self.path.strip_prefix(from.as_str())?;
+            (tail.is_empty() || tail.starts_with('/')).then(|| format!("{to}{tail}"))
+        });
+        let mut rest: &str = rewritten.as_deref().unwrap_or(&self.path);
         while let Some(open) = rest.find('{') {
             path.push_str(&rest[..open]);
             shown.push_str(&rest[..open]);

@@ -567,3 +567,39 @@ fn api_contexts_and_clients_never_debug_print_secrets() {
     let bearer = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni-CANARY-2")));
     assert!(!format!("{bearer:?}").contains("uni-CANARY-2"));
 }
+
+static REPORTER_OP: OperationSpec = OperationSpec {
+    api: "reporter",
+    operation: "filter",
+    method: Method::POST,
+    path: "/api/v1/reporter/sessions/filter",
+    idempotency: Idempotency::Idempotent,
+};
+
+#[tokio::test(start_paused = true)]
+async fn path_rewrites_move_an_api_under_a_token_path_and_stay_redacted() {
+    let t = ScriptedTransport::new([Step::json(200, "{}"), Step::json(500, "{}")]);
+    let ctx = client(&t)
+        .api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+        .with_path_rewrite("/api/v1/reporter", "/reporter/p/{token}");
+    ctx.request(&REPORTER_OP).send_unit().await.unwrap();
+    assert_eq!(
+        t.requests()[0].url.path(),
+        format!("/reporter/p/{CANARY}/sessions/filter")
+    );
+    // A path that only shares a prefix string is left alone.
+    let other = client(&t)
+        .api(Auth::None)
+        .with_path_rewrite("/api/v1/report", "/x");
+    let err = other
+        .request(&REPORTER_OP)
+        .options(jaicp_core::CallOptions::default().retry(RetryPolicy::none()))
+        .send_unit()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        t.requests()[1].url.path(),
+        "/api/v1/reporter/sessions/filter"
+    );
+    assert!(!format!("{err} {err:?} {ctx:?}").contains(CANARY));
+}

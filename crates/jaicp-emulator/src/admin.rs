@@ -8,6 +8,8 @@
 //! - `POST /_emulator/calls/{token}/advance` — dial until every job is finished
 //! - `GET  /_emulator/clock` — current emulator time
 //! - `POST /_emulator/clock/advance` — `{seconds}` or `{millis}` moves it forward
+//! - `POST /_emulator/channel/fail-next-deploy` — `{code, message}`: the next deploy fails so
+//! - `POST /_emulator/reporter/next-report-size` — `{bytes}`: the next report file is that big
 
 use axum::Router;
 use axum::extract::State;
@@ -32,6 +34,10 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route("/_emulator/calls/{token}/advance", post(advance_calls))
         .route("/_emulator/clock", get(clock))
         .route("/_emulator/clock/advance", post(advance_clock))
+        .route(
+            "/_emulator/channel/fail-next-deploy",
+            post(fail_next_deploy),
+        )
 }
 
 fn admin_error(err: &AdminError) -> Reply {
@@ -165,5 +171,24 @@ async fn fail_next_training(
     match state.fail_next_nlp_training(&key, &reason) {
         Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
         Err(err) => admin_error(&err),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DeployFailure {
+    code: String,
+    message: String,
+}
+
+async fn fail_next_deploy(
+    State(state): State<EmulatorState>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    match body.and_then(|RawBody(b)| parse_json::<DeployFailure>(&b)) {
+        Ok(f) => {
+            state.fail_next_deploy(&f.code, &f.message);
+            Reply::ok(&json!({ "nextDeployFails": f.code }))
+        }
+        Err(r) => r,
     }
 }

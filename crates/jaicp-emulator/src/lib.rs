@@ -12,6 +12,14 @@
 //! that completes, and inference by a deterministic matcher over the training
 //! phrases and patterns, or by your own Model API service
 //! ([`EmulatorBuilder::external_nlu`]).
+//! It serves the Calls (dialer) API: all 13 operations of the official
+//! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
+//! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
+//! are a pure function of `(seed, phone, attempt)`. With the unified token
+//! [`DEFAULT_UNIFIED_TOKEN`] it also serves the Project and Channel APIs
+//! (deploys finish through `GET /api/v1/async/events`), the Reporter API
+//! (sessions from seeded chats and finished call jobs, labels, experiments,
+//! CSV report files streamed at any size) and the Text campaign API.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -39,11 +47,15 @@ mod idempotency;
 mod imputer;
 mod nlp;
 mod operator;
+mod project;
 mod prompter;
 mod pushgate;
 mod reply;
+mod reporter;
 mod server;
 mod state;
+mod text_campaigns;
+mod unified;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -54,11 +66,14 @@ pub use counters::Counters;
 pub use imputer::DEFAULT_IMPUTER_TOKEN;
 pub use nlp::DEFAULT_NLP_KEY;
 pub use operator::DEFAULT_OPERATOR_KEY;
+pub use project::{DEFAULT_BOT_ID, DEFAULT_PROJECT_SHORT_NAME};
 pub use prompter::DEFAULT_PROMPTER_TOKEN;
+pub use reporter::legacy::DEFAULT_LEGACY_REPORTER_TOKEN;
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
 pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
+pub use unified::DEFAULT_UNIFIED_TOKEN;
 
 /// The emulator's HTTP routes over `state`, ready to serve or to merge into
 /// a larger router.
@@ -78,6 +93,9 @@ pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 /// | POST | `/_emulator/pushgate/pushbacks` | `{"clientId", "event", "token"?}` makes a pushback link (201 `{"id", "path"}`) |
 /// | POST | `/_emulator/nlp/projects` | `{"name", "key"}` adds an NLP Direct project (201) |
 /// | POST | `/_emulator/nlp/{key}/fail-next-training` | `{"reason"?}`: the next training ends `FAILED` (204) |
+/// | POST | `/_emulator/channel/fail-next-deploy` | `{"code", "message"}`: the next deploy fails |
+/// | POST | `/_emulator/reporter/next-report-size` | `{"bytes"}`: the next report file has that size |
+/// | GET | `/_emulator/reporter/files/{taskId}` | a report file (the `fileUrl` of finished reports) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
@@ -90,6 +108,14 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(prompter::routes::routes())
         .merge(imputer::routes::routes())
         .merge(nlp::routes::routes())
+        .merge(project::routes::routes())
+        .merge(project::channels::routes())
+        .merge(unified::events::routes())
+        .merge(reporter::routes::routes())
+        .merge(reporter::labels::routes())
+        .merge(reporter::reports::routes())
+        .merge(reporter::legacy::routes())
+        .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .with_state(state)

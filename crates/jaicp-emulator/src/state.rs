@@ -15,6 +15,11 @@ use crate::calls::{CallsState, dialer};
 use crate::clock::{Clock, Millis};
 use crate::counters::{CounterStore, Counters};
 use crate::nlp::NlpState;
+use crate::project::ProjectsState;
+use crate::reporter::ReporterState;
+use crate::text_campaigns::TextCampaignsState;
+use crate::unified::DEFAULT_UNIFIED_TOKEN;
+use crate::unified::events::EventsState;
 
 /// How timestamps appear in Calls API responses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,6 +54,12 @@ pub(crate) struct Shared {
     pub(crate) pushgate: crate::pushgate::PushgateSection,
     pub(crate) operator: crate::operator::OperatorSection,
     pub(crate) nlp: Mutex<NlpState>,
+    pub(crate) projects: Mutex<ProjectsState>,
+    pub(crate) events: Mutex<EventsState>,
+    pub(crate) reporter: Mutex<ReporterState>,
+    pub(crate) text_campaigns: Mutex<TextCampaignsState>,
+    /// Unified tokens the gateway APIs accept.
+    pub(crate) unified_tokens: Mutex<Vec<String>>,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -143,6 +154,11 @@ impl EmulatorState {
                 pushgate: crate::pushgate::PushgateSection::default(),
                 operator: crate::operator::OperatorSection::default(),
                 nlp: Mutex::new(NlpState::default()),
+                projects: Mutex::new(ProjectsState::new(start_ms)),
+                events: Mutex::new(EventsState::default()),
+                reporter: Mutex::new(ReporterState::new(seed, start_ms)),
+                text_campaigns: Mutex::new(TextCampaignsState::default()),
+                unified_tokens: Mutex::new(vec![DEFAULT_UNIFIED_TOKEN.to_owned()]),
             }),
         }
     }
@@ -161,6 +177,14 @@ impl EmulatorState {
     pub(crate) fn nlp(&self) -> MutexGuard<'_, NlpState> {
         self.shared
             .nlp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the Project/Channel section. Never hold the guard across an `.await`.
+    pub(crate) fn projects(&self) -> MutexGuard<'_, ProjectsState> {
+        self.shared
+            .projects
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
@@ -206,6 +230,55 @@ impl EmulatorState {
     /// Number of intents stored in the NLP project, or `None` for an unknown key.
     pub fn nlp_intent_count(&self, key: &str) -> Option<usize> {
         self.nlp().projects.get(key).map(|p| p.intents.len())
+    }
+
+    /// Locks the Reporter section. Never hold the guard across an `.await`; take it after
+    /// [`Self::reporter_sessions`] (which locks Calls and Reporter in turn), never around it.
+    pub(crate) fn reporter(&self) -> MutexGuard<'_, ReporterState> {
+        self.shared
+            .reporter
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the Text campaigns section. Never hold the guard across an `.await`, nor while
+    /// locking the Project section.
+    pub(crate) fn text_campaigns(&self) -> MutexGuard<'_, TextCampaignsState> {
+        self.shared
+            .text_campaigns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the async events store. Never hold the guard across an `.await`.
+    pub(crate) fn events(&self) -> MutexGuard<'_, EventsState> {
+        self.shared
+            .events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn unified_token_ok(&self, token: &str) -> bool {
+        self.shared
+            .unified_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|t| t == token)
+    }
+
+    /// Accepts one more unified token (the default one stays valid).
+    pub fn add_unified_token(&self, token: &str) {
+        self.shared
+            .unified_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(token.to_owned());
+    }
+
+    /// Makes the next deploy finish with `isOk: false` and this error code and message.
+    pub fn fail_next_deploy(&self, code: &str, message: &str) {
+        self.projects().fail_next_deploy = Some((code.to_owned(), message.to_owned()));
     }
 
     /// Snapshot of the request and side-effect counters.

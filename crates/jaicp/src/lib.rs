@@ -12,6 +12,11 @@
 //! | `imputer` | [`jaicp_imputer`] | Imputer: hybrid speech synthesis |
 //! | `nlp` | [`jaicp_nlp`] | NLP Direct API: NLU data, training, inference |
 //! | `model` | [`jaicp_model`] | Model API: serve your own NLU service (`model-server`: with the axum router) |
+//! | `calls` (default) | `jaicp_calls` | Calls API: outbound call campaigns |
+//! | `project` | `jaicp_project` | Project API: bot projects |
+//! | `channel` | `jaicp_channel` | Channel API: bot channels and deploys |
+//! | `reporter` | `jaicp_reporter` | Reporter API: analytics, labels, experiments, report files |
+//! | `text-campaigns` | `jaicp_text_campaigns` | Text campaign API |
 //! | `full` | all of the above | |
 //!
 //! The runtime ([`Client`], credentials, [`Error`]) comes from `jaicp-core` and is re-exported here.
@@ -57,6 +62,21 @@ pub use jaicp_nlp as nlp;
 /// The Model API, server side (your NLU service that JAICP calls).
 #[cfg(feature = "model")]
 pub use jaicp_model as model;
+/// The Project API (bot projects).
+#[cfg(feature = "project")]
+pub use jaicp_project as project;
+
+/// The Channel API (bot channels and deploys).
+#[cfg(feature = "channel")]
+pub use jaicp_channel as channel;
+
+/// The Reporter API (analytics, labels, experiments, report files).
+#[cfg(feature = "reporter")]
+pub use jaicp_reporter as reporter;
+
+/// The Text campaign API.
+#[cfg(feature = "text-campaigns")]
+pub use jaicp_text_campaigns as text_campaigns;
 
 // The README's examples are compiled as doctests, so they cannot drift from the API.
 #[cfg(doctest)]

@@ -22,12 +22,19 @@ const EMULATOR_IMPUTER_TOKEN: &str = "imputer1:000000000000000000000000000000000
 const EMULATOR_PROMPTER_TOKEN: &str = "prompter:0000000000000000000000000000000000c4a7e3";
 const EMULATOR_OPERATOR_KEY: &str = "emulator-operator-key-0000c4a7e2";
 
-type Check<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
+#[path = "contract/reporter.rs"]
+mod reporter;
+#[path = "contract/text_campaigns.rs"]
+mod text_campaigns;
+#[path = "contract/unified.rs"]
+mod unified;
+
+pub(crate) type Check<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
 
 /// One operation's outcome.
-struct Outcome {
-    operation: &'static str,
-    result: Result<(), Error>,
+pub(crate) struct Outcome {
+    pub(crate) operation: &'static str,
+    pub(crate) result: Result<(), Error>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -48,6 +55,11 @@ async fn main() -> std::process::ExitCode {
         "operator" => operator().await,
         "prompter" => prompter().await,
         "nlp" => nlp().await,
+        "project" => unified::project().await,
+        "channel" => unified::channel().await,
+        "async" => unified::async_events().await,
+        "reporter" => reporter::reporter().await,
+        "text-campaigns" => text_campaigns::text_campaigns().await,
         other => {
             eprintln!("no contract driver for `{other}` yet");
             return std::process::ExitCode::from(2);
@@ -83,7 +95,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(operation: &'static str, check: Check<'_>) -> Outcome {
+pub(crate) async fn run(operation: &'static str, check: Check<'_>) -> Outcome {
     Outcome {
         operation,
         result: check.await,

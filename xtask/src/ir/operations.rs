@@ -373,11 +373,20 @@ impl<'a> Builder<'a> {
             return Ok(Response::Unit);
         };
         let response = self.resolve(&responses[*code])?;
+        let declares_headers = response
+            .get("headers")
+            .and_then(Value::as_object)
+            .is_some_and(|h| !h.is_empty());
+        let no_body = if declares_headers {
+            Response::Headers
+        } else {
+            Response::Unit
+        };
         let Some(content) = response.get("content").and_then(Value::as_object) else {
-            return Ok(Response::Unit);
+            return Ok(no_body);
         };
         if content.is_empty() {
-            return Ok(Response::Unit);
+            return Ok(no_body);
         }
         let mut content: Vec<(&String, &Value)> = content.iter().collect();
         content.sort_by(|a, b| a.0.cmp(b.0));
@@ -409,8 +418,9 @@ impl<'a> Builder<'a> {
 }
 
 /// Names a builder uses for itself; parameters with these names get a suffix.
-const RESERVED: [&str; 7] = [
+const RESERVED: [&str; 8] = [
     "ctx",
+    "context",
     "options",
     "body",
     "content_type",

@@ -42,6 +42,11 @@ impl GetCallTaskRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallTaskByTokenData> {
         let request = self.ctx.request(&GET_CALL_TASK).options(self.options);
@@ -99,6 +104,11 @@ impl AddPhonesRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
         let request = self
@@ -151,6 +161,11 @@ impl GetCallAttemptReportRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallAttemptReportList> {
         let request = self
@@ -200,6 +215,11 @@ impl GetCallAttemptReportByDateRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -265,6 +285,11 @@ impl CancelCallJobRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
         let request = self
@@ -315,6 +340,11 @@ impl GetCallJobReportRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -369,6 +399,11 @@ impl GetCallJobReportByDateRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
         let request = self
@@ -417,6 +452,11 @@ impl GetCallJobReportUnfinishedRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -482,6 +522,11 @@ impl ControlCampaignRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<()> {
         let request = self
@@ -528,6 +573,11 @@ impl GetCallTaskStatusRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -608,6 +658,11 @@ impl AddPhoneGetRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -695,6 +750,11 @@ impl AddPhonePostRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
         let mut form: Vec<(String, String)> = vec![("phone".to_owned(), self.phone)];
@@ -778,6 +838,11 @@ impl AddPhoneGetTestRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.

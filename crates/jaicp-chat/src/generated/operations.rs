@@ -61,6 +61,11 @@ impl SendMessageViaGetRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ChatResponse> {
         let request = self
@@ -114,6 +119,11 @@ impl SendMessageRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ChatResponse> {
         let request = self
@@ -163,6 +173,11 @@ impl SendMessageAsyncRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -233,6 +248,11 @@ impl PollEventsRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::EventsResponse> {
         let request = self
@@ -293,6 +313,11 @@ impl GetClientHistoryRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ChatHistoryResponse> {
         let request = self
@@ -343,6 +368,11 @@ impl LoadClientStateRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -401,6 +431,11 @@ impl SaveClientStateRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.

@@ -62,6 +62,11 @@ impl GenerateAudioRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
         let mut request = self

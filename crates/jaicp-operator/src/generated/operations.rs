@@ -44,6 +44,11 @@ impl PostOperatorEventRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<()> {
         let request = self

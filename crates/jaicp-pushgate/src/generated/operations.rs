@@ -42,6 +42,11 @@ impl FirePushbackRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::PushgateAnswer> {
         let request = self.ctx.request(&FIRE_PUSHBACK).options(self.options);
@@ -87,6 +92,11 @@ impl FirePushbackWithDataRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.

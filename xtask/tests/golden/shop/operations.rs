@@ -41,6 +41,11 @@ impl ExportAllRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
         let request = self.ctx.request(&EXPORT_ALL).options(self.options);
@@ -82,6 +87,11 @@ impl GreetingRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -131,6 +141,11 @@ impl ImportFileRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -210,6 +225,11 @@ impl ListItemsRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ItemList> {
         let request = self
@@ -273,6 +293,11 @@ impl AddItemsRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ItemIds> {
         let request = self
@@ -329,6 +354,11 @@ impl SearchItemsRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ItemList> {
         let mut request = self.ctx.request(&SEARCH_ITEMS).options(self.options);
@@ -376,6 +406,11 @@ impl GetItemRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -428,6 +463,11 @@ impl DeleteItemRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<()> {
         let request = self
@@ -473,6 +513,11 @@ impl ShopNameRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -545,6 +590,11 @@ impl OrderFormRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -623,6 +673,11 @@ impl QuickAddRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::OrderId> {
         let mut request = self
@@ -638,6 +693,54 @@ impl QuickAddRequest {
             .send_lenient_string()
             .await
             .map(super::models::OrderId::from)
+    }
+}
+
+/// The `startRebuild` operation.
+///
+/// `POST /api/shop/{token}/rebuild` (`startRebuild`). Not retried once the request may have reached the server.
+pub static START_REBUILD: OperationSpec = OperationSpec {
+    api: "shop",
+    operation: "startRebuild",
+    method: Method::POST,
+    path: "/api/shop/{token}/rebuild",
+    idempotency: Idempotency::NonIdempotent,
+};
+
+/// Request builder for [`START_REBUILD`]: `POST /api/shop/{token}/rebuild` (`startRebuild`).
+///
+/// Made by [`crate::Shop::start_rebuild`]; [`Self::send`] returns the whole response, for its headers (there is no body).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct StartRebuildRequest {
+    ctx: ApiContext,
+    options: CallOptions,
+}
+
+impl StartRebuildRequest {
+    /// A request with no required parameters.
+    pub fn new(ctx: ApiContext) -> Self {
+        Self {
+            ctx,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+        let request = self.ctx.request(&START_REBUILD).options(self.options);
+        request.send_raw().await
     }
 }
 
@@ -675,6 +778,11 @@ impl ShopStatusRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.
@@ -777,6 +885,13 @@ impl crate::Shop {
     /// Optional: `extra`, `idempotence_key` (setters of [`QuickAddRequest`]).
     pub fn quick_add(&self, sku: impl Into<String>) -> QuickAddRequest {
         QuickAddRequest::new(self.context().clone(), sku)
+    }
+
+    /// The `startRebuild` operation.
+    ///
+    /// `POST /api/shop/{token}/rebuild` (`startRebuild`).
+    pub fn start_rebuild(&self) -> StartRebuildRequest {
+        StartRebuildRequest::new(self.context().clone())
     }
 
     /// The `shopStatus` operation.

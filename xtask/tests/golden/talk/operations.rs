@@ -59,6 +59,11 @@ impl SayViaGetRequest {
         self
     }
 
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::Said> {
         let request = self
@@ -107,6 +112,11 @@ impl StoreNoteRequest {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+
+    /// The context the request is sent with (for helpers that follow up on the call).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
     }
 
     /// Sends the request.

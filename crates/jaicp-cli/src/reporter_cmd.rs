@@ -1,0 +1,574 @@
+//! `jaicp reporter ...` (Reporter API) and `jaicp text-campaigns ...` (Text campaign API).
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use futures_util::TryStreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
+use jaicp_core::{DownloadOptions, Timestamp};
+use jaicp_reporter::ids::{ExperimentKey, QuestionId, SessionId, SessionLabelId};
+use jaicp_reporter::models::{
+    CreateReportDto, FileType, ReportSettings, ScenarioExperimentBranchesDto, ScenarioExperimentDto,
+};
+use jaicp_reporter::{Filters, Listing, Reporter};
+use jaicp_text_campaigns::TextCampaigns;
+use jaicp_text_campaigns::models::{CreateTextCampaignDto, TextCampaignSendEventCreateDto};
+
+use crate::cli::Format;
+use crate::output::print_rows;
+use crate::project_cmd::TokenArgs;
+use crate::target::Target;
+
+/// Which listing.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportKind {
+    /// Sessions (dialogs).
+    Sessions,
+    /// Messages.
+    Messages,
+    /// Clients.
+    Clients,
+}
+
+/// Reporter API commands.
+#[derive(Debug, Subcommand)]
+pub enum ReporterCommand {
+    /// Sessions with a message in the window.
+    Sessions(ListArgs),
+    /// Messages in the window.
+    Messages(ListArgs),
+    /// Clients with a message in the window.
+    Clients(ListArgs),
+    /// Generate a report file and download it.
+    Report {
+        /// Which report.
+        #[arg(value_enum, default_value = "sessions")]
+        kind: ReportKind,
+        /// Project short name.
+        #[arg(long)]
+        project: Option<String>,
+        /// Start of the message window (RFC 3339 or epoch ms).
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the message window.
+        #[arg(long)]
+        to: Option<String>,
+        /// XLSX instead of CSV.
+        #[arg(long)]
+        xlsx: bool,
+        /// Where to write the file.
+        #[arg(long, value_name = "FILE")]
+        download: PathBuf,
+        /// Refuse files larger than this many bytes.
+        #[arg(long)]
+        max_bytes: Option<u64>,
+    },
+    /// Session labels: list the ones of the messages API, create, attach, detach.
+    #[command(subcommand)]
+    Labels(LabelCommand),
+    /// Scenario experiments.
+    #[command(subcommand)]
+    Experiments(ExperimentCommand),
+}
+
+/// Listing arguments.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Project short name.
+    #[arg(long)]
+    project: Option<String>,
+    /// Start of the message window (RFC 3339 or epoch ms; default 7 days ago).
+    #[arg(long)]
+    from: Option<String>,
+    /// End of the message window (default now).
+    #[arg(long)]
+    to: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Stop after this many rows.
+    #[arg(long)]
+    limit: Option<usize>,
+}
+
+/// Label commands.
+#[derive(Debug, Subcommand)]
+pub enum LabelCommand {
+    /// List message labels.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Create a session label; prints its id.
+    Create {
+        /// Name.
+        name: String,
+        /// Priority.
+        #[arg(long, default_value_t = 1)]
+        priority: i32,
+    },
+    /// Put a session label on a session.
+    Add {
+        /// Session id.
+        #[arg(long)]
+        session: String,
+        /// Session label id.
+        #[arg(long)]
+        label: i64,
+    },
+    /// Take a session label off a session.
+    Remove {
+        /// Session id.
+        #[arg(long)]
+        session: String,
+        /// Session label id.
+        #[arg(long)]
+        label: i64,
+    },
+    /// Put a message label on a message.
+    AddToMessage {
+        /// Message (question) id.
+        #[arg(long)]
+        message: String,
+        /// Message label id.
+        #[arg(long)]
+        label: i64,
+    },
+}
+
+/// Experiment commands.
+#[derive(Debug, Subcommand)]
+pub enum ExperimentCommand {
+    /// List experiments of a project.
+    List {
+        /// Project short name.
+        #[arg(long)]
+        project: String,
+    },
+    /// Create an experiment with branches.
+    Create {
+        /// Project short name.
+        #[arg(long)]
+        project: String,
+        /// Experiment key.
+        key: String,
+        /// Branch keys.
+        #[arg(long = "branch", required = true)]
+        branches: Vec<String>,
+    },
+    /// Stop an experiment.
+    Stop {
+        /// Project short name.
+        #[arg(long)]
+        project: String,
+        /// Experiment key.
+        key: String,
+    },
+}
+
+/// Text campaign commands.
+#[derive(Debug, Subcommand)]
+pub enum TextCampaignCommand {
+    /// List the text campaigns of a project.
+    List {
+        /// Project short name.
+        #[arg(long)]
+        project: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Create a text campaign; prints it as JSON.
+    Create {
+        /// Project short name.
+        #[arg(long)]
+        project: String,
+        /// Name.
+        name: String,
+    },
+    /// Stop, resume or complete a campaign.
+    Control {
+        /// Project short name.
+        #[arg(long)]
+        project: String,
+        /// Campaign id.
+        id: i64,
+        /// What to do.
+        #[arg(value_enum)]
+        action: CampaignAction,
+    },
+    /// Send an event to one client through a (dynamic) campaign; prints the sending id.
+    SendEvent {
+        /// Campaign name (created as a dynamic campaign when missing).
+        #[arg(long)]
+        campaign: String,
+        /// Bot id of the channel.
+        #[arg(long)]
+        bot_id: String,
+        /// Client id.
+        #[arg(long)]
+        client: String,
+        /// Event name.
+        #[arg(long)]
+        event: String,
+    },
+}
+
+/// Text campaign actions.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CampaignAction {
+    /// Stop sending.
+    Stop,
+    /// Resume sending.
+    Resume,
+    /// Finish for good.
+    Complete,
+}
+
+fn time(text: Option<&str>, default: Option<Timestamp>) -> anyhow::Result<Option<Timestamp>> {
+    match text {
+        None => Ok(default),
+        Some(t) => Timestamp::parse(t)
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("`{t}` is not an RFC 3339 time nor epoch milliseconds")),
+    }
+}
+
+fn window(from: Option<&str>, to: Option<&str>) -> anyhow::Result<Filters> {
+    let week_ago = Timestamp::from_millis(Timestamp::now().as_millis() - 7 * 86_400_000);
+    let from = time(from, week_ago)?;
+    let to = time(to, None)?;
+    Ok(Filters::new().message_time(from, to))
+}
+
+fn rows<T: serde::Serialize>(items: &[T]) -> anyhow::Result<Vec<serde_json::Value>> {
+    items
+        .iter()
+        .map(|i| serde_json::to_value(i).map_err(Into::into))
+        .collect()
+}
+
+/// Flattens `client.id` into `clientId` for tables.
+fn flatten_client(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(id) = v.pointer("/client/id").cloned() {
+        v["clientId"] = id;
+    }
+    v
+}
+
+async fn reporter(token: &TokenArgs) -> anyhow::Result<(Target, Reporter)> {
+    let target = Target::connect().await?;
+    let r = Reporter::new(
+        &target.client,
+        &target.unified_token(token.token_file.as_deref())?,
+    );
+    Ok((target, r))
+}
+
+/// Runs a Reporter command.
+pub async fn run_reporter(command: ReporterCommand, token: TokenArgs) -> anyhow::Result<()> {
+    let (_target, r) = reporter(&token).await?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        ReporterCommand::Sessions(a) => {
+            let listing = listing(&a);
+            let items: Vec<_> = r
+                .session_stream(window(a.from.as_deref(), a.to.as_deref())?, listing)
+                .take_limit(a.limit)
+                .try_collect()
+                .await?;
+            let rows: Vec<_> = rows(&items)?.into_iter().map(flatten_client).collect();
+            print_rows(
+                &mut out,
+                a.format,
+                &[
+                    "sessionId",
+                    "startTime",
+                    "channelType",
+                    "botId",
+                    "clientId",
+                    "questionCount",
+                ],
+                &rows,
+            )
+        }
+        ReporterCommand::Messages(a) => {
+            let listing = listing(&a);
+            let items: Vec<_> = r
+                .message_stream(window(a.from.as_deref(), a.to.as_deref())?, listing)
+                .take_limit(a.limit)
+                .try_collect()
+                .await?;
+            let rows: Vec<_> = rows(&items)?.into_iter().map(flatten_client).collect();
+            print_rows(
+                &mut out,
+                a.format,
+                &[
+                    "sessionId",
+                    "questionId",
+                    "timestamp",
+                    "clientId",
+                    "question",
+                    "textAnswer",
+                ],
+                &rows,
+            )
+        }
+        ReporterCommand::Clients(a) => {
+            let listing = listing(&a);
+            let items: Vec<_> = r
+                .client_stream(window(a.from.as_deref(), a.to.as_deref())?, listing)
+                .take_limit(a.limit)
+                .try_collect()
+                .await?;
+            print_rows(
+                &mut out,
+                a.format,
+                &[
+                    "id",
+                    "channelType",
+                    "botId",
+                    "joinDate",
+                    "lastVisitDate",
+                    "isBlocked",
+                ],
+                &rows(&items)?,
+            )
+        }
+        ReporterCommand::Report {
+            kind,
+            project,
+            from,
+            to,
+            xlsx,
+            download,
+            max_bytes,
+        } => {
+            let body = CreateReportDto {
+                filters: Some(window(from.as_deref(), to.as_deref())?.to_list()?),
+                settings: Some(ReportSettings {
+                    file_type: if xlsx { FileType::Xlsx } else { FileType::Csv },
+                    ..Default::default()
+                }),
+            };
+            eprintln!("generating the report...");
+            let file = match kind {
+                ReportKind::Sessions => {
+                    let mut b = r.create_session_report().body(body);
+                    if let Some(p) = project {
+                        b = b.project_short_name(p);
+                    }
+                    b.wait().await?
+                }
+                ReportKind::Messages => {
+                    let mut b = r.create_message_report().body(body);
+                    if let Some(p) = project {
+                        b = b.project_short_name(p);
+                    }
+                    b.wait().await?
+                }
+                ReportKind::Clients => {
+                    let mut b = r.create_client_report().body(body);
+                    if let Some(p) = project {
+                        b = b.project_short_name(p);
+                    }
+                    b.wait().await?
+                }
+            };
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let progress_bar = bar.clone();
+            let mut progress = move |done: u64, total: Option<u64>| {
+                if let Some(t) = total {
+                    progress_bar.set_length(t);
+                }
+                progress_bar.set_position(done);
+            };
+            let mut options = DownloadOptions::default().progress(&mut progress);
+            if let Some(m) = max_bytes {
+                options = options.max_bytes(m);
+            }
+            let n = r.download_report_to_file(&file, &download, options).await?;
+            bar.finish_and_clear();
+            eprintln!(
+                "wrote {n} bytes to {} ({} rows)",
+                download.display(),
+                file.rows.map_or_else(|| "?".into(), |r| r.to_string())
+            );
+            Ok(())
+        }
+        ReporterCommand::Labels(c) => labels(&r, c).await,
+        ReporterCommand::Experiments(c) => experiments(&r, c).await,
+    }
+}
+
+fn listing(a: &ListArgs) -> Listing {
+    let l = Listing::default();
+    match &a.project {
+        Some(p) => l.project(p.clone()),
+        None => l,
+    }
+}
+
+/// `take` with an optional limit.
+trait TakeLimit: futures_util::Stream + Sized {
+    fn take_limit(self, limit: Option<usize>) -> futures_util::stream::Take<Self> {
+        self.take(limit.unwrap_or(usize::MAX))
+    }
+}
+impl<S: futures_util::Stream> TakeLimit for S {}
+use futures_util::StreamExt as _;
+
+async fn labels(r: &Reporter, c: LabelCommand) -> anyhow::Result<()> {
+    match c {
+        LabelCommand::List { format } => {
+            let list = r.get_message_labels().send().await?;
+            print_rows(
+                &mut std::io::stdout().lock(),
+                format,
+                &["id", "name", "priority"],
+                &rows(&list)?,
+            )
+        }
+        LabelCommand::Create { name, priority } => {
+            let id = r.new_session_label(&name, priority).await?;
+            println!("{id}");
+            Ok(())
+        }
+        LabelCommand::Add { session, label } => {
+            r.label_session(&SessionId::from(session), SessionLabelId(label))
+                .await?;
+            Ok(())
+        }
+        LabelCommand::Remove { session, label } => {
+            r.unlabel_session(&SessionId::from(session), SessionLabelId(label))
+                .await?;
+            Ok(())
+        }
+        LabelCommand::AddToMessage { message, label } => {
+            r.label_message(
+                &QuestionId::from(message),
+                jaicp_reporter::ids::MessageLabelId(label),
+            )
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn experiments(r: &Reporter, c: ExperimentCommand) -> anyhow::Result<()> {
+    match c {
+        ExperimentCommand::List { project } => {
+            let list = r.get_scenario_experiments(project).send().await?;
+            print_rows(
+                &mut std::io::stdout().lock(),
+                Format::Table,
+                &["key", "status", "description"],
+                &rows(&list)?,
+            )
+        }
+        ExperimentCommand::Create {
+            project,
+            key,
+            branches,
+        } => {
+            let key = ExperimentKey::from(key);
+            let body = ScenarioExperimentDto {
+                key: key.to_string(),
+                branches: branches
+                    .into_iter()
+                    .map(|b| ScenarioExperimentBranchesDto {
+                        key: b,
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            };
+            r.create_scenario_experiment(project, body).send().await?;
+            eprintln!("created experiment {key}");
+            Ok(())
+        }
+        ExperimentCommand::Stop { project, key } => {
+            r.stop_scenario_experiment(project, key).send().await?;
+            Ok(())
+        }
+    }
+}
+
+/// Runs a Text campaign command.
+pub async fn run_text_campaigns(
+    command: TextCampaignCommand,
+    token: TokenArgs,
+) -> anyhow::Result<()> {
+    let target = Target::connect().await?;
+    let t = TextCampaigns::new(
+        &target.client,
+        &target.unified_token(token.token_file.as_deref())?,
+    );
+    match command {
+        TextCampaignCommand::List { project, format } => {
+            let list = t.get_text_campaigns(project).send().await?;
+            print_rows(
+                &mut std::io::stdout().lock(),
+                format,
+                &["id", "name", "status", "botId", "creationTime", "isDynamic"],
+                &rows(&list.text_campaigns)?,
+            )
+        }
+        TextCampaignCommand::Create { project, name } => {
+            let c = t
+                .create_text_campaign(
+                    project,
+                    CreateTextCampaignDto {
+                        name,
+                        ..Default::default()
+                    },
+                )
+                .send()
+                .await?;
+            print_json(&c)
+        }
+        TextCampaignCommand::Control {
+            project,
+            id,
+            action,
+        } => {
+            let c = match action {
+                CampaignAction::Stop => t.stop_text_campaign(project, id).send().await?,
+                CampaignAction::Resume => t.resume_text_campaign(project, id).send().await?,
+                CampaignAction::Complete => t.complete_text_campaign(project, id).send().await?,
+            };
+            print_json(&c)
+        }
+        TextCampaignCommand::SendEvent {
+            campaign,
+            bot_id,
+            client,
+            event,
+        } => {
+            let s = t
+                .send_event(TextCampaignSendEventCreateDto {
+                    text_campaign_name: campaign,
+                    bot_id,
+                    client_id: client,
+                    event,
+                    ..Default::default()
+                })
+                .send()
+                .await?;
+            println!("{}", s.uuid.unwrap_or_default());
+            Ok(())
+        }
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

@@ -1,0 +1,703 @@
+//! Reporter data routes: sessions, messages, clients, statistics and filters.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Filter, Session, paging};
+use crate::extract::{PathParams, RawBody, parse_json_or_default};
+use crate::reply::Reply;
+use crate::state::EmulatorState;
+use crate::unified::{authorize, bad_request, not_found};
+
+const BASE: &str = "/api/v1/reporter";
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new()
+        .route(&format!("{BASE}/sessions/filter"), post(sessions))
+        .route(&format!("{BASE}/messages/filter"), post(messages))
+        .route(&format!("{BASE}/clients/filter"), post(clients))
+        .route(
+            &format!("{BASE}/clients/all-for-bot"),
+            post(clients_for_bot),
+        )
+        .route(&format!("{BASE}/messages/by-session"), get(by_session))
+        .route(&format!("{BASE}/messages/by-client"), get(by_client))
+        .route(
+            &format!("{BASE}/messages/page-in-session"),
+            get(page_in_session),
+        )
+        .route(
+            &format!("{BASE}/messages/page-in-client"),
+            get(page_in_client),
+        )
+        .route(&format!("{BASE}/state-routes/filter"), post(state_routes))
+        .route(
+            &format!("{BASE}/projects/sessions/count"),
+            get(sessions_count),
+        )
+        .route(&format!("{BASE}/stats/unique-clients"), get(unique_clients))
+        .route(
+            &format!("{BASE}/stats/messages/with-advanced-filters"),
+            post(message_stats),
+        )
+        .route(
+            &format!("{BASE}/stats/sessions/with-advanced-filters"),
+            post(session_stats),
+        )
+        .route(
+            &format!("{BASE}/stats/session-labels"),
+            post(session_label_stats),
+        )
+        .route(&format!("{BASE}/stats/log-labels"), post(log_label_stats))
+        .route(
+            &format!("{BASE}/stats/switched-sessions"),
+            get(switched_sessions),
+        )
+        .route(&format!("{BASE}/stats/telephony"), get(telephony_stats))
+        .route(&format!("{BASE}/filters"), get(available_filters))
+        .route(&format!("{BASE}/filter-options"), post(filter_options))
+        .route(
+            &format!("{BASE}/interval-filter-options"),
+            post(interval_filter_options),
+        )
+        .route(
+            &format!("{BASE}/user-filter-sets/filterSetId"),
+            post(create_filter_set),
+        )
+        .route(
+            &format!("{BASE}/user-filter-sets/{{id}}"),
+            get(get_filter_set),
+        )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PageQuery {
+    pub(crate) project_short_name: Option<String>,
+    pub(crate) page: Option<usize>,
+    pub(crate) size: Option<usize>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) bot_id: Option<String>,
+    pub(crate) question_id: Option<String>,
+}
+
+impl PageQuery {
+    fn page(&self) -> (usize, usize) {
+        (
+            self.page.unwrap_or(0),
+            self.size.unwrap_or(20).clamp(1, 10_000),
+        )
+    }
+}
+
+fn filters(body: Result<RawBody, Reply>) -> Result<Filter, Reply> {
+    let v: Value = body.and_then(|RawBody(b)| parse_json_or_default(&b))?;
+    Ok(Filter::parse(&v))
+}
+
+/// Authorizes, reads the filter body, and returns the matching sessions.
+fn matching(
+    state: &EmulatorState,
+    headers: &HeaderMap,
+    op: &'static str,
+    q: &PageQuery,
+    body: Result<RawBody, Reply>,
+) -> Result<(Filter, Vec<Session>), Reply> {
+    authorize(state, headers, op)?;
+    let f = filters(body)?;
+    let all = state.reporter_sessions();
+    let r = state.reporter();
+    let kept = all
+        .into_iter()
+        .filter(|s| f.session(&r, s, q.project_short_name.as_deref()))
+        .collect();
+    Ok((f, kept))
+}
+
+async fn sessions(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (_, list) = match matching(&state, &headers, "getSessionDataByFilter", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (page, size) = q.page();
+    let r = state.reporter();
+    let items: Vec<Value> = list
+        .iter()
+        .skip(page.saturating_mul(size))
+        .take(size)
+        .map(|s| r.session_json(s))
+        .collect();
+    Reply::ok(&json!({ "paging": paging(page, size, list.len()), "sessions": items }))
+}
+
+async fn messages(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (f, list) = match matching(&state, &headers, "getMessageDataByFilter", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (page, size) = q.page();
+    let r = state.reporter();
+    let all: Vec<(&Session, &super::Msg)> = list
+        .iter()
+        .flat_map(|s| {
+            s.messages
+                .iter()
+                .filter(|m| f.message(m))
+                .map(move |m| (s, m))
+        })
+        .collect();
+    let items: Vec<Value> = all
+        .iter()
+        .skip(page.saturating_mul(size))
+        .take(size)
+        .map(|(s, m)| r.message_json(s, m, true))
+        .collect();
+    Reply::ok(&json!({ "paging": paging(page, size, all.len()), "messages": items }))
+}
+
+/// One row per client: the client's latest session.
+fn client_rows(state: &EmulatorState, list: &[Session]) -> Vec<Value> {
+    let r = state.reporter();
+    let mut first: std::collections::BTreeMap<&str, i64> = Default::default();
+    let mut last: std::collections::BTreeMap<&str, &Session> = Default::default();
+    for s in list {
+        first.entry(&s.client_id).or_insert(s.start);
+        last.insert(&s.client_id, s);
+    }
+    last.values()
+        .map(|s| {
+            r.client_json(
+                s,
+                first.get(s.client_id.as_str()).copied().unwrap_or(s.start),
+            )
+        })
+        .collect()
+}
+
+fn page_of(rows: Vec<Value>, page: usize, size: usize) -> (Value, Vec<Value>) {
+    let total = rows.len();
+    (
+        paging(page, size, total),
+        rows.into_iter()
+            .skip(page.saturating_mul(size))
+            .take(size)
+            .collect(),
+    )
+}
+
+async fn clients(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (_, list) = match matching(&state, &headers, "getClientDataByFilter", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (page, size) = q.page();
+    let (paging, clients) = page_of(client_rows(&state, &list), page, size);
+    Reply::ok(&json!({ "paging": paging, "clients": clients }))
+}
+
+async fn clients_for_bot(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getAllClientDataForBot") {
+        return r;
+    }
+    let list: Vec<Session> = state
+        .reporter_sessions()
+        .into_iter()
+        .filter(|s| q.bot_id.as_ref().is_none_or(|b| *b == s.bot_id))
+        .collect();
+    let (page, size) = q.page();
+    let (paging, clients) = page_of(client_rows(&state, &list), page, size);
+    Reply::ok(&json!({ "paging": paging, "clients": clients }))
+}
+
+async fn by_session(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getMessagesForSession") {
+        return r;
+    }
+    let Some(s) = state
+        .reporter_sessions()
+        .into_iter()
+        .find(|s| Some(&s.id) == q.session_id.as_ref())
+    else {
+        return not_found("session");
+    };
+    let (page, size) = q.page();
+    let r = state.reporter();
+    let items: Vec<Value> = s
+        .messages
+        .iter()
+        .skip(page.saturating_mul(size))
+        .take(size)
+        .map(|m| r.message_json(&s, m, false))
+        .collect();
+    Reply::ok(&json!({
+        "paging": paging(page, size, s.messages.len()),
+        "session": r.session_json(&s),
+        "messages": items,
+    }))
+}
+
+async fn by_client(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getMessagesForClient") {
+        return r;
+    }
+    let list: Vec<Session> = state
+        .reporter_sessions()
+        .into_iter()
+        .filter(|s| Some(&s.client_id) == q.client_id.as_ref())
+        .collect();
+    let Some(last) = list.last() else {
+        return not_found("client");
+    };
+    let (page, size) = q.page();
+    let r = state.reporter();
+    let all: Vec<Value> = list
+        .iter()
+        .flat_map(|s| {
+            s.messages
+                .iter()
+                .map(|m| r.message_json(s, m, false))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let first = list.first().map_or(last.start, |s| s.start);
+    let (paging, messages) = page_of(all, page, size);
+    Reply::ok(
+        &json!({ "paging": paging, "client": r.client_json(last, first), "messages": messages }),
+    )
+}
+
+fn page_number(index: Option<usize>, size: usize) -> Reply {
+    match index {
+        Some(i) => Reply::ok(&json!({ "pageNumber": i / size.max(1) })),
+        None => not_found("message"),
+    }
+}
+
+async fn page_in_session(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getMessagePageInSession") {
+        return r;
+    }
+    let index = state
+        .reporter_sessions()
+        .into_iter()
+        .find(|s| Some(&s.id) == q.session_id.as_ref())
+        .and_then(|s| {
+            s.messages
+                .iter()
+                .position(|m| Some(&m.question_id) == q.question_id.as_ref())
+        });
+    page_number(index, q.page().1)
+}
+
+async fn page_in_client(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getMessagePageInClient") {
+        return r;
+    }
+    let index = state
+        .reporter_sessions()
+        .into_iter()
+        .filter(|s| Some(&s.client_id) == q.client_id.as_ref())
+        .flat_map(|s| s.messages)
+        .position(|m| Some(&m.question_id) == q.question_id.as_ref());
+    page_number(index, q.page().1)
+}
+
+async fn state_routes(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (_, list) = match matching(&state, &headers, "getStateRoutesDataByFilter", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (page, size) = q.page();
+    let routes: Vec<Value> = list
+        .iter()
+        .map(|s| {
+            // The document requires `states` but declares `stateRoutes`; send both.
+            let states: Vec<&str> = s.messages.iter().map(|_| "/Start").collect();
+            json!({ "states": states, "stateRoutes": states, "sessionsCount": 1 })
+        })
+        .collect();
+    let (paging, routes) = page_of(routes, page, size);
+    Reply::ok(&json!({ "paging": paging, "routes": routes }))
+}
+
+async fn sessions_count(State(state): State<EmulatorState>, headers: HeaderMap) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "countAllProjectsSessions") {
+        return r;
+    }
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for s in state.reporter_sessions() {
+        *counts.entry(s.project).or_default() += 1;
+    }
+    let rows: Vec<Value> = counts
+        .into_iter()
+        .map(|(p, n)| json!({ "projectShortName": p, "amount": n }))
+        .collect();
+    Reply::ok(&rows)
+}
+
+async fn unique_clients(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getAllProjectsUniqueClients") {
+        return r;
+    }
+    let mut clients: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for s in state.reporter_sessions() {
+        if q.project_short_name
+            .as_ref()
+            .is_none_or(|p| *p == s.project)
+        {
+            clients.entry(s.project).or_default().insert(s.client_id);
+        }
+    }
+    let rows: Vec<Value> = clients
+        .into_iter()
+        .map(|(p, c)| json!({ "projectShortName": p, "totalCount": c.len() }))
+        .collect();
+    Reply::ok(&rows)
+}
+
+/// Counts per day (UTC) of `times`.
+fn per_day(times: impl Iterator<Item = i64>) -> (Vec<Value>, usize) {
+    let mut days: std::collections::BTreeMap<i64, usize> = Default::default();
+    let mut total = 0;
+    for t in times {
+        *days
+            .entry(t.div_euclid(86_400_000) * 86_400_000)
+            .or_default() += 1;
+        total += 1;
+    }
+    (
+        days.into_iter()
+            .map(|(d, n)| json!({ "ts": d, "value": n }))
+            .collect(),
+        total,
+    )
+}
+
+async fn message_stats(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (f, list) = match matching(&state, &headers, "getMessageStats", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (stats, total) = per_day(
+        list.iter()
+            .flat_map(|s| s.messages.iter().filter(|m| f.message(m)).map(|m| m.ts)),
+    );
+    Reply::ok(&json!({ "stats": stats, "totalCount": total }))
+}
+
+async fn session_stats(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (_, list) = match matching(&state, &headers, "getSessionStats", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (stats, total) = per_day(list.iter().map(|s| s.start));
+    Reply::ok(&json!({ "stats": stats, "totalCount": total }))
+}
+
+async fn session_label_stats(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (_, list) = match matching(&state, &headers, "getSessionLabelStats", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let r = state.reporter();
+    let stats: Vec<Value> = r
+        .session_labels
+        .values()
+        .map(|l| {
+            let (ts, n) = per_day(
+                list.iter()
+                    .filter(|s| r.session_links.get(&s.id).is_some_and(|ls| ls.contains(&l.id)))
+                    .map(|s| s.start),
+            );
+            json!({ "label": super::ReporterState::session_label_json(l), "tsToValues": ts, "totalCount": n })
+        })
+        .collect();
+    Reply::ok(&json!({ "stats": stats }))
+}
+
+async fn log_label_stats(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    let (_, list) = match matching(&state, &headers, "getLogLabelStats", &q, body) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let r = state.reporter();
+    let stats: Vec<Value> = r
+        .message_labels
+        .values()
+        .map(|l| {
+            let (ts, n) = per_day(
+                list.iter()
+                    .flat_map(|s| &s.messages)
+                    .filter(|m| {
+                        r.message_links
+                            .get(&m.question_id)
+                            .is_some_and(|ls| ls.contains(&l.id))
+                    })
+                    .map(|m| m.ts),
+            );
+            json!({ "label": r.message_label_json(l), "tsToValues": ts, "totalCount": n })
+        })
+        .collect();
+    Reply::ok(&json!({ "stats": stats }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RangeQuery {
+    date_from: Option<String>,
+    date_to: Option<String>,
+}
+
+fn range(q: &RangeQuery) -> (Option<i64>, Option<i64>) {
+    let t = |s: &Option<String>| {
+        s.as_deref().and_then(|s| {
+            s.parse::<jiff::Timestamp>()
+                .ok()
+                .map(|t| t.as_millisecond())
+                .or_else(|| {
+                    format!("{s}T00:00:00Z")
+                        .parse::<jiff::Timestamp>()
+                        .ok()
+                        .map(|t| t.as_millisecond())
+                })
+                .or_else(|| s.parse().ok())
+        })
+    };
+    (t(&q.date_from), t(&q.date_to))
+}
+
+async fn switched_sessions(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<RangeQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getSwitchedSessionCountByDay") {
+        return r;
+    }
+    let _ = range(&q);
+    // No session of the emulator is transferred to an agent.
+    Reply::ok(&json!({ "stats": [], "totalCount": 0 }))
+}
+
+async fn telephony_stats(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<RangeQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getTelephonyStats") {
+        return r;
+    }
+    let (from, to) = range(&q);
+    let calls: Vec<Session> = state
+        .reporter_sessions()
+        .into_iter()
+        .filter(|s| s.call_task_id.is_some())
+        .filter(|s| from.is_none_or(|f| s.start >= f) && to.is_none_or(|t| s.start <= t))
+        .collect();
+    let (outgoing, n) = per_day(calls.iter().map(|s| s.start));
+    let avg = if n == 0 {
+        0.0
+    } else {
+        calls
+            .iter()
+            .map(|s| (s.end - s.start) as f64 / 1000.0)
+            .sum::<f64>()
+            / n as f64
+    };
+    Reply::ok(&json!({
+        "averageCallDurationInSeconds": avg,
+        "billingCount": outgoing.clone(),
+        "incomingCount": [],
+        "outgoingCount": outgoing,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FilterQuery {
+    filter_key: Option<String>,
+    analytics_section: Option<String>,
+}
+
+async fn available_filters(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<FilterQuery>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getAvailableFilters") {
+        return r;
+    }
+    if q.analytics_section.is_none() {
+        return bad_request("`analyticsSection` is required");
+    }
+    let f = |key: &str, ty: &str, label: &str| json!({ "key": key, "type": ty, "label": label, "isDefault": key == "MESSAGE_TIME", "isRequired": false });
+    Reply::ok(&json!([
+        f("MESSAGE_TIME", "DATE_TIME_RANGE", "Message time"),
+        f("SESSION_START_TIME", "DATE_TIME_RANGE", "Session start"),
+        f("MESSAGE_COUNT", "NUMERIC_RANGE", "Messages in the session"),
+        f("CHANNEL_TYPE", "CHECKBOX", "Channel type"),
+        f("BOT_ID", "CHECKBOX", "Channel"),
+        f("SESSION_LABELS", "CHECKBOX", "Session labels"),
+        f("WITHOUT_EMPTY_SESSIONS", "RADIO", "Hide empty sessions"),
+    ]))
+}
+
+async fn filter_options(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<FilterQuery>,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getFilterOptions") {
+        return r;
+    }
+    if let Err(r) = filters(body) {
+        return r;
+    }
+    let sessions = state.reporter_sessions();
+    let values: std::collections::BTreeSet<String> = match q.filter_key.as_deref() {
+        Some("CHANNEL_TYPE") => sessions.iter().map(|s| s.channel_type.clone()).collect(),
+        Some("BOT_ID") => sessions.iter().map(|s| s.bot_id.clone()).collect(),
+        Some("SESSION_LABELS") => state
+            .reporter()
+            .session_labels
+            .keys()
+            .map(ToString::to_string)
+            .collect(),
+        _ => ["YES", "NO", "NOT_IMPORTANT"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+    };
+    let rows: Vec<Value> = values
+        .into_iter()
+        .map(|v| json!({ "value": v, "label": v, "isSelected": false }))
+        .collect();
+    Reply::ok(&rows)
+}
+
+async fn interval_filter_options(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getIntervalFilterOptions") {
+        return r;
+    }
+    if let Err(r) = filters(body) {
+        return r;
+    }
+    let counts: Vec<usize> = state
+        .reporter_sessions()
+        .iter()
+        .map(|s| s.messages.len())
+        .collect();
+    Reply::ok(&json!({
+        "minValue": counts.iter().min().copied().unwrap_or(0) as f64,
+        "maxValue": counts.iter().max().copied().unwrap_or(0) as f64,
+    }))
+}
+
+async fn create_filter_set(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    body: Result<RawBody, Reply>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "createFilterSetId") {
+        return r;
+    }
+    let v: Value = match body.and_then(|RawBody(b)| parse_json_or_default(&b)) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    state.reporter().filter_sets.insert(id.clone(), v);
+    Reply::ok(&id)
+}
+
+async fn get_filter_set(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(id): PathParams<String>,
+) -> Reply {
+    if let Err(r) = authorize(&state, &headers, "getUserFilterSet") {
+        return r;
+    }
+    match state.reporter().filter_sets.get(&id) {
+        Some(v) => Reply::ok(&json!({
+            "filterSetId": id,
+            "filters": v.get("filters").cloned().unwrap_or_else(|| json!([])),
+        })),
+        None => not_found("filter set"),
+    }
+}

@@ -1,0 +1,609 @@
+//! Text campaign API routes.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Campaign, Sending, Template};
+use crate::extract::{PathParams, RawBody, parse_json, parse_json_or_default};
+use crate::reply::Reply;
+use crate::state::EmulatorState;
+use crate::unified::{authorize, bad_request, iso, not_found};
+
+const V1: &str = "/api/v1/text-campaign-service";
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new()
+        .route(
+            &format!("{V1}/projects/{{project}}/text-campaigns"),
+            get(list).post(create),
+        )
+        .route(
+            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}"),
+            get(get_one).put(update),
+        )
+        .route(
+            "/api/text-campaign-service/accounts/{account}/projects/{project}/text-campaigns/{id}",
+            get(get_account).put(update_account),
+        )
+        .route(
+            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/stop"),
+            put(stop),
+        )
+        .route(
+            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/resume"),
+            put(resume),
+        )
+        .route(
+            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/complete"),
+            put(complete),
+        )
+        .route(
+            &format!("{V1}/dynamics/sending-templates"),
+            post(create_template),
+        )
+        .route(
+            &format!("{V1}/dynamics/sending-templates/chat-history"),
+            get(history),
+        )
+        .route(
+            &format!("{V1}/dynamics/sending-templates/{{uuid}}"),
+            get(get_template).delete(delete_template),
+        )
+        .route(
+            &format!("{V1}/dynamics/send-event-by-template/{{uuid}}"),
+            get(send_by_template_simple).post(send_by_template),
+        )
+        .route(&format!("{V1}/dynamics/send-event"), post(send_event))
+        .route(&format!("{V1}/dynamics/send-replies"), post(send_replies))
+        .route(&format!("{V1}/dynamics/sendings"), get(sendings))
+        .route(
+            &format!("{V1}/dynamics/sendings/{{uuid}}/cancel"),
+            put(cancel),
+        )
+}
+
+macro_rules! try_reply {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
+/// The bot id of the project's first channel (text campaigns send through it).
+fn project_bot(state: &EmulatorState, project: &str) -> Option<String> {
+    let s = state.projects();
+    let p = s.project_by_short_name(project)?;
+    Some(
+        s.channels
+            .values()
+            .find(|c| c.project_id == p.id)
+            .map(|c| c.bot_id.clone())
+            .unwrap_or_default(),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CampaignBody {
+    name: String,
+    #[serde(default)]
+    delay_between_sending: Option<i32>,
+    #[serde(default)]
+    thread_count: Option<i32>,
+    #[serde(default)]
+    event_name: Option<String>,
+    #[serde(default)]
+    is_dynamic: Option<bool>,
+    #[serde(default)]
+    jgraph_replies: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    page: Option<usize>,
+    size: Option<usize>,
+    text_campaign_name: Option<String>,
+}
+
+async fn list(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(project): PathParams<String>,
+    Query(q): Query<ListQuery>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "getTextCampaigns"));
+    let (page, size) = (q.page.unwrap_or(0), q.size.unwrap_or(20).clamp(1, 1000));
+    let s = state.text_campaigns();
+    let all: Vec<&Campaign> = s
+        .campaigns
+        .values()
+        .filter(|c| c.project == project)
+        .filter(|c| {
+            q.text_campaign_name
+                .as_ref()
+                .is_none_or(|n| c.name.contains(n.as_str()))
+        })
+        .collect();
+    let items: Vec<Value> = all
+        .iter()
+        .skip(page * size)
+        .take(size)
+        .map(|c| c.json())
+        .collect();
+    Reply::ok(&json!({
+        "paging": { "pageNum": page, "pageSize": size, "totalCount": all.len() },
+        "textCampaigns": items,
+    }))
+}
+
+async fn create(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(project): PathParams<String>,
+    b: Result<RawBody, Reply>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "createTextCampaign"));
+    let b: CampaignBody = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
+    if b.name.trim().is_empty() {
+        return bad_request("`name` must not be empty");
+    }
+    let Some(bot_id) = project_bot(&state, &project) else {
+        return not_found("project");
+    };
+    let now = state.now_ms();
+    let mut s = state.text_campaigns();
+    if s.by_name(&b.name).is_some() {
+        return bad_request("a text campaign with this name exists");
+    }
+    let id = s.add(Campaign {
+        id: 0,
+        name: b.name,
+        project,
+        bot_id,
+        created: now,
+        status: "CREATED",
+        delay: b.delay_between_sending.unwrap_or(1).max(1),
+        threads: b.thread_count.unwrap_or(1).max(1),
+        event_name: b.event_name,
+        dynamic: b.is_dynamic.unwrap_or(false),
+        replies: b.jgraph_replies,
+    });
+    match s.campaigns.get(&id) {
+        Some(c) => Reply::ok(&c.json()),
+        None => not_found("text campaign"),
+    }
+}
+
+fn find(state: &EmulatorState, project: &str, id: i64) -> Option<Campaign> {
+    state
+        .text_campaigns()
+        .campaigns
+        .get(&id)
+        .filter(|c| c.project == project)
+        .cloned()
+}
+
+async fn get_one(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams((project, id)): PathParams<(String, i64)>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "getTextCampaign"));
+    find(&state, &project, id).map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json()))
+}
+
+async fn get_account(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "getAccountTextCampaign"));
+    find(&state, &project, id).map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json()))
+}
+
+fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Result<RawBody, Reply>) -> Reply {
+    let b: CampaignBody = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
+    let mut s = state.text_campaigns();
+    let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
+        return not_found("text campaign");
+    };
+    c.name = b.name;
+    if let Some(d) = b.delay_between_sending {
+        c.delay = d.max(1);
+    }
+    if let Some(t) = b.thread_count {
+        c.threads = t.max(1);
+    }
+    if b.event_name.is_some() {
+        c.event_name = b.event_name;
+    }
+    if let Some(d) = b.is_dynamic {
+        c.dynamic = d;
+    }
+    if b.jgraph_replies.is_some() {
+        c.replies = b.jgraph_replies;
+    }
+    Reply::ok(&c.json())
+}
+
+async fn update(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams((project, id)): PathParams<(String, i64)>,
+    b: Result<RawBody, Reply>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "updateTextCampaign"));
+    apply_update(&state, &project, id, b)
+}
+
+async fn update_account(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
+    b: Result<RawBody, Reply>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "updateAccountTextCampaign"));
+    apply_update(&state, &project, id, b)
+}
+
+fn transition(
+    state: &EmulatorState,
+    project: &str,
+    id: i64,
+    from: &[&str],
+    to: &'static str,
+) -> Reply {
+    let mut s = state.text_campaigns();
+    let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
+        return not_found("text campaign");
+    };
+    if !from.contains(&c.status) {
+        return bad_request(format!("a {} campaign cannot become {to}", c.status));
+    }
+    c.status = to;
+    Reply::ok(&c.json())
+}
+
+async fn stop(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams((project, id)): PathParams<(String, i64)>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "stopTextCampaign"));
+    transition(
+        &state,
+        &project,
+        id,
+        &["CREATED", "READY", "STARTED", "POSTPONED"],
+        "STOPPED",
+    )
+}
+
+async fn resume(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams((project, id)): PathParams<(String, i64)>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "resumeTextCampaign"));
+    transition(&state, &project, id, &["STOPPED", "POSTPONED"], "STARTED")
+}
+
+async fn complete(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams((project, id)): PathParams<(String, i64)>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "completeTextCampaign"));
+    transition(
+        &state,
+        &project,
+        id,
+        &["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"],
+        "COMPLETED",
+    )
+}
+
+/// The campaign named `name`; a dynamic one is made in the project of `bot_id` when missing.
+fn campaign_for(state: &EmulatorState, name: &str, bot_id: &str) -> Result<i64, Reply> {
+    if let Some(c) = state.text_campaigns().by_name(name) {
+        return Ok(c.id);
+    }
+    let project = {
+        let s = state.projects();
+        s.channels
+            .values()
+            .find(|c| c.bot_id == bot_id)
+            .and_then(|c| s.projects.get(&c.project_id))
+            .map(|p| p.short_name.clone())
+    };
+    let Some(project) = project else {
+        return Err(not_found("channel (botId)"));
+    };
+    let now = state.now_ms();
+    Ok(state.text_campaigns().add(Campaign {
+        id: 0,
+        name: name.to_owned(),
+        project,
+        bot_id: bot_id.to_owned(),
+        created: now,
+        status: "STARTED",
+        delay: 1,
+        threads: 1,
+        event_name: None,
+        dynamic: true,
+        replies: None,
+    }))
+}
+
+fn str_field<'a>(v: &'a Value, name: &str) -> Result<&'a str, Reply> {
+    v.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad_request(format!("`{name}` is required")))
+}
+
+fn record_sending(
+    state: &EmulatorState,
+    campaign_id: i64,
+    template: Option<String>,
+    v: &Value,
+) -> Reply {
+    let now = state.now_ms();
+    let at = v
+        .get("sendingTime")
+        .and_then(Value::as_str)
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map_or(now, |t| t.as_millisecond());
+    let uuid = uuid::Uuid::new_v4().to_string();
+    state.text_campaigns().sendings.push(Sending {
+        uuid: uuid.clone(),
+        campaign_id,
+        template,
+        bot_id: v
+            .get("botId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        client_id: v
+            .get("clientId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        event: v.get("event").and_then(Value::as_str).map(str::to_owned),
+        event_data: v.get("eventData").cloned(),
+        replies: v.get("replies").cloned(),
+        at,
+        status: if at > now { "PENDING" } else { "SENT" },
+    });
+    Reply::ok(&json!({ "uuid": uuid }))
+}
+
+async fn send_event(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    b: Result<RawBody, Reply>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "sendEvent"));
+    let v: Value = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
+    let name = try_reply!(str_field(&v, "textCampaignName"));
+    let bot = try_reply!(str_field(&v, "botId"));
+    try_reply!(str_field(&v, "clientId"));
+    try_reply!(str_field(&v, "event"));
+    let id = try_reply!(campaign_for(&state, name, bot));
+    record_sending(&state, id, None, &v)
+}
+
+async fn send_replies(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    b: Result<RawBody, Reply>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "sendReplies"));
+    let v: Value = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
+    let name = try_reply!(str_field(&v, "textCampaignName"));
+    let bot = try_reply!(str_field(&v, "botId"));
+    try_reply!(str_field(&v, "clientId"));
+    let id = try_reply!(campaign_for(&state, name, bot));
+    record_sending(&state, id, None, &v)
+}
+
+async fn create_template(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    b: Result<RawBody, Reply>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "createEventSendingTemplate"));
+    let v: Value = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
+    let name = try_reply!(str_field(&v, "textCampaignName"));
+    let bot = try_reply!(str_field(&v, "botId"));
+    try_reply!(str_field(&v, "clientId"));
+    let campaign_id = try_reply!(campaign_for(&state, name, bot));
+    let uuid = uuid::Uuid::new_v4().to_string();
+    state.text_campaigns().templates.insert(
+        uuid.clone(),
+        Template {
+            campaign_id,
+            body: v,
+        },
+    );
+    Reply::ok(&json!({
+        "id": uuid,
+        "link": format!("{V1}/dynamics/send-event-by-template/{uuid}"),
+    }))
+}
+
+fn template_json(state: &EmulatorState, t: &Template) -> Value {
+    let s = state.text_campaigns();
+    let name = s
+        .campaigns
+        .get(&t.campaign_id)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let mut v = t.body.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("textCampaignName");
+        o.insert(
+            "textCampaign".into(),
+            json!({ "id": t.campaign_id, "name": name }),
+        );
+    }
+    v
+}
+
+async fn get_template(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(uuid): PathParams<String>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "getEventSendingTemplate"));
+    let t = state.text_campaigns().templates.get(&uuid).cloned();
+    match t {
+        Some(t) => Reply::ok(&template_json(&state, &t)),
+        None => not_found("sending template"),
+    }
+}
+
+async fn delete_template(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(uuid): PathParams<String>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "deleteEventSendingTemplate"));
+    match state.text_campaigns().templates.remove(&uuid) {
+        Some(_) => Reply::empty(StatusCode::OK),
+        None => not_found("sending template"),
+    }
+}
+
+fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Reply {
+    let Some(t) = state.text_campaigns().templates.get(uuid).cloned() else {
+        return not_found("sending template");
+    };
+    let mut v = t.body.clone();
+    if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+        for (k, val) in e {
+            o.insert(k.clone(), val.clone());
+        }
+    }
+    record_sending(state, t.campaign_id, Some(uuid.to_owned()), &v)
+}
+
+async fn send_by_template_simple(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(uuid): PathParams<String>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "sendEventByTemplateSimple"));
+    send_template(&state, &uuid, &json!({}))
+}
+
+async fn send_by_template(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(uuid): PathParams<String>,
+    b: Result<RawBody, Reply>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "sendEventByTemplate"));
+    let extra: Value = try_reply!(b.and_then(|RawBody(b)| parse_json_or_default(&b)));
+    send_template(&state, &uuid, &extra)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SendingsQuery {
+    text_campaign_id: Option<i64>,
+    event_sending_info_uuid: Option<String>,
+    event_sending_template_uuid: Option<String>,
+    status: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    from_timestamp: Option<i64>,
+}
+
+fn matching(state: &EmulatorState, q: &SendingsQuery) -> Vec<Sending> {
+    state
+        .text_campaigns()
+        .sendings
+        .iter()
+        .filter(|s| q.text_campaign_id.is_none_or(|id| s.campaign_id == id))
+        .filter(|s| {
+            q.event_sending_info_uuid
+                .as_ref()
+                .is_none_or(|u| *u == s.uuid)
+        })
+        .filter(|s| {
+            q.event_sending_template_uuid
+                .as_ref()
+                .is_none_or(|u| s.template.as_ref() == Some(u))
+        })
+        .filter(|s| q.status.as_ref().is_none_or(|st| st == s.status))
+        .filter(|s| q.from_timestamp.is_none_or(|t| s.at >= t))
+        .cloned()
+        .collect()
+}
+
+async fn sendings(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<SendingsQuery>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "getSendings"));
+    let all = matching(&state, &q);
+    let items: Vec<Value> = all
+        .iter()
+        .skip(q.offset.unwrap_or(0))
+        .take(q.limit.unwrap_or(100))
+        .map(Sending::json)
+        .collect();
+    Reply::ok(&json!({ "totalCount": all.len(), "sendings": items }))
+}
+
+async fn cancel(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    PathParams(uuid): PathParams<String>,
+) -> Reply {
+    try_reply!(authorize(&state, &headers, "cancelSending"));
+    let mut s = state.text_campaigns();
+    let Some(sending) = s.sendings.iter_mut().find(|x| x.uuid == uuid) else {
+        return not_found("sending");
+    };
+    if sending.status == "PENDING" {
+        sending.status = "CANCELED";
+    }
+    Reply::empty(StatusCode::OK)
+}
+
+async fn history(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    Query(q): Query<SendingsQuery>,
+) -> Reply {
+    try_reply!(authorize(
+        &state,
+        &headers,
+        "getEventSendingTemplateHistory"
+    ));
+    let all = matching(&state, &q);
+    let messages: Vec<Value> = all
+        .iter()
+        .take(q.limit.unwrap_or(100))
+        .map(|s| {
+            json!({
+                "questionId": s.uuid,
+                "author": "BOT",
+                "status": if s.status == "SENT" { "SENT" } else { "NOT_SENT" },
+                "timestamp": iso(s.at),
+                "textMessage": s.event.clone().unwrap_or_else(|| "replies".into()),
+            })
+        })
+        .collect();
+    Reply::ok(&json!({ "totalCount": all.len(), "messages": messages }))
+}

@@ -1,0 +1,30 @@
+//! The TextCampaigns handle: a client bound to one unified token.
+
+use jaicp_core::{ApiContext, Auth, Client, UnifiedToken};
+
+/// The JAICP Text campaign API (bulk text messaging). Cheap to clone.
+///
+/// Every operation of the API is a method returning a request builder (see [`crate::operations`]).
+#[derive(Clone, Debug)]
+pub struct TextCampaigns {
+    ctx: ApiContext,
+}
+
+impl TextCampaigns {
+    /// The API, authenticated with the unified token (`Authorization: Bearer`).
+    pub fn new(client: &Client, token: &UnifiedToken) -> Self {
+        TextCampaigns {
+            ctx: client.api(Auth::bearer(token)),
+        }
+    }
+
+    /// The API over an existing context (e.g. one with a path prefix for a proxy mount point).
+    pub fn from_context(ctx: ApiContext) -> Self {
+        TextCampaigns { ctx }
+    }
+
+    /// The underlying context (for `raw()` calls to endpoints the SDK does not model).
+    pub fn context(&self) -> &ApiContext {
+        &self.ctx
+    }
+}
