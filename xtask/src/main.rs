@@ -24,9 +24,13 @@ tasks:
                                     throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
                                     1 GiB download (time and peak memory); --build-time adds cold
                                     build times
-  release <X.Y.Z> [--dry-run]       lockstep bump, CHANGELOG section, codegen --check, semver-checks
+  contract                          every operation of every document through a Prism proxy in front
+                                    of the emulator: requests validated / responses parsed per document
+  release <X.Y.Z> [--dry-run] [--quick]
+                                    lockstep bump, CHANGELOG section, codegen --check, semver-checks
                                     (when installed and a tag exists), cargo publish --dry-run of every
-                                    crate in dependency order, tag; --dry-run works on a scratch copy
+                                    crate in dependency order, tag; --dry-run works on a scratch copy;
+                                    --quick packages without compiling each package again (CI)
   specs normalize [--out DIR] [--specs DIR]
                                     write the bundled, corrected copy of every document (default
                                     target/specs) for tools such as Prism
@@ -123,13 +127,28 @@ fn run(args: &[String]) -> Result<ExitCode> {
             bench::bench(&workspace_root(), with_build)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some("contract") => {
+            // The Prism harness is a shell script (it starts and stops processes); this is its
+            // documented entry point.
+            let status = std::process::Command::new("bash")
+                .arg(workspace_root().join(".ci/contract.sh"))
+                .current_dir(workspace_root())
+                .status()
+                .context("cannot run .ci/contract.sh")?;
+            Ok(if status.success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Some("release") => {
             let dry_run = args.iter().any(|a| a == "--dry-run");
+            let quick = args.iter().any(|a| a == "--quick");
             let version = args[1..]
                 .iter()
                 .find(|a| !a.starts_with("--"))
                 .context("usage: cargo xtask release <X.Y.Z> [--dry-run]")?;
-            release::release(&workspace_root(), version, dry_run)?;
+            release::release(&workspace_root(), version, dry_run, quick)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("help" | "--help" | "-h") | None => {
