@@ -254,7 +254,7 @@ pub enum Response {
     /// A download.
     Streaming,
     /// No body, but declared headers the caller needs (e.g. `Z-Request-id` of an async start):
-    /// the whole [`jaicp_core::RawResponse`] is returned.
+    /// the whole `jaicp_core::RawResponse` is returned.
     Headers,
 }
 
