@@ -1,5 +1,6 @@
-//! Redaction canary for the conversation APIs: a recognisable Chat API token, pushback id and
-//! Imputer token go through every operation and error path (including the events stream and the
+//! Redaction canary for the conversation APIs: a recognisable Chat API token, pushback id,
+//! Imputer token, Operator webhook key and Prompter token go through every operation and error
+//! path (including the events stream and the
 //! echoed token in answers); none may appear in `Debug`, `Display`, errors or log lines.
 
 mod common;
@@ -13,6 +14,8 @@ use jaicp_core::{ChatApiToken, ImputerToken};
 const CHAT_CANARY: &str = "CANARYch:c4n4ryc4n4ryc4n4ryc4n4ryc4n4ryc4n4ryc4n4";
 const PUSH_CANARY: &str = "CANARY-push-c4n4ry";
 const IMPUTER_CANARY: &str = "CANARYim:c4n4ry";
+const OPERATOR_CANARY: &str = "CANARY-op-c4n4ry-key";
+const PROMPTER_CANARY: &str = "CANARYpr:c4n4ry-prompter";
 
 fn show<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(r: Result<T, E>) -> String {
     match r {
@@ -91,10 +94,50 @@ async fn the_conversation_canaries_never_show() {
     ));
     shown.push(format!("{imputer:?}"));
 
+    // Operator: the desk posts events to a JAICP webhook URL whose key is unknown here.
+    let hook = format!(
+        "{}/chatapi/webhook/operatorapi/{OPERATOR_CANARY}",
+        emu.base_url()
+    );
+    let desk = jaicp_operator::OperatorClient::from_webhook_url_with(
+        jaicp_core::Client::builder().allow_insecure_loopback(true),
+        &hook,
+    );
+    let desk = desk.expect("a loopback webhook URL is accepted");
+    shown.push(format!("{desk:?}"));
+    let bob = jaicp_operator::models::Employee {
+        employee_id: "7".into(),
+        first_name: "Bob".into(),
+        last_name: "Lee".into(),
+        ..Default::default()
+    };
+    let sent = show(desk.send_text("u1", &bob, "hi").await);
+    assert!(sent.contains("HTTP 4"), "an unknown key is refused: {sent}");
+    shown.push(sent);
+    shown.push(show(desk.close("u1", &bob).await));
+
+    // Prompter with an unknown channel token.
+    let prompter =
+        jaicp_prompter::Prompter::new(&client, &jaicp_core::PrompterToken::new(PROMPTER_CANARY));
+    let suggested = show(prompter.suggest("chat-1", "cust-1", "prices?").await);
+    assert!(
+        suggested.contains("HTTP 4"),
+        "an unknown token is refused: {suggested}"
+    );
+    shown.push(suggested);
+    shown.push(format!("{prompter:?}"));
+
     let log = captured.text();
     assert!(log.contains("jaicp.request"), "operations are logged");
     for line in shown.iter().cloned().chain(log.lines().map(str::to_owned)) {
-        for canary in ["CANARYch", "c4n4ryc4n4ry", PUSH_CANARY, IMPUTER_CANARY] {
+        for canary in [
+            "CANARYch",
+            "c4n4ryc4n4ry",
+            PUSH_CANARY,
+            IMPUTER_CANARY,
+            OPERATOR_CANARY,
+            PROMPTER_CANARY,
+        ] {
             assert!(!line.contains(canary), "canary {canary} leaked: {line}");
         }
     }
