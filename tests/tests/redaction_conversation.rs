@@ -1,7 +1,6 @@
 //! Redaction canary for the conversation APIs: a recognisable Chat API token, pushback id,
 //! Imputer token, Operator webhook key and Prompter token go through every operation and error
-//! path (including the events stream and the
-//! echoed token in answers); none may appear in `Debug`, `Display`, errors or log lines.
+//! path (including the events stream and the echoed token in answers); none may appear in `Debug`, `Display`, errors or log lines.
 
 mod common;
 
