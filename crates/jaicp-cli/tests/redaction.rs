@@ -75,3 +75,77 @@ async fn verbose_output_and_errors_never_show_the_token() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_family_keeps_its_credential_out_of_the_output() {
+    let emu = jaicp_emulator::Emulator::builder()
+        .dial_interval(Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
+    // Unknown credentials everywhere: every command takes its error path, verbosely.
+    let runs: Vec<(&str, &str, Vec<&str>)> = vec![
+        (
+            "JAICP_NLP_KEY",
+            "NLP-CLI-CANARY-key",
+            vec!["--verbose", "nlp", "status"],
+        ),
+        (
+            "JAICP_NLP_KEY",
+            "NLP-CLI-CANARY-key",
+            vec!["--verbose", "nlp", "infer", "hello"],
+        ),
+        (
+            "JAICP_CHAT_TOKEN",
+            "CHAT-CLI-CANARY-token",
+            vec!["--verbose", "chat", "send", "hello"],
+        ),
+        (
+            "JAICP_TOKEN",
+            "UNI-CLI-CANARY-token",
+            vec!["--verbose", "project", "list"],
+        ),
+        (
+            "JAICP_TOKEN",
+            "UNI-CLI-CANARY-token",
+            vec!["--verbose", "reporter", "sessions"],
+        ),
+        (
+            "JAICP_IMPUTER_TOKEN",
+            "IMP-CLI-CANARY:token",
+            vec![
+                "--verbose",
+                "imputer",
+                "synth",
+                "--template",
+                "t",
+                "--out",
+                "/dev/null",
+            ],
+        ),
+    ];
+    for (var, canary, args) in runs {
+        let output = Command::new(env!("CARGO_BIN_EXE_jaicp"))
+            .args(&args)
+            .env("JAICP_HOST", emu.base_url())
+            .env(var, canary)
+            .env("JAICP_LOG", "trace")
+            .output()
+            .unwrap();
+        assert!(
+            !output.status.success(),
+            "{args:?} must fail with an unknown credential"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("refused the credential") || stderr.contains("HTTP 40"),
+            "{args:?}: {stderr}"
+        );
+        for text in [String::from_utf8_lossy(&output.stdout), stderr] {
+            assert!(
+                !text.contains("CLI-CANARY"),
+                "{args:?} leaked its credential: {text}"
+            );
+        }
+    }
+}
