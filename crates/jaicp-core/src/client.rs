@@ -234,11 +234,7 @@ impl ClientBuilder {
         let transport: Arc<dyn Transport> = match (self.transport, self.reqwest) {
             (Some(t), _) => t,
             (None, Some(c)) => Arc::new(ReqwestTransport::from_client(c)),
-            (None, None) => Arc::new(ReqwestTransport::new(
-                self.config.connect_timeout,
-                self.config.stall_timeout,
-                &ua,
-            )?),
+            (None, None) => Arc::new(ReqwestTransport::new(self.config.connect_timeout, &ua)?),
         };
         Ok(Client {
             inner: Arc::new(Inner {

@@ -5,7 +5,7 @@
 //! full-jitter exponential back-off, `Retry-After` honoured up to a limit, a token-bucket budget
 //! shared by the whole client, and retries only where a repeat cannot do a second side effect.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// How an operation may be repeated after a failure.
@@ -123,10 +123,11 @@ impl RetryPolicy {
 }
 
 /// A token bucket that bounds how much a client retries, so that an outage does not turn into a
-/// retry storm. Retries spend tokens; successful first attempts give one back.
+/// retry storm. Retries spend tokens; successful first attempts give one back. Lock-free: every
+/// successful request touches it, from every thread.
 #[derive(Debug)]
 pub struct RetryBudget {
-    tokens: Mutex<u32>,
+    tokens: AtomicU32,
     capacity: u32,
 }
 
@@ -139,31 +140,34 @@ impl RetryBudget {
     /// A full bucket of `capacity` tokens (the default client uses 500).
     pub fn new(capacity: u32) -> Self {
         RetryBudget {
-            tokens: Mutex::new(capacity),
+            tokens: AtomicU32::new(capacity),
             capacity,
         }
     }
 
     /// Takes `cost` tokens if there are that many.
     pub fn try_acquire(&self, cost: u32) -> bool {
-        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        if *tokens >= cost {
-            *tokens -= cost;
-            true
-        } else {
-            false
-        }
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost))
+            .is_ok()
     }
 
     /// Returns `amount` tokens, up to the capacity.
     pub fn refund(&self, amount: u32) {
-        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        *tokens = (*tokens + amount).min(self.capacity);
+        // A full bucket (the common case) costs one load and no write.
+        if self.tokens.load(Ordering::Relaxed) >= self.capacity {
+            return;
+        }
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                (t < self.capacity).then(|| t.saturating_add(amount).min(self.capacity))
+            });
     }
 
     /// Tokens left.
     pub fn available(&self) -> u32 {
-        *self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+        self.tokens.load(Ordering::Acquire)
     }
 }
 

@@ -153,17 +153,14 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// A reqwest client with the SDK's safe settings: no redirects, no `Referer`, the given connect
-    /// timeout, and a read timeout that catches stalled bodies.
-    pub fn new(
-        connect_timeout: Duration,
-        read_timeout: Duration,
-        user_agent: &str,
-    ) -> crate::Result<Self> {
+    /// timeout. No read timeout here: buffered bodies are bounded by the attempt timeout and
+    /// streamed ones by the stall limit, both in the pipeline, so a per-read timer would be a
+    /// second clock on the hot path.
+    pub fn new(connect_timeout: Duration, user_agent: &str) -> crate::Result<Self> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .connect_timeout(connect_timeout)
-            .read_timeout(read_timeout)
             .user_agent(user_agent)
             .build()
             .map_err(|e| {
