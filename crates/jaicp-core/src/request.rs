@@ -96,6 +96,9 @@ pub struct ApiContext {
     auth: Arc<Auth>,
     /// The credential's secret values, computed once: every error and log line is scrubbed of them.
     secrets: Arc<[String]>,
+    /// The path token, validated and percent-encoded once (it never changes); the error if it
+    /// is not a valid path segment.
+    path_token: Option<Result<Arc<str>, Arc<Error>>>,
     prefix: Arc<str>,
     rewrites: Arc<[(String, String)]>,
 }
@@ -115,10 +118,19 @@ impl ApiContext {
     /// A context with the given authentication and no path prefix.
     pub fn new(client: Client, auth: Auth) -> Self {
         let secrets: Arc<[String]> = auth.secrets().into_iter().map(str::to_owned).collect();
+        let path_token = match &auth {
+            Auth::PathToken { param, secret } => Some(
+                crate::path::segment(param, secret.expose_secret())
+                    .map(Arc::from)
+                    .map_err(Arc::new),
+            ),
+            _ => None,
+        };
         ApiContext {
             client,
             auth: Arc::new(auth),
             secrets,
+            path_token,
             prefix: Arc::from(""),
             rewrites: Arc::from(Vec::new()),
         }
@@ -514,26 +526,26 @@ impl RequestBuilder {
             let name = &rest[open + 1..close];
             let is_secret =
                 matches!(&*self.ctx.auth, Auth::PathToken { param, .. } if *param == name);
-            let value = match &*self.ctx.auth {
-                Auth::PathToken { param, secret } if *param == name => {
-                    secret.expose_secret().to_owned()
+            if is_secret {
+                match &self.ctx.path_token {
+                    Some(Ok(encoded)) => path.push_str(encoded),
+                    // Validation errors name the parameter, never its value (it is a token).
+                    Some(Err(e)) => return Err(clone_invalid(e)),
+                    None => return Err(Error::invalid(name, "path parameter is missing")),
                 }
-                _ => self
+                shown.push_str(crate::redact::REDACTED);
+            } else {
+                let value = self
                     .path_params
                     .iter()
                     .rev()
                     .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.clone())
-                    .ok_or_else(|| Error::invalid(name, "path parameter is missing"))?,
-            };
-            // Validation errors name the parameter, never its value (it may be a token).
-            let encoded = crate::path::segment(name, &value)?;
-            path.push_str(&encoded);
-            shown.push_str(if is_secret {
-                crate::redact::REDACTED
-            } else {
-                &encoded
-            });
+                    .map(|(_, v)| v.as_str())
+                    .ok_or_else(|| Error::invalid(name, "path parameter is missing"))?;
+                let encoded = crate::path::segment(name, value)?;
+                path.push_str(&encoded);
+                shown.push_str(&encoded);
+            }
             rest = &rest[close + 1..];
         }
         path.push_str(rest);
@@ -895,6 +907,14 @@ async fn run_attempt(
             op,
             stall_timeout: inner.config.stall_timeout,
         })),
+    }
+}
+
+/// A copy of a validation error (the cached path-token check is reported on every use).
+fn clone_invalid(e: &Error) -> Error {
+    match e {
+        Error::InvalidInput { field, reason } => Error::invalid(field.clone(), reason.clone()),
+        other => Error::Config(other.to_string()),
     }
 }
 
