@@ -67,8 +67,13 @@ fn numbers() -> impl Iterator<Item = CallJobParameters> + Send + 'static {
 /// Runs one case on one side and prints its JSON line.
 pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
     let base = base.trim_end_matches('/').to_owned();
-    let started = Instant::now();
+    let mut started = Instant::now();
     let (requests, bytes) = match (case, side) {
+        ("report", side) => {
+            let (n, download_started) = report_download(&base, side).await?;
+            started = download_started;
+            (1, n)
+        }
         ("sequential", "sdk") => sdk_get(&base, SEQUENTIAL, 1).await?,
         ("sequential", "raw") => raw_get(&base, SEQUENTIAL, 1).await?,
         (c, s) if c.starts_with("concurrent-") => {
@@ -170,6 +175,62 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
         serde_json::json!({"case": case, "side": side, "seconds": seconds, "requests": requests, "bytes": bytes, "peak_rss_kib": peak_rss_kib()})
     );
     Ok(())
+}
+
+/// A 1 GiB message report from the emulator: both sides prepare it the same way (through the
+/// SDK: start, long-poll until ready), then only the download is timed — through
+/// `Reporter::download_report`, or a hand-written reqwest stream with the same Bearer token.
+async fn report_download(base: &str, side: &str) -> Result<(u64, Instant)> {
+    let size: u64 = DOWNLOAD_MIB * 1024 * 1024;
+    raw_client()?
+        .post(format!("{base}/_emulator/reporter/next-report-size"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "bytes": size }).to_string())
+        .send()
+        .await
+        .map_err(e)?
+        .error_for_status()
+        .map_err(e)?;
+    let token = jaicp_core::UnifiedToken::new(jaicp_emulator::DEFAULT_UNIFIED_TOKEN);
+    let reporter = jaicp_reporter::Reporter::new(&sdk_client(base)?, &token);
+    let file = reporter.create_message_report().wait().await.map_err(e)?;
+    let started = Instant::now();
+    let mut sink = tokio::io::sink();
+    let n = if side == "sdk" {
+        reporter
+            .download_report(&file, &mut sink, jaicp_core::DownloadOptions::default())
+            .await
+            .map_err(e)?
+    } else {
+        let url = if file.file_url.starts_with('/') {
+            format!("{base}{}", file.file_url)
+        } else {
+            file.file_url.clone()
+        };
+        let response = raw_client()?
+            .get(url)
+            .bearer_auth(token.expose())
+            .timeout(std::time::Duration::from_secs(3600))
+            .send()
+            .await
+            .map_err(e)?
+            .error_for_status()
+            .map_err(e)?;
+        let mut stream = response.bytes_stream();
+        let mut n = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(e)?;
+            n += chunk.len() as u64;
+            tokio::io::AsyncWriteExt::write_all(&mut sink, &chunk)
+                .await
+                .map_err(e)?;
+        }
+        n
+    };
+    if n != size {
+        return Err(format!("downloaded {n} of {size} bytes"));
+    }
+    Ok((n, started))
 }
 
 async fn sdk_get(base: &str, total: usize, in_flight: usize) -> Result<(usize, u64)> {

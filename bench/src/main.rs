@@ -16,8 +16,12 @@ async fn main() -> std::process::ExitCode {
             let port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
             server::serve(port).await
         }
+        Some("emulator") => emulator().await,
         Some("run") if args.len() >= 4 => cases::run(&args[1], &args[2], &args[3]).await,
-        _ => Err("usage: jaicp-bench server --port P | run <case> <sdk|raw> <base-url>".into()),
+        _ => Err(
+            "usage: jaicp-bench server --port P | emulator | run <case> <sdk|raw> <base-url>"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -26,4 +30,17 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Serves the JAICP emulator (for the report-file case) until killed; prints its port first.
+async fn emulator() -> Result<(), String> {
+    let emulator = jaicp_emulator::Emulator::builder()
+        .dial_interval(std::time::Duration::ZERO)
+        .start()
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{}", emulator.addr().port());
+    std::future::pending::<()>().await;
+    drop(emulator);
+    Ok(())
 }

@@ -25,6 +25,7 @@ const CASES: &[(&str, usize)] = &[
     ("concurrent-256", 3),
     ("bulk", 1),
     ("download", 3),
+    ("report", 1),
 ];
 
 struct Server(Child);
@@ -127,6 +128,15 @@ pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
     BufReader::new(child.stdout.take().context("no stdout")?).read_line(&mut first)?;
     let _server = Server(child);
     let base = format!("http://127.0.0.1:{}", first.trim());
+    // The report-file case runs against the emulator, in a process of its own.
+    let mut emu = Command::new(&bin)
+        .arg("emulator")
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut emu_port = String::new();
+    BufReader::new(emu.stdout.take().context("no stdout")?).read_line(&mut emu_port)?;
+    let _emulator = Server(emu);
+    let emulator_base = format!("http://127.0.0.1:{}", emu_port.trim());
 
     let mut rows = Vec::new();
     for (case, runs) in CASES {
@@ -139,7 +149,12 @@ pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
                 ["sdk", "raw"]
             };
             for side in order {
-                let s = run_case(&bin, case, side, &base)?;
+                let target = if *case == "report" {
+                    &emulator_base
+                } else {
+                    &base
+                };
+                let s = run_case(&bin, case, side, target)?;
                 if side == "sdk" {
                     sdk.push(s)
                 } else {
