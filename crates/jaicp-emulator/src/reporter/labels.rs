@@ -8,7 +8,9 @@ use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Experiment, Filter, ReporterState};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{Experiment, Filter, Label, ReporterState};
 use crate::extract::{PathParams, RawBody, parse_json};
 use crate::reply::Reply;
 use crate::state::EmulatorState;
@@ -229,14 +231,7 @@ async fn delete_session_label(
     PathParams(id): PathParams<i64>,
 ) -> Reply {
     try_reply!(authorize(&state, &headers, "deleteSessionLabel"));
-    let mut r = state.reporter();
-    if r.session_labels.remove(&id).is_none() {
-        return not_found("label");
-    }
-    r.session_links.values_mut().for_each(|s| {
-        s.remove(&id);
-    });
-    ok()
+    delete_label(&state, Kind::Session, id)
 }
 
 async fn session_priorities(
@@ -245,13 +240,7 @@ async fn session_priorities(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: Vec<Priority> = try_reply!(body(&state, &headers, "updateSessionsPriority", b));
-    let mut r = state.reporter();
-    for p in b {
-        if let Some(l) = r.session_labels.get_mut(&p.id) {
-            l.priority = p.new_priority;
-        }
-    }
-    ok()
+    change_priorities(&state, Kind::Session, b)
 }
 
 async fn update_session_labels(
@@ -292,15 +281,7 @@ async fn add_label_to_session(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: LabelId = try_reply!(body(&state, &headers, "addLabelToSession", b));
-    let Some(sid) = q.session_id.filter(|s| session_exists(&state, s)) else {
-        return not_found("session");
-    };
-    let mut r = state.reporter();
-    if !r.session_labels.contains_key(&b.label_id) {
-        return not_found("label");
-    }
-    r.session_links.entry(sid).or_default().insert(b.label_id);
-    ok()
+    link(&state, Kind::Session, q, b.label_id)
 }
 
 async fn delete_label_from_session(
@@ -310,13 +291,7 @@ async fn delete_label_from_session(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: LabelId = try_reply!(body(&state, &headers, "deleteLabelFromSession", b));
-    let Some(sid) = q.session_id else {
-        return bad_request("`sessionId` is required");
-    };
-    if let Some(set) = state.reporter().session_links.get_mut(&sid) {
-        set.remove(&b.label_id);
-    }
-    ok()
+    unlink(&state, Kind::Session, q, b.label_id)
 }
 
 async fn set_session_labels(
@@ -326,14 +301,7 @@ async fn set_session_labels(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: Vec<LabelId> = try_reply!(body(&state, &headers, "setSessionLabels", b));
-    let Some(sid) = q.session_id.filter(|s| session_exists(&state, s)) else {
-        return not_found("session");
-    };
-    state
-        .reporter()
-        .session_links
-        .insert(sid, b.into_iter().map(|l| l.label_id).collect());
-    ok()
+    set_links(&state, Kind::Session, q, b)
 }
 
 #[derive(Debug, Deserialize)]
@@ -352,11 +320,11 @@ async fn bulk_sessions(
     headers: HeaderMap,
     b: Result<RawBody, Reply>,
 ) -> Reply {
-    let b: Bulk = try_reply!(body(&state, &headers, "setLabelToSessions", b));
+    let mut b: Bulk = try_reply!(body(&state, &headers, "setLabelToSessions", b));
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
-    let ids: Vec<String> = match b.object_ids {
+    let ids: Vec<String> = match b.object_ids.take() {
         Some(ids) => ids,
         None => sessions
             .iter()
@@ -364,16 +332,7 @@ async fn bulk_sessions(
             .map(|s| s.id.clone())
             .collect(),
     };
-    for id in ids {
-        let set = r.session_links.entry(id).or_default();
-        if b.comparison_type == "NOT_EXISTS" {
-            b.labels.iter().for_each(|l| {
-                set.remove(l);
-            });
-        } else {
-            set.extend(b.labels.iter().copied());
-        }
-    }
+    apply_bulk(&mut r, Kind::Session, ids, &b);
     ok()
 }
 
@@ -499,14 +458,7 @@ async fn delete_message_label(
     PathParams(id): PathParams<i64>,
 ) -> Reply {
     try_reply!(authorize(&state, &headers, "deleteMessageLabel"));
-    let mut r = state.reporter();
-    if r.message_labels.remove(&id).is_none() {
-        return not_found("label");
-    }
-    r.message_links.values_mut().for_each(|s| {
-        s.remove(&id);
-    });
-    ok()
+    delete_label(&state, Kind::Message, id)
 }
 
 async fn message_priorities(
@@ -515,13 +467,7 @@ async fn message_priorities(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: Vec<Priority> = try_reply!(body(&state, &headers, "updateMessageLabelsPriority", b));
-    let mut r = state.reporter();
-    for p in b {
-        if let Some(l) = r.message_labels.get_mut(&p.id) {
-            l.priority = p.new_priority;
-        }
-    }
-    ok()
+    change_priorities(&state, Kind::Message, b)
 }
 
 async fn update_groups(
@@ -614,15 +560,7 @@ async fn add_label_to_message(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: LabelId = try_reply!(body(&state, &headers, "addLabelToMessage", b));
-    let Some(qid) = q.question_id.filter(|m| message_exists(&state, m)) else {
-        return not_found("message");
-    };
-    let mut r = state.reporter();
-    if !r.message_labels.contains_key(&b.label_id) {
-        return not_found("label");
-    }
-    r.message_links.entry(qid).or_default().insert(b.label_id);
-    ok()
+    link(&state, Kind::Message, q, b.label_id)
 }
 
 async fn delete_label_from_message(
@@ -632,16 +570,7 @@ async fn delete_label_from_message(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: LabelId = try_reply!(body(&state, &headers, "deleteLabelFromMessage", b));
-    if let Some(set) = q.question_id.and_then(|qid| {
-        state
-            .reporter()
-            .message_links
-            .get_mut(&qid)
-            .map(|s| s.remove(&b.label_id))
-    }) {
-        let _ = set;
-    }
-    ok()
+    unlink(&state, Kind::Message, q, b.label_id)
 }
 
 async fn bulk_messages(
@@ -649,11 +578,11 @@ async fn bulk_messages(
     headers: HeaderMap,
     b: Result<RawBody, Reply>,
 ) -> Reply {
-    let b: Bulk = try_reply!(body(&state, &headers, "setLabelToMessages", b));
+    let mut b: Bulk = try_reply!(body(&state, &headers, "setLabelToMessages", b));
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
-    let ids: Vec<String> = match b.object_ids {
+    let ids: Vec<String> = match b.object_ids.take() {
         Some(ids) => ids,
         None => sessions
             .iter()
@@ -666,16 +595,7 @@ async fn bulk_messages(
             })
             .collect(),
     };
-    for id in ids {
-        let set = r.message_links.entry(id).or_default();
-        if b.comparison_type == "NOT_EXISTS" {
-            b.labels.iter().for_each(|l| {
-                set.remove(l);
-            });
-        } else {
-            set.extend(b.labels.iter().copied());
-        }
-    }
+    apply_bulk(&mut r, Kind::Message, ids, &b);
     ok()
 }
 
@@ -686,14 +606,131 @@ async fn set_message_labels(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: Vec<LabelId> = try_reply!(body(&state, &headers, "setMessageLabels", b));
-    let Some(qid) = q.question_id.filter(|m| message_exists(&state, m)) else {
-        return not_found("message");
-    };
-    state
-        .reporter()
-        .message_links
-        .insert(qid, b.into_iter().map(|l| l.label_id).collect());
+    set_links(&state, Kind::Message, q, b)
+}
+
+/// Sessions and messages carry labels the same way; only the maps, the query parameter that
+/// names the target and the existence check differ.
+#[derive(Clone, Copy)]
+enum Kind {
+    Session,
+    Message,
+}
+
+impl Kind {
+    fn labels(self, r: &mut ReporterState) -> &mut BTreeMap<i64, Label> {
+        match self {
+            Kind::Session => &mut r.session_labels,
+            Kind::Message => &mut r.message_labels,
+        }
+    }
+
+    fn links(self, r: &mut ReporterState) -> &mut HashMap<String, BTreeSet<i64>> {
+        match self {
+            Kind::Session => &mut r.session_links,
+            Kind::Message => &mut r.message_links,
+        }
+    }
+
+    /// The target named by the query, when present.
+    fn target(self, q: TargetQuery) -> Option<String> {
+        match self {
+            Kind::Session => q.session_id,
+            Kind::Message => q.question_id,
+        }
+    }
+
+    fn exists(self, state: &EmulatorState, id: &str) -> bool {
+        match self {
+            Kind::Session => session_exists(state, id),
+            Kind::Message => message_exists(state, id),
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Session => "session",
+            Kind::Message => "message",
+        }
+    }
+
+    fn param(self) -> &'static str {
+        match self {
+            Kind::Session => "`sessionId` is required",
+            Kind::Message => "`questionId` is required",
+        }
+    }
+}
+
+fn delete_label(state: &EmulatorState, kind: Kind, id: i64) -> Reply {
+    let mut r = state.reporter();
+    if kind.labels(&mut r).remove(&id).is_none() {
+        return not_found("label");
+    }
+    kind.links(&mut r).values_mut().for_each(|s| {
+        s.remove(&id);
+    });
     ok()
+}
+
+fn change_priorities(state: &EmulatorState, kind: Kind, items: Vec<Priority>) -> Reply {
+    let mut r = state.reporter();
+    let labels = kind.labels(&mut r);
+    for p in items {
+        if let Some(l) = labels.get_mut(&p.id) {
+            l.priority = p.new_priority;
+        }
+    }
+    ok()
+}
+
+fn link(state: &EmulatorState, kind: Kind, q: TargetQuery, label_id: i64) -> Reply {
+    let Some(target) = kind.target(q).filter(|t| kind.exists(state, t)) else {
+        return not_found(kind.noun());
+    };
+    let mut r = state.reporter();
+    if !kind.labels(&mut r).contains_key(&label_id) {
+        return not_found("label");
+    }
+    kind.links(&mut r)
+        .entry(target)
+        .or_default()
+        .insert(label_id);
+    ok()
+}
+
+fn unlink(state: &EmulatorState, kind: Kind, q: TargetQuery, label_id: i64) -> Reply {
+    let Some(target) = kind.target(q) else {
+        return bad_request(kind.param());
+    };
+    if let Some(set) = kind.links(&mut state.reporter()).get_mut(&target) {
+        set.remove(&label_id);
+    }
+    ok()
+}
+
+fn set_links(state: &EmulatorState, kind: Kind, q: TargetQuery, labels: Vec<LabelId>) -> Reply {
+    let Some(target) = kind.target(q).filter(|t| kind.exists(state, t)) else {
+        return not_found(kind.noun());
+    };
+    kind.links(&mut state.reporter())
+        .insert(target, labels.into_iter().map(|l| l.label_id).collect());
+    ok()
+}
+
+/// Adds (or, for `NOT_EXISTS`, removes) the bulk request's labels on every target.
+fn apply_bulk(r: &mut ReporterState, kind: Kind, ids: Vec<String>, b: &Bulk) {
+    let links = kind.links(r);
+    for id in ids {
+        let set = links.entry(id).or_default();
+        if b.comparison_type == "NOT_EXISTS" {
+            b.labels.iter().for_each(|l| {
+                set.remove(l);
+            });
+        } else {
+            set.extend(b.labels.iter().copied());
+        }
+    }
 }
 
 async fn add_comment(
