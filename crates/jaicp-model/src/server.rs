@@ -23,7 +23,6 @@ use base64::Engine;
 use futures_util::FutureExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use subtle::ConstantTimeEq;
 
 use crate::error::ModelError;
 use crate::service::ModelService;
@@ -117,8 +116,7 @@ fn authorize(basic: Option<&[u8]>, headers: &HeaderMap) -> Result<(), Response> 
                 .flatten()
         })
         .unwrap_or_default();
-    // `ct_eq` on slices of different lengths is false without looking at the contents.
-    if bool::from(given.as_slice().ct_eq(expected)) {
+    if jaicp_core::constant_time_eq(&given, expected) {
         Ok(())
     } else {
         let mut r = error_response(&ModelError::new(
