@@ -215,14 +215,7 @@ async fn update_session_label(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: LabelCreate = try_reply!(body(&state, &headers, "updateSessionLabel", b));
-    match state.reporter().session_labels.get_mut(&id) {
-        Some(l) => {
-            l.name = b.name;
-            l.priority = b.priority;
-            ok()
-        }
-        None => not_found("label"),
-    }
+    update_label(&state, Kind::Session, id, b)
 }
 
 async fn delete_session_label(
@@ -439,17 +432,7 @@ async fn update_message_label(
     b: Result<RawBody, Reply>,
 ) -> Reply {
     let b: LabelCreate = try_reply!(body(&state, &headers, "updateMessageLabel", b));
-    match state.reporter().message_labels.get_mut(&id) {
-        Some(l) => {
-            l.name = b.name;
-            l.priority = b.priority;
-            if b.group_id.is_some() {
-                l.group = b.group_id;
-            }
-            ok()
-        }
-        None => not_found("label"),
-    }
+    update_label(&state, Kind::Message, id, b)
 }
 
 async fn delete_message_label(
@@ -670,6 +653,20 @@ fn delete_label(state: &EmulatorState, kind: Kind, id: i64) -> Reply {
     kind.links(&mut r).values_mut().for_each(|s| {
         s.remove(&id);
     });
+    ok()
+}
+
+/// Renames and re-prioritises a label; message labels may also move to another group.
+fn update_label(state: &EmulatorState, kind: Kind, id: i64, b: LabelCreate) -> Reply {
+    let mut r = state.reporter();
+    let Some(l) = kind.labels(&mut r).get_mut(&id) else {
+        return not_found("label");
+    };
+    l.name = b.name;
+    l.priority = b.priority;
+    if matches!(kind, Kind::Message) && b.group_id.is_some() {
+        l.group = b.group_id;
+    }
     ok()
 }
 
