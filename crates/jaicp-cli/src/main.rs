@@ -1,6 +1,7 @@
 //! `jaicp`: script JAICP from a shell. Runs against an embedded emulator unless `JAICP_HOST` is set.
 #![forbid(unsafe_code)]
 
+mod addphones;
 mod calls_cmd;
 mod chat_cmd;
 mod cli;
