@@ -1,21 +1,18 @@
 //! `jaicp calls ...`.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use futures_util::TryStreamExt;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use jaicp_calls::models::{CallAttemptDates, CallJobDates, CallNumbersAndCallJobIds};
-use jaicp_calls::{Calls, RejectReason};
+use jaicp_calls::Calls;
 use jaicp_core::Timestamp;
-use sha2::{Digest, Sha256};
 
 use crate::cli::{
     Action, AddPhonesArgs, CallsCommand, ControlArgs, ReportArgs, ReportKind, StatusArgs,
 };
-use crate::journal::{Entry, Journal, Resumed};
 use crate::output::print_rows;
 use crate::target::Target;
 
@@ -41,12 +38,11 @@ const ATTEMPT_COLUMNS: &[&str] = &[
 
 /// Runs a Calls command.
 pub async fn run(command: CallsCommand) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
     match command {
-        CallsCommand::AddPhones(args) => add_phones(&target, args).await,
-        CallsCommand::Status(args) => status(&target, args).await,
-        CallsCommand::Control(args) => control(&target, args).await,
-        CallsCommand::Report(args) => report(&target, args).await,
+        CallsCommand::AddPhones(args) => add_phones(args).await,
+        CallsCommand::Status(args) => status(&Target::connect().await?, args).await,
+        CallsCommand::Control(args) => control(&Target::connect().await?, args).await,
+        CallsCommand::Report(args) => report(&Target::connect().await?, args).await,
     }
 }
 
@@ -57,195 +53,72 @@ fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Resul
     ))
 }
 
-async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
-    let calls = calls(target, args.campaign.token_file.as_deref())?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let numbers = crate::input::read_numbers(&args.file, &bytes)?;
-    let total = numbers.len();
-    let input_sha = hex::encode(Sha256::digest(&bytes));
-    let journal_path = args.journal.clone().unwrap_or_else(|| {
-        let mut p = args.file.clone().into_os_string();
-        p.push(".journal");
-        p.into()
-    });
+async fn add_phones(args: AddPhonesArgs) -> anyhow::Result<()> {
+    use crate::addphones::command::{Ending, default_journal, execute, print, progress_wanted};
+    use crate::addphones::{Plan, Sending};
+    let progress = progress_wanted(args.no_progress);
+    let plan = Plan {
+        input: args.file.clone(),
+        format: args.input_format,
+        payload_columns: args.payload_columns.clone(),
+        progress,
+    };
+    // A dry run needs no target and no credential; a real run resolves both before reading the
+    // file, so a missing token is told at once, not after a long first pass.
+    let target = if args.dry_run {
+        None
+    } else {
+        Some(Target::connect().await?)
+    };
+    let calls = match &target {
+        Some(t) => Some(calls(t, args.campaign.token_file.as_deref())?),
+        None => None,
+    };
     // The embedded emulator forgets everything when the process exits, so a journal of what it
     // accepted would only make the next run skip numbers: journal real targets only.
-    let (journal, resumed) = if target.emulator.is_some() {
-        (None, Resumed::default())
-    } else {
-        let (j, r) = Journal::open(&journal_path, &input_sha, args.chunk_size, args.restart)?;
-        (Some(Arc::new(j)), r)
+    let journal = match &target {
+        Some(t) if t.emulator.is_none() => args.journal.clone().or_else(|| default_journal(&args.file)),
+        _ => None,
     };
-    if !resumed.chunks.is_empty() {
-        eprintln!(
-            "jaicp: resuming: {} chunks already done ({} numbers added)",
-            resumed.chunks.len(),
-            resumed.created
-        );
-    }
-
-    let bar = ProgressBar::new(total as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} numbers ({per_sec}, eta {eta}) {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let progress_bar = bar.clone();
-    let journal_writer = journal.clone();
-    let journal_errors = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let journal_errors_sink = journal_errors.clone();
-    let report = calls
-        .add_phones(numbers)
-        .chunk_size(args.chunk_size)
-        .concurrency(args.concurrency)
-        // The key seed is the input's hash: rerunning the same file re-sends the same keys.
-        .idempotency_seed(input_sha.clone())
-        .skip_chunks(resumed.chunks.iter().copied())
-        .on_progress(move |p| {
-            progress_bar.set_position(p.phones_done as u64);
-            progress_bar.set_message(format!("{} created", p.created));
-        })
-        .on_chunk(move |outcome| {
-            if outcome.error.is_some() {
-                return;
-            }
-            let rejected = outcome
-                .rejected
+    let sending = Sending {
+        chunk_size: args.chunk_size,
+        concurrency: args.concurrency,
+        journal,
+        restart: args.restart,
+        keep_job_ids: args.report.is_some(),
+        progress,
+    };
+    let summary = match execute(plan, sending, calls.clone()).await {
+        Ok(summary) => summary,
+        Err(failure) => {
+            eprintln!("jaicp: error: {failure}");
+            return Err(crate::addphones::command::Exit(failure.exit_code()).into());
+        }
+    };
+    print(&summary, args.json, &mut std::io::stdout().lock())?;
+    let ending = Ending::of(&summary);
+    if let (Some(calls), Ending::Success | Ending::Partial) = (&calls, ending) {
+        if args.wait {
+            wait_until_called(calls).await?;
+        }
+        if let Some(format) = args.report {
+            let rows = calls
+                .call_job_report(CallNumbersAndCallJobIds {
+                    ids: Some(summary.job_ids.clone()),
+                    phones: None,
+                })
+                .send()
+                .await?;
+            let rows: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|r| (r.index, reason_code(&r.reason)))
-                .collect();
-            let entry = Entry::Chunk {
-                chunk: outcome.chunk,
-                created: outcome.created.len(),
-                rejected,
-            };
-            let Some(journal) = &journal_writer else {
-                return;
-            };
-            if let Err(e) = journal.record(&entry) {
-                journal_errors_sink
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(e.to_string());
-            }
-        })
-        .run()
-        .await?;
-    bar.finish_and_clear();
-    if let Some(e) = journal_errors
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .first()
-    {
-        eprintln!(
-            "jaicp: warning: the journal could not be written ({e}); a rerun may resend chunks"
-        );
-    }
-
-    let created = resumed.created + report.created.len();
-    let server_rejected = resumed.rejected.len()
-        + report
-            .rejected
-            .iter()
-            .filter(|r| matches!(r.reason, RejectReason::Server(_)))
-            .count();
-    let invalid = report
-        .rejected
-        .iter()
-        .filter(|r| matches!(r.reason, RejectReason::Invalid { .. }))
-        .count();
-    let summary = serde_json::json!({
-        "total": total,
-        "created": created,
-        "duplicated": report.duplicates.len(),
-        "rejected": invalid + server_rejected,
-        "pending": report.pending(),
-        "resumedChunks": resumed.chunks.len(),
-        "journal": journal.as_ref().map(|j| j.path().display().to_string()),
-    });
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        writeln!(out, "{summary}")?;
-    } else {
-        writeln!(
-            out,
-            "added {created} of {total} numbers: {} duplicated in the file, {} rejected, {} pending",
-            report.duplicates.len(),
-            invalid + server_rejected,
-            report.pending()
-        )?;
-        for r in report.rejected.iter().take(20) {
-            writeln!(
-                out,
-                "  rejected row {}: {}: {}",
-                r.index + 1,
-                r.phone,
-                reason_text(&r.reason)
-            )?;
-        }
-        if report.rejected.len() > 20 {
-            writeln!(
-                out,
-                "  ... and {} more rejected",
-                report.rejected.len() - 20
-            )?;
-        }
-        for failed in &report.failed {
-            if let Some(e) = &failed.error {
-                writeln!(
-                    out,
-                    "  chunk {} not added ({} numbers): {e}",
-                    failed.chunk,
-                    failed.pending.len()
-                )?;
-            }
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?;
+            print_rows(&mut std::io::stdout().lock(), format, JOB_COLUMNS, &rows)?;
         }
     }
-    drop(out);
-    if !report.is_complete() {
-        anyhow::bail!(
-            "{} numbers are pending; run the same command again to resume",
-            report.pending()
-        );
-    }
-    if args.wait {
-        wait_until_called(&calls).await?;
-    }
-    if let Some(format) = args.report {
-        let ids: Vec<String> = report
-            .created
-            .iter()
-            .map(|c| c.job_id.to_string())
-            .collect();
-        let rows = calls
-            .call_job_report(CallNumbersAndCallJobIds {
-                ids: Some(ids),
-                phones: None,
-            })
-            .send()
-            .await?;
-        let rows: Vec<serde_json::Value> = rows
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<_, _>>()?;
-        print_rows(&mut std::io::stdout().lock(), format, JOB_COLUMNS, &rows)?;
-    }
-    Ok(())
-}
-
-fn reason_code(reason: &RejectReason) -> String {
-    match reason {
-        RejectReason::Invalid { field, .. } => format!("invalid:{field}"),
-        RejectReason::Server(e) => format!("{e:?}"),
-        _ => "other".into(),
-    }
-}
-
-fn reason_text(reason: &RejectReason) -> String {
-    match reason {
-        RejectReason::Invalid { field, reason } => format!("{field}: {reason}"),
-        RejectReason::Server(e) => format!("server refused: {e:?}"),
-        _ => "refused".into(),
+    match ending {
+        Ending::Success => Ok(()),
+        other => Err(crate::addphones::command::Exit(other.exit_code()).into()),
     }
 }
 

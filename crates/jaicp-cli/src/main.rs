@@ -52,6 +52,9 @@ async fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
+            if let Some(exit) = e.downcast_ref::<addphones::command::Exit>() {
+                return std::process::ExitCode::from(exit.0);
+            }
             // Errors from the SDK are already redacted.
             eprintln!("jaicp: error: {e:#}");
             std::process::ExitCode::FAILURE

@@ -13,6 +13,7 @@
 //!    401/403) stops the run after it, with one message. [`dry_run`] does this pass without
 //!    sending.
 
+pub mod command;
 pub mod dedup;
 pub mod header;
 pub mod reader;

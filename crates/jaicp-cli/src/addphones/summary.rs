@@ -76,6 +76,8 @@ pub struct Stop {
     pub status: Option<u16>,
     /// The error as the SDK shows it (redacted, escapes made visible).
     pub message: String,
+    /// The cause, in words.
+    pub cause: String,
     /// What to do.
     pub hint: String,
     /// True when the first chunk sent found it (nothing else was sent).
@@ -101,39 +103,44 @@ impl Stop {
         message: &str,
         first_chunk: bool,
     ) -> Option<Stop> {
-        let stop = |kind, hint: String| Stop {
+        let stop = |kind, cause: String, hint: &str| Stop {
             kind,
             code: code.map(|c| visible(c).into_owned()),
             status,
             message: visible(message).into_owned(),
-            hint,
+            cause,
+            hint: hint.to_owned(),
             first_chunk,
         };
         let token_hint = "check the campaign token (JAICP_CAMPAIGN_TOKEN, JAICP_CAMPAIGN_TOKEN_FILE or \
-                          --token-file: copy it again from the campaign's page) and run the same command again";
+                          --token-file; copy it again from the campaign's page) and run the same command again";
         match calls {
             Some(CallsError::InvalidToken) => Some(stop(
                 StopKind::Credentials,
-                format!("no campaign has this token: {token_hint}"),
+                "no campaign has this token".into(),
+                token_hint,
             )),
             Some(CallsError::CampaignState { state }) => Some(stop(
                 StopKind::CampaignState,
                 format!(
-                    "the campaign cannot take numbers{}: resume it (`jaicp calls control resume`) or use the \
-                     token of a running campaign, then run the same command again",
+                    "the campaign cannot take numbers{}",
                     state
                         .map(|s| format!(" (it is {})", visible(&s)))
                         .unwrap_or_default()
                 ),
+                "resume the campaign (`jaicp calls control resume`) or use the token of a running \
+                 campaign, then run the same command again",
             )),
             _ => match status {
                 Some(401 | 403) => Some(stop(
                     StopKind::Credentials,
-                    format!("the server refused the credential: {token_hint}"),
+                    "the server refused the credential".into(),
+                    token_hint,
                 )),
                 Some(404) => Some(stop(
                     StopKind::NotFound,
-                    "the server has no Calls API at this address: check JAICP_HOST and the campaign token".into(),
+                    "the server has no Calls API at this address".into(),
+                    "check JAICP_HOST and the campaign token",
                 )),
                 _ => None,
             },
@@ -292,7 +299,8 @@ impl Summary {
             "stopped"
         };
         Some(format!(
-            "{when}: {}. Nothing more was sent; {} numbers were not added. What to do: {}.",
+            "{when}: {} ({}). Nothing more was sent; {} numbers were not added. To go on, {}.",
+            stop.cause,
             stop.message,
             grouped(self.pending),
             stop.hint
@@ -340,7 +348,7 @@ mod tests {
         };
         let stop = Stop::from_parts(Some(state), Some(400), None, "x", false).unwrap();
         assert_eq!(stop.kind, StopKind::CampaignState);
-        assert!(stop.hint.contains("FINISHED"), "{}", stop.hint);
+        assert!(stop.cause.contains("FINISHED"), "{}", stop.cause);
         let other = |status| Stop::from_parts(None, Some(status), None, "x", true).map(|s| s.kind);
         assert_eq!(other(403), Some(StopKind::Credentials));
         assert_eq!(other(401), Some(StopKind::Credentials));
