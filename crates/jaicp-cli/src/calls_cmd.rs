@@ -6,8 +6,8 @@ use std::time::Duration;
 use anyhow::Context;
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
-use jaicp_calls::models::{CallAttemptDates, CallJobDates, CallNumbersAndCallJobIds};
 use jaicp_calls::Calls;
+use jaicp_calls::models::{CallAttemptDates, CallJobDates, CallNumbersAndCallJobIds};
 use jaicp_core::Timestamp;
 
 use crate::cli::{
@@ -77,7 +77,9 @@ async fn add_phones(args: AddPhonesArgs) -> anyhow::Result<()> {
     // The embedded emulator forgets everything when the process exits, so a journal of what it
     // accepted would only make the next run skip numbers: journal real targets only.
     let journal = match &target {
-        Some(t) if t.emulator.is_none() => args.journal.clone().or_else(|| default_journal(&args.file)),
+        Some(t) if t.emulator.is_none() => {
+            args.journal.clone().or_else(|| default_journal(&args.file))
+        }
         _ => None,
     };
     let sending = Sending {

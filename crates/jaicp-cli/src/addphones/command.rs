@@ -130,7 +130,11 @@ mod tests {
         let mut s = Summary::default();
         assert_eq!(Ending::of(&s).exit_code(), 0);
         s.duplicated = 3;
-        assert_eq!(Ending::of(&s).exit_code(), 0, "repeats in the file are not a failure");
+        assert_eq!(
+            Ending::of(&s).exit_code(),
+            0,
+            "repeats in the file are not a failure"
+        );
         s.rejected = 1;
         assert_eq!(Ending::of(&s).exit_code(), 5);
         s.stopped = Some(Stop {

@@ -230,12 +230,11 @@ mod tests {
 
     #[test]
     fn near_misses_name_the_field_they_resemble() {
-        let err = map(
-            &["phone", "gmtzone", "MaxAttempts", "dialer_priority"],
-            &[],
-        )
-        .unwrap_err();
-        assert!(err.contains("`gmtzone`") && err.contains("`gmtZone`"), "{err}");
+        let err = map(&["phone", "gmtzone", "MaxAttempts", "dialer_priority"], &[]).unwrap_err();
+        assert!(
+            err.contains("`gmtzone`") && err.contains("`gmtZone`"),
+            "{err}"
+        );
         assert!(err.contains("`maxAttempts`"), "{err}");
         assert!(err.contains("`dialerPriority`"), "{err}");
         assert_eq!(err.lines().count(), 3, "one line per problem: {err}");

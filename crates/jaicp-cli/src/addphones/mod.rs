@@ -199,7 +199,9 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
                 .write(true)
                 .create_new(true)
                 .open(&path)
-                .map_err(|e| Failure::Input(format!("cannot spool stdin to {}: {e}", path.display())))?;
+                .map_err(|e| {
+                    Failure::Input(format!("cannot spool stdin to {}: {e}", path.display()))
+                })?;
             let tap = Tap::new(std::io::stdin(), bytes.clone())
                 .hashing(hasher.clone())
                 .copying(file);
@@ -218,7 +220,10 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
         None => {
             let head = std::io::BufRead::fill_buf(&mut reader)
                 .map_err(|e| Failure::Input(format!("cannot read the input: {e}")))?;
-            Format::detect((!is_stdin(&plan.input)).then_some(plan.input.as_path()), head)
+            Format::detect(
+                (!is_stdin(&plan.input)).then_some(plan.input.as_path()),
+                head,
+            )
         }
     };
     let progress = match len {
@@ -266,10 +271,7 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
             }
             if checked.rows % 65_536 == 0 {
                 progress.set_position(bytes.load(Ordering::Relaxed));
-                progress.set_message(format!(
-                    "{} rows",
-                    text::human_count(checked.rows as f64)
-                ));
+                progress.set_message(format!("{} rows", text::human_count(checked.rows as f64)));
             }
         }
         Ok(())
@@ -277,7 +279,11 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
     progress.finish_and_clear();
     result?;
     checked.repeats = finder.finish();
-    let digest = hasher.lock().unwrap_or_else(|e| e.into_inner()).clone().finalize();
+    let digest = hasher
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .finalize();
     checked.sha256 = hex::encode(digest);
     Ok(checked)
 }
@@ -448,12 +454,7 @@ fn pass_error(pass: &Pass) -> Result<(), Failure> {
 
 /// `--dry-run`: the second pass without sending (blocking).
 pub fn dry_run(checked: &Checked, chunk_size: usize) -> Result<Summary, Failure> {
-    let (feeder, pass) = checked.feeder(
-        chunk_size.max(1),
-        None,
-        Arc::default(),
-        Arc::default(),
-    )?;
+    let (feeder, pass) = checked.feeder(chunk_size.max(1), None, Arc::default(), Arc::default())?;
     let would_send = feeder.count() as u64;
     pass_error(&pass)?;
     let mut summary = checked.base_summary();
@@ -556,7 +557,9 @@ impl Recorder {
                             .map(|r| {
                                 let code = match &r.reason {
                                     RejectReason::Server(e) => server_code(e),
-                                    RejectReason::Invalid { field, .. } => format!("invalid:{field}"),
+                                    RejectReason::Invalid { field, .. } => {
+                                        format!("invalid:{field}")
+                                    }
                                     _ => "other".into(),
                                 };
                                 (r.index, code)
@@ -654,9 +657,10 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
         let skip = Arc::new(skip);
         let c2 = checked.clone();
         let (s2, sk2) = (stop.clone(), skip.clone());
-        let (feeder, pass) = tokio::task::spawn_blocking(move || c2.feeder(chunk_size, limit, sk2, s2))
-            .await
-            .map_err(|e| Failure::Input(e.to_string()))??;
+        let (feeder, pass) =
+            tokio::task::spawn_blocking(move || c2.feeder(chunk_size, limit, sk2, s2))
+                .await
+                .map_err(|e| Failure::Input(e.to_string()))??;
         let recorder = Recorder {
             tally: tally.clone(),
             stop: stop.clone(),

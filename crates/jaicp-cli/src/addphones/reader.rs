@@ -192,8 +192,9 @@ impl<R: Read> CsvRows<R> {
                 "the input is empty: a CSV file needs a header with a `phone` column".into(),
             ));
         }
-        let columns = map_header(headers.iter(), declared)
-            .map_err(|p| InputError::Usage(format!("the CSV header (line 1) is not usable:\n{p}")))?;
+        let columns = map_header(headers.iter(), declared).map_err(|p| {
+            InputError::Usage(format!("the CSV header (line 1) is not usable:\n{p}"))
+        })?;
         Ok(CsvRows {
             reader,
             columns,
@@ -364,8 +365,7 @@ fn finish(mut job: CallJobParameters) -> Result<CallJobParameters, RowError> {
             ),
         ));
     }
-    if let Err(jaicp_core::Error::InvalidInput { field, reason }) = validate_call_job("row", &job)
-    {
+    if let Err(jaicp_core::Error::InvalidInput { field, reason }) = validate_call_job("row", &job) {
         let field = field.strip_prefix("row.").unwrap_or(&field).to_owned();
         return Err(row_error(&raw, &field, reason));
     }
@@ -438,10 +438,12 @@ fn json_job(
     if !payload.is_empty() {
         fields.insert("payload".into(), Value::Object(payload));
     }
-    Ok(match serde_json::from_value::<CallJobParameters>(Value::Object(fields)) {
-        Ok(job) => finish(job),
-        Err(e) => Err(row_error(&phone, "row", e.to_string())),
-    })
+    Ok(
+        match serde_json::from_value::<CallJobParameters>(Value::Object(fields)) {
+            Ok(job) => finish(job),
+            Err(e) => Err(row_error(&phone, "row", e.to_string())),
+        },
+    )
 }
 
 struct JsonLines<R> {
@@ -709,7 +711,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].line, rows[1].line), (2, 4), "a quoted line break counts");
+        assert_eq!(
+            (rows[0].line, rows[1].line),
+            (2, 4),
+            "a quoted line break counts"
+        );
         let first = rows[0].job.as_ref().unwrap();
         assert_eq!(first.phone, "+79001112233", "normalised");
         assert_eq!(first.gmt_zone.as_deref(), Some("Europe/Moscow"));
@@ -719,7 +725,10 @@ mod tests {
             Some(vec![DayOfWeek::Mon, DayOfWeek::Fri])
         );
         assert_eq!(first.payload.as_ref().unwrap()["name"], "Ann\nSmith");
-        assert_eq!(rows[1].job.as_ref().unwrap().payload.as_ref().unwrap()["name"], "Bob");
+        assert_eq!(
+            rows[1].job.as_ref().unwrap().payload.as_ref().unwrap()["name"],
+            "Bob"
+        );
     }
 
     #[test]
@@ -752,7 +761,10 @@ mod tests {
             panic!("a near-miss header is a usage error");
         };
         assert!(msg.contains("`gmtZone`"), "{msg}");
-        assert!(matches!(read(Format::Csv, "", &[]), Err(InputError::Usage(_))));
+        assert!(matches!(
+            read(Format::Csv, "", &[]),
+            Err(InputError::Usage(_))
+        ));
     }
 
     #[test]
@@ -767,7 +779,10 @@ mod tests {
         let obj = rows[2].job.as_ref().unwrap();
         assert_eq!(obj.max_attempts, Some(2));
         let payload = obj.payload.as_ref().unwrap();
-        assert_eq!((payload["a"].as_str(), payload["city"].as_str()), (Some("]\""), Some("Tver")));
+        assert_eq!(
+            (payload["a"].as_str(), payload["city"].as_str()),
+            (Some("]\""), Some("Tver"))
+        );
         assert_eq!(rows[3].job.as_ref().unwrap().phone, "79001112236");
         assert!(rows[4].job.is_err(), "true is no number");
         assert_eq!(read(Format::Json, " [ ] ", &[]).unwrap().len(), 0);
@@ -779,12 +794,17 @@ mod tests {
             let got: Result<Vec<Row>, _> = read(Format::Json, text, &[]);
             assert!(matches!(got, Err(InputError::Usage(_))), "{text}");
         }
-        let Err(InputError::Usage(msg)) =
-            read(Format::Json, "[{\"phone\":\"79001112233\",\"MaxAttempts\":3}]", &[])
-        else {
+        let Err(InputError::Usage(msg)) = read(
+            Format::Json,
+            "[{\"phone\":\"79001112233\",\"MaxAttempts\":3}]",
+            &[],
+        ) else {
             panic!("near-miss key");
         };
-        assert!(msg.contains("`maxAttempts`") && msg.starts_with("line 1"), "{msg}");
+        assert!(
+            msg.contains("`maxAttempts`") && msg.starts_with("line 1"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -804,11 +824,17 @@ mod tests {
     #[test]
     fn formats_are_detected() {
         assert_eq!(Format::detect(Some(Path::new("a.JSON")), b""), Format::Json);
-        assert_eq!(Format::detect(Some(Path::new("a.ndjson")), b"["), Format::Jsonl);
+        assert_eq!(
+            Format::detect(Some(Path::new("a.ndjson")), b"["),
+            Format::Jsonl
+        );
         assert_eq!(Format::detect(None, b"  [1]"), Format::Json);
         assert_eq!(Format::detect(None, b"\xef\xbb\xbf{}"), Format::Jsonl);
         assert_eq!(Format::detect(None, b"phone\n"), Format::Csv);
-        assert_eq!(Format::detect(Some(Path::new("x.txt")), b"phone"), Format::Csv);
+        assert_eq!(
+            Format::detect(Some(Path::new("x.txt")), b"phone"),
+            Format::Csv
+        );
     }
 
     #[test]
@@ -824,7 +850,10 @@ mod tests {
         assert_eq!(bytes.load(Ordering::Relaxed), 8);
         assert_eq!(std::fs::read(&spool).unwrap(), b"phone\n1\n");
         let digest = hasher.lock().unwrap().clone().finalize();
-        assert_eq!(hex::encode(digest), hex::encode(Sha256::digest(b"phone\n1\n")));
+        assert_eq!(
+            hex::encode(digest),
+            hex::encode(Sha256::digest(b"phone\n1\n"))
+        );
         let _ = std::fs::remove_file(spool);
     }
 }

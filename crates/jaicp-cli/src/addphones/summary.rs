@@ -377,8 +377,15 @@ mod tests {
         let mut out = Vec::new();
         s.write_text(&mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("added 1 of 3 numbers: 0 duplicated in the file, 2 rejected, 0 pending"));
-        assert!(text.contains("rejected line 3: \\u{1b}[2J: phone: bad"), "{text}");
+        assert!(
+            text.starts_with(
+                "added 1 of 3 numbers: 0 duplicated in the file, 2 rejected, 0 pending"
+            )
+        );
+        assert!(
+            text.contains("rejected line 3: \\u{1b}[2J: phone: bad"),
+            "{text}"
+        );
         assert!(!text.contains('\u{1b}'));
         assert!(!s.is_clean());
     }
