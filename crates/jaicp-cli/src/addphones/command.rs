@@ -5,6 +5,12 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use jaicp_calls::Calls;
+use jaicp_calls::models::CallNumbersAndCallJobIds;
+
+use crate::cli::Globals;
+use crate::cmd::calls::{AddPhonesArgs, JOB_COLUMNS, calls, wait_until_called};
+use crate::output::print_rows;
+use crate::target::Target;
 
 use super::summary::{StopKind, Summary};
 use super::{Failure, Plan, Sending, check, dry_run, send};
@@ -99,6 +105,76 @@ pub async fn execute(
                 .map_err(|e| Failure::Input(e.to_string()))?
         }
         Some(calls) => send(checked, calls, sending).await,
+    }
+}
+
+/// Runs `jaicp calls add-phones`.
+pub async fn run(args: AddPhonesArgs, _globals: &Globals) -> anyhow::Result<()> {
+    let progress = progress_wanted(args.no_progress);
+    let plan = Plan {
+        input: args.file.clone(),
+        format: args.input_format,
+        payload_columns: args.payload_columns.clone(),
+        progress,
+    };
+    // A dry run needs no target and no credential; a real run resolves both before reading the
+    // file, so a missing token is told at once, not after a long first pass.
+    let target = if args.dry_run {
+        None
+    } else {
+        Some(Target::connect().await?)
+    };
+    let calls = match &target {
+        Some(t) => Some(calls(t, args.campaign.token_file.as_deref())?),
+        None => None,
+    };
+    // The embedded emulator forgets everything when the process exits, so a journal of what it
+    // accepted would only make the next run skip numbers: journal real targets only.
+    let journal = match &target {
+        Some(t) if t.emulator.is_none() => {
+            args.journal.clone().or_else(|| default_journal(&args.file))
+        }
+        _ => None,
+    };
+    let sending = Sending {
+        chunk_size: args.chunk_size,
+        concurrency: args.concurrency,
+        journal,
+        restart: args.restart,
+        keep_job_ids: args.report.is_some(),
+        progress,
+    };
+    let summary = match execute(plan, sending, calls.clone()).await {
+        Ok(summary) => summary,
+        Err(failure) => {
+            eprintln!("jaicp: error: {failure}");
+            return Err(Exit(failure.exit_code()).into());
+        }
+    };
+    print(&summary, args.json, &mut io::stdout().lock())?;
+    let ending = Ending::of(&summary);
+    if let (Some(calls), Ending::Success | Ending::Partial) = (&calls, ending) {
+        if args.wait {
+            wait_until_called(calls).await?;
+        }
+        if let Some(format) = args.report {
+            let rows = calls
+                .call_job_report(CallNumbersAndCallJobIds {
+                    ids: Some(summary.job_ids.clone()),
+                    phones: None,
+                })
+                .send()
+                .await?;
+            let rows: Vec<serde_json::Value> = rows
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?;
+            print_rows(&mut io::stdout().lock(), format, JOB_COLUMNS, &rows)?;
+        }
+    }
+    match ending {
+        Ending::Success => Ok(()),
+        other => Err(Exit(other.exit_code()).into()),
     }
 }
 

@@ -16,6 +16,7 @@
 pub mod command;
 pub mod dedup;
 pub mod header;
+mod journal;
 pub mod reader;
 pub mod summary;
 pub mod text;
@@ -32,8 +33,8 @@ use jaicp_calls::models::CallJobParameters;
 use jaicp_calls::{Calls, ChunkOutcome, RejectReason};
 use sha2::{Digest, Sha256};
 
-use crate::journal::{Entry, Journal, Resumed};
 use dedup::{RepeatFinder, Repeats, pack_phone};
+use journal::{Entry, Journal, Resumed};
 use reader::{Format, InputError, Rows, Tap};
 use summary::{Failed, Repeat, Sample, Stop, Summary, failure_reason, keep};
 
