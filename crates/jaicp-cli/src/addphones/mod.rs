@@ -270,7 +270,7 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
                     );
                 }
             }
-            if checked.rows % 65_536 == 0 {
+            if checked.rows.is_multiple_of(65_536) {
                 progress.set_position(bytes.load(Ordering::Relaxed));
                 progress.set_message(format!("{} rows", text::human_count(checked.rows as f64)));
             }
@@ -386,7 +386,7 @@ impl Iterator for Feeder {
                 self.pass.not_fed.fetch_add(1, Ordering::Relaxed);
             } else {
                 self.lines.push(row.line);
-                if self.fed % self.chunk_size == 0 {
+                if self.fed.is_multiple_of(self.chunk_size) {
                     self.flush();
                 }
             }
