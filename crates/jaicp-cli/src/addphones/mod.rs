@@ -700,6 +700,9 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
         }
     }
     bar.finish_and_clear();
+    if let Some(journal) = &journal {
+        journal.sync();
+    }
 
     let mut summary = checked.base_summary();
     let lists = std::mem::take(&mut *tally.inner.lock().unwrap_or_else(|e| e.into_inner()));
