@@ -22,7 +22,7 @@ pub mod summary;
 pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -195,6 +195,9 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
     let hasher = Arc::new(Mutex::new(Sha256::new()));
     let (reader, source, spool, len): (Box<dyn Read + Send>, PathBuf, Option<Spool>, Option<u64>) =
         if is_stdin(&plan.input) {
+            if plan.progress && std::io::stdin().is_terminal() {
+                eprintln!("jaicp: reading numbers from stdin (end with Ctrl-D)");
+            }
             let path = spool_path();
             let file = std::fs::OpenOptions::new()
                 .write(true)
@@ -633,11 +636,21 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
         }
         None => (None, Resumed::default()),
     };
+    if !resumed.chunks.is_empty() && opts.progress {
+        eprintln!(
+            "jaicp: resuming from {}: {} chunks already done ({} numbers added)",
+            journal
+                .as_ref()
+                .map_or_else(String::new, |j| j.path().display().to_string()),
+            resumed.chunks.len(),
+            resumed.created
+        );
+    }
     let checked = Arc::new(checked);
     let bar = bar(
         opts.progress,
         Some(checked.rows),
-        "{bar:30} {count}/{total} rows, {rate}, eta {eta} {msg}",
+        "sending  {bar:30} {count}/{total} rows, {rate}, eta {eta} {msg}",
     );
     let tally = Arc::new(Tally::default());
     let stop = Arc::new(AtomicBool::new(false));
