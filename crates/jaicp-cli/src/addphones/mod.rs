@@ -297,6 +297,8 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
 struct Pass {
     /// Rows read that are not sent in this pass (refused, repeated, in skipped chunks).
     not_fed: AtomicU64,
+    /// Rows of this pass's chunks that have an outcome.
+    acked: AtomicU64,
     /// Rows repeating an earlier number.
     duplicates: AtomicU64,
     duplicate_samples: Mutex<Vec<Repeat>>,
@@ -480,7 +482,6 @@ pub fn dry_run(checked: &Checked, chunk_size: usize) -> Result<Summary, Failure>
 struct Tally {
     created: AtomicU64,
     server_rejected: AtomicU64,
-    acked: AtomicU64,
     inner: Mutex<TallyLists>,
 }
 
@@ -508,7 +509,7 @@ impl Recorder {
     fn record(&self, outcome: &ChunkOutcome, pass: &Pass, bar: &ProgressBar) {
         let t = &self.tally;
         let rows = outcome.created.len() + outcome.rejected.len() + outcome.pending.len();
-        t.acked.fetch_add(rows as u64, Ordering::Relaxed);
+        pass.acked.fetch_add(rows as u64, Ordering::Relaxed);
         t.created
             .fetch_add(outcome.created.len() as u64, Ordering::Relaxed);
         t.server_rejected
@@ -600,7 +601,7 @@ impl Recorder {
             }
         }
         drop(lists);
-        bar.set_position(pass.not_fed.load(Ordering::Relaxed) + t.acked.load(Ordering::Relaxed));
+        bar.set_position(pass.not_fed.load(Ordering::Relaxed) + pass.acked.load(Ordering::Relaxed));
         bar.set_message(format!(
             "{} added",
             text::human_count(t.created.load(Ordering::Relaxed) as f64)
@@ -684,8 +685,7 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
             first_chunk,
         };
         let (pass_cb, bar_cb) = (pass.clone(), bar.clone());
-        let (pass_progress, bar_progress, tally_progress) =
-            (pass.clone(), bar.clone(), tally.clone());
+        let (pass_progress, bar_progress) = (pass.clone(), bar.clone());
         calls
             .add_phones_iter(feeder)
             .chunk_size(chunk_size)
@@ -699,7 +699,7 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
             .on_progress(move |_| {
                 bar_progress.set_position(
                     pass_progress.not_fed.load(Ordering::Relaxed)
-                        + tally_progress.acked.load(Ordering::Relaxed),
+                        + pass_progress.acked.load(Ordering::Relaxed),
                 );
             })
             .run()

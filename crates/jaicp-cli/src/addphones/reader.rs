@@ -364,8 +364,7 @@ fn finish(mut job: CallJobParameters) -> Result<CallJobParameters, RowError> {
         ));
     }
     // Validation normalises the number itself; the row keeps it as written until it passes.
-    if let Err(jaicp_core::Error::InvalidInput { field, reason }) = validate_call_job("row", &job)
-    {
+    if let Err(jaicp_core::Error::InvalidInput { field, reason }) = validate_call_job("row", &job) {
         let field = field.strip_prefix("row.").unwrap_or(&field).to_owned();
         return Err(row_error(&job.phone, &field, reason));
     }
