@@ -1,9 +1,9 @@
 //! Shared emulator state: clock, seed, counters and one section per API.
 //!
-//! Only the Calls API exists today; another API (Project, Reporter, NLP,
-//! Chat...) would add its own `Mutex<…State>` field to [`Shared`] and its
-//! routes beside `calls::routes` in [`crate::router`]. Sections have separate
-//! locks so APIs never contend with each other.
+//! Every API the emulator serves (Calls, Chat, Operator, Pushgate, Prompter, Imputer, NLP Direct,
+//! Project and Channel, Reporter, Text campaigns, async events) keeps its data in its own field
+//! of [`Shared`], each behind its own lock, so APIs never contend with each other. Its routes are
+//! merged in [`crate::router`].
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

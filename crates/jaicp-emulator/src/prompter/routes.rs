@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody, json_object};
-use crate::reply::Reply;
+use crate::extract::{Body, PathParams};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -28,25 +28,22 @@ fn error(status: StatusCode, message: &str) -> Reply {
 async fn suggest(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     state.shared.counters.request("getSuggestions");
     if token != super::DEFAULT_PROMPTER_TOKEN {
-        return error(StatusCode::UNAUTHORIZED, "Unknown prompter token");
+        return Err(error(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
     }
-    let request = match json_object(body, error, "the body") {
-        Ok(v) => v,
-        Err(reply) => return reply,
-    };
+    let request = body.object("the body")?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),
         request["chatId"].as_str(),
         request["clientInfo"]["id"].as_str(),
     ) else {
-        return error(
+        return Err(error(
             StatusCode::BAD_REQUEST,
             "text, chatId and clientInfo.id are required",
-        );
+        ));
     };
     let (answer, question_id) = {
         let mut chat = state.shared.chat.lock();
@@ -67,10 +64,10 @@ async fn suggest(
     } else {
         Vec::new()
     };
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "clientInfo": request["clientInfo"],
         "chatId": chat_id,
         "questionId": question_id,
         "answerOptions": options,
-    }))
+    })))
 }
