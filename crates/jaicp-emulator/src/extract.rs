@@ -128,6 +128,27 @@ impl Body {
         }
     }
 
+    /// The body checked against `M`, the SDK's generated model of the document's request
+    /// schema, then read into `T` (the handler's own view of it). A field of the wrong JSON
+    /// type anywhere in the body is the API's 400 naming the field, so it is never stored or
+    /// echoed; unknown fields are ignored, as the generated models ignore them.
+    pub(crate) fn checked<M: DeserializeOwned, T: DeserializeOwned>(self) -> Result<T, Reply> {
+        let api = self.api;
+        let bytes = self.bytes?;
+        parse::<M>(api, &bytes)?;
+        parse(api, &bytes)
+    }
+
+    /// Like [`Body::checked`], but an empty body counts as `T::default()`.
+    pub(crate) fn checked_or_default<M: DeserializeOwned, T: DeserializeOwned + Default>(
+        self,
+    ) -> Result<T, Reply> {
+        match &self.bytes {
+            Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
+            _ => self.checked::<M, T>(),
+        }
+    }
+
     /// Like [`Body::json`] for a body that must be a JSON object; `what` names it.
     pub(crate) fn object(self, what: &str) -> Result<serde_json::Value, Reply> {
         let api = self.api;

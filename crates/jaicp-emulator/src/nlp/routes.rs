@@ -776,7 +776,9 @@ async fn import_project(
     PathParams(key): PathParams<String>,
     body: Body,
 ) -> Response {
-    let data: Result<ProjectData, Response> = body_json(body);
+    let data: Result<ProjectData, Response> = body
+        .checked::<jaicp_nlp::models::ProjectExportImportData, _>()
+        .map_err(IntoResponse::into_response);
     with(&state, "importProject", &key, |p, now| {
         let data = match data {
             Ok(d) => d,

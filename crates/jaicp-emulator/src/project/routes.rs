@@ -73,7 +73,7 @@ struct CreateBody {
 }
 
 async fn create(Unified(state): Unified, body: Body) -> Answer {
-    let b: CreateBody = body.json()?;
+    let b: CreateBody = body.checked::<jaicp_project::models::ProjectCreateDto, _>()?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -127,7 +127,7 @@ struct UpdateBody {
 }
 
 async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
-    let b: UpdateBody = body.json()?;
+    let b: UpdateBody = body.checked::<jaicp_project::models::ProjectUpdateDto, _>()?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(p) = s.projects.get_mut(&id) else {

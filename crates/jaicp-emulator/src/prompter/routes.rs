@@ -34,7 +34,7 @@ async fn suggest(
     if token != super::DEFAULT_PROMPTER_TOKEN {
         return Err(error(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
     }
-    let request = body.object("the body")?;
+    let request = body.checked::<jaicp_prompter::models::PrompterRequest, serde_json::Value>()?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),
         request["chatId"].as_str(),

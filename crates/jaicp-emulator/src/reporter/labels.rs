@@ -702,7 +702,7 @@ struct NewExperiment {
 }
 
 async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
-    let b: NewExperiment = b.json()?;
+    let b: NewExperiment = b.checked::<jaicp_reporter::models::ScenarioExperimentDto, _>()?;
     if b.branches.is_empty() {
         return Err(bad_request("an experiment needs at least one branch"));
     }

@@ -217,10 +217,11 @@ async fn start_generic(
     kind: &'static str,
     required: bool,
 ) -> Answer {
+    use jaicp_reporter::models::CreateReportDto;
     let body: Value = if required {
-        body.json()?
+        body.checked::<CreateReportDto, _>()?
     } else {
-        body.json_or_default()?
+        body.checked_or_default::<CreateReportDto, _>()?
     };
     let (id, at) = state.start_report(kind, q.project_short_name, &body);
     Ok(started(id, at))

@@ -12,7 +12,7 @@ use super::{Ctx, either, run, stopped_error};
 use crate::calls::default_policy;
 use crate::calls::model::CampaignStatus;
 use crate::calls::validate::{ValidJob, bad_phone, bad_zone, normalize_phone, parse_gmt_zone};
-use crate::errors::{CallsError, calls_invalid};
+use crate::errors::CallsError;
 use crate::extract::{Body, IDEMPOTENCE_KEY, PathParams, idempotence_header};
 use crate::idempotency::IDEMPOTENCE_WINDOW_MS;
 use crate::reply::{Answer, Reply, answer};
@@ -97,7 +97,13 @@ fn crm_add_work(ctx: &mut Ctx<'_>, mode: CrmMode, req: &CrmRequest) -> Result<Re
     let raw_phone = req
         .phone
         .as_deref()
-        .ok_or_else(|| calls_invalid("Parameter 'phone' is required"))?;
+        // `PhoneErrorResponse` is the document's only 400 shape here that fits, and it requires
+        // `phone`: an absent number is an empty one.
+        .ok_or_else(|| {
+            CallsError::new("phone.bad.format", "Parameter 'phone' is required")
+                .with("phone", "")
+                .bad_request()
+        })?;
     let phone = normalize_phone(raw_phone).ok_or_else(|| bad_phone(raw_phone))?;
     if let Some(zone) = req.gmt_zone.as_deref().filter(|z| !z.is_empty())
         && parse_gmt_zone(zone).is_none()
