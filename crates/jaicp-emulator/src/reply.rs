@@ -101,3 +101,47 @@ pub(crate) fn answer(reply: Reply) -> Answer {
         Ok(reply)
     }
 }
+
+/// A reply as kept in a state file (stored `Idempotence-Key` answers): the status code and the
+/// body as text. Only Calls answers are stored, and those are JSON without extra headers, so
+/// the content type and headers are not kept.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct StoredReply {
+    status: u16,
+    body: Option<String>,
+}
+
+impl serde::Serialize for Reply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredReply::from(self.clone()).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reply {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = StoredReply::deserialize(deserializer)?;
+        Self::try_from(stored).map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<Reply> for StoredReply {
+    fn from(reply: Reply) -> Self {
+        Self {
+            status: reply.status.as_u16(),
+            body: reply.body.map(|b| String::from_utf8_lossy(&b).into_owned()),
+        }
+    }
+}
+
+impl TryFrom<StoredReply> for Reply {
+    type Error = String;
+
+    fn try_from(stored: StoredReply) -> Result<Self, Self::Error> {
+        let status = StatusCode::from_u16(stored.status)
+            .map_err(|_| format!("invalid status {}", stored.status))?;
+        Ok(match stored.body {
+            Some(body) => Self::bytes(status, "application/json", body),
+            None => Self::empty(status),
+        })
+    }
+}

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::TurnInput;
+use crate::errors::spring;
 use crate::extract::{Body, PathParams, Query};
 use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
@@ -27,20 +28,8 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
 }
 
-/// The Spring-style error body the Chat service answers with (no `path`: it holds the token).
-fn chat_error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-}
-
 fn unknown_token() -> Reply {
-    chat_error(
+    spring(
         StatusCode::UNAUTHORIZED,
         "No Chat API channel has this token",
     )
@@ -65,10 +54,10 @@ fn parse_turn(body: Body) -> Result<TurnBody, Reply> {
 
 fn check_turn(turn: TurnBody) -> Result<TurnBody, Reply> {
     if turn.client_id.trim().is_empty() {
-        return Err(chat_error(StatusCode::BAD_REQUEST, "clientId is required"));
+        return Err(spring(StatusCode::BAD_REQUEST, "clientId is required"));
     }
     if turn.query.is_none() && turn.event.is_none() {
-        return Err(chat_error(
+        return Err(spring(
             StatusCode::BAD_REQUEST,
             "either query or event is required",
         ));
@@ -255,7 +244,7 @@ pub(crate) fn wake(state: &EmulatorState, token: &str, client_id: &str, event: &
 fn client_id_of(query: &HashMap<String, String>) -> Result<String, Reply> {
     match query.get("clientId") {
         Some(c) if !c.trim().is_empty() => Ok(c.clone()),
-        _ => Err(chat_error(StatusCode::BAD_REQUEST, "clientId is required")),
+        _ => Err(spring(StatusCode::BAD_REQUEST, "clientId is required")),
     }
 }
 
@@ -270,7 +259,7 @@ async fn events(
         None => None,
         Some(Ok(ts)) if ts >= 0 => Some(ts),
         Some(_) => {
-            return Err(chat_error(
+            return Err(spring(
                 StatusCode::BAD_REQUEST,
                 "ts must be epoch milliseconds (a non-negative integer)",
             ));
@@ -307,7 +296,7 @@ async fn history(
         None => usize::MAX,
         Some(Ok(l)) if l >= 1 => l,
         Some(_) => {
-            return Err(chat_error(
+            return Err(spring(
                 StatusCode::BAD_REQUEST,
                 "limit must be a positive integer",
             ));
@@ -382,7 +371,7 @@ async fn register_webhook(State(state): State<EmulatorState>, body: Body) -> Ans
         Some(url) => {
             let ok = url::Url::parse(&url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
             if !ok {
-                return Err(chat_error(
+                return Err(spring(
                     StatusCode::BAD_REQUEST,
                     "url must be an http(s) URL",
                 ));

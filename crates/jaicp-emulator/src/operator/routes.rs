@@ -7,6 +7,7 @@ use axum::routing::post;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::errors::spring;
 use crate::extract::{Body, PathParams};
 use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
@@ -17,17 +18,6 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route("/_emulator/operator/desk", post(connect_desk))
 }
 
-fn error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-}
-
 /// An event from the desk: an agent's text or file, or the agent closing the chat.
 async fn event(
     State(state): State<EmulatorState>,
@@ -36,7 +26,7 @@ async fn event(
 ) -> Answer {
     state.shared.counters.request("postOperatorEvent");
     if key != super::DEFAULT_OPERATOR_KEY {
-        return Err(error(
+        return Err(spring(
             StatusCode::NOT_FOUND,
             "No Operator API channel has this key",
         ));
@@ -44,7 +34,7 @@ async fn event(
     let event = body.object("the event")?;
     let text = |k: &str| event.get(k).and_then(Value::as_str).map(str::to_owned);
     let (Some(user), Some(kind), Some(_id)) = (text("userId"), text("type"), text("id")) else {
-        return Err(error(
+        return Err(spring(
             StatusCode::BAD_REQUEST,
             "id, userId and type are required",
         ));
@@ -74,7 +64,7 @@ async fn event(
             json!({"type": "text", "text": "The agent closed the chat. You are back with the bot."})
         }
         "SelectDestination" => return Ok(Reply::empty(StatusCode::OK)),
-        _ => return Err(error(StatusCode::BAD_REQUEST, "unknown event type")),
+        _ => return Err(spring(StatusCode::BAD_REQUEST, "unknown event type")),
     };
     crate::chat::routes::push_agent_reply(&state, &desk.token, &user, reply);
     Ok(Reply::empty(StatusCode::OK))
@@ -98,7 +88,7 @@ async fn connect_desk(
         .token
         .unwrap_or_else(|| crate::chat::DEFAULT_CHAT_TOKEN.to_owned());
     if !state.shared.chat.lock().knows(&token) {
-        return Err(error(
+        return Err(spring(
             StatusCode::NOT_FOUND,
             "No Chat API channel has this token",
         ));
@@ -108,7 +98,7 @@ async fn connect_desk(
         return Ok(Reply::empty(StatusCode::NO_CONTENT));
     };
     if !url::Url::parse(&api_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
-        return Err(error(
+        return Err(spring(
             StatusCode::BAD_REQUEST,
             "apiUrl must be an http(s) URL",
         ));

@@ -6,23 +6,13 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
+use crate::errors::spring;
 use crate::extract::{Body, PathParams};
 use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new().route("/chatapi/webhook/prompter_api/{token}", post(suggest))
-}
-
-fn error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
 }
 
 async fn suggest(
@@ -32,7 +22,7 @@ async fn suggest(
 ) -> Answer {
     state.shared.counters.request("getSuggestions");
     if token != super::DEFAULT_PROMPTER_TOKEN {
-        return Err(error(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
+        return Err(spring(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
     }
     let request = body.checked::<jaicp_prompter::models::PrompterRequest, serde_json::Value>()?;
     let (Some(text), Some(chat_id), Some(_)) = (
@@ -40,7 +30,7 @@ async fn suggest(
         request["chatId"].as_str(),
         request["clientInfo"]["id"].as_str(),
     ) else {
-        return Err(error(
+        return Err(spring(
             StatusCode::BAD_REQUEST,
             "text, chatId and clientInfo.id are required",
         ));

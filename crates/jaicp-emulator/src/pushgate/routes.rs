@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::errors::spring;
 use crate::extract::{Body, PathParams};
 use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
@@ -17,20 +18,9 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route("/_emulator/pushgate/pushbacks", post(create))
 }
 
-fn error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-}
-
 fn fire_segment(state: &EmulatorState, segment: &str) -> Reply {
     let Some(id) = segment.strip_prefix("push_") else {
-        return error(StatusCode::NOT_FOUND, "No such pushback");
+        return spring(StatusCode::NOT_FOUND, "No such pushback");
     };
     let hit = {
         let mut push = state.shared.pushgate.lock();
@@ -40,7 +30,7 @@ fn fire_segment(state: &EmulatorState, segment: &str) -> Reply {
         })
     };
     let Some(p) = hit else {
-        return error(StatusCode::NOT_FOUND, "No such pushback");
+        return spring(StatusCode::NOT_FOUND, "No such pushback");
     };
     crate::chat::routes::wake(state, &p.token, &p.client_id, &p.event);
     Reply::ok(&json!({ "status": "accepted" }))
@@ -85,6 +75,6 @@ async fn create(State(state): State<EmulatorState>, body: Body) -> Answer {
             StatusCode::CREATED,
             &json!({ "id": id, "path": format!("/pushgate/push_{id}") }),
         )),
-        Err(e) => Err(error(StatusCode::BAD_REQUEST, &e.to_string())),
+        Err(e) => Err(spring(StatusCode::BAD_REQUEST, &e.to_string())),
     }
 }
