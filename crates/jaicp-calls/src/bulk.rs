@@ -10,7 +10,7 @@ use jaicp_core::{Error, Id};
 use sha2::{Digest, Sha256};
 
 use crate::Calls;
-use crate::errors::CallsError;
+use crate::errors::{CallsError, CallsErrorExt};
 use crate::models::CallJobParameters;
 use crate::validate::{normalize_phone, validate_indexed};
 
@@ -557,7 +557,7 @@ async fn send_chunk(
                 return outcome;
             }
             Err(err) => {
-                let calls_error = CallsError::from_error(&err);
+                let calls_error = err.calls_error();
                 let offending = calls_error
                     .as_ref()
                     .filter(|e| e.is_per_phone())

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use jaicp_calls::CallsError;
+use jaicp_calls::{CallsError, CallsErrorExt};
 use jaicp_core::Error;
 use serde::Serialize;
 
@@ -88,7 +88,7 @@ impl Stop {
     /// The stop that `error` calls for, if it is one no retry can fix.
     pub fn from_error(error: &Error, first_chunk: bool) -> Option<Stop> {
         Stop::from_parts(
-            CallsError::from_error(error),
+            error.calls_error(),
             error.status(),
             error.code(),
             &error.to_string(),

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use jaicp_calls::Calls;
-use jaicp_calls::models::{CallAttemptDates, CallJobDates};
+use jaicp_calls::models::{CallAttemptDates, CallJobDates, CampaignControlAction};
 use jaicp_core::Timestamp;
 
 use crate::cli::Globals;
@@ -211,7 +211,7 @@ pub async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
 async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let info = calls.campaign().send().await?;
-    let status = calls.status().await?;
+    let status = calls.campaign_status().send().await?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&info)?;
@@ -236,12 +236,13 @@ async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
 
 async fn control(target: &Target, args: ControlArgs) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
-    match args.action {
-        Action::Pause => calls.pause().await?,
-        Action::Resume => calls.resume().await?,
-        Action::Stop => calls.stop().await?,
-    }
-    println!("campaign is now {}", calls.status().await?);
+    let action = match args.action {
+        Action::Pause => CampaignControlAction::Pause,
+        Action::Resume => CampaignControlAction::Resume,
+        Action::Stop => CampaignControlAction::Stop,
+    };
+    calls.control_campaign(action).send().await?;
+    println!("campaign is now {}", calls.campaign_status().send().await?);
     Ok(())
 }
 
