@@ -320,6 +320,9 @@ struct Feeder {
     skip: Arc<HashSet<usize>>,
     stop: Arc<AtomicBool>,
     pass: Arc<Pass>,
+    /// Line numbers are kept only while a chunk is in flight, for its outcome to name them; a
+    /// dry run has no outcomes.
+    record_lines: bool,
     lines: Vec<u64>,
 }
 
@@ -389,7 +392,7 @@ impl Iterator for Feeder {
             self.fed += 1;
             if self.skip.contains(&chunk) {
                 self.pass.not_fed.fetch_add(1, Ordering::Relaxed);
-            } else {
+            } else if self.record_lines {
                 self.lines.push(row.line);
                 if self.fed.is_multiple_of(self.chunk_size) {
                     self.flush();
@@ -407,6 +410,7 @@ impl Checked {
         limit: Option<usize>,
         skip: Arc<HashSet<usize>>,
         stop: Arc<AtomicBool>,
+        record_lines: bool,
     ) -> Result<(Feeder, Arc<Pass>), Failure> {
         let file = std::fs::File::open(&self.source)
             .map_err(|e| Failure::Input(format!("cannot read {}: {e}", self.source.display())))?;
@@ -422,6 +426,7 @@ impl Checked {
                 skip,
                 stop,
                 pass: pass.clone(),
+                record_lines,
                 lines: Vec::new(),
             },
             pass,
@@ -673,7 +678,7 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
         let c2 = checked.clone();
         let (s2, sk2) = (stop.clone(), skip.clone());
         let (feeder, pass) =
-            tokio::task::spawn_blocking(move || c2.feeder(chunk_size, limit, sk2, s2))
+            tokio::task::spawn_blocking(move || c2.feeder(chunk_size, limit, sk2, s2, true))
                 .await
                 .map_err(|e| Failure::Input(e.to_string()))??;
         let recorder = Recorder {
