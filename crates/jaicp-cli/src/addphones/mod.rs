@@ -465,7 +465,13 @@ fn pass_error(pass: &Pass) -> Result<(), Failure> {
 
 /// `--dry-run`: the second pass without sending (blocking).
 pub fn dry_run(checked: &Checked, chunk_size: usize) -> Result<Summary, Failure> {
-    let (feeder, pass) = checked.feeder(chunk_size.max(1), None, Arc::default(), Arc::default())?;
+    let (feeder, pass) = checked.feeder(
+        chunk_size.max(1),
+        None,
+        Arc::default(),
+        Arc::default(),
+        false,
+    )?;
     let would_send = feeder.count() as u64;
     pass_error(&pass)?;
     let mut summary = checked.base_summary();
