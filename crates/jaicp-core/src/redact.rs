@@ -11,26 +11,147 @@ use std::fmt;
 /// What a redacted secret is replaced with.
 pub const REDACTED: &str = "***";
 
-/// Path segments after which the next segment is a secret.
-const SECRET_AFTER: &[&str] = &["chatapi", "campaign", "p", "pushgate", "webhook", "token"];
+/// Path segments after which the next segment is a secret. When the next segment is itself one
+/// of these (`/chatapi/webhook/operatorapi/{key}`), the secret is the segment after the chain.
+const SECRET_AFTER: &[&str] = &[
+    "chatapi",
+    "campaign",
+    "p",
+    "pushgate",
+    "webhook",
+    "token",
+    "operatorapi",
+    "prompter_api",
+];
 
 /// Query parameters whose values are secrets.
 const SECRET_QUERY: &[&str] = &["token", "access_token", "accesstoken", "key", "secret"];
 
-/// Replaces every occurrence of the given secrets in `text`.
+/// Secrets shorter than this are not searched for (they would match ordinary text).
+const MIN_SECRET: usize = 4;
+
+/// How a secret lines up with the text at one position.
+#[derive(Debug, PartialEq, Eq)]
+enum Match {
+    /// Not here.
+    No,
+    /// The whole secret, ending at this byte offset.
+    Full(usize),
+    /// The text ends in the middle of the secret (after at least one of its bytes).
+    Partial,
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+fn hex_byte(text: &[u8], at: usize) -> Option<u8> {
+    Some(hex_value(*text.get(at)?)? * 16 + hex_value(*text.get(at + 1)?)?)
+}
+
+/// Matches `secret` against `text` at `at`. Each byte of the secret may appear as itself,
+/// percent-encoded in either case (`%3A`, `%3a`), or JSON-escaped (`\/`, `\"`, `\\`, `\u003a`):
+/// the shapes a server's echo of a token takes in a URL, a query, a JSON text or a log line.
+fn match_at(text: &[u8], at: usize, secret: &[u8]) -> Match {
+    let mut j = at;
+    for &b in secret {
+        let Some(&c) = text.get(j) else {
+            return if j > at { Match::Partial } else { Match::No };
+        };
+        j = if c == b {
+            j + 1
+        } else if c == b'%' {
+            match hex_byte(text, j + 1) {
+                Some(v) if v == b => j + 3,
+                // `%` or `%X` at the very end: the encoding of the next byte may be cut.
+                None if text.len() < j + 3 => return Match::Partial,
+                _ => return Match::No,
+            }
+        } else if c == b'\\' {
+            match text.get(j + 1) {
+                Some(&e) if e == b && matches!(b, b'/' | b'"' | b'\\') => j + 2,
+                Some(b'u') => {
+                    let code = (hex_byte(text, j + 2), hex_byte(text, j + 4));
+                    match code {
+                        (Some(0), Some(v)) if v == b => j + 6,
+                        _ if text.len() < j + 6 => return Match::Partial,
+                        _ => return Match::No,
+                    }
+                }
+                None => return Match::Partial,
+                _ => return Match::No,
+            }
+        } else {
+            return Match::No;
+        };
+    }
+    Match::Full(j)
+}
+
+/// Replaces every occurrence of the given secrets in `text`: raw, percent-encoded (either case
+/// of hex digits, mixed with raw bytes) or JSON-escaped, wherever it stands.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        if secret.len() >= 4 && out.contains(secret) {
-            out = out.replace(secret, REDACTED);
-        }
-        // Path tokens may also appear percent-encoded (`:` in Imputer tokens).
-        let encoded = crate::path::encode_segment(secret);
-        if encoded != *secret && encoded.len() >= 4 && out.contains(encoded.as_str()) {
-            out = out.replace(encoded.as_str(), REDACTED);
+    scrub_bytes(text.as_bytes(), secrets)
+}
+
+fn scrub_bytes(text: &[u8], secrets: &[&str]) -> String {
+    let secrets: Vec<&[u8]> = secrets
+        .iter()
+        .filter(|s| s.len() >= MIN_SECRET)
+        .map(|s| s.as_bytes())
+        .collect();
+    if secrets.is_empty() {
+        return String::from_utf8_lossy(text).into_owned();
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let found = secrets.iter().find_map(|s| match match_at(text, i, s) {
+            Match::Full(end) => Some(end),
+            _ => None,
+        });
+        match found {
+            Some(end) => {
+                out.extend_from_slice(REDACTED.as_bytes());
+                i = end;
+            }
+            None => {
+                out.push(text[i]);
+                i += 1;
+            }
         }
     }
-    out
+    // Secrets are ASCII, so a match never splits a character; stay safe regardless.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Scrubs a text that was cut off at its end (the first bytes of a larger body): a secret that
+/// straddles the cut is dropped together with everything after its first byte, so no fragment
+/// of it survives; the rest is scrubbed as usual.
+pub(crate) fn scrub_cut(text: &[u8], secrets: &[&str]) -> String {
+    let longest = secrets.iter().map(|s| s.len()).max().unwrap_or(0);
+    // A fragment spans at most 6 text bytes per secret byte (`\u00XX`).
+    let window = longest.saturating_mul(6);
+    let mut end = text.len();
+    for i in text.len().saturating_sub(window)..text.len() {
+        let partial = secrets
+            .iter()
+            .filter(|s| s.len() >= MIN_SECRET)
+            .any(|s| match_at(text, i, s.as_bytes()) == Match::Partial);
+        if partial {
+            end = i;
+            break;
+        }
+    }
+    scrub_bytes(&text[..end], secrets)
+}
+
+/// The first `max_chars` characters of `text`, cut at a character boundary.
+pub(crate) fn cut_chars(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
 }
 
 /// Replaces secrets in every string of a JSON value (keys are kept).
@@ -54,14 +175,14 @@ pub fn redact_path(path: &str) -> String {
         if i > 0 {
             out.push('/');
         }
-        if redact_next && !segment.is_empty() {
+        let marker = SECRET_AFTER.iter().any(|m| segment.eq_ignore_ascii_case(m));
+        if redact_next && !segment.is_empty() && !marker {
             out.push_str(REDACTED);
             redact_next = false;
             continue;
         }
         out.push_str(segment);
-        let lower = segment.to_ascii_lowercase();
-        redact_next = SECRET_AFTER.contains(&lower.as_str());
+        redact_next = marker || (redact_next && segment.is_empty());
     }
     out
 }
@@ -100,7 +221,8 @@ pub fn redact_url(url: &str) -> String {
     parsed.to_string().replace("%2A%2A%2A", REDACTED)
 }
 
-/// Redacts every URL that appears inside free text (for transport error messages).
+/// Redacts every URL and every token-shaped path that appears inside free text (transport error
+/// messages, error bodies), wherever it starts: after a space, a quote, an ellipsis or nothing.
 pub(crate) fn redact_links(text: &str) -> String {
     if !text.contains("://") && !text.contains('/') {
         return text.to_owned();
@@ -117,7 +239,7 @@ pub(crate) fn redact_links(text: &str) -> String {
                     .map_or(rest.len(), |i| i + 1);
                 let (link, trail) = rest.split_at(end);
                 format!("{lead}{}{trail}{tail}", redact_url(link))
-            } else if trimmed.starts_with('/') {
+            } else if trimmed.contains('/') {
                 format!("{}{tail}", redact_path(trimmed))
             } else {
                 word.to_owned()

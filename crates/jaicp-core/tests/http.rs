@@ -35,7 +35,10 @@ async fn a_302_is_not_followed() {
             );
         })
         .await;
-    let api = client(&server).api(Auth::path_token("token", &CampaignToken::new(CANARY)));
+    let api = client(&server).api(Auth::path_token(
+        "token",
+        &CampaignToken::new(CANARY).unwrap(),
+    ));
     let err = api.request(&OP).send_unit().await.unwrap_err();
     redirect.assert_calls_async(1).await;
     match &err {
@@ -66,7 +69,7 @@ async fn a_declared_oversized_body_is_refused_before_reading() {
         .build()
         .unwrap();
     let err = c
-        .api(Auth::None)
+        .api(Auth::none())
         .request(&OP)
         .path_param("token", "x")
         .send_raw()
@@ -88,7 +91,10 @@ async fn connection_errors_never_show_the_url() {
         .build()
         .unwrap();
     let err = c
-        .api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+        .api(Auth::path_token(
+            "token",
+            &CampaignToken::new(CANARY).unwrap(),
+        ))
         .request(&OP)
         .send_unit()
         .await
