@@ -50,46 +50,113 @@ fn hex_byte(text: &[u8], at: usize) -> Option<u8> {
 }
 
 /// Matches `secret` against `text` at `at`. Each byte of the secret may appear as itself,
-/// percent-encoded in either case (`%3A`, `%3a`), or JSON-escaped (`\/`, `\"`, `\\`, `\u003a`):
-/// the shapes a server's echo of a token takes in a URL, a query, a JSON text or a log line.
+/// percent-encoded in either case (`%3A`, `%3a`), or JSON-escaped (`\/`, `\"`, `\\`,
+/// `\u003a`): the shapes a server's echo of a token takes in a URL, a query, a JSON text or a
+/// log line. Where two shapes fit (a `\` may be a raw backslash or the start of an escape),
+/// both are tried.
 fn match_at(text: &[u8], at: usize, secret: &[u8]) -> Match {
-    let mut j = at;
-    for &b in secret {
-        let Some(&c) = text.get(j) else {
-            return if j > at { Match::Partial } else { Match::No };
-        };
-        j = if c == b {
-            j + 1
-        } else if c == b'%' {
-            match hex_byte(text, j + 1) {
-                Some(v) if v == b => j + 3,
-                // `%` or `%X` at the very end: the encoding of the next byte may be cut.
-                None if text.len() < j + 3 => return Match::Partial,
-                _ => return Match::No,
-            }
-        } else if c == b'\\' {
-            match text.get(j + 1) {
-                Some(&e) if e == b && matches!(b, b'/' | b'"' | b'\\') => j + 2,
-                Some(b'u') => {
-                    let code = (hex_byte(text, j + 2), hex_byte(text, j + 4));
-                    match code {
-                        (Some(0), Some(v)) if v == b => j + 6,
-                        _ if text.len() < j + 6 => return Match::Partial,
-                        _ => return Match::No,
-                    }
-                }
-                None => return Match::Partial,
-                _ => return Match::No,
-            }
-        } else {
-            return Match::No;
-        };
+    match_from(text, at, at, secret)
+}
+
+fn match_from(text: &[u8], start: usize, j: usize, secret: &[u8]) -> Match {
+    let Some((&b, rest)) = secret.split_first() else {
+        return Match::Full(j);
+    };
+    let Some(&c) = text.get(j) else {
+        return if j > start { Match::Partial } else { Match::No };
+    };
+    // Every way the next text bytes can spell `b`: (bytes used) or "cut short" (the text ends
+    // inside an encoding).
+    let mut widths = [0usize; 3];
+    let mut n = 0;
+    let mut cut_short = false;
+    if c == b {
+        widths[n] = 1;
+        n += 1;
     }
-    Match::Full(j)
+    if c == b'%' {
+        match hex_byte(text, j + 1) {
+            Some(v) if v == b => {
+                widths[n] = 3;
+                n += 1;
+            }
+            None if text.len() < j + 3 => cut_short = true,
+            _ => {}
+        }
+    }
+    if c == b'\\' {
+        match text.get(j + 1) {
+            Some(&e) if e == b && matches!(b, b'/' | b'"' | b'\\') => {
+                widths[n] = 2;
+                n += 1;
+            }
+            Some(b'u') => match (hex_byte(text, j + 2), hex_byte(text, j + 4)) {
+                (Some(0), Some(v)) if v == b => {
+                    widths[n] = 6;
+                    n += 1;
+                }
+                _ if text.len() < j + 6 => cut_short = true,
+                _ => {}
+            },
+            None => cut_short = true,
+            _ => {}
+        }
+    }
+    let mut partial = cut_short;
+    for &w in &widths[..n] {
+        match match_from(text, start, j + w, rest) {
+            Match::Full(end) => return Match::Full(end),
+            Match::Partial => partial = true,
+            Match::No => {}
+        }
+    }
+    if partial { Match::Partial } else { Match::No }
+}
+
+/// Length of the shortest fragment of a secret that is redacted wherever it appears.
+const FRAGMENT: usize = 6;
+
+/// Redacts every run of `text` that shares [`FRAGMENT`] or more consecutive bytes with a secret:
+/// a server that echoes part of a token (cut by itself, or escaped twice) shows none of it.
+fn scrub_fragments(text: String, secrets: &[&[u8]]) -> String {
+    let grams: std::collections::HashSet<&[u8]> = secrets
+        .iter()
+        .filter(|s| s.len() >= FRAGMENT)
+        .flat_map(|s| s.windows(FRAGMENT))
+        .collect();
+    let bytes = text.as_bytes();
+    if grams.is_empty() || bytes.len() < FRAGMENT {
+        return text;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i + FRAGMENT <= bytes.len() {
+        if !grams.contains(&bytes[i..i + FRAGMENT]) {
+            i += 1;
+            continue;
+        }
+        // Extend over every following window that is also a fragment.
+        let mut end = i + FRAGMENT;
+        while end < bytes.len() && grams.contains(&bytes[end + 1 - FRAGMENT..end + 1]) {
+            end += 1;
+        }
+        out.extend_from_slice(&bytes[copied..i]);
+        out.extend_from_slice(REDACTED.as_bytes());
+        copied = end;
+        i = end;
+    }
+    if copied == 0 {
+        return text;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    // Fragments of ASCII secrets are ASCII: cuts fall between characters.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Replaces every occurrence of the given secrets in `text`: raw, percent-encoded (either case
-/// of hex digits, mixed with raw bytes) or JSON-escaped, wherever it stands.
+/// of hex digits, mixed with raw bytes) or JSON-escaped, wherever it stands — then every raw
+/// fragment of 6 or more characters of a secret that is left (a partial echo).
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
     scrub_bytes(text.as_bytes(), secrets)
 }
@@ -122,7 +189,9 @@ fn scrub_bytes(text: &[u8], secrets: &[&str]) -> String {
         }
     }
     // Secrets are ASCII, so a match never splits a character; stay safe regardless.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let whole = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    scrub_fragments(whole, &secrets)
 }
 
 /// Scrubs a text that was cut off at its end (the first bytes of a larger body): a secret that
