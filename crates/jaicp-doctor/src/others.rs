@@ -1,0 +1,125 @@
+//! The Prompter, Pushgate and Imputer checks: each sends one request with an effect, so each
+//! runs only when writes to its API are allowed.
+
+use jaicp_core::Auth;
+use serde_json::{Value, json};
+
+use crate::checks::{imputer::AUDIO, prompter::TRANSPORT, pushgate::ANSWER};
+use crate::probe::Request;
+use crate::report::CheckResult;
+use crate::shape::{compare, kind};
+use crate::{Api, Doctor, documented};
+
+const NOT_ALLOWED: &str = "writes not allowed for this API";
+
+pub(crate) async fn prompter(d: &Doctor) -> CheckResult {
+    let Some(token) = &d.prompter else {
+        return CheckResult::skip(TRANSPORT, "no Prompter API token");
+    };
+    if !d.allowed(Api::Prompter) {
+        return CheckResult::skip(TRANSPORT, NOT_ALLOWED);
+    }
+    let ctx = d.client.api(Auth::path_token("token", token));
+    let body = json!({
+        "clientInfo": { "id": d.client_id },
+        "chatId": d.client_id,
+        "text": "/start",
+    });
+    for base in crate::chat::BASES {
+        let sent = Request::post(
+            format!("{base}/chatapi/webhook/prompter_api/{{token}}"),
+            body.clone(),
+        )
+        .send(&ctx)
+        .await;
+        let a = match sent {
+            Ok(a) if a.status == 404 => continue,
+            Ok(a) => a,
+            Err(failure) => return CheckResult::skip(TRANSPORT, failure),
+        };
+        let under = if base.is_empty() {
+            ""
+        } else {
+            " (under /chatadapter)"
+        };
+        return match (&a.json, a.status) {
+            (Some(v @ Value::Object(_)), 200) => CheckResult::ran(
+                TRANSPORT,
+                Some(&a),
+                base.is_empty(),
+                format!("200 with the proposals in the answer{under}"),
+            )
+            .with_findings(compare(&documented::PROMPTER_RESULT.ty, v)),
+            (None, s) if a.empty && (200..300).contains(&s) => CheckResult::ran(
+                TRANSPORT,
+                Some(&a),
+                false,
+                format!("{s} with no body: proposals are delivered elsewhere{under}"),
+            ),
+            (_, s) => CheckResult::ran(TRANSPORT, Some(&a), false, format!("status {s}{under}")),
+        };
+    }
+    CheckResult::ran(
+        TRANSPORT,
+        None,
+        false,
+        "404 at {host}/chatapi and at {host}/chatadapter/chatapi",
+    )
+}
+
+pub(crate) async fn pushgate(d: &Doctor) -> CheckResult {
+    let Some(id) = &d.pushback else {
+        return CheckResult::skip(ANSWER, "no pushback link");
+    };
+    if !d.allowed(Api::Pushgate) {
+        return CheckResult::skip(ANSWER, NOT_ALLOWED);
+    }
+    let ctx = d.client.api(Auth::path_token("pushbackId", id));
+    match Request::get("/pushgate/push_{pushbackId}").send(&ctx).await {
+        Ok(a) => match (&a.json, a.status) {
+            (Some(v), 200) => {
+                let observed = format!("200 with a JSON {}", kind(v));
+                CheckResult::ran(ANSWER, Some(&a), v.is_object(), observed)
+                    .with_findings(compare(&documented::PUSHGATE_ANSWER.ty, v))
+            }
+            (None, s) if (200..300).contains(&s) => {
+                let what = if a.empty { "no body" } else { "a body that is not JSON" };
+                CheckResult::ran(ANSWER, Some(&a), false, format!("{s} with {what}"))
+            }
+            (_, s) => CheckResult::ran(ANSWER, Some(&a), false, format!("status {s}")),
+        },
+        Err(failure) => CheckResult::skip(ANSWER, failure),
+    }
+}
+
+pub(crate) async fn imputer(d: &Doctor) -> CheckResult {
+    let Some((token, template)) = &d.imputer else {
+        return CheckResult::skip(AUDIO, "no Imputer token and template");
+    };
+    if !d.allowed(Api::Imputer) {
+        return CheckResult::skip(AUDIO, NOT_ALLOWED);
+    }
+    let ctx = d.client.api(Auth::path_token("token", token));
+    match Request::get("/api/imputer/p/{token}/imputing/generate-audio")
+        .query("replicaTemplateId", template)
+        .send(&ctx)
+        .await
+    {
+        Ok(a) => {
+            let media = a.content_type.clone().unwrap_or_else(|| "no media type".into());
+            match a.status {
+                200 => CheckResult::ran(
+                    AUDIO,
+                    Some(&a),
+                    media == "audio/wav",
+                    format!("200 {media}"),
+                ),
+                s @ 300..=399 => {
+                    CheckResult::ran(AUDIO, Some(&a), false, format!("{s}: a redirect"))
+                }
+                s => CheckResult::ran(AUDIO, Some(&a), false, format!("status {s}")),
+            }
+        }
+        Err(failure) => CheckResult::skip(AUDIO, failure),
+    }
+}
