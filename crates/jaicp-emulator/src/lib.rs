@@ -56,6 +56,7 @@ mod server;
 mod state;
 mod text_campaigns;
 mod unified;
+mod variants;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -74,6 +75,7 @@ pub use server::{
 };
 pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 pub use unified::DEFAULT_UNIFIED_TOKEN;
+pub use variants::Variants;
 
 /// The emulator's HTTP routes over `state`, ready to serve or to merge into
 /// a larger router.
@@ -96,11 +98,12 @@ pub use unified::DEFAULT_UNIFIED_TOKEN;
 /// | POST | `/_emulator/channel/fail-next-deploy` | `{"code", "message"}`: the next deploy fails |
 /// | POST | `/_emulator/reporter/next-report-size` | `{"bytes"}`: the next report file has that size |
 /// | GET | `/_emulator/reporter/files/{taskId}` | a report file (the `fileUrl` of finished reports) |
+/// | GET, PUT | `/_emulator/variants` | which variant of each unconfirmed fact is served ([`Variants`]) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
 pub fn router(state: EmulatorState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(calls::routes::routes())
         .merge(chat::routes::routes())
         .merge(pushgate::routes::routes())
@@ -117,6 +120,14 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(reporter::legacy::routes())
         .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
+        .merge(variants::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
-        .with_state(state)
+        .with_state(state.clone());
+    // The chat-adapter variant moves routes, so its check runs before routing: around the whole
+    // router, which the outer router reaches as its fallback.
+    let prefixed = tower::Layer::layer(
+        &axum::middleware::from_fn_with_state(state, variants::chat_prefix),
+        routes,
+    );
+    Router::new().fallback_service(prefixed)
 }

@@ -36,6 +36,7 @@ pub struct EmulatorBuilder {
     chat_hold: Duration,
     nlp_projects: Vec<(String, String)>,
     external_nlu: Option<(String, Option<(String, String)>)>,
+    variants: crate::Variants,
 }
 
 impl Default for EmulatorBuilder {
@@ -54,6 +55,7 @@ impl Default for EmulatorBuilder {
             chat_hold: Duration::from_secs(2),
             nlp_projects: Vec::new(),
             external_nlu: None,
+            variants: crate::Variants::default(),
         }
     }
 }
@@ -152,6 +154,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves the other variant of the unconfirmed facts switched on in `variants` (default: every
+    /// fact as our documents assume). Also switchable at run time: `PUT /_emulator/variants`.
+    pub fn variants(mut self, variants: crate::Variants) -> Self {
+        self.variants = variants;
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -223,6 +232,7 @@ impl EmulatorBuilder {
         if let Some((url, basic)) = &self.external_nlu {
             state.set_external_nlu(url, basic.clone());
         }
+        state.set_variants(self.variants);
         Ok(state)
     }
 

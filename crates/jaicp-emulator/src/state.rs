@@ -60,6 +60,8 @@ pub(crate) struct Shared {
     pub(crate) text_campaigns: Mutex<TextCampaignsState>,
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
+    /// Which variant of each unconfirmed fact is served.
+    pub(crate) variants: crate::variants::VariantCell,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -159,6 +161,7 @@ impl EmulatorState {
                 reporter: Mutex::new(ReporterState::new(seed, start_ms)),
                 text_campaigns: Mutex::new(TextCampaignsState::default()),
                 unified_tokens: Mutex::new(vec![DEFAULT_UNIFIED_TOKEN.to_owned()]),
+                variants: Default::default(),
             }),
         }
     }

@@ -1,0 +1,145 @@
+//! The other variant of each unconfirmed fact the emulator models, switchable at start-up
+//! ([`crate::EmulatorBuilder::variants`]) and at run time (`GET`/`PUT /_emulator/variants`).
+//!
+//! By default the emulator answers as our documents (`specs/*.yml`) assume. Where a document
+//! carries an `x-unconfirmed` note and the real platform may well answer otherwise, the switch
+//! serves the alternative, so that tolerant code (and `jaicp doctor`, which must tell the two
+//! apart) can be tested against both.
+
+use std::sync::{Mutex, PoisonError};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+use crate::extract::{RawBody, parse_json_or_default};
+use crate::reply::Reply;
+use crate::state::EmulatorState;
+
+/// Which variant of each unconfirmed fact is served. `Variants::default()` is what our documents
+/// assume; [`Variants::other`] switches every one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Variants {
+    /// The Chat API (and the Prompter and Operator routes under `/chatapi`) answer under
+    /// `/chatadapter/chatapi/...` only; the plain `/chatapi/...` answers 404.
+    pub chat_adapter_prefix: bool,
+    /// An events poll with nothing to deliver answers `204 No Content` instead of
+    /// `200 {"events": []}`.
+    pub events_no_content: bool,
+    /// The async send answers the message id as `id` instead of `questionId`.
+    pub async_id_named_id: bool,
+    /// A webhook delivery of one turn is that turn as an object instead of an array of one.
+    pub webhook_single_object: bool,
+}
+
+impl Variants {
+    /// Every fact in its other variant.
+    pub fn other() -> Self {
+        Variants {
+            chat_adapter_prefix: true,
+            events_no_content: true,
+            async_id_named_id: true,
+            webhook_single_object: true,
+        }
+    }
+}
+
+/// The variants in force (a lock of its own: read on every Chat API request, rarely written).
+#[derive(Debug, Default)]
+pub(crate) struct VariantCell(Mutex<Variants>);
+
+impl VariantCell {
+    pub(crate) fn get(&self) -> Variants {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn set(&self, variants: Variants) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = variants;
+    }
+}
+
+impl EmulatorState {
+    /// The variants in force.
+    pub fn variants(&self) -> Variants {
+        self.shared.variants.get()
+    }
+
+    /// Switches variants (takes effect with the next request).
+    pub fn set_variants(&self, variants: Variants) {
+        self.shared.variants.set(variants);
+    }
+}
+
+pub(crate) fn routes() -> Router<EmulatorState> {
+    Router::new().route("/_emulator/variants", get(show).put(change))
+}
+
+async fn show(State(state): State<EmulatorState>) -> Reply {
+    Reply::ok(&state.variants())
+}
+
+/// `PUT` takes a partial object: fields left out keep their value.
+async fn change(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
+    let patch = match body.and_then(|RawBody(b)| parse_json_or_default::<serde_json::Value>(&b)) {
+        Ok(p) => p,
+        Err(reply) => return reply,
+    };
+    let mut current = serde_json::to_value(state.variants()).unwrap_or_default();
+    match (current.as_object_mut(), patch) {
+        (Some(now), serde_json::Value::Object(fields)) => now.extend(fields),
+        (_, serde_json::Value::Null) => {}
+        _ => return error("the body must be a JSON object"),
+    }
+    match serde_json::from_value::<Variants>(current) {
+        Ok(v) => {
+            state.set_variants(v);
+            Reply::ok(&v)
+        }
+        Err(e) => error(&e.to_string()),
+    }
+}
+
+fn error(message: &str) -> Reply {
+    Reply::json(
+        StatusCode::BAD_REQUEST,
+        &serde_json::json!({ "error": "emulator.variants.invalid", "message": message }),
+    )
+}
+
+/// The prefix the chat adapter variant serves the Chat API under.
+pub(crate) const CHAT_ADAPTER: &str = "/chatadapter";
+
+/// Runs before routing: with the prefix variant on, `/chatadapter/chatapi/...` is served as
+/// `/chatapi/...` and the plain `/chatapi/...` answers 404; with it off, the reverse.
+pub(crate) async fn chat_prefix(
+    State(state): State<EmulatorState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let on = state.variants().chat_adapter_prefix;
+    let path = request.uri().path();
+    if let Some(rest) = path.strip_prefix(CHAT_ADAPTER)
+        && rest.starts_with("/chatapi/")
+    {
+        if !on {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        let rest = match request.uri().query() {
+            Some(q) => format!("{rest}?{q}"),
+            None => rest.to_owned(),
+        };
+        match rest.parse() {
+            Ok(uri) => *request.uri_mut() = uri,
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        }
+    } else if on && path.starts_with("/chatapi/") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(request).await
+}
