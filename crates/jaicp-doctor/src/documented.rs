@@ -23,6 +23,7 @@ const RESPONSE_DATA: &[Field] = &[
     Field::opt("nlpClass", Ty::String),
     Field::opt("confidence", Ty::Number),
     Field::opt("newSessionStarted", Ty::Bool),
+    Field::opt("endSession", Ty::Bool),
     Field::opt("debugData", Ty::Array(&Ty::Any)),
 ];
 
@@ -57,7 +58,16 @@ const HISTORY_ENTRY: &[Field] = &[
     Field::opt("data", Ty::Object(RESPONSE_DATA)),
 ];
 
-const ANSWER_OPTION: &[Field] = &[Field::req("messages", Ty::Array(&Ty::Any))];
+const PROMPTER_MESSAGE: &[Field] = &[
+    Field::req("type", Ty::String),
+    Field::opt("text", Ty::String),
+    Field::opt("markup", Ty::String),
+];
+
+const ANSWER_OPTION: &[Field] = &[
+    Field::req("messages", Ty::Array(&Ty::Object(PROMPTER_MESSAGE))),
+    Field::opt("intent", Ty::Map),
+];
 
 /// Chat API: one processed turn.
 pub const CHAT_RESPONSE_SCHEMA: Schema = Schema {
