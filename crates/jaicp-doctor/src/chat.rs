@@ -144,15 +144,26 @@ fn events_empty(poll: &Answer) -> CheckResult {
                 true,
                 "200 with an empty `events` array",
             )
-            .with_findings(compare(&documented::EVENTS_RESPONSE.ty, &Value::Object(map.clone()))),
+            .with_findings(compare(
+                &documented::EVENTS_RESPONSE.ty,
+                &Value::Object(map.clone()),
+            )),
             Some(Value::Array(_)) => {
                 CheckResult::skip(EVENTS_EMPTY, "the poll of a new client id returned events")
             }
-            _ => CheckResult::ran(EVENTS_EMPTY, Some(poll), false, "200 without an `events` array"),
+            _ => CheckResult::ran(
+                EVENTS_EMPTY,
+                Some(poll),
+                false,
+                "200 without an `events` array",
+            ),
         },
-        (Some(Value::Array(items)), 200) if items.is_empty() => {
-            CheckResult::ran(EVENTS_EMPTY, Some(poll), false, "200 with a bare empty array")
-        }
+        (Some(Value::Array(items)), 200) if items.is_empty() => CheckResult::ran(
+            EVENTS_EMPTY,
+            Some(poll),
+            false,
+            "200 with a bare empty array",
+        ),
         (None, 200) if poll.empty => {
             CheckResult::ran(EVENTS_EMPTY, Some(poll), false, "200 with no body")
         }
@@ -175,9 +186,12 @@ fn envelope(poll: &Answer, has_events: bool) -> CheckResult {
         (Some(Value::Array(_)), 200) => {
             CheckResult::ran(EVENTS_ENVELOPE, Some(poll), false, "a bare array")
         }
-        (Some(Value::Object(_)), 200) => {
-            CheckResult::ran(EVENTS_ENVELOPE, Some(poll), false, "an object without `events`")
-        }
+        (Some(Value::Object(_)), 200) => CheckResult::ran(
+            EVENTS_ENVELOPE,
+            Some(poll),
+            false,
+            "an object without `events`",
+        ),
         _ => CheckResult::skip(EVENTS_ENVELOPE, "no poll answered with a body"),
     }
 }
@@ -202,9 +216,12 @@ async fn client_id_required(ctx: &ApiContext, base: &str) -> CheckResult {
         Ok(a) if a.status == 400 => {
             CheckResult::ran(EVENTS_CLIENT_ID, Some(&a), true, "400 without clientId")
         }
-        Ok(a) if (200..300).contains(&a.status) => {
-            CheckResult::ran(EVENTS_CLIENT_ID, Some(&a), false, "accepted without clientId")
-        }
+        Ok(a) if (200..300).contains(&a.status) => CheckResult::ran(
+            EVENTS_CLIENT_ID,
+            Some(&a),
+            false,
+            "accepted without clientId",
+        ),
         Ok(a) => CheckResult::ran(EVENTS_CLIENT_ID, Some(&a), false, short(a.status)),
         Err(failure) => CheckResult::skip(EVENTS_CLIENT_ID, failure),
     }
@@ -232,7 +249,9 @@ async fn history(ctx: &ApiContext, base: &str, probe: &str) -> CheckResult {
         .await
     {
         Ok(a) => match (&a.json, a.status) {
-            (Some(v @ Value::Object(map)), 200) if map.get("history").is_some_and(Value::is_array) => {
+            (Some(v @ Value::Object(map)), 200)
+                if map.get("history").is_some_and(Value::is_array) =>
+            {
                 CheckResult::ran(HISTORY, Some(&a), true, "200 with a `history` array")
                     .with_findings(compare(&documented::HISTORY_RESPONSE.ty, v))
             }
@@ -262,21 +281,21 @@ async fn state(ctx: &ApiContext, base: &str, probe: &str) -> CheckResult {
             (Some(Value::Object(_)), 200) => {
                 CheckResult::ran(STATE, Some(&a), true, "200 with a JSON object")
             }
-            (_, 404) => CheckResult::ran(
-                STATE,
-                Some(&a),
-                false,
-                "404: no such route (or no state)",
-            ),
+            (_, 404) => {
+                CheckResult::ran(STATE, Some(&a), false, "404: no such route (or no state)")
+            }
             (Some(v), 200) => CheckResult::ran(
                 STATE,
                 Some(&a),
                 false,
                 format!("200 with a JSON {}", crate::shape::kind(v)),
             ),
-            (None, status) if a.empty => {
-                CheckResult::ran(STATE, Some(&a), false, format!("{} with no body", short(status)))
-            }
+            (None, status) if a.empty => CheckResult::ran(
+                STATE,
+                Some(&a),
+                false,
+                format!("{} with no body", short(status)),
+            ),
             (_, status) => CheckResult::ran(STATE, Some(&a), false, short(status)),
         },
         Err(failure) => CheckResult::skip(STATE, failure),
@@ -305,9 +324,11 @@ pub(crate) fn time_form(text: &str) -> (bool, String) {
         return (false, "a string that is not an ISO 8601 date-time".into());
     };
     let offset = time.ends_with('Z')
-        || time
-            .rfind(['+', '-'])
-            .is_some_and(|i| time[i + 1..].chars().all(|c| c.is_ascii_digit() || c == ':'));
+        || time.rfind(['+', '-']).is_some_and(|i| {
+            time[i + 1..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':')
+        });
     let fraction = time
         .split_once('.')
         .map(|(_, f)| f.chars().take_while(char::is_ascii_digit).count())
@@ -338,7 +359,12 @@ fn timestamp(a: &Answer) -> CheckResult {
 
 fn async_id(a: &Answer) -> CheckResult {
     let Some(v @ Value::Object(map)) = &a.json else {
-        return CheckResult::ran(ASYNC_ID, Some(a), false, format!("{} without a JSON object", short(a.status)));
+        return CheckResult::ran(
+            ASYNC_ID,
+            Some(a),
+            false,
+            format!("{} without a JSON object", short(a.status)),
+        );
     };
     let findings = compare(&documented::ASYNC_SEND_RESPONSE.ty, v);
     let has = |k: &str| map.get(k).is_some_and(Value::is_string);

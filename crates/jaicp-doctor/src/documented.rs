@@ -90,20 +90,14 @@ pub const ASYNC_SEND_RESPONSE: Schema = Schema {
 pub const EVENTS_RESPONSE: Schema = Schema {
     spec: "chat.yml",
     name: "EventsResponse",
-    ty: Ty::Object(&[Field::req(
-        "events",
-        Ty::Array(&Ty::Object(CHAT_EVENT)),
-    )]),
+    ty: Ty::Object(&[Field::req("events", Ty::Array(&Ty::Object(CHAT_EVENT)))]),
 };
 
 /// Chat API: a client's history.
 pub const HISTORY_RESPONSE: Schema = Schema {
     spec: "chat.yml",
     name: "ChatHistoryResponse",
-    ty: Ty::Object(&[Field::opt(
-        "history",
-        Ty::Array(&Ty::Object(HISTORY_ENTRY)),
-    )]),
+    ty: Ty::Object(&[Field::opt("history", Ty::Array(&Ty::Object(HISTORY_ENTRY)))]),
 };
 
 /// Chat API: a client's saved state.

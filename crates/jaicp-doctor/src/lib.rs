@@ -29,8 +29,8 @@
 //! # let _ = confirmed; Ok(()) }
 //! ```
 
-pub mod checks;
 mod chat;
+pub mod checks;
 pub mod documented;
 mod others;
 mod probe;

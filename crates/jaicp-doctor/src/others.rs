@@ -83,7 +83,11 @@ pub(crate) async fn pushgate(d: &Doctor) -> CheckResult {
                     .with_findings(compare(&documented::PUSHGATE_ANSWER.ty, v))
             }
             (None, s) if (200..300).contains(&s) => {
-                let what = if a.empty { "no body" } else { "a body that is not JSON" };
+                let what = if a.empty {
+                    "no body"
+                } else {
+                    "a body that is not JSON"
+                };
                 CheckResult::ran(ANSWER, Some(&a), false, format!("{s} with {what}"))
             }
             (_, s) => CheckResult::ran(ANSWER, Some(&a), false, format!("status {s}")),
@@ -106,7 +110,10 @@ pub(crate) async fn imputer(d: &Doctor) -> CheckResult {
         .await
     {
         Ok(a) => {
-            let media = a.content_type.clone().unwrap_or_else(|| "no media type".into());
+            let media = a
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "no media type".into());
             match a.status {
                 200 => CheckResult::ran(
                     AUDIO,

@@ -25,7 +25,12 @@ pub(crate) type Failure = &'static str;
 /// Keeps a media type only when it looks like one; anything else becomes `other`, so a hostile
 /// header cannot smuggle text into the report.
 pub(crate) fn media_type(header: &str) -> String {
-    let main = header.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let main = header
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let ok = main.len() <= 64
         && main.split_once('/').is_some_and(|(a, b)| {
             let part = |s: &str| {
@@ -135,7 +140,10 @@ mod tests {
 
     #[test]
     fn media_types_are_kept_only_when_plain() {
-        assert_eq!(media_type("application/json; charset=UTF-8"), "application/json");
+        assert_eq!(
+            media_type("application/json; charset=UTF-8"),
+            "application/json"
+        );
         assert_eq!(media_type("audio/WAV"), "audio/wav");
         assert_eq!(media_type("text/html<script>"), "other");
         assert_eq!(media_type("secret value"), "other");

@@ -125,7 +125,11 @@ pub struct Report {
 }
 
 impl Report {
-    pub(crate) fn new(host: &'static str, writes_allowed: Vec<Api>, checks: Vec<CheckResult>) -> Self {
+    pub(crate) fn new(
+        host: &'static str,
+        writes_allowed: Vec<Api>,
+        checks: Vec<CheckResult>,
+    ) -> Self {
         let markers = MARKERS
             .iter()
             .map(|m| MarkerResult {
@@ -155,7 +159,10 @@ impl Report {
 
     /// Settings for the user's profile, one per detected variant the SDK can be configured for.
     pub fn settings(&self) -> Vec<Setting> {
-        self.checks.iter().filter_map(|c| c.setting.clone()).collect()
+        self.checks
+            .iter()
+            .filter_map(|c| c.setting.clone())
+            .collect()
     }
 
     /// How many checks ended with each outcome: (confirmed, contradicted, not exercised).

@@ -55,7 +55,13 @@ fn names_a_check(tag: &str) -> bool {
 
 #[test]
 fn markers_and_tags_agree_with_the_documents() {
-    for spec in ["chat.yml", "operator.yml", "prompter.yml", "pushgate.yml", "imputer.yml"] {
+    for spec in [
+        "chat.yml",
+        "operator.yml",
+        "prompter.yml",
+        "pushgate.yml",
+        "imputer.yml",
+    ] {
         let doc = load(spec);
         for marker in MARKERS.iter().filter(|m| m.spec == spec) {
             let node = doc

@@ -33,7 +33,12 @@ async fn capture() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
     (url, bodies)
 }
 
-async fn admin(emulator: &Emulator, method: reqwest_like::Method, path: &str, body: Value) -> Value {
+async fn admin(
+    emulator: &Emulator,
+    method: reqwest_like::Method,
+    path: &str,
+    body: Value,
+) -> Value {
     reqwest_like::send(method, &format!("{}{path}", emulator.base_url()), body).await
 }
 
@@ -83,7 +88,13 @@ fn client(emulator: &Emulator) -> Client {
 /// writes allowed and the webhook bodies captured while it ran.
 async fn full_run(emulator: &Emulator, client_id: &str, template: &str) -> Report {
     let (hook, bodies) = capture().await;
-    admin(emulator, reqwest_like::Method::Post, "/_emulator/chat/webhook", json!({ "url": hook })).await;
+    admin(
+        emulator,
+        reqwest_like::Method::Post,
+        "/_emulator/chat/webhook",
+        json!({ "url": hook }),
+    )
+    .await;
     let pushback = admin(
         emulator,
         reqwest_like::Method::Post,
@@ -149,7 +160,12 @@ async fn every_marker_is_confirmed_by_the_default_emulator() {
     }
     assert_eq!(report.checks.len(), CHECKS.len());
     assert_eq!(report.markers.len(), MARKERS.len());
-    assert!(report.markers.iter().all(|m| m.outcome == Outcome::Confirmed));
+    assert!(
+        report
+            .markers
+            .iter()
+            .all(|m| m.outcome == Outcome::Confirmed)
+    );
     assert!(report.settings().is_empty());
     assert_eq!(report.counts(), (CHECKS.len(), 0, 0));
 }
@@ -195,7 +211,12 @@ async fn each_other_variant_is_reported_as_a_difference() {
         pushgate::ANSWER,
         imputer::AUDIO,
     ] {
-        assert_eq!(outcome(&report, id), Outcome::Confirmed, "{id}: {:?}", report.check(id));
+        assert_eq!(
+            outcome(&report, id),
+            Outcome::Confirmed,
+            "{id}: {:?}",
+            report.check(id)
+        );
     }
     let settings = report.settings();
     assert_eq!(settings.len(), 1);
@@ -248,7 +269,10 @@ async fn variants_switch_at_run_time_and_reads_alone_send_no_writes() {
     assert_eq!(outcome(&report, chat::BASE_PATH), Outcome::Confirmed);
     assert_eq!(outcome(&report, chat::EVENTS_EMPTY), Outcome::Contradicted);
     // Without a body to look at, the envelope is not judged; writes were not allowed.
-    assert_eq!(outcome(&report, chat::EVENTS_ENVELOPE), Outcome::NotExercised);
+    assert_eq!(
+        outcome(&report, chat::EVENTS_ENVELOPE),
+        Outcome::NotExercised
+    );
     for id in [chat::SEND, chat::ASYNC_ID, prompter::TRANSPORT] {
         let c = report.check(id).unwrap();
         assert_eq!(c.outcome, Outcome::NotExercised, "{id}");
@@ -313,7 +337,11 @@ async fn the_report_holds_no_value_of_any_answer() {
     for report in &reports {
         for text in [report.to_json(), report.to_markdown()] {
             assert!(!text.contains(CANARY), "a value leaked:\n{text}");
-            for secret in [DEFAULT_CHAT_TOKEN, DEFAULT_PROMPTER_TOKEN, DEFAULT_IMPUTER_TOKEN] {
+            for secret in [
+                DEFAULT_CHAT_TOKEN,
+                DEFAULT_PROMPTER_TOKEN,
+                DEFAULT_IMPUTER_TOKEN,
+            ] {
                 assert!(!text.contains(secret), "a token leaked:\n{text}");
             }
             assert!(!text.contains("7999000"), "a phone number leaked:\n{text}");

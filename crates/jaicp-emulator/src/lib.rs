@@ -43,6 +43,7 @@ mod chat;
 mod clock;
 mod counters;
 mod credentials;
+mod documents;
 mod extract;
 mod idempotency;
 mod imputer;
@@ -103,6 +104,7 @@ pub use variants::Variants;
 /// | POST | `/_emulator/channel/fail-next-deploy` | `{"code", "message"}`: the next deploy fails |
 /// | POST | `/_emulator/reporter/next-report-size` | `{"bytes"}`: the next report file has that size |
 /// | GET | `/_emulator/reporter/files/{taskId}` | a report file (the `fileUrl` of finished reports) |
+/// | GET | `/api/api-gateway/static/specs/{file}`, `/cailapub/static/openapi/{file}`, `/dialer/static/openapi/{file}` | OpenAPI documents and their pages, from [`EmulatorBuilder::documents_dir`] |
 /// | GET, PUT | `/_emulator/variants` | which variant of each unconfirmed fact is served ([`Variants`]) |
 ///
 /// The router does not run the background dialer; spawn
@@ -126,6 +128,7 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
         .merge(variants::routes())
+        .merge(documents::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

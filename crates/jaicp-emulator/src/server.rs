@@ -42,6 +42,7 @@ pub struct EmulatorBuilder {
     state_file: Option<PathBuf>,
     save_interval: Duration,
     variants: crate::Variants,
+    documents_dir: Option<PathBuf>,
 }
 
 impl Default for EmulatorBuilder {
@@ -63,6 +64,7 @@ impl Default for EmulatorBuilder {
             state_file: None,
             save_interval: Duration::from_secs(1),
             variants: crate::Variants::default(),
+            documents_dir: None,
         }
     }
 }
@@ -186,6 +188,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves the OpenAPI documents in `dir` where a JAICP host serves them (the API gateway's,
+    /// NLP Direct's and the dialer's pages and YAML files), so that `cargo xtask specs fetch`
+    /// can be run against the emulator. Files are read at each request.
+    pub fn documents_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.documents_dir = Some(dir.into());
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -278,6 +288,9 @@ impl EmulatorBuilder {
             state.set_external_nlu(url, basic.clone());
         }
         state.set_variants(self.variants);
+        if let Some(dir) = &self.documents_dir {
+            state.set_documents_dir(dir.clone());
+        }
         Ok(state)
     }
 

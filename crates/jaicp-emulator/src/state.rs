@@ -66,6 +66,8 @@ pub(crate) struct Shared {
     pub(crate) persistence: Persistence,
     /// Which variant of each unconfirmed fact is served.
     pub(crate) variants: crate::variants::VariantCell,
+    /// Where the OpenAPI documents served for `cargo xtask specs fetch` are.
+    pub(crate) documents: crate::documents::DocumentsDir,
 }
 
 /// Where and when the state is saved.
@@ -184,6 +186,7 @@ impl EmulatorState {
                     ..Persistence::default()
                 },
                 variants: Default::default(),
+                documents: Default::default(),
             }),
         }
     }
