@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::Doctor;
 use crate::checks::chat::*;
 use crate::documented;
-use crate::probe::{Answer, Request};
+use crate::probe::{Answer, Request, error_answer};
 use crate::report::CheckResult;
 use crate::shape::compare;
 
@@ -16,7 +16,7 @@ use crate::shape::compare;
 pub(crate) const BASES: [&str; 2] = ["", "/chatadapter"];
 
 /// A channel token no channel has (for the unknown-token check).
-const MADE_UP_TOKEN: &str = "jaicp-doctor-no-such-channel";
+pub(crate) const MADE_UP_TOKEN: &str = "jaicp-doctor-no-such-channel";
 
 /// Profile key of the Chat API base path.
 pub const BASE_PATH_SETTING: &str = "chat-base-path";
@@ -25,7 +25,8 @@ fn short(status: u16) -> String {
     format!("status {status}")
 }
 
-pub(crate) async fn run(d: &Doctor, token: &ChatApiToken) -> Vec<CheckResult> {
+/// Runs the Chat API checks; also returns the base path the API answered under.
+pub(crate) async fn run(d: &Doctor, token: &ChatApiToken) -> (Vec<CheckResult>, Option<&'static str>) {
     let ctx = d.client.api(Auth::path_token("token", token));
     let probe = d.client_id.as_str();
     let mut out = Vec::new();
@@ -44,7 +45,7 @@ pub(crate) async fn run(d: &Doctor, token: &ChatApiToken) -> Vec<CheckResult> {
                 found = Some((base, a));
                 break;
             }
-            Err(failure) => return skip_all(failure),
+            Err(failure) => return (skip_all(failure), None),
         }
     }
     let Some((base, poll)) = found else {
@@ -55,7 +56,7 @@ pub(crate) async fn run(d: &Doctor, token: &ChatApiToken) -> Vec<CheckResult> {
             false,
             "404 at {host}/chatapi and at {host}/chatadapter/chatapi",
         );
-        return all;
+        return (all, None);
     };
     out.push(if base.is_empty() {
         CheckResult::ran(BASE_PATH, Some(&poll), true, "served at {host}/chatapi")
@@ -74,7 +75,7 @@ pub(crate) async fn run(d: &Doctor, token: &ChatApiToken) -> Vec<CheckResult> {
                 .into_iter()
                 .filter(|r| r.id != BASE_PATH),
         );
-        return out;
+        return (out, Some(base));
     }
     out.push(events_empty(&poll));
     let mut envelope = envelope(&poll, false);
@@ -127,7 +128,7 @@ pub(crate) async fn run(d: &Doctor, token: &ChatApiToken) -> Vec<CheckResult> {
     }
     out.push(envelope);
     out.push(webhook(&d.webhook_payloads));
-    out
+    (out, Some(base))
 }
 
 fn skip_all(reason: &'static str) -> Vec<CheckResult> {
@@ -213,16 +214,10 @@ async fn client_id_required(ctx: &ApiContext, base: &str) -> CheckResult {
         .send(ctx)
         .await
     {
-        Ok(a) if a.status == 400 => {
-            CheckResult::ran(EVENTS_CLIENT_ID, Some(&a), true, "400 without clientId")
+        Ok(a) if (200..300).contains(&a.status) => {
+            CheckResult::ran(EVENTS_CLIENT_ID, Some(&a), false, "accepted without clientId")
         }
-        Ok(a) if (200..300).contains(&a.status) => CheckResult::ran(
-            EVENTS_CLIENT_ID,
-            Some(&a),
-            false,
-            "accepted without clientId",
-        ),
-        Ok(a) => CheckResult::ran(EVENTS_CLIENT_ID, Some(&a), false, short(a.status)),
+        Ok(a) => error_answer(EVENTS_CLIENT_ID, &a, 400, &documented::CHAT_ERROR),
         Err(failure) => CheckResult::skip(EVENTS_CLIENT_ID, failure),
     }
 }
@@ -237,7 +232,7 @@ async fn unknown_token(d: &Doctor, base: &str, probe: &str) -> CheckResult {
         .send(&ctx)
         .await
     {
-        Ok(a) => CheckResult::ran(UNKNOWN_TOKEN, Some(&a), a.status == 401, short(a.status)),
+        Ok(a) => error_answer(UNKNOWN_TOKEN, &a, 401, &documented::CHAT_ERROR),
         Err(failure) => CheckResult::skip(UNKNOWN_TOKEN, failure),
     }
 }

@@ -97,18 +97,24 @@ pub mod chat {
 pub mod prompter {
     /// Whether proposals come back as the answer of the POST.
     pub const TRANSPORT: &str = "prompter.transport";
+    /// Status and error body for a token no channel has.
+    pub const UNKNOWN_TOKEN: &str = "prompter.unknown-token";
 }
 
 /// Pushgate checks.
 pub mod pushgate {
     /// Status, media type and shape of a fired link's answer.
     pub const ANSWER: &str = "pushgate.answer";
+    /// Status and error body for a link that does not exist.
+    pub const UNKNOWN_LINK: &str = "pushgate.unknown-link";
 }
 
 /// Imputer checks.
 pub mod imputer {
     /// Status and media type of a synthesis.
     pub const AUDIO: &str = "imputer.audio";
+    /// Status and error body for a token nobody has.
+    pub const UNKNOWN_TOKEN: &str = "imputer.unknown-token";
 }
 
 /// Every check, in the order they run.
@@ -139,14 +145,14 @@ pub const CHECKS: &[Check] = &[
         api: Api::Chat,
         writes: false,
         sends: "GET {base}/chatapi/{token}/events (no clientId)",
-        assumed: "400: clientId is required",
+        assumed: "400 with a JSON error object",
     },
     Check {
         id: chat::UNKNOWN_TOKEN,
         api: Api::Chat,
         writes: false,
         sends: "GET {base}/chatapi/{a made-up token}/events?clientId={probe}",
-        assumed: "401",
+        assumed: "401 with a JSON error object",
     },
     Check {
         id: chat::HISTORY,
@@ -198,6 +204,13 @@ pub const CHECKS: &[Check] = &[
         assumed: "200 with the proposals in the answer",
     },
     Check {
+        id: prompter::UNKNOWN_TOKEN,
+        api: Api::Prompter,
+        writes: false,
+        sends: "POST {base}/chatapi/webhook/prompter_api/{a made-up token} (the same body)",
+        assumed: "401 with a JSON error object",
+    },
+    Check {
         id: pushgate::ANSWER,
         api: Api::Pushgate,
         writes: true,
@@ -205,11 +218,25 @@ pub const CHECKS: &[Check] = &[
         assumed: "200 with a JSON body",
     },
     Check {
+        id: pushgate::UNKNOWN_LINK,
+        api: Api::Pushgate,
+        writes: false,
+        sends: "GET {host}/pushgate/push_{a made-up id}",
+        assumed: "404 with a JSON error object",
+    },
+    Check {
         id: imputer::AUDIO,
         api: Api::Imputer,
         writes: true,
         sends: "GET {host}/api/imputer/p/{token}/imputing/generate-audio?replicaTemplateId={template}",
         assumed: "200 audio/wav",
+    },
+    Check {
+        id: imputer::UNKNOWN_TOKEN,
+        api: Api::Imputer,
+        writes: false,
+        sends: "GET {host}/api/imputer/p/{a made-up token}/imputing/generate-audio?replicaTemplateId=jaicp-doctor",
+        assumed: "401 with a JSON error object",
     },
 ];
 
@@ -232,7 +259,17 @@ pub const MARKERS: &[Marker] = &[
     },
     Marker {
         spec: "chat.yml",
+        pointer: "/components/responses/BadRequest",
+        check: chat::EVENTS_CLIENT_ID,
+    },
+    Marker {
+        spec: "chat.yml",
         pointer: "/components/responses/Unauthorized",
+        check: chat::UNKNOWN_TOKEN,
+    },
+    Marker {
+        spec: "chat.yml",
+        pointer: "/components/schemas/ErrorBody",
         check: chat::UNKNOWN_TOKEN,
     },
     Marker {
@@ -286,6 +323,16 @@ pub const MARKERS: &[Marker] = &[
         check: prompter::TRANSPORT,
     },
     Marker {
+        spec: "prompter.yml",
+        pointer: "/components/responses/Unauthorized",
+        check: prompter::UNKNOWN_TOKEN,
+    },
+    Marker {
+        spec: "prompter.yml",
+        pointer: "/components/schemas/ErrorBody",
+        check: prompter::UNKNOWN_TOKEN,
+    },
+    Marker {
         spec: "pushgate.yml",
         pointer: "/paths/~1pushgate~1push_{pushbackId}/get",
         check: pushgate::ANSWER,
@@ -301,9 +348,29 @@ pub const MARKERS: &[Marker] = &[
         check: pushgate::ANSWER,
     },
     Marker {
+        spec: "pushgate.yml",
+        pointer: "/components/responses/NotFound",
+        check: pushgate::UNKNOWN_LINK,
+    },
+    Marker {
+        spec: "pushgate.yml",
+        pointer: "/components/schemas/ErrorBody",
+        check: pushgate::UNKNOWN_LINK,
+    },
+    Marker {
         spec: "imputer.yml",
         pointer: "/paths/~1api~1imputer~1p~1{token}~1imputing~1generate-audio/get/responses/200",
         check: imputer::AUDIO,
+    },
+    Marker {
+        spec: "imputer.yml",
+        pointer: "/paths/~1api~1imputer~1p~1{token}~1imputing~1generate-audio/get/responses/401",
+        check: imputer::UNKNOWN_TOKEN,
+    },
+    Marker {
+        spec: "imputer.yml",
+        pointer: "/components/schemas/ErrorBody",
+        check: imputer::UNKNOWN_TOKEN,
     },
 ];
 

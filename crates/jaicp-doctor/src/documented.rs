@@ -126,8 +126,56 @@ pub const PUSHGATE_ANSWER: Schema = Schema {
     ty: Ty::Map,
 };
 
+/// The Spring-style error object the platform is assumed to answer errors with.
+const SPRING_ERROR: &[Field] = &[
+    Field::opt("timestamp", Ty::String),
+    Field::opt("status", Ty::Integer),
+    Field::opt("error", Ty::String),
+    Field::opt("message", Ty::String),
+    Field::opt("path", Ty::String),
+];
+
+/// Chat API: an error answer.
+pub const CHAT_ERROR: Schema = Schema {
+    spec: "chat.yml",
+    name: "ErrorBody",
+    ty: Ty::Object(&[
+        Field::opt("timestamp", Ty::String),
+        Field::opt("status", Ty::Integer),
+        Field::opt("error", Ty::String),
+        Field::opt("exception", Ty::String),
+        Field::opt("message", Ty::String),
+        Field::opt("path", Ty::String),
+    ]),
+};
+
+/// Prompter API: an error answer.
+pub const PROMPTER_ERROR: Schema = Schema {
+    spec: "prompter.yml",
+    name: "ErrorBody",
+    ty: Ty::Object(SPRING_ERROR),
+};
+
+/// Imputer: an error answer.
+pub const IMPUTER_ERROR: Schema = Schema {
+    spec: "imputer.yml",
+    name: "ErrorBody",
+    ty: Ty::Object(SPRING_ERROR),
+};
+
+/// Pushgate: an error answer.
+pub const PUSHGATE_ERROR: Schema = Schema {
+    spec: "pushgate.yml",
+    name: "ErrorBody",
+    ty: Ty::Object(SPRING_ERROR),
+};
+
 /// Every schema above, for the consistency test.
 pub const ALL: &[Schema] = &[
+    CHAT_ERROR,
+    PROMPTER_ERROR,
+    IMPUTER_ERROR,
+    PUSHGATE_ERROR,
     CHAT_RESPONSE_SCHEMA,
     ASYNC_SEND_RESPONSE,
     EVENTS_RESPONSE,

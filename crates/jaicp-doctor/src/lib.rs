@@ -146,13 +146,23 @@ impl Doctor {
     /// cannot run is reported as not exercised, with the reason.
     pub async fn run(&self) -> Report {
         let mut results = Vec::new();
-        match &self.chat {
-            Some(token) => results.extend(chat::run(self, token).await),
-            None => results.extend(report::all_skipped(Api::Chat, "no Chat API token")),
-        }
-        results.push(others::prompter(self).await);
+        let base = match &self.chat {
+            Some(token) => {
+                let (chat, base) = chat::run(self, token).await;
+                results.extend(chat);
+                base
+            }
+            None => {
+                results.extend(report::all_skipped(Api::Chat, "no Chat API token"));
+                None
+            }
+        };
+        results.push(others::prompter(self, base).await);
+        results.push(others::prompter_unknown_token(self, base).await);
         results.push(others::pushgate(self).await);
+        results.push(others::pushgate_unknown_link(self).await);
         results.push(others::imputer(self).await);
+        results.push(others::imputer_unknown_token(self).await);
         // Keep the table's order, whatever order the runners finished in.
         results.sort_by_key(|r| CHECKS.iter().position(|c| c.id == r.id));
         let host = match self.client.host() {

@@ -4,7 +4,9 @@
 use jaicp_core::Auth;
 use serde_json::{Value, json};
 
-use crate::checks::{imputer::AUDIO, prompter::TRANSPORT, pushgate::ANSWER};
+use crate::checks::{imputer, prompter::TRANSPORT, pushgate};
+use crate::checks::{imputer::AUDIO, pushgate::ANSWER};
+use crate::probe::error_answer;
 use crate::probe::Request;
 use crate::report::CheckResult;
 use crate::shape::{compare, kind};
@@ -12,7 +14,8 @@ use crate::{Api, Doctor, documented};
 
 const NOT_ALLOWED: &str = "writes not allowed for this API";
 
-pub(crate) async fn prompter(d: &Doctor) -> CheckResult {
+/// The Prompter check; `base` is where the Chat API answered (the Prompter route sits beside it).
+pub(crate) async fn prompter(d: &Doctor, base: Option<&'static str>) -> CheckResult {
     let Some(token) = &d.prompter else {
         return CheckResult::skip(TRANSPORT, "no Prompter API token");
     };
@@ -20,12 +23,12 @@ pub(crate) async fn prompter(d: &Doctor) -> CheckResult {
         return CheckResult::skip(TRANSPORT, NOT_ALLOWED);
     }
     let ctx = d.client.api(Auth::path_token("token", token));
-    let body = json!({
-        "clientInfo": { "id": d.client_id },
-        "chatId": d.client_id,
-        "text": "/start",
-    });
-    for base in crate::chat::BASES {
+    let body = prompter_body(d);
+    let bases: &[&str] = match &base {
+        Some(b) => std::slice::from_ref(b),
+        None => &crate::chat::BASES,
+    };
+    for base in bases {
         let sent = Request::post(
             format!("{base}/chatapi/webhook/prompter_api/{{token}}"),
             body.clone(),
@@ -128,5 +131,61 @@ pub(crate) async fn imputer(d: &Doctor) -> CheckResult {
             }
         }
         Err(failure) => CheckResult::skip(AUDIO, failure),
+    }
+}
+
+/// The request body of the Prompter checks.
+fn prompter_body(d: &Doctor) -> Value {
+    json!({
+        "clientInfo": { "id": d.client_id },
+        "chatId": d.client_id,
+        "text": "/start",
+    })
+}
+
+/// A Prompter request with a token no channel has: nothing happens on the platform.
+pub(crate) async fn prompter_unknown_token(d: &Doctor, base: Option<&'static str>) -> CheckResult {
+    let id = crate::checks::prompter::UNKNOWN_TOKEN;
+    let ctx = d.client.api(Auth::path_token(
+        "token",
+        &jaicp_core::PrompterToken::new(crate::chat::MADE_UP_TOKEN),
+    ));
+    let path = format!(
+        "{}/chatapi/webhook/prompter_api/{{token}}",
+        base.unwrap_or("")
+    );
+    match Request::post(path, prompter_body(d)).send(&ctx).await {
+        Ok(a) => error_answer(id, &a, 401, &documented::PROMPTER_ERROR),
+        Err(failure) => CheckResult::skip(id, failure),
+    }
+}
+
+/// A pushback link that does not exist: nothing happens on the platform.
+pub(crate) async fn pushgate_unknown_link(d: &Doctor) -> CheckResult {
+    let id = pushgate::UNKNOWN_LINK;
+    let ctx = d.client.api(Auth::path_token(
+        "pushbackId",
+        &jaicp_core::PushbackId::new("jaicp-doctor-no-such-link"),
+    ));
+    match Request::get("/pushgate/push_{pushbackId}").send(&ctx).await {
+        Ok(a) => error_answer(id, &a, 404, &documented::PUSHGATE_ERROR),
+        Err(failure) => CheckResult::skip(id, failure),
+    }
+}
+
+/// A synthesis with a token nobody has: nothing is rendered or billed.
+pub(crate) async fn imputer_unknown_token(d: &Doctor) -> CheckResult {
+    let id = imputer::UNKNOWN_TOKEN;
+    let ctx = d.client.api(Auth::path_token(
+        "token",
+        &jaicp_core::ImputerToken::new(crate::chat::MADE_UP_TOKEN),
+    ));
+    match Request::get("/api/imputer/p/{token}/imputing/generate-audio")
+        .query("replicaTemplateId", "jaicp-doctor")
+        .send(&ctx)
+        .await
+    {
+        Ok(a) => error_answer(id, &a, 401, &documented::IMPUTER_ERROR),
+        Err(failure) => CheckResult::skip(id, failure),
     }
 }

@@ -149,3 +149,30 @@ mod tests {
         assert_eq!(media_type("secret value"), "other");
     }
 }
+
+/// The verdict on an error answer: the expected status, with a JSON error object shaped as
+/// `schema` says.
+pub(crate) fn error_answer(
+    id: &'static str,
+    answer: &Answer,
+    expected: u16,
+    schema: &crate::documented::Schema,
+) -> crate::CheckResult {
+    let body = match &answer.json {
+        Some(Value::Object(_)) => "a JSON error object".to_owned(),
+        Some(v) => format!("a JSON {}", crate::shape::kind(v)),
+        None if answer.empty => "no body".to_owned(),
+        None => "a body that is not JSON".to_owned(),
+    };
+    let confirmed = answer.status == expected && matches!(answer.json, Some(Value::Object(_)));
+    let result = crate::CheckResult::ran(
+        id,
+        Some(answer),
+        confirmed,
+        format!("{} with {body}", answer.status),
+    );
+    match &answer.json {
+        Some(v @ Value::Object(_)) => result.with_findings(crate::shape::compare(&schema.ty, v)),
+        _ => result,
+    }
+}

@@ -210,6 +210,9 @@ async fn each_other_variant_is_reported_as_a_difference() {
         chat::TIMESTAMP,
         pushgate::ANSWER,
         imputer::AUDIO,
+        prompter::UNKNOWN_TOKEN,
+        pushgate::UNKNOWN_LINK,
+        imputer::UNKNOWN_TOKEN,
     ] {
         assert_eq!(
             outcome(&report, id),
@@ -280,11 +283,18 @@ async fn variants_switch_at_run_time_and_reads_alone_send_no_writes() {
     }
     let counters = emulator.state().counters();
     let sent = |op: &str| counters.requests_for(op);
-    assert_eq!(
-        sent("sendMessage") + sent("sendMessageAsync") + sent("getSuggestions"),
-        0,
-        "{counters:?}"
-    );
+    assert_eq!(sent("sendMessage") + sent("sendMessageAsync"), 0, "{counters:?}");
+    // One request each, with a made-up token or link: refused, so nothing happened.
+    for op in ["getSuggestions", "firePushback", "generateAudio"] {
+        assert_eq!(sent(op), 1, "{op}: {counters:?}");
+    }
+    for id in [
+        prompter::UNKNOWN_TOKEN,
+        pushgate::UNKNOWN_LINK,
+        imputer::UNKNOWN_TOKEN,
+    ] {
+        assert_eq!(outcome(&report, id), Outcome::Confirmed, "{id}");
+    }
     assert!(sent("pollEvents") >= 3, "{counters:?}");
 }
 
