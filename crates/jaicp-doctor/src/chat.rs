@@ -26,7 +26,10 @@ fn short(status: u16) -> String {
 }
 
 /// Runs the Chat API checks; also returns the base path the API answered under.
-pub(crate) async fn run(d: &Doctor, token: &ChatApiToken) -> (Vec<CheckResult>, Option<&'static str>) {
+pub(crate) async fn run(
+    d: &Doctor,
+    token: &ChatApiToken,
+) -> (Vec<CheckResult>, Option<&'static str>) {
     let ctx = d.client.api(Auth::path_token("token", token));
     let probe = d.client_id.as_str();
     let mut out = Vec::new();
@@ -214,9 +217,12 @@ async fn client_id_required(ctx: &ApiContext, base: &str) -> CheckResult {
         .send(ctx)
         .await
     {
-        Ok(a) if (200..300).contains(&a.status) => {
-            CheckResult::ran(EVENTS_CLIENT_ID, Some(&a), false, "accepted without clientId")
-        }
+        Ok(a) if (200..300).contains(&a.status) => CheckResult::ran(
+            EVENTS_CLIENT_ID,
+            Some(&a),
+            false,
+            "accepted without clientId",
+        ),
         Ok(a) => error_answer(EVENTS_CLIENT_ID, &a, 400, &documented::CHAT_ERROR),
         Err(failure) => CheckResult::skip(EVENTS_CLIENT_ID, failure),
     }

@@ -18,6 +18,8 @@ pub enum Api {
     Pushgate,
     /// Imputer (hybrid speech synthesis).
     Imputer,
+    /// Calls API (campaign token).
+    Calls,
 }
 
 impl Api {
@@ -28,14 +30,21 @@ impl Api {
             Api::Prompter => "prompter",
             Api::Pushgate => "pushgate",
             Api::Imputer => "imputer",
+            Api::Calls => "calls",
         }
     }
 
     /// Parses [`Api::name`].
     pub fn parse(name: &str) -> Option<Api> {
-        [Api::Chat, Api::Prompter, Api::Pushgate, Api::Imputer]
-            .into_iter()
-            .find(|a| a.name() == name)
+        [
+            Api::Chat,
+            Api::Prompter,
+            Api::Pushgate,
+            Api::Imputer,
+            Api::Calls,
+        ]
+        .into_iter()
+        .find(|a| a.name() == name)
     }
 }
 
@@ -115,6 +124,12 @@ pub mod imputer {
     pub const AUDIO: &str = "imputer.audio";
     /// Status and error body for a token nobody has.
     pub const UNKNOWN_TOKEN: &str = "imputer.unknown-token";
+}
+
+/// Calls API checks.
+pub mod calls {
+    /// Which route family serves the single-number add.
+    pub const ROUTE_FAMILY: &str = "calls.route-family";
 }
 
 /// Every check, in the order they run.
@@ -237,6 +252,13 @@ pub const CHECKS: &[Check] = &[
         writes: false,
         sends: "GET {host}/api/imputer/p/{a made-up token}/imputing/generate-audio?replicaTemplateId=jaicp-doctor",
         assumed: "401 with a JSON error object",
+    },
+    Check {
+        id: calls::ROUTE_FAMILY,
+        api: Api::Calls,
+        writes: false,
+        sends: "GET {host}/api/crmCalls/campaign/{a made-up token}/addPhone?phone=0, and the same under /api/calls/campaign",
+        assumed: "the single-number add is served under /api/crmCalls",
     },
 ];
 

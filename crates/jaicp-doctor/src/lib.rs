@@ -163,6 +163,7 @@ impl Doctor {
         results.push(others::pushgate_unknown_link(self).await);
         results.push(others::imputer(self).await);
         results.push(others::imputer_unknown_token(self).await);
+        results.push(others::calls_route_family(self).await);
         // Keep the table's order, whatever order the runners finished in.
         results.sort_by_key(|r| CHECKS.iter().position(|c| c.id == r.id));
         let host = match self.client.host() {

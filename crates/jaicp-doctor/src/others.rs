@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::checks::{imputer, prompter::TRANSPORT, pushgate};
 use crate::checks::{imputer::AUDIO, pushgate::ANSWER};
-use crate::probe::error_answer;
 use crate::probe::Request;
+use crate::probe::error_answer;
 use crate::report::CheckResult;
 use crate::shape::{compare, kind};
 use crate::{Api, Doctor, documented};
@@ -187,5 +187,56 @@ pub(crate) async fn imputer_unknown_token(d: &Doctor) -> CheckResult {
     {
         Ok(a) => error_answer(id, &a, 401, &documented::IMPUTER_ERROR),
         Err(failure) => CheckResult::skip(id, failure),
+    }
+}
+
+/// Profile key of the Calls route family.
+pub const CALLS_ROUTES_SETTING: &str = "calls-route-family";
+
+/// Whether a route answered as a Calls route: a Calls error object (`type`), or any answer other
+/// than a bare 404.
+fn calls_route_answers(a: &crate::probe::Answer) -> bool {
+    let calls_error = a
+        .json
+        .as_ref()
+        .and_then(|v| v.get("type"))
+        .is_some_and(Value::is_string);
+    calls_error || a.status != 404
+}
+
+/// Which family serves the single-number add, probed with a made-up campaign token (no campaign
+/// has it, so nothing is added or dialled).
+pub(crate) async fn calls_route_family(d: &Doctor) -> CheckResult {
+    let id = crate::checks::calls::ROUTE_FAMILY;
+    let ctx = d.client.api(Auth::path_token(
+        "token",
+        &jaicp_core::CampaignToken::new("0.0.jaicp-doctor-no-such-campaign"),
+    ));
+    let mut seen = Vec::new();
+    for base in ["/api/crmCalls/campaign", "/api/calls/campaign"] {
+        match Request::get(format!("{base}/{{token}}/addPhone"))
+            .query("phone", "0")
+            .send(&ctx)
+            .await
+        {
+            Ok(a) => seen.push(calls_route_answers(&a)),
+            Err(failure) => return CheckResult::skip(id, failure),
+        }
+    }
+    match (seen[0], seen[1]) {
+        (true, true) => CheckResult::ran(
+            id,
+            None,
+            true,
+            "served under both /api/crmCalls and /api/calls",
+        ),
+        (true, false) => CheckResult::ran(id, None, true, "served under /api/crmCalls only"),
+        (false, true) => {
+            CheckResult::ran(id, None, false, "served under the older /api/calls only")
+                .with_setting(CALLS_ROUTES_SETTING, "older")
+        }
+        (false, false) => {
+            CheckResult::ran(id, None, false, "404 under /api/crmCalls and /api/calls")
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jaicp_core::{ChatApiToken, Client, Host, ImputerToken, PrompterToken, PushbackId};
-use jaicp_doctor::checks::{chat, imputer, prompter, pushgate};
+use jaicp_doctor::checks::{calls, chat, imputer, prompter, pushgate};
 use jaicp_doctor::{Api, CHECKS, Doctor, MARKERS, Outcome, Report};
 use jaicp_emulator::{
     DEFAULT_CHAT_TOKEN, DEFAULT_IMPUTER_TOKEN, DEFAULT_PROMPTER_TOKEN, Emulator, EmulatorBuilder,
@@ -221,9 +221,18 @@ async fn each_other_variant_is_reported_as_a_difference() {
             report.check(id)
         );
     }
-    let settings = report.settings();
-    assert_eq!(settings.len(), 1);
-    assert_eq!(settings[0].value, "/chatadapter");
+    differs(
+        calls::ROUTE_FAMILY,
+        "served under the older /api/calls only",
+    );
+    let settings: Vec<(&str, &str)> = report.settings().iter().map(|s| (s.key, s.value)).collect();
+    assert_eq!(
+        settings,
+        [
+            ("chat-base-path", "/chatadapter"),
+            ("calls-route-family", "older")
+        ]
+    );
     // The markers follow their checks.
     let marker = |pointer: &str| {
         report
@@ -283,7 +292,11 @@ async fn variants_switch_at_run_time_and_reads_alone_send_no_writes() {
     }
     let counters = emulator.state().counters();
     let sent = |op: &str| counters.requests_for(op);
-    assert_eq!(sent("sendMessage") + sent("sendMessageAsync"), 0, "{counters:?}");
+    assert_eq!(
+        sent("sendMessage") + sent("sendMessageAsync"),
+        0,
+        "{counters:?}"
+    );
     // One request each, with a made-up token or link: refused, so nothing happened.
     for op in ["getSuggestions", "firePushback", "generateAudio"] {
         assert_eq!(sent(op), 1, "{op}: {counters:?}");

@@ -135,10 +135,10 @@ pub fn router(state: EmulatorState) -> Router {
             note_change,
         ))
         .with_state(state.clone());
-    // The chat-adapter variant moves routes, so its check runs before routing: around the whole
-    // router, which the outer router reaches as its fallback.
+    // Some variants move routes, so their check runs before routing: around the whole router,
+    // which the outer router reaches as its fallback.
     let prefixed = tower::Layer::layer(
-        &axum::middleware::from_fn_with_state(state, variants::chat_prefix),
+        &axum::middleware::from_fn_with_state(state, variants::reroute),
         routes,
     );
     Router::new().fallback_service(prefixed)

@@ -26,8 +26,9 @@ use crate::state::EmulatorState;
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Variants {
-    /// The Chat API (and the Prompter and Operator routes under `/chatapi`) answer under
-    /// `/chatadapter/chatapi/...` only; the plain `/chatapi/...` answers 404.
+    /// The Chat API (and the Prompter route under `/chatapi`) answer under
+    /// `/chatadapter/chatapi/...` only; the plain `/chatapi/...` answers 404. The Operator API
+    /// webhook is left as it is (its `/chatadapter` form is documented).
     pub chat_adapter_prefix: bool,
     /// An events poll with nothing to deliver answers `204 No Content` instead of
     /// `200 {"events": []}`.
@@ -36,6 +37,10 @@ pub struct Variants {
     pub async_id_named_id: bool,
     /// A webhook delivery of one turn is that turn as an object instead of an array of one.
     pub webhook_single_object: bool,
+    /// The single-number add of the Calls API answers only at the older
+    /// `/api/calls/campaign/{token}/addPhone`; `/api/crmCalls/campaign/{token}/addPhone` (and its
+    /// `test/` twin) answer 404.
+    pub calls_older_route: bool,
 }
 
 impl Variants {
@@ -46,6 +51,7 @@ impl Variants {
             events_no_content: true,
             async_id_named_id: true,
             webhook_single_object: true,
+            calls_older_route: true,
         }
     }
 }
@@ -115,31 +121,56 @@ fn error(message: &str) -> Reply {
 /// The prefix the chat adapter variant serves the Chat API under.
 pub(crate) const CHAT_ADAPTER: &str = "/chatadapter";
 
-/// Runs before routing: with the prefix variant on, `/chatadapter/chatapi/...` is served as
-/// `/chatapi/...` and the plain `/chatapi/...` answers 404; with it off, the reverse.
-pub(crate) async fn chat_prefix(
+/// The Operator API webhook, which the prefix variant leaves alone.
+const OPERATOR_WEBHOOK: &str = "/chatapi/webhook/operatorapi/";
+
+/// Runs before routing and moves routes for the variants that change where an API answers.
+/// With every variant off it changes nothing.
+pub(crate) async fn reroute(
     State(state): State<EmulatorState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let on = state.variants().chat_adapter_prefix;
-    let path = request.uri().path();
-    if let Some(rest) = path.strip_prefix(CHAT_ADAPTER)
-        && rest.starts_with("/chatapi/")
-    {
-        if !on {
+    let variants = state.variants();
+    let path = request.uri().path().to_owned();
+    if variants.chat_adapter_prefix {
+        if let Some(rest) = path.strip_prefix(CHAT_ADAPTER)
+            && rest.starts_with("/chatapi/")
+            && !rest.starts_with(OPERATOR_WEBHOOK)
+        {
+            if !set_path(&mut request, rest) {
+                return StatusCode::BAD_REQUEST.into_response();
+            }
+        } else if path.starts_with("/chatapi/") && !path.starts_with(OPERATOR_WEBHOOK) {
             return StatusCode::NOT_FOUND.into_response();
         }
-        let rest = match request.uri().query() {
-            Some(q) => format!("{rest}?{q}"),
-            None => rest.to_owned(),
-        };
-        match rest.parse() {
-            Ok(uri) => *request.uri_mut() = uri,
-            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    }
+    if variants.calls_older_route {
+        let single_add = |p: &str| p.ends_with("/addPhone") && p.split('/').count() == 6;
+        if path.starts_with("/api/crmCalls/campaign/") {
+            return StatusCode::NOT_FOUND.into_response();
         }
-    } else if on && path.starts_with("/chatapi/") {
-        return StatusCode::NOT_FOUND.into_response();
+        if let Some(rest) = path.strip_prefix("/api/calls/campaign/")
+            && single_add(&path)
+            && !set_path(&mut request, &format!("/api/crmCalls/campaign/{rest}"))
+        {
+            return StatusCode::BAD_REQUEST.into_response();
+        }
     }
     next.run(request).await
+}
+
+/// Replaces the request's path, keeping its query.
+fn set_path(request: &mut Request, path: &str) -> bool {
+    let target = match request.uri().query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    };
+    match target.parse() {
+        Ok(uri) => {
+            *request.uri_mut() = uri;
+            true
+        }
+        Err(_) => false,
+    }
 }
