@@ -116,10 +116,10 @@ fn script_links(text: &str) -> Vec<String> {
         let tag = &rest[..tag_end];
         if let Some(src) = tag.find("src=") {
             let value = &tag[src + 4..];
-            if let Some(q) = value.chars().next().filter(|c| matches!(c, '"' | '\'')) {
-                if let Some(end) = value[1..].find(q) {
-                    found.push(value[1..1 + end].to_owned());
-                }
+            if let Some(q) = value.chars().next().filter(|c| matches!(c, '"' | '\''))
+                && let Some(end) = value[1..].find(q)
+            {
+                found.push(value[1..1 + end].to_owned());
             }
         }
         rest = &rest[tag_end..];

@@ -134,22 +134,6 @@ impl<'a> Request<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::media_type;
-
-    #[test]
-    fn media_types_are_kept_only_when_plain() {
-        assert_eq!(
-            media_type("application/json; charset=UTF-8"),
-            "application/json"
-        );
-        assert_eq!(media_type("audio/WAV"), "audio/wav");
-        assert_eq!(media_type("text/html<script>"), "other");
-        assert_eq!(media_type("secret value"), "other");
-    }
-}
-
 /// The verdict on an error answer: the expected status, with a JSON error object shaped as
 /// `schema` says.
 pub(crate) fn error_answer(
@@ -174,5 +158,21 @@ pub(crate) fn error_answer(
     match &answer.json {
         Some(v @ Value::Object(_)) => result.with_findings(crate::shape::compare(&schema.ty, v)),
         _ => result,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::media_type;
+
+    #[test]
+    fn media_types_are_kept_only_when_plain() {
+        assert_eq!(
+            media_type("application/json; charset=UTF-8"),
+            "application/json"
+        );
+        assert_eq!(media_type("audio/WAV"), "audio/wav");
+        assert_eq!(media_type("text/html<script>"), "other");
+        assert_eq!(media_type("secret value"), "other");
     }
 }
