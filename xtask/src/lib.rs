@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod ir;
 pub mod load;
 pub mod normalize;
+pub mod surface;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

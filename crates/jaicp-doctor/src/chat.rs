@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use jaicp_core::{ApiContext, Auth, ChatApiToken};
+use jaicp_core::ChatApiToken;
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
 use serde_json::{Value, json};
 
 use crate::Doctor;

@@ -1,7 +1,7 @@
 //! The Prompter, Pushgate and Imputer checks: each sends one request with an effect, so each
 //! runs only when writes to its API are allowed.
 
-use jaicp_core::Auth;
+use jaicp_core::auth::Auth;
 use serde_json::{Value, json};
 
 use crate::checks::{imputer, prompter::TRANSPORT, pushgate};

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use http::Method;
-use jaicp_core::{ApiContext, CallOptions, Error, RetryPolicy};
+use jaicp_core::request::ApiContext;
+use jaicp_core::retry::RetryPolicy;
+use jaicp_core::{CallOptions, Error};
 use serde_json::Value;
 
 /// What came back.

@@ -44,7 +44,8 @@ async fn admin(
 
 /// The admin calls need a plain HTTP client; the SDK's `raw` is that, without credentials.
 mod reqwest_like {
-    use jaicp_core::{Auth, Client, Host};
+    use jaicp_core::auth::Auth;
+    use jaicp_core::{Client, Host};
     use serde_json::Value;
 
     pub enum Method {
@@ -344,7 +345,7 @@ async fn the_report_holds_no_value_of_any_answer() {
         .allow_insecure_loopback(true)
         .build()
         .unwrap();
-    chat.api(jaicp_core::Auth::path_token(
+    chat.api(jaicp_core::auth::Auth::path_token(
         "token",
         &ChatApiToken::new(DEFAULT_CHAT_TOKEN),
     ))

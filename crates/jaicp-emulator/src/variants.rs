@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{RawBody, parse_json_or_default};
+use crate::extract::Body;
 use crate::reply::Reply;
 use crate::state::EmulatorState;
 
@@ -91,8 +91,8 @@ async fn show(State(state): State<EmulatorState>) -> Reply {
 }
 
 /// `PUT` takes a partial object: fields left out keep their value.
-async fn change(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
-    let patch = match body.and_then(|RawBody(b)| parse_json_or_default::<serde_json::Value>(&b)) {
+async fn change(State(state): State<EmulatorState>, body: Body) -> Reply {
+    let patch = match body.json_or_default::<serde_json::Value>() {
         Ok(p) => p,
         Err(reply) => return reply,
     };
@@ -125,7 +125,9 @@ pub(crate) const CHAT_ADAPTER: &str = "/chatadapter";
 const OPERATOR_WEBHOOK: &str = "/chatapi/webhook/operatorapi/";
 
 /// Runs before routing and moves routes for the variants that change where an API answers.
-/// With every variant off it changes nothing.
+/// With every variant off it changes nothing. A route a variant takes away answers a bare 404,
+/// as a gateway does for a path no service has (the emulator's own fallback answers in the API's
+/// error shape, which would make the route look present).
 pub(crate) async fn reroute(
     State(state): State<EmulatorState>,
     mut request: Request,
