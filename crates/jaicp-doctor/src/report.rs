@@ -54,6 +54,8 @@ pub struct CheckResult {
     pub outcome: Outcome,
     /// What the documents assume.
     pub assumed: &'static str,
+    /// What the check sends (placeholders for credentials and values).
+    pub sends: &'static str,
     /// What was seen (from a fixed vocabulary), when the check ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed: Option<String>,
@@ -82,6 +84,7 @@ impl CheckResult {
             api: check.api,
             outcome: Outcome::NotExercised,
             assumed: check.assumed,
+            sends: check.sends,
             observed: None,
             reason: Some(reason),
             status: None,
@@ -237,6 +240,14 @@ impl Report {
                 }
             }
         }
+        out.push_str("\n## Requests sent\n\n");
+        for c in self
+            .checks
+            .iter()
+            .filter(|c| c.outcome != Outcome::NotExercised)
+        {
+            out.push_str(&format!("- `{}`: {}\n", c.id, c.sends));
+        }
         out.push_str("\n## Markers (`x-unconfirmed` in specs/)\n\n| document | place | check | outcome |\n|---|---|---|---|\n");
         for m in &self.markers {
             out.push_str(&format!(
@@ -303,6 +314,7 @@ impl CheckResult {
                 Outcome::Contradicted
             },
             assumed: check.assumed,
+            sends: check.sends,
             observed: Some(observed.into()),
             reason: None,
             status: answer.map(|a| a.status),
