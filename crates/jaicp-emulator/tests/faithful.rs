@@ -230,3 +230,66 @@ async fn d3_bad_query_strings_and_bodies_answer_each_apis_json() {
     assert_eq!(content_type.as_deref(), Some("application/json"));
     assert_gateway_error(&body);
 }
+
+async fn post_keyed(
+    api: &common::Api,
+    url: &str,
+    key: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let mut request = api.client.post(url).header("Idempotence-Key", key);
+    if let Some(b) = body {
+        request = request.json(b);
+    }
+    let response = request.send().await.expect("request sent");
+    let status = response.status();
+    let text = response.text().await.expect("body read");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn d4_a_key_replays_only_its_own_request() {
+    let emu = common::quiet(5).await;
+    let api = common::Api::new(&emu);
+
+    let (status, _) = post_keyed(&api, &api.calls("/control/pause"), "k1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    // The same request replays.
+    let (status, _) = post_keyed(&api, &api.calls("/control/pause"), "k1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    // Another action with the same key is refused in the control operation's `ApiErrorData`.
+    let (status, body) = post_keyed(&api, &api.calls("/control/bogus"), "k1", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "idempotence.key.reused", "{body}");
+
+    let first = json!([{"phone": "79001112233"}]);
+    let other = json!([{"phone": "79001112244"}]);
+    let (status, ids) = post_keyed(&api, &api.calls("/addPhones"), "k2", Some(&first)).await;
+    assert_eq!(status, StatusCode::OK, "{ids}");
+    // The same body replays with the same ids.
+    let (status, again) = post_keyed(&api, &api.calls("/addPhones"), "k2", Some(&first)).await;
+    assert_eq!((status, &again), (StatusCode::OK, &ids));
+    // Other numbers with the same key: refused, and nothing is created for them.
+    let (status, body) = post_keyed(&api, &api.calls("/addPhones"), "k2", Some(&other)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["type"], "idempotence.key.reused", "{body}");
+    assert_eq!(emu.state().counters().jobs_created, 1);
+}
+
+#[tokio::test]
+async fn d4_binding_can_be_switched_off() {
+    let emu = common::quiet_builder(6)
+        .idempotency_bound_to_request(false)
+        .start()
+        .await
+        .expect("emulator starts");
+    let api = common::Api::new(&emu);
+    let (status, _) = post_keyed(&api, &api.calls("/control/pause"), "k1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post_keyed(&api, &api.calls("/control/bogus"), "k1", None).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "unbound keys replay the first answer"
+    );
+}
