@@ -43,6 +43,7 @@ mod errors;
 mod extract;
 mod idempotency;
 mod imputer;
+mod integrity;
 mod nlp;
 mod operation;
 mod operator;

@@ -293,3 +293,89 @@ async fn d4_binding_can_be_switched_off() {
         "unbound keys replay the first answer"
     );
 }
+
+#[tokio::test]
+async fn d5_deleting_a_project_takes_effect_in_every_api() {
+    let emu = common::quiet(7).await;
+    let base = emu.base_url();
+    let client = Client::new();
+    let chat = format!("{base}/chatapi/{}", jaicp_emulator::DEFAULT_CHAT_TOKEN);
+    let turn = json!({"clientId": "c1", "query": "hello"});
+    let response = client.post(&chat).json(&turn).send().await.expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let project = jaicp_emulator::DEFAULT_PROJECT_SHORT_NAME;
+    let campaigns =
+        format!("{base}/api/v1/text-campaign-service/projects/{project}/text-campaigns");
+    let (status, _, body) = send(
+        &client,
+        Method::POST,
+        &campaigns,
+        Some(&json!({"name": "spring"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sessions = format!("{base}/api/v1/reporter/sessions/filter");
+    let (_, _, before) = send(&client, Method::POST, &sessions, Some(&json!({}))).await;
+    assert!(
+        before["paging"]["totalCount"].as_u64().unwrap_or(0) > 0,
+        "the default project has sessions: {before}"
+    );
+
+    let (status, _, _) = send(
+        &client,
+        Method::DELETE,
+        &format!("{base}/api/v1/projects/1"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let response = client.post(&chat).json(&turn).send().await.expect("sent");
+    assert!(
+        response.status().is_client_error(),
+        "the deleted project's Chat API channel no longer answers: {}",
+        response.status()
+    );
+    let (_, _, list) = send(&client, Method::GET, &campaigns, None).await;
+    assert_eq!(list["paging"]["totalCount"], 0, "{list}");
+    let (_, _, after) = send(&client, Method::POST, &sessions, Some(&json!({}))).await;
+    assert_eq!(after["paging"]["totalCount"], 0, "{after}");
+}
+
+#[tokio::test]
+async fn d5_blocking_a_chat_channel_closes_and_a_new_one_opens_the_chat_api() {
+    let emu = common::quiet(8).await;
+    let base = emu.base_url();
+    let client = Client::new();
+    let turn = json!({"clientId": "c1", "query": "hello"});
+    let channel = json!({"accessToken": jaicp_emulator::DEFAULT_CHAT_TOKEN, "channelName": "web-app", "isBlock": true});
+    let (status, _, body) = send(
+        &client,
+        Method::PUT,
+        &format!("{base}/api/v1/bot-channels/1"),
+        Some(&channel),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let chat = format!("{base}/chatapi/{}", jaicp_emulator::DEFAULT_CHAT_TOKEN);
+    let response = client.post(&chat).json(&turn).send().await.expect("sent");
+    assert!(response.status().is_client_error(), "{}", response.status());
+
+    let new = json!({"channelType": "CHAT_API", "accessToken": "fresh-channel-token"});
+    let (status, _, body) = send(
+        &client,
+        Method::POST,
+        &format!("{base}/api/v1/bot-channels?projectId=1"),
+        Some(&new),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let response = client
+        .post(format!("{base}/chatapi/fresh-channel-token"))
+        .json(&turn)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+}
