@@ -379,3 +379,32 @@ async fn d5_blocking_a_chat_channel_closes_and_a_new_one_opens_the_chat_api() {
         .expect("sent");
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn morphology_answers_say_they_are_not_caila() {
+    let emu = common::quiet(9).await;
+    let base = format!(
+        "{}/cailapub/api/caila/p/{DEFAULT_NLP_KEY}/nlu",
+        emu.base_url()
+    );
+    let client = Client::new();
+    for url in [
+        format!("{base}/conform?text=рубль&number=5"),
+        format!("{base}/inflect?text=рубль&tags=gent"),
+        format!("{base}/markup?query=рубля"),
+    ] {
+        let response = client.get(&url).send().await.expect("sent");
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let limit = response
+            .headers()
+            .get("x-jaicp-emulator-limit")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        assert!(limit.is_some(), "{url} must say it is not CAILA's answer");
+        let body = response.text().await.expect("body");
+        assert!(
+            !body.contains("рубльs"),
+            "no English plural on a Russian word: {body}"
+        );
+    }
+}
