@@ -1,7 +1,9 @@
 //! Shared emulator state: clock, seed, counters and one section per API.
 //!
-//! Each API has its own section (a `Mutex<…State>` field of [`Shared`]) and its routes in
-//! [`crate::router`]; sections have separate locks so APIs never contend with each other.
+//! Every API the emulator serves (Calls, Chat, Operator, Pushgate, Prompter, Imputer, NLP Direct,
+//! Project and Channel, Reporter, Text campaigns, async events) has its own section (a
+//! `Mutex<…State>` field of [`Shared`]) and its routes in [`crate::router`]; sections have
+//! separate locks so APIs never contend with each other.
 //! Every section serializes, which is what the state file ([`crate::persist`]) writes.
 //! A request (any request: even reads move counters) or a dialer step bumps
 //! [`Persistence::generation`], which tells the background saver there is something to write.
@@ -44,6 +46,8 @@ pub(crate) struct Config {
     pub(crate) tick_ms: Millis,
     /// Whether the background dialer jumps the clock to the next event when idle.
     pub(crate) fast_forward: bool,
+    /// Whether an `Idempotence-Key` only replays for the request it first came with.
+    pub(crate) idempotency_bound: bool,
 }
 
 #[derive(Debug)]
@@ -64,6 +68,10 @@ pub(crate) struct Shared {
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
     pub(crate) persistence: Persistence,
+    /// Which variant of each unconfirmed fact is served.
+    pub(crate) variants: crate::variants::VariantCell,
+    /// Where the OpenAPI documents served for `cargo xtask specs fetch` are.
+    pub(crate) documents: crate::documents::DocumentsDir,
 }
 
 /// Where and when the state is saved.
@@ -181,6 +189,8 @@ impl EmulatorState {
                     path: state_file,
                     ..Persistence::default()
                 },
+                variants: Default::default(),
+                documents: Default::default(),
             }),
         }
     }

@@ -17,6 +17,7 @@
 //! | `channel` | `jaicp_channel` | Channel API: bot channels and deploys |
 //! | `reporter` | `jaicp_reporter` | Reporter API: analytics, labels, experiments, report files |
 //! | `text-campaigns` | `jaicp_text_campaigns` | Text campaign API |
+//! | `doctor` | `jaicp_doctor` | checks a live JAICP against the SDK's documents |
 //! | `full` | all of the above | |
 //!
 //! Each API is re-exported as a module of the same name (`jaicp::calls`, `jaicp::chat`, ...) when
@@ -90,6 +91,8 @@ pub use jaicp_reporter as reporter;
 /// The Text campaign API.
 #[cfg(feature = "text-campaigns")]
 pub use jaicp_text_campaigns as text_campaigns;
+#[cfg(feature = "doctor")]
+pub use jaicp_doctor as doctor;
 
 // The README's examples are compiled as doctests, so they cannot drift from the API.
 #[cfg(doctest)]
