@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod bench_cli;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -23,7 +24,10 @@ tasks:
   bench [--build-time]              SDK vs raw reqwest against one local server: request overhead,
                                     throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
                                     1 GiB download (time and peak memory); --build-time adds cold
-                                    build times
+                                    build times; ends with the CLI case (below)
+  bench-cli                         jaicp calls add-phones of a generated 10,000,000-row CSV
+                                    (JAICP_BENCH_CLI_ROWS overrides) against the bench server: time,
+                                    rows/s and the CLI's peak memory against its 64 MiB budget
   surface [--check]                 write the public API listings (crates/jaicp-core and
                                     crates/jaicp, public-api.txt); --check fails when one is stale
   contract                          every operation of every document through a Prism proxy in front
@@ -153,6 +157,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
             bench::bench(&workspace_root(), with_build)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("bench-cli") => {
+            bench_cli::standalone(&workspace_root())?;
             Ok(ExitCode::SUCCESS)
         }
         Some("surface") => surface(args.iter().any(|a| a == "--check")),

@@ -44,6 +44,7 @@ mod errors;
 mod extract;
 mod idempotency;
 mod imputer;
+mod integrity;
 mod nlp;
 mod operation;
 mod operator;

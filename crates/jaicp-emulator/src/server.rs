@@ -43,6 +43,7 @@ pub struct EmulatorBuilder {
     save_interval: Duration,
     variants: crate::Variants,
     documents_dir: Option<PathBuf>,
+    idempotency_bound: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -65,6 +66,7 @@ impl Default for EmulatorBuilder {
             save_interval: Duration::from_secs(1),
             variants: crate::Variants::default(),
             documents_dir: None,
+            idempotency_bound: true,
         }
     }
 }
@@ -172,6 +174,16 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether an `Idempotence-Key` is bound to the request it first came with (default
+    /// `true`): a reused key with another operation or other input is refused with 400
+    /// `idempotence.key.reused` instead of answered with the first request's stored result.
+    /// Stripe's rule; JAICP's own behaviour is unconfirmed, so `false` restores "replay
+    /// whatever the key first answered".
+    pub fn idempotency_bound_to_request(mut self, bound: bool) -> Self {
+        self.idempotency_bound = bound;
+        self
+    }
+
     /// Keeps the state in `path`: loaded at start if the file exists, written atomically (temp
     /// file + rename) after changes (at most once per [`save_interval`](Self::save_interval))
     /// and at shutdown. A file that is corrupt, not an emulator state file, or from a newer
@@ -222,6 +234,7 @@ impl EmulatorBuilder {
             timestamps: self.timestamps,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
             fast_forward: self.fast_forward,
+            idempotency_bound: self.idempotency_bound,
         };
         let rules = match &self.chat_rules {
             Some(text) => crate::chat::bot::Rules::parse(text)

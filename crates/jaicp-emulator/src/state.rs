@@ -46,6 +46,8 @@ pub(crate) struct Config {
     pub(crate) tick_ms: Millis,
     /// Whether the background dialer jumps the clock to the next event when idle.
     pub(crate) fast_forward: bool,
+    /// Whether an `Idempotence-Key` only replays for the request it first came with.
+    pub(crate) idempotency_bound: bool,
 }
 
 #[derive(Debug)]
