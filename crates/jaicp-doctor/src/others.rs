@@ -146,10 +146,10 @@ fn prompter_body(d: &Doctor) -> Value {
 /// A Prompter request with a token no channel has: nothing happens on the platform.
 pub(crate) async fn prompter_unknown_token(d: &Doctor, base: Option<&'static str>) -> CheckResult {
     let id = crate::checks::prompter::UNKNOWN_TOKEN;
-    let ctx = d.client.api(Auth::path_token(
-        "token",
-        &jaicp_core::PrompterToken::new(crate::chat::MADE_UP_TOKEN),
-    ));
+    let Ok(credential) = jaicp_core::PrompterToken::new(crate::chat::MADE_UP_TOKEN) else {
+        return CheckResult::skip(id, "the made-up credential was refused");
+    };
+    let ctx = d.client.api(Auth::path_token("token", &credential));
     let path = format!(
         "{}/chatapi/webhook/prompter_api/{{token}}",
         base.unwrap_or("")
@@ -163,10 +163,10 @@ pub(crate) async fn prompter_unknown_token(d: &Doctor, base: Option<&'static str
 /// A pushback link that does not exist: nothing happens on the platform.
 pub(crate) async fn pushgate_unknown_link(d: &Doctor) -> CheckResult {
     let id = pushgate::UNKNOWN_LINK;
-    let ctx = d.client.api(Auth::path_token(
-        "pushbackId",
-        &jaicp_core::PushbackId::new("jaicp-doctor-no-such-link"),
-    ));
+    let Ok(credential) = jaicp_core::PushbackId::new("jaicp-doctor-no-such-link") else {
+        return CheckResult::skip(id, "the made-up credential was refused");
+    };
+    let ctx = d.client.api(Auth::path_token("pushbackId", &credential));
     match Request::get("/pushgate/push_{pushbackId}").send(&ctx).await {
         Ok(a) => error_answer(id, &a, 404, &documented::PUSHGATE_ERROR),
         Err(failure) => CheckResult::skip(id, failure),
@@ -176,10 +176,10 @@ pub(crate) async fn pushgate_unknown_link(d: &Doctor) -> CheckResult {
 /// A synthesis with a token nobody has: nothing is rendered or billed.
 pub(crate) async fn imputer_unknown_token(d: &Doctor) -> CheckResult {
     let id = imputer::UNKNOWN_TOKEN;
-    let ctx = d.client.api(Auth::path_token(
-        "token",
-        &jaicp_core::ImputerToken::new(crate::chat::MADE_UP_TOKEN),
-    ));
+    let Ok(credential) = jaicp_core::ImputerToken::new(crate::chat::MADE_UP_TOKEN) else {
+        return CheckResult::skip(id, "the made-up credential was refused");
+    };
+    let ctx = d.client.api(Auth::path_token("token", &credential));
     match Request::get("/api/imputer/p/{token}/imputing/generate-audio")
         .query("replicaTemplateId", "jaicp-doctor")
         .send(&ctx)
@@ -208,10 +208,10 @@ fn calls_route_answers(a: &crate::probe::Answer) -> bool {
 /// has it, so nothing is added or dialled).
 pub(crate) async fn calls_route_family(d: &Doctor) -> CheckResult {
     let id = crate::checks::calls::ROUTE_FAMILY;
-    let ctx = d.client.api(Auth::path_token(
-        "token",
-        &jaicp_core::CampaignToken::new("0.0.jaicp-doctor-no-such-campaign"),
-    ));
+    let Ok(credential) = jaicp_core::CampaignToken::new("0.0.jaicp-doctor-no-such-campaign") else {
+        return CheckResult::skip(id, "the made-up credential was refused");
+    };
+    let ctx = d.client.api(Auth::path_token("token", &credential));
     let mut seen = Vec::new();
     for base in ["/api/crmCalls/campaign", "/api/calls/campaign"] {
         match Request::get(format!("{base}/{{token}}/addPhone"))

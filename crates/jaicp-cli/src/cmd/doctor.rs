@@ -50,15 +50,15 @@ pub struct DoctorArgs {
 fn credential<T>(
     file: Option<&Path>,
     from_env: impl FnOnce() -> jaicp_core::Result<T>,
-    new: impl FnOnce(String) -> T,
+    new: impl FnOnce(String) -> jaicp_core::Result<T>,
     emulator_default: Option<String>,
 ) -> anyhow::Result<Option<T>> {
     if let Some(path) = file {
-        return Ok(Some(new(read_secret_file(path)?)));
+        return Ok(Some(new(read_secret_file(path)?)?));
     }
     match from_env() {
         Ok(token) => Ok(Some(token)),
-        Err(Error::Config(_)) => Ok(emulator_default.map(new)),
+        Err(Error::Config(_)) => Ok(emulator_default.map(new).transpose()?),
         Err(e) => Err(e.into()),
     }
 }
@@ -126,7 +126,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         _ => demo_pushback,
     };
     if let Some(link) = link {
-        doctor = doctor.pushback(PushbackId::new(pushback_id(&link)));
+        doctor = doctor.pushback(PushbackId::new(pushback_id(&link))?);
     }
     for path in &args.webhook_payloads {
         let body = std::fs::read(path)
