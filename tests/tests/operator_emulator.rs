@@ -10,7 +10,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use jaicp_chat::models::Reply;
 use jaicp_chat::{Chat, replies, reply_text};
-use jaicp_core::{ChatApiToken, SecretText};
+use jaicp_core::ChatApiToken;
+use jaicp_core::secret::SecretText;
 use jaicp_operator::OperatorClient;
 use jaicp_operator::models::{
     CloseChatRequest, Destination, Employee, SelectDestinationRequest, SendFileRequest,
@@ -101,7 +102,10 @@ async fn the_bot_hands_the_dialog_to_the_desk_and_gets_it_back() {
         .clone()
         .expect("setWebhook was called");
 
-    let chat = Chat::new(&common::client(&emu), &ChatApiToken::new(emu.chat_token()));
+    let chat = Chat::new(
+        &common::client(&emu),
+        &ChatApiToken::new(emu.chat_token()).unwrap(),
+    );
     let mut events = chat
         .events("erin")
         .min_interval(Duration::from_millis(50))

@@ -19,7 +19,8 @@
 //! use jaicp_chat::server::{WebhookConfig, router};
 //! use jaicp_core::ChatApiToken;
 //!
-//! let config = WebhookConfig::new(ChatApiToken::new("channel-token"), "a-long-random-secret-segment");
+//! let token = ChatApiToken::new("channel-token").map_err(std::io::Error::other)?;
+//! let config = WebhookConfig::new(token, "a-long-random-secret-segment");
 //! let app = router(config, |turns| async move {
 //!     for turn in turns {
 //!         println!("{:?}: {} replies", turn.question_id, jaicp_chat::replies(&turn).len());
@@ -39,8 +40,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use jaicp_core::ChatApiToken;
 use jaicp_core::export::serde_json::json;
-use jaicp_core::{ChatApiToken, constant_time_eq};
+use jaicp_core::secret::constant_time_eq;
 
 use crate::models::ChatResponse;
 use crate::webhook::{DEFAULT_BODY_LIMIT, decode};

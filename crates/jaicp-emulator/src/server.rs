@@ -41,6 +41,8 @@ pub struct EmulatorBuilder {
     external_nlu: Option<(String, Option<(String, String)>)>,
     state_file: Option<PathBuf>,
     save_interval: Duration,
+    variants: crate::Variants,
+    documents_dir: Option<PathBuf>,
     idempotency_bound: bool,
 }
 
@@ -62,6 +64,8 @@ impl Default for EmulatorBuilder {
             external_nlu: None,
             state_file: None,
             save_interval: Duration::from_secs(1),
+            variants: crate::Variants::default(),
+            documents_dir: None,
             idempotency_bound: true,
         }
     }
@@ -163,6 +167,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves the other variant of the unconfirmed facts switched on in `variants` (default: every
+    /// fact as our documents assume). Also switchable at run time: `PUT /_emulator/variants`.
+    pub fn variants(mut self, variants: crate::Variants) -> Self {
+        self.variants = variants;
+        self
+    }
+
     /// Whether an `Idempotence-Key` is bound to the request it first came with (default
     /// `true`): a reused key with another operation or other input is refused with 400
     /// `idempotence.key.reused` instead of answered with the first request's stored result.
@@ -186,6 +197,14 @@ impl EmulatorBuilder {
     /// Shortest time between two saves of the state file after changes (default 1 s).
     pub fn save_interval(mut self, interval: Duration) -> Self {
         self.save_interval = interval.max(Duration::from_millis(10));
+        self
+    }
+
+    /// Serves the OpenAPI documents in `dir` where a JAICP host serves them (the API gateway's,
+    /// NLP Direct's and the dialer's pages and YAML files), so that `cargo xtask specs fetch`
+    /// can be run against the emulator. Files are read at each request.
+    pub fn documents_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.documents_dir = Some(dir.into());
         self
     }
 
@@ -280,6 +299,10 @@ impl EmulatorBuilder {
         }
         if let Some((url, basic)) = &self.external_nlu {
             state.set_external_nlu(url, basic.clone());
+        }
+        state.set_variants(self.variants);
+        if let Some(dir) = &self.documents_dir {
+            state.set_documents_dir(dir.clone());
         }
         Ok(state)
     }

@@ -68,6 +68,10 @@ pub(crate) struct Shared {
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
     pub(crate) persistence: Persistence,
+    /// Which variant of each unconfirmed fact is served.
+    pub(crate) variants: crate::variants::VariantCell,
+    /// Where the OpenAPI documents served for `cargo xtask specs fetch` are.
+    pub(crate) documents: crate::documents::DocumentsDir,
 }
 
 /// Where and when the state is saved.
@@ -185,6 +189,8 @@ impl EmulatorState {
                     path: state_file,
                     ..Persistence::default()
                 },
+                variants: Default::default(),
+                documents: Default::default(),
             }),
         }
     }

@@ -12,7 +12,10 @@ fn imputer(t: &ScriptedTransport) -> Imputer {
         .transport(Arc::new(t.clone()))
         .build()
         .unwrap();
-    Imputer::new(&client, &ImputerToken::new("abcd1234:CANARYimputer"))
+    Imputer::new(
+        &client,
+        &ImputerToken::new("abcd1234:CANARYimputer").unwrap(),
+    )
 }
 
 fn wav() -> Step {
@@ -89,7 +92,7 @@ async fn a_stream_writes_to_any_async_writer_and_is_not_cached() {
         .synthesize_stream(&r)
         .await
         .unwrap()
-        .write_to(&mut sink, jaicp_core::DownloadOptions::default())
+        .write_to(&mut sink, jaicp_core::download::DownloadOptions::default())
         .await
         .unwrap();
     assert_eq!((n, sink.as_slice()), (12, &b"RIFF....WAVE"[..]));

@@ -1,7 +1,9 @@
 //! The handle: one pushback link, split into its host (the client) and its id (the secret).
 
+use jaicp_core::auth::Auth;
 use jaicp_core::export::serde_json::Value;
-use jaicp_core::{ApiContext, Auth, Client, ClientBuilder, Error, Host, PushbackId, Result};
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, ClientBuilder, Error, Host, PushbackId, Result};
 
 /// The path prefix of a pushback link; the id follows `push_` in the same segment.
 const PREFIX: &str = "/pushgate/push_";
@@ -46,7 +48,7 @@ impl Pushgate {
             .host(Host::custom(&origin)?)
             .allow_insecure_loopback(loopback)
             .build()?;
-        Ok(Self::new(&client, &PushbackId::new(id)))
+        Ok(Self::new(&client, &PushbackId::new(id)?))
     }
 
     /// A handle for the pushback `id` on the client's host.

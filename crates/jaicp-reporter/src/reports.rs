@@ -14,9 +14,11 @@
 use std::path::Path;
 
 use jaicp_core::async_task::request_id_of;
-use jaicp_core::{
-    AsyncTask, Auth, Client, DownloadOptions, Error, Host, OpName, Result, TaskOptions, TaskOutcome,
-};
+use jaicp_core::async_task::{AsyncTask, TaskOptions, TaskOutcome};
+use jaicp_core::auth::Auth;
+use jaicp_core::download::DownloadOptions;
+use jaicp_core::error::OpName;
+use jaicp_core::{Client, Error, Host, Result};
 use tokio::io::AsyncWrite;
 
 use crate::Reporter;
@@ -106,7 +108,7 @@ impl Reporter {
                     .build()?;
                 let url = url_parts(&file.file_url)?;
                 client
-                    .api(Auth::None)
+                    .api(Auth::none())
                     .raw(http_get(), url)
                     .send_streaming()
                     .await?
