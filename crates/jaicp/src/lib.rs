@@ -88,11 +88,11 @@ pub use jaicp_channel as channel;
 #[cfg(feature = "reporter")]
 pub use jaicp_reporter as reporter;
 
+#[cfg(feature = "doctor")]
+pub use jaicp_doctor as doctor;
 /// The Text campaign API.
 #[cfg(feature = "text-campaigns")]
 pub use jaicp_text_campaigns as text_campaigns;
-#[cfg(feature = "doctor")]
-pub use jaicp_doctor as doctor;
 
 // The README's examples are compiled as doctests, so they cannot drift from the API.
 #[cfg(doctest)]

@@ -50,15 +50,15 @@ pub struct DoctorArgs {
 fn credential<T>(
     file: Option<&Path>,
     from_env: impl FnOnce() -> jaicp_core::Result<T>,
-    new: impl FnOnce(String) -> T,
+    new: impl FnOnce(String) -> jaicp_core::Result<T>,
     emulator_default: Option<String>,
 ) -> anyhow::Result<Option<T>> {
     if let Some(path) = file {
-        return Ok(Some(new(read_secret_file(path)?)));
+        return Ok(Some(new(read_secret_file(path)?)?));
     }
     match from_env() {
         Ok(token) => Ok(Some(token)),
-        Err(Error::Config(_)) => Ok(emulator_default.map(new)),
+        Err(Error::Config(_)) => Ok(emulator_default.map(new).transpose()?),
         Err(e) => Err(e.into()),
     }
 }
@@ -123,7 +123,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         PushbackId::new,
         demo_pushback,
     )? {
-        doctor = doctor.pushback(PushbackId::new(pushback_id(link.expose())));
+        doctor = doctor.pushback(PushbackId::new(pushback_id(link.expose()))?);
     }
     for path in &args.webhook_payloads {
         let body = std::fs::read(path)
