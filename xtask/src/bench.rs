@@ -195,7 +195,7 @@ fn build_times(root: &std::path::Path) -> Result<(f64, f64)> {
 }
 
 /// Entry point.
-pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
+pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result<()> {
     let bin = bench_binary(root)?;
     let mut child = Command::new(&bin)
         .args(["server", "--port", "0"])
@@ -301,7 +301,9 @@ pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
             sdk / baseline
         ));
     }
-    table.push_str(&crate::bench_cli::add_phones(root, &base)?);
+    if with_cli {
+        table.push_str(&crate::bench_cli::add_phones(root, &base)?);
+    }
     println!("{table}");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;
