@@ -18,6 +18,9 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use jaicp_nlp::models::ProjectExportImportData;
+use jaicp_nlp::models::strict::Required;
+
 use super::external::ExternalNlu;
 use super::matcher;
 use super::model::{
@@ -741,7 +744,7 @@ async fn import_project(
     body: Body,
 ) -> Answer {
     let data: Result<ProjectData, Reply> =
-        body.checked::<jaicp_nlp::models::ProjectExportImportData, _>();
+        body.checked::<ProjectExportImportData, _>(ProjectExportImportData::missing);
     with(&state, "importProject", &key, |p, now| {
         let data = data?;
         if let Err(e) = check_project(&data) {
