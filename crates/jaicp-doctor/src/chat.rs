@@ -312,9 +312,10 @@ fn accepted(id: &'static str, sent: Result<Answer, &'static str>, what: &str) ->
 }
 
 async fn bad_token(d: &Doctor, base: &str, probe: &str) -> CheckResult {
-    let ctx = d
-        .client
-        .api(Auth::path_token("token", &ChatApiToken::new(MADE_UP_TOKEN)));
+    let ctx = d.client.api(Auth::path_token(
+        "token",
+        &ChatApiToken::new(MADE_UP_TOKEN).expect("made-up credentials are printable ASCII"),
+    ));
     match events(base, probe)
         .timeout(Duration::from_secs(30))
         .send(&ctx)

@@ -47,7 +47,8 @@ pub(crate) async fn prompter(d: &Doctor, base: Option<&'static str>) -> Vec<Chec
     let path = |base: &str| format!("{base}/chatapi/webhook/prompter_api/{{token}}");
     let made_up = d.client.api(Auth::path_token(
         "token",
-        &PrompterToken::new(crate::chat::MADE_UP_TOKEN),
+        &PrompterToken::new(crate::chat::MADE_UP_TOKEN)
+            .expect("made-up credentials are printable ASCII"),
     ));
     let bad_token = Request::post(path(base.unwrap_or("")), body.clone())
         .send(&made_up)
@@ -151,7 +152,8 @@ fn suggest_result(a: &Answer, base: &str) -> CheckResult {
 pub(crate) async fn pushgate(d: &Doctor) -> Vec<CheckResult> {
     let made_up = d.client.api(Auth::path_token(
         "pushbackId",
-        &PushbackId::new("jaicp-doctor-no-such-link"),
+        &PushbackId::new("jaicp-doctor-no-such-link")
+            .expect("made-up credentials are printable ASCII"),
     ));
     let unknown = match Request::get("/pushgate/push_{pushbackId}")
         .send(&made_up)
@@ -202,7 +204,8 @@ const GENERATE: &str = "/api/imputer/p/{token}/imputing/generate-audio";
 pub(crate) async fn imputer(d: &Doctor) -> Vec<CheckResult> {
     let made_up = d.client.api(Auth::path_token(
         "token",
-        &ImputerToken::new(crate::chat::MADE_UP_TOKEN),
+        &ImputerToken::new(crate::chat::MADE_UP_TOKEN)
+            .expect("made-up credentials are printable ASCII"),
     ));
     let bad_token = match Request::get(GENERATE)
         .query("replicaTemplateId", "jaicp-doctor")
@@ -297,7 +300,8 @@ pub(crate) async fn operator(d: &Doctor) -> Vec<CheckResult> {
     );
     let made_up = d.client.api(Auth::path_token(
         "apiKey",
-        &OperatorApiKey::new("jaicp-doctor-no-such-key"),
+        &OperatorApiKey::new("jaicp-doctor-no-such-key")
+            .expect("made-up credentials are printable ASCII"),
     ));
     let bad_key = match Request::post(path.clone(), text.clone())
         .send(&made_up)
@@ -398,7 +402,8 @@ pub(crate) async fn calls_route_family(d: &Doctor) -> CheckResult {
     let id = calls::ROUTE_FAMILY;
     let ctx = d.client.api(Auth::path_token(
         "token",
-        &CampaignToken::new("0.0.jaicp-doctor-no-such-campaign"),
+        &CampaignToken::new("0.0.jaicp-doctor-no-such-campaign")
+            .expect("made-up credentials are printable ASCII"),
     ));
     let mut seen = Vec::new();
     for base in ["/api/crmCalls/campaign", "/api/calls/campaign"] {

@@ -69,7 +69,7 @@ mod reqwest_like {
             Method::Put => http::Method::PUT,
         };
         let response = client
-            .api(Auth::None)
+            .api(Auth::none())
             .raw(method, parsed.path())
             .json(&body)
             .send_raw()
@@ -107,16 +107,19 @@ async fn full_run(emulator: &Emulator, client_id: &str, template: &str) -> Repor
     .await;
     let pushback = pushback["id"].as_str().unwrap().to_owned();
     let base = Doctor::new(client(emulator))
-        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN))
-        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN))
-        .pushback(PushbackId::new(pushback))
-        .imputer(ImputerToken::new(DEFAULT_IMPUTER_TOKEN), template)
+        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN).unwrap())
+        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN).unwrap())
+        .pushback(PushbackId::new(pushback).unwrap())
+        .imputer(ImputerToken::new(DEFAULT_IMPUTER_TOKEN).unwrap(), template)
         .allow_writes(Api::Chat)
         .allow_writes(Api::Prompter)
         .allow_writes(Api::Pushgate)
         .allow_writes(Api::Imputer)
         .allow_writes(Api::Operator)
-        .operator(OperatorApiKey::new(DEFAULT_OPERATOR_KEY), OPERATOR_BASE)
+        .operator(
+            OperatorApiKey::new(DEFAULT_OPERATOR_KEY).unwrap(),
+            OPERATOR_BASE,
+        )
         .operator_dialog(client_id, Some("1".to_owned()))
         .client_id(client_id)
         .poll_timeout(Duration::from_secs(10));
@@ -301,8 +304,8 @@ async fn variants_switch_at_run_time_and_reads_alone_send_no_writes() {
     assert_eq!(switched["eventsNoContent"], true);
     assert_eq!(switched["chatAdapterPrefix"], false);
     let report = Doctor::new(client(&emulator))
-        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN))
-        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN))
+        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN).unwrap())
+        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN).unwrap())
         .poll_timeout(Duration::from_secs(10))
         .run()
         .await;
@@ -382,7 +385,7 @@ async fn the_report_holds_no_value_of_any_answer() {
         .unwrap();
     chat.api(jaicp_core::auth::Auth::path_token(
         "token",
-        &ChatApiToken::new(DEFAULT_CHAT_TOKEN),
+        &ChatApiToken::new(DEFAULT_CHAT_TOKEN).unwrap(),
     ))
     .raw(http::Method::POST, "/chatapi/{token}/state")
     .query("clientId", client_id)

@@ -90,7 +90,10 @@ async fn d1_wrong_typed_project_input_is_refused_and_not_stored() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(
-        body["message"].as_str().unwrap_or_default().contains("$.name"),
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("$.name"),
         "{body}"
     );
 

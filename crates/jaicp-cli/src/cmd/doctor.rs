@@ -63,15 +63,15 @@ pub struct DoctorArgs {
 fn credential<T>(
     file: Option<&Path>,
     from_env: impl FnOnce() -> jaicp_core::Result<T>,
-    new: impl FnOnce(String) -> T,
+    new: impl FnOnce(String) -> jaicp_core::Result<T>,
     emulator_default: Option<String>,
 ) -> anyhow::Result<Option<T>> {
     if let Some(path) = file {
-        return Ok(Some(new(read_secret_file(path)?)));
+        return Ok(Some(new(read_secret_file(path)?)?));
     }
     match from_env() {
         Ok(token) => Ok(Some(token)),
-        Err(Error::Config(_)) => Ok(emulator_default.map(new)),
+        Err(Error::Config(_)) => Ok(emulator_default.map(new).transpose()?),
         Err(e) => Err(e.into()),
     }
 }
@@ -156,7 +156,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         _ => demo_pushback,
     };
     if let Some(link) = link {
-        doctor = doctor.pushback(PushbackId::new(pushback_id(&link)));
+        doctor = doctor.pushback(PushbackId::new(pushback_id(&link))?);
     }
     let webhook = match (
         &args.operator_webhook_file,
@@ -168,7 +168,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
     };
     if let Some(url) = webhook {
         let (base, key) = operator_webhook(&url)?;
-        doctor = doctor.operator(OperatorApiKey::new(key), base);
+        doctor = doctor.operator(OperatorApiKey::new(key)?, base);
     }
     if let Some(user) = &args.operator_user_id {
         doctor = doctor.operator_dialog(user.clone(), args.operator_destination.clone());
