@@ -22,7 +22,7 @@ pub(crate) const BASES: [&str; 2] = ["", "/chatadapter"];
 pub(crate) const MADE_UP_TOKEN: &str = "jaicp-doctor-no-such-channel";
 
 /// Profile key of the Chat API base path.
-pub const BASE_PATH_SETTING: &str = "chat-base-path";
+pub const BASE_PATH_SETTING: &str = "chat_base_path";
 
 /// The hold time our documents suggest clients wait for.
 const SUGGESTED_WAIT: Duration = Duration::from_secs(60);

@@ -15,7 +15,7 @@ use crate::{Api, Doctor, documented};
 const NOT_ALLOWED: &str = "writes not allowed for this API";
 
 /// Profile key of the Calls route family.
-pub const CALLS_ROUTES_SETTING: &str = "calls-route-family";
+pub const CALLS_ROUTES_SETTING: &str = "calls_route_family";
 
 /// A host check from the answers of an API's requests: on the Tovie Platform cloud, whether any
 /// of them found the API (anything but a bare 404).

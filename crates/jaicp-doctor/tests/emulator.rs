@@ -260,8 +260,8 @@ async fn each_other_variant_is_reported_as_a_difference() {
     assert_eq!(
         settings,
         [
-            ("chat-base-path", "/chatadapter"),
-            ("calls-route-family", "older")
+            ("chat_base_path", "/chatadapter"),
+            ("calls_route_family", "older")
         ]
     );
     // The markers follow their checks.
