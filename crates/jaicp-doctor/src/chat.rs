@@ -231,9 +231,10 @@ async fn client_id_required(ctx: &ApiContext, base: &str) -> CheckResult {
 }
 
 async fn unknown_token(d: &Doctor, base: &str, probe: &str) -> CheckResult {
-    let ctx = d
-        .client
-        .api(Auth::path_token("token", &ChatApiToken::new(MADE_UP_TOKEN)));
+    let ctx = d.client.api(Auth::path_token(
+        "token",
+        &ChatApiToken::new(MADE_UP_TOKEN).expect("a made-up token is printable ASCII"),
+    ));
     match Request::get(format!("{base}/chatapi/{{token}}/events"))
         .query("clientId", probe)
         .timeout(Duration::from_secs(30))

@@ -148,7 +148,8 @@ pub(crate) async fn prompter_unknown_token(d: &Doctor, base: Option<&'static str
     let id = crate::checks::prompter::UNKNOWN_TOKEN;
     let ctx = d.client.api(Auth::path_token(
         "token",
-        &jaicp_core::PrompterToken::new(crate::chat::MADE_UP_TOKEN),
+        &jaicp_core::PrompterToken::new(crate::chat::MADE_UP_TOKEN)
+            .expect("a made-up token is printable ASCII"),
     ));
     let path = format!(
         "{}/chatapi/webhook/prompter_api/{{token}}",
@@ -165,7 +166,8 @@ pub(crate) async fn pushgate_unknown_link(d: &Doctor) -> CheckResult {
     let id = pushgate::UNKNOWN_LINK;
     let ctx = d.client.api(Auth::path_token(
         "pushbackId",
-        &jaicp_core::PushbackId::new("jaicp-doctor-no-such-link"),
+        &jaicp_core::PushbackId::new("jaicp-doctor-no-such-link")
+            .expect("a made-up token is printable ASCII"),
     ));
     match Request::get("/pushgate/push_{pushbackId}").send(&ctx).await {
         Ok(a) => error_answer(id, &a, 404, &documented::PUSHGATE_ERROR),
@@ -178,7 +180,8 @@ pub(crate) async fn imputer_unknown_token(d: &Doctor) -> CheckResult {
     let id = imputer::UNKNOWN_TOKEN;
     let ctx = d.client.api(Auth::path_token(
         "token",
-        &jaicp_core::ImputerToken::new(crate::chat::MADE_UP_TOKEN),
+        &jaicp_core::ImputerToken::new(crate::chat::MADE_UP_TOKEN)
+            .expect("a made-up token is printable ASCII"),
     ));
     match Request::get("/api/imputer/p/{token}/imputing/generate-audio")
         .query("replicaTemplateId", "jaicp-doctor")
@@ -210,7 +213,8 @@ pub(crate) async fn calls_route_family(d: &Doctor) -> CheckResult {
     let id = crate::checks::calls::ROUTE_FAMILY;
     let ctx = d.client.api(Auth::path_token(
         "token",
-        &jaicp_core::CampaignToken::new("0.0.jaicp-doctor-no-such-campaign"),
+        &jaicp_core::CampaignToken::new("0.0.jaicp-doctor-no-such-campaign")
+            .expect("a made-up token is printable ASCII"),
     ));
     let mut seen = Vec::new();
     for base in ["/api/crmCalls/campaign", "/api/calls/campaign"] {

@@ -67,7 +67,7 @@ mod reqwest_like {
             Method::Put => http::Method::PUT,
         };
         let response = client
-            .api(Auth::None)
+            .api(Auth::none())
             .raw(method, parsed.path())
             .json(&body)
             .send_raw()
@@ -105,10 +105,10 @@ async fn full_run(emulator: &Emulator, client_id: &str, template: &str) -> Repor
     .await;
     let pushback = pushback["id"].as_str().unwrap().to_owned();
     let base = Doctor::new(client(emulator))
-        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN))
-        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN))
-        .pushback(PushbackId::new(pushback))
-        .imputer(ImputerToken::new(DEFAULT_IMPUTER_TOKEN), template)
+        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN).unwrap())
+        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN).unwrap())
+        .pushback(PushbackId::new(pushback).unwrap())
+        .imputer(ImputerToken::new(DEFAULT_IMPUTER_TOKEN).unwrap(), template)
         .allow_writes(Api::Chat)
         .allow_writes(Api::Prompter)
         .allow_writes(Api::Pushgate)
@@ -274,8 +274,8 @@ async fn variants_switch_at_run_time_and_reads_alone_send_no_writes() {
     assert_eq!(switched["eventsNoContent"], true);
     assert_eq!(switched["chatAdapterPrefix"], false);
     let report = Doctor::new(client(&emulator))
-        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN))
-        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN))
+        .chat_token(ChatApiToken::new(DEFAULT_CHAT_TOKEN).unwrap())
+        .prompter_token(PrompterToken::new(DEFAULT_PROMPTER_TOKEN).unwrap())
         .poll_timeout(Duration::from_secs(10))
         .run()
         .await;
@@ -347,7 +347,7 @@ async fn the_report_holds_no_value_of_any_answer() {
         .unwrap();
     chat.api(jaicp_core::auth::Auth::path_token(
         "token",
-        &ChatApiToken::new(DEFAULT_CHAT_TOKEN),
+        &ChatApiToken::new(DEFAULT_CHAT_TOKEN).unwrap(),
     ))
     .raw(http::Method::POST, "/chatapi/{token}/state")
     .query("clientId", client_id)

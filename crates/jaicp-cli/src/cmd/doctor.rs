@@ -30,10 +30,10 @@ pub struct DoctorArgs {
     /// A replica template without variables, for the Imputer check.
     #[arg(long, value_name = "ID")]
     pub imputer_template: Option<String>,
-    /// File holding a pushback link, `https://host/pushgate/push_<id>` (default:
-    /// $JAICP_PUSHBACK_LINK). The link must be on the checked host.
+    /// File holding a pushback link (`https://host/pushgate/push_<id>`) or its id (default:
+    /// $JAICP_PUSHBACK_ID).
     #[arg(long, value_name = "PATH")]
-    pub pushback_link_file: Option<PathBuf>,
+    pub pushback_file: Option<PathBuf>,
     /// A webhook body JAICP delivered to you, as captured (repeatable); read for its shape.
     #[arg(long = "webhook-payload", value_name = "FILE")]
     pub webhook_payloads: Vec<PathBuf>,
@@ -50,20 +50,20 @@ pub struct DoctorArgs {
 fn credential<T>(
     file: Option<&Path>,
     from_env: impl FnOnce() -> jaicp_core::Result<T>,
-    new: impl FnOnce(String) -> T,
+    new: impl FnOnce(String) -> jaicp_core::Result<T>,
     emulator_default: Option<String>,
 ) -> anyhow::Result<Option<T>> {
     if let Some(path) = file {
-        return Ok(Some(new(read_secret_file(path)?)));
+        return Ok(Some(new(read_secret_file(path)?)?));
     }
     match from_env() {
         Ok(token) => Ok(Some(token)),
-        Err(Error::Config(_)) => Ok(emulator_default.map(new)),
+        Err(Error::Config(_)) => Ok(emulator_default.map(new).transpose()?),
         Err(e) => Err(e.into()),
     }
 }
 
-/// The id of a pushback link (the emulator's demo link is made as a bare id).
+/// The id of a pushback link, or the text itself when it is only the id.
 fn pushback_id(text: &str) -> &str {
     text.rsplit_once("/pushgate/push_")
         .map_or(text, |(_, id)| id)
@@ -117,16 +117,13 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
             .create_pushback(jaicp_emulator::DEFAULT_CHAT_TOKEN, "jaicp-doctor", "/start")
             .ok()
     });
-    let link = match (
-        &args.pushback_link_file,
-        std::env::var("JAICP_PUSHBACK_LINK"),
-    ) {
-        (Some(path), _) => Some(read_secret_file(path)?),
-        (None, Ok(link)) if !link.trim().is_empty() => Some(link.trim().to_owned()),
-        _ => demo_pushback,
-    };
-    if let Some(link) = link {
-        doctor = doctor.pushback(PushbackId::new(pushback_id(&link)));
+    if let Some(link) = credential(
+        args.pushback_file.as_deref(),
+        PushbackId::from_env,
+        PushbackId::new,
+        demo_pushback,
+    )? {
+        doctor = doctor.pushback(PushbackId::new(pushback_id(link.expose()))?);
     }
     for path in &args.webhook_payloads {
         let body = std::fs::read(path)
