@@ -31,12 +31,45 @@ pub const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
 pub const NO_SPECS_DIR: &str = "no OpenAPI documents directory: pass `--specs DIR` or set JAICP_SPECS_DIR \
      (CI uses JAICP_SPECS_DIR=../shared/jaicp-specs; relative paths are resolved against the workspace root)";
 
-/// The workspace root (the parent of `xtask/`).
+/// The workspace root, found when xtask runs rather than when it is compiled.
+///
+/// A path fixed at compile time (`env!("CARGO_MANIFEST_DIR")`) is wrong whenever the binary was
+/// built from another checkout sharing the target directory: `release --dry-run` builds xtask in
+/// its scratch worktree, cargo then finds that binary fresh for the main tree, and every later
+/// command would read the scratch copy. So, in order: the `CARGO_MANIFEST_DIR` that `cargo run`
+/// (the `cargo xtask` alias) sets for the running process; the nearest directory at or above the
+/// current one whose `Cargo.toml` declares a `[workspace]` with an `xtask/` beside it; and only
+/// then the compile-time path.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
+    let from_env = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .and_then(|dir| dir.parent().map(Path::to_path_buf))
+        .filter(|dir| is_workspace_root(dir));
+    let from_cwd = || {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| find_workspace_root(&cwd))
+    };
+    from_env.or_else(from_cwd).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives inside the workspace")
+            .to_path_buf()
+    })
+}
+
+/// The nearest directory at or above `start` that is the root of this workspace.
+pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| is_workspace_root(dir))
+        .map(Path::to_path_buf)
+}
+
+fn is_workspace_root(dir: &Path) -> bool {
+    dir.join("xtask").join("Cargo.toml").is_file()
+        && std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
 }
 
 /// Resolves a path given on the command line or in the environment against the workspace root.
@@ -255,4 +288,37 @@ fn normalize_lexically(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod root_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_workspace_from_below_and_not_from_a_member() {
+        let dir = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let member = dir.join("crates/a/src");
+        std::fs::create_dir_all(&member).unwrap();
+        std::fs::create_dir_all(dir.join("xtask")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        std::fs::write(
+            dir.join("xtask/Cargo.toml"),
+            "[package]\nname = \"xtask\"\n",
+        )
+        .unwrap();
+        // A member's own manifest (no `[workspace]`) is passed over.
+        std::fs::write(dir.join("crates/a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        assert_eq!(find_workspace_root(&member).as_deref(), Some(dir.as_path()));
+        assert_eq!(find_workspace_root(&dir).as_deref(), Some(dir.as_path()));
+        assert_eq!(find_workspace_root(&std::env::temp_dir()), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_running_workspace_is_this_one() {
+        // `cargo test` sets CARGO_MANIFEST_DIR to xtask/ for the test process, like `cargo run`.
+        let root = workspace_root();
+        assert!(root.join("codegen.toml").is_file());
+        assert!(is_workspace_root(&root));
+    }
 }

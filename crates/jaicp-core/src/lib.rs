@@ -51,7 +51,7 @@ pub use error::{ApiError, Error, OpName, Result, TaskError, TimeoutPhase};
 pub use host::Host;
 pub use redact::{REDACTED, RedactedUrl, redact_path, redact_url, scrub};
 pub use request::{
-    ApiContext, CallOptions, OperationSpec, RawResponse, RequestBuilder, StreamingResponse,
+    ApiContext, CallOptions, OperationSpec, RawResponse, RequestBuilder, StreamingResponse, WithRaw,
 };
 pub use retry::{Idempotency, KeyPlacement, RetryPolicy};
 pub use secret_text::{SecretText, constant_time_eq};

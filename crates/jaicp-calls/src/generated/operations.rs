@@ -47,10 +47,23 @@ impl GetCallTaskRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx.request(&GET_CALL_TASK).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallTaskByTokenData> {
-        let request = self.ctx.request(&GET_CALL_TASK).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallTaskByTokenData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -109,15 +122,27 @@ impl AddPhonesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&ADD_PHONES)
             .json(&self.body)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobIdList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -166,14 +191,26 @@ impl GetCallAttemptReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallAttemptReportList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_ATTEMPT_REPORT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallAttemptReportList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallAttemptReportList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -222,16 +259,29 @@ impl GetCallAttemptReportByDateRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&GET_CALL_ATTEMPT_REPORT_BY_DATE)
+            .json(&self.body)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(
         self,
     ) -> jaicp_core::Result<super::models::CallAttemptReportListWithPagination> {
-        let request = self
-            .ctx
-            .request(&GET_CALL_ATTEMPT_REPORT_BY_DATE)
-            .json(&self.body)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallAttemptReportListWithPagination>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -290,15 +340,27 @@ impl CancelCallJobRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CANCEL_CALL_JOB)
             .json(&self.body)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobIdList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -347,14 +409,26 @@ impl GetCallJobReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_JOB_REPORT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobReportList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -404,14 +478,27 @@ impl GetCallJobReportByDateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_JOB_REPORT_BY_DATE)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobReportListWithPagination>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -459,14 +546,27 @@ impl GetCallJobReportUnfinishedRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_JOB_REPORT_UNFINISHED)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobReportListWithPagination>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -527,15 +627,28 @@ impl ControlCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CONTROL_CAMPAIGN)
             .path_param("campaignControlAction", self.campaign_control_action)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -580,16 +693,31 @@ impl GetCallTaskStatusRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&GET_CALL_TASK_STATUS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallTaskStatusType> {
-        let request = self
-            .ctx
-            .request(&GET_CALL_TASK_STATUS)
-            .options(self.options);
+        let request = self.into_request();
         request
             .send_lenient_string()
             .await
             .map(super::models::CallTaskStatusType::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallTaskStatusType>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::WithRaw::new(super::models::CallTaskStatusType::from(value), raw)
+        })
     }
 }
 
@@ -665,8 +793,7 @@ impl AddPhoneGetRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&ADD_PHONE_GET)
@@ -678,9 +805,27 @@ impl AddPhoneGetRequest {
             request = request.query(key, value);
         }
         request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+        let request = self.into_request();
+        request
             .send_lenient_string()
             .await
             .map(super::models::CallJobId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::WithRaw::new(super::models::CallJobId::from(value), raw)
+        })
     }
 }
 
@@ -755,23 +900,38 @@ impl AddPhonePostRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut form: Vec<(String, String)> = vec![("phone".to_owned(), self.phone)];
         if let Some(value) = self.gmt_zone {
             form.push(("gmtZone".to_owned(), value));
         }
         form.extend(self.payload);
-        let request = self
-            .ctx
+        self.ctx
             .request(&ADD_PHONE_POST)
             .form(form)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+        let request = self.into_request();
         request
             .send_lenient_string()
             .await
             .map(super::models::CallJobId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::WithRaw::new(super::models::CallJobId::from(value), raw)
+        })
     }
 }
 
@@ -845,8 +1005,7 @@ impl AddPhoneGetTestRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&ADD_PHONE_GET_TEST)
@@ -858,9 +1017,27 @@ impl AddPhoneGetTestRequest {
             request = request.query(key, value);
         }
         request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+        let request = self.into_request();
+        request
             .send_lenient_string()
             .await
             .map(super::models::CallJobId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::WithRaw::new(super::models::CallJobId::from(value), raw)
+        })
     }
 }
 

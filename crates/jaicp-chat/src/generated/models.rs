@@ -3,13 +3,13 @@
 //!
 //! Request types have public fields and `Default`: build them with struct literal syntax and
 //! `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and
-//! unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.
+//! unknown fields are kept in each struct's `extra` map. Enums keep values this SDK does not know in an `Unknown` variant.
 
 use jaicp_core::export::serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The `AsyncSendResponse` type.
 ///
-/// From schema `AsyncSendResponse`. Used in the response of `sendMessageAsync`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `AsyncSendResponse`. Used in the response of `sendMessageAsync`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -21,11 +21,15 @@ pub struct AsyncSendResponse {
     /// `questionId`: string.
     #[serde(rename = "questionId", skip_serializing_if = "Option::is_none")]
     pub question_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `AudioReply` type.
 ///
-/// From schema `AudioReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `AudioReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -57,6 +61,10 @@ pub struct AudioReply {
     /// `type`: string, values `audio`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AudioReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `AudioReplyType` type.
@@ -129,7 +137,7 @@ impl<'de> Deserialize<'de> for AudioReplyType {
 
 /// The `Button` type.
 ///
-/// From schema `Button`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `Button`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -141,11 +149,15 @@ pub struct Button {
     /// `transition`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ButtonsReply` type.
 ///
-/// From schema `ButtonsReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ButtonsReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -164,6 +176,10 @@ pub struct ButtonsReply {
     /// `type`: string, values `buttons`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ButtonsReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ButtonsReplyType` type.
@@ -236,7 +252,7 @@ impl<'de> Deserialize<'de> for ButtonsReplyType {
 
 /// The `CarouselElement` type.
 ///
-/// From schema `CarouselElement`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `CarouselElement`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -260,11 +276,15 @@ pub struct CarouselElement {
     /// `url`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `CarouselReply` type.
 ///
-/// From schema `CarouselReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `CarouselReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -287,6 +307,10 @@ pub struct CarouselReply {
     /// `type`: string, values `carousel`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CarouselReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `CarouselReplyType` type.
@@ -359,7 +383,7 @@ impl<'de> Deserialize<'de> for CarouselReplyType {
 
 /// The `ChatEvent` type.
 ///
-/// From schema `ChatEvent`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatEvent`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -371,11 +395,15 @@ pub struct ChatEvent {
     /// `type`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatEventBody` type.
 ///
-/// From schema `ChatEventBody`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatEventBody`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -395,11 +423,15 @@ pub struct ChatEventBody {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatHistoryEntry` type.
 ///
-/// From schema `ChatHistoryEntry`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatHistoryEntry`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -423,11 +455,15 @@ pub struct ChatHistoryEntry {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatHistoryResponse` type.
 ///
-/// From schema `ChatHistoryResponse`. Used in the response of `getClientHistory`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatHistoryResponse`. Used in the response of `getClientHistory`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -438,6 +474,10 @@ pub struct ChatHistoryResponse {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub history: Vec<ChatHistoryEntry>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatRequest` type.
@@ -465,11 +505,15 @@ pub struct ChatRequest {
     /// `query`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatResponse` type.
 ///
-/// From schema `ChatResponse`. Used in the response of `sendMessageViaGet`, the response of `sendMessage`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatResponse`. Used in the response of `sendMessageViaGet`, the response of `sendMessage`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -505,6 +549,10 @@ pub struct ChatResponse {
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<jaicp_core::SecretText>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatWebhookPayload` type.
@@ -519,7 +567,7 @@ pub type ClientState = jaicp_core::export::serde_json::Value;
 
 /// The `CustomReply` type.
 ///
-/// From schema `CustomReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `CustomReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -527,11 +575,15 @@ pub struct CustomReply {
     /// `type`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `DtmfReply` type.
 ///
-/// From schema `DtmfReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `DtmfReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -543,6 +595,10 @@ pub struct DtmfReply {
     /// `type`: string, values `dtmf`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DtmfReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `DtmfReplyType` type.
@@ -615,7 +671,7 @@ impl<'de> Deserialize<'de> for DtmfReplyType {
 
 /// The `ErrorBody` type.
 ///
-/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -643,11 +699,15 @@ pub struct ErrorBody {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `EventsResponse` type.
 ///
-/// From schema `EventsResponse`. Used in the response of `pollEvents`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `EventsResponse`. Used in the response of `pollEvents`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -658,11 +718,15 @@ pub struct EventsResponse {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub events: Vec<ChatEvent>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `FileReply` type.
 ///
-/// From schema `FileReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `FileReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -686,6 +750,10 @@ pub struct FileReply {
     /// `type`: string, values `file`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FileReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `FileReplyType` type.
@@ -758,7 +826,7 @@ impl<'de> Deserialize<'de> for FileReplyType {
 
 /// The `HangupReply` type.
 ///
-/// From schema `HangupReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `HangupReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -770,6 +838,10 @@ pub struct HangupReply {
     /// `type`: string, values `hangup`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HangupReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `HangupReplyType` type.
@@ -842,7 +914,7 @@ impl<'de> Deserialize<'de> for HangupReplyType {
 
 /// The `ImageReply` type.
 ///
-/// From schema `ImageReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ImageReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -862,6 +934,10 @@ pub struct ImageReply {
     /// `type`: string, values `image`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ImageReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ImageReplyType` type.
@@ -934,7 +1010,7 @@ impl<'de> Deserialize<'de> for ImageReplyType {
 
 /// The `InlineButton` type.
 ///
-/// From schema `InlineButton`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `InlineButton`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -950,11 +1026,15 @@ pub struct InlineButton {
     /// `url`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `InlineButtonsReply` type.
 ///
-/// From schema `InlineButtonsReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `InlineButtonsReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -973,6 +1053,10 @@ pub struct InlineButtonsReply {
     /// `type`: string, values `inlineButtons`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InlineButtonsReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `InlineButtonsReplyType` type.
@@ -1045,7 +1129,7 @@ impl<'de> Deserialize<'de> for InlineButtonsReplyType {
 
 /// The `IntegratorError` type.
 ///
-/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1057,6 +1141,10 @@ pub struct IntegratorError {
     /// `message`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `IntegratorErrorError` type.
@@ -1139,7 +1227,7 @@ impl<'de> Deserialize<'de> for IntegratorErrorError {
 
 /// The `LinkReply` type.
 ///
-/// From schema `LinkReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `LinkReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1159,6 +1247,10 @@ pub struct LinkReply {
     /// `url`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `LinkReplyType` type.
@@ -1231,7 +1323,7 @@ impl<'de> Deserialize<'de> for LinkReplyType {
 
 /// The `LocationReply` type.
 ///
-/// From schema `LocationReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `LocationReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1251,6 +1343,10 @@ pub struct LocationReply {
     /// `type`: string, values `location`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LocationReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `LocationReplyType` type.
@@ -1323,7 +1419,7 @@ impl<'de> Deserialize<'de> for LocationReplyType {
 
 /// The `RawReply` type.
 ///
-/// From schema `RawReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `RawReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1343,6 +1439,10 @@ pub struct RawReply {
     /// `type`: string, values `raw`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RawReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `RawReplyType` type.
@@ -1560,7 +1660,7 @@ impl<'de> Deserialize<'de> for Reply {
 
 /// The `ResponseData` type.
 ///
-/// From schema `ResponseData`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ResponseData`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1599,11 +1699,15 @@ pub struct ResponseData {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub replies: Vec<Reply>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SwitchReply` type.
 ///
-/// From schema `SwitchReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `SwitchReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1683,6 +1787,10 @@ pub struct SwitchReply {
     /// `type`: string, values `switch`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SwitchReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SwitchReplyType` type.
@@ -1755,7 +1863,7 @@ impl<'de> Deserialize<'de> for SwitchReplyType {
 
 /// The `TextReply` type.
 ///
-/// From schema `TextReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `TextReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1779,6 +1887,10 @@ pub struct TextReply {
     /// `type`: string, values `text`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TextReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `TextReplyMarkup` type.
@@ -1929,7 +2041,7 @@ impl<'de> Deserialize<'de> for TextReplyType {
 
 /// The `TimeoutReply` type.
 ///
-/// From schema `TimeoutReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `TimeoutReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1949,6 +2061,10 @@ pub struct TimeoutReply {
     /// `type`: string, values `timeout`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TimeoutReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `TimeoutReplyType` type.

@@ -67,8 +67,7 @@ impl GenerateAudioRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GENERATE_AUDIO)
@@ -78,6 +77,12 @@ impl GenerateAudioRequest {
         for (key, value) in self.variables {
             request = request.query(key, value);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
+        let request = self.into_request();
         request.send_streaming().await
     }
 }

@@ -54,14 +54,26 @@ impl ListEntitiesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&LIST_ENTITIES)
             .query_opt("withRecordsCount", self.with_records_count)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -109,14 +121,26 @@ impl CreateEntityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_ENTITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -172,15 +196,27 @@ impl GetEntityByNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityWithRecordsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY_BY_NAME)
             .path_param("entityName", self.entity_name)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityWithRecordsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityWithRecordsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -235,15 +271,27 @@ impl UpdateAllEntityRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ALL_ENTITY_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityRecordData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -323,18 +371,30 @@ impl GetEntityRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .query_opt("page", self.page)
             .query_opt("size", self.size)
             .query_opt("searchQuery", self.search_query)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -389,15 +449,27 @@ impl CreateEntityRecordByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_ENTITY_RECORD_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -456,16 +528,29 @@ impl DeleteRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .query_opt("clientId", self.client_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -524,16 +609,28 @@ impl UpdateEntityRecordByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ENTITY_RECORD_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .path_param("recordId", self.record_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -581,14 +678,27 @@ impl DeleteEntitiesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_ENTITIES)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -636,14 +746,27 @@ impl DeleteEntitiesByNamesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_ENTITIES_BY_NAMES)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -696,14 +819,26 @@ impl GetEntitiesByNamesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITIES_BY_NAMES)
             .query_many("names", self.names)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -751,14 +886,26 @@ impl GetEntityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY)
             .path_param("entityId", self.entity_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -809,15 +956,27 @@ impl UpdateEntityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ENTITY)
             .path_param("entityId", self.entity_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -897,18 +1056,30 @@ impl GetEntityRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY_RECORDS)
             .path_param("entityId", self.entity_id)
             .query_opt("page", self.page)
             .query_opt("size", self.size)
             .query_opt("searchQuery", self.search_query)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -963,15 +1134,27 @@ impl UpdateAllEntityRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ALL_ENTITY_RECORDS)
             .path_param("entityId", self.entity_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityRecordData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1026,15 +1209,27 @@ impl CreateEntityRecordRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_ENTITY_RECORD)
             .path_param("entityId", self.entity_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1093,16 +1288,29 @@ impl DeleteRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_RECORDS)
             .path_param("entityId", self.entity_id)
             .query_opt("clientId", self.client_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1165,16 +1373,28 @@ impl UploadRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPLOAD_RECORDS)
             .path_param("entityId", self.entity_id)
             .query("type", self.r#type)
             .body_bytes(self.body, &self.content_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityRecordData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1233,16 +1453,28 @@ impl UpdateEntityRecordRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ENTITY_RECORD)
             .path_param("entityId", self.entity_id)
             .path_param("recordId", self.record_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1288,10 +1520,23 @@ impl ExportProjectRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx.request(&EXPORT_PROJECT).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ProjectExportImportData> {
-        let request = self.ctx.request(&EXPORT_PROJECT).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectExportImportData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1340,14 +1585,26 @@ impl ImportProjectRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ProjectExportImportData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&IMPORT_PROJECT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ProjectExportImportData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectExportImportData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1400,14 +1657,26 @@ impl ListIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&LIST_INTENTS)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentSummaryData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1463,15 +1732,27 @@ impl CreateIntentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_INTENT)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntentData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1527,15 +1808,28 @@ impl DeleteIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_INTENTS)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1583,14 +1877,27 @@ impl DeleteMultipleByPathsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_MULTIPLE_BY_PATHS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1635,9 +1942,13 @@ impl ExportIntentsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx.request(&EXPORT_INTENTS).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
-        let request = self.ctx.request(&EXPORT_INTENTS).options(self.options);
+        let request = self.into_request();
         request.send_streaming().await
     }
 }
@@ -1691,14 +2002,26 @@ impl GetIntentsByPathsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_INTENTS_BY_PATHS)
             .query_many("paths", self.paths)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1757,15 +2080,27 @@ impl ImportIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&IMPORT_INTENTS)
             .query("strategy", self.strategy)
             .body_bytes(self.body, &self.content_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentSummaryData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1813,14 +2148,26 @@ impl SearchIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&SEARCH_INTENTS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentSummaryData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1876,15 +2223,27 @@ impl GetIntentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_INTENT)
             .path_param("intentId", self.intent_id)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntentData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1943,16 +2302,28 @@ impl RecursiveUpdateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntentRecursiveUpdateData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&RECURSIVE_UPDATE)
             .path_param("intentId", self.intent_id)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntentRecursiveUpdateData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntentRecursiveUpdateData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2016,16 +2387,28 @@ impl AnalyzeRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AnalyzeResponseData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&ANALYZE)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AnalyzeResponseData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AnalyzeResponseData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2076,14 +2459,17 @@ impl ConformRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CONFORM)
             .query("text", self.text)
             .query("number", self.number)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_text().await
     }
 }
@@ -2132,14 +2518,24 @@ impl DetectLanguageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<String>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DETECT_LANGUAGE)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<String>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<String>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2214,18 +2610,30 @@ impl EntitiesLookupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::PhraseMarkupData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&ENTITIES_LOOKUP)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .query("query", self.query)
             .query("showAll", self.show_all)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::PhraseMarkupData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PhraseMarkupData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2297,17 +2705,29 @@ impl SimpleInferenceRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&SIMPLE_INFERENCE)
             .query("query", self.query)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::InferenceResultData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2371,16 +2791,28 @@ impl InferenceRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&INFERENCE)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::InferenceResultsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2444,16 +2876,28 @@ impl InferenceMultipleRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::InferenceResultsData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&INFERENCE_MULTIPLE)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::InferenceResultsData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::InferenceResultsData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2512,15 +2956,18 @@ impl InflectRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&INFLECT)
             .query_opt("dict", self.dict)
             .query("text", self.text)
             .query_many("tags", self.tags)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_text().await
     }
 }
@@ -2569,14 +3016,26 @@ impl InitialMarkupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::InitialMarkupData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&INITIAL_MARKUP)
             .query("query", self.query)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::InitialMarkupData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::InitialMarkupData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2621,10 +3080,23 @@ impl GetNluStatusRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx.request(&GET_NLU_STATUS).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::NluStatusData> {
-        let request = self.ctx.request(&GET_NLU_STATUS).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NluStatusData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2687,15 +3159,28 @@ impl TrainNluRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&TRAIN_NLU)
             .query_opt("incremental", self.incremental)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2740,12 +3225,15 @@ impl GetSpellerDictionaryRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&GET_SPELLER_DICTIONARY)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
-            .request(&GET_SPELLER_DICTIONARY)
-            .options(self.options);
+        let request = self.into_request();
         request.send_text().await
     }
 }
@@ -2797,13 +3285,16 @@ impl UploadSpellerDictionaryRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPLOAD_SPELLER_DICTIONARY)
             .body_bytes(self.body, &self.content_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_text().await
     }
 }

@@ -65,15 +65,18 @@ impl CreateClientListReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_CLIENT_LIST_REPORT)
             .query_opt("projectShortName", self.project_short_name)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+        let request = self.into_request();
         request.send_raw().await
     }
 }
@@ -151,8 +154,7 @@ impl CreateClientReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_CLIENT_REPORT)
@@ -163,7 +165,22 @@ impl CreateClientReportRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -211,14 +228,26 @@ impl CreateDailyReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_DAILY_REPORT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -282,16 +311,28 @@ impl CreateMessageReactionReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_MESSAGE_REACTION_REPORT)
             .header_opt("language", self.language)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -368,8 +409,7 @@ impl CreateMessageReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_MESSAGE_REPORT)
@@ -380,7 +420,22 @@ impl CreateMessageReportRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -457,8 +512,7 @@ impl CreateSessionReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_SESSION_REPORT)
@@ -469,7 +523,22 @@ impl CreateSessionReportRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -562,10 +631,8 @@ impl CreateTelephonyReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_TELEPHONY_REPORT)
             .query_opt("projectShortName", self.project_short_name)
             .query_opt("startTime", self.start_time)
@@ -573,8 +640,22 @@ impl CreateTelephonyReportRequest {
             .query_many("botIds", self.bot_ids)
             .header_opt("language", self.language)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -649,18 +730,30 @@ impl GetAllClientDataForBotRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_ALL_CLIENT_DATA_FOR_BOT)
             .query("projectShortName", self.project_short_name)
             .query("botId", self.bot_id)
             .query("dateTo", self.date_to)
             .query_opt("page", self.page)
             .query_opt("size", self.size)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ClientsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -737,8 +830,7 @@ impl GetClientDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_CLIENT_DATA_BY_FILTER)
@@ -749,7 +841,22 @@ impl GetClientDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ClientsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -804,15 +911,28 @@ impl AddCommentToMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&ADD_COMMENT_TO_MESSAGE)
             .path_param("questionId", self.question_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -860,14 +980,27 @@ impl DeleteCommentFromMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_COMMENT_FROM_MESSAGE)
             .path_param("questionId", self.question_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -962,8 +1095,7 @@ impl GetFilterOptionsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterOption>> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_FILTER_OPTIONS)
@@ -977,7 +1109,22 @@ impl GetFilterOptionsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterOption>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::FilterOption>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1033,15 +1180,27 @@ impl GetAvailableFiltersRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterInfo>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_AVAILABLE_FILTERS)
             .query("analyticsSection", self.analytics_section)
             .header_opt("language", self.language)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterInfo>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::FilterInfo>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1120,8 +1279,7 @@ impl GetIntervalFilterOptionsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntervalFilterOptions> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_INTERVAL_FILTER_OPTIONS)
@@ -1133,7 +1291,22 @@ impl GetIntervalFilterOptionsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntervalFilterOptions> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntervalFilterOptions>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1181,14 +1354,26 @@ impl CreateSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_SESSION_LABEL)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1236,14 +1421,27 @@ impl UpdateSessionsPriorityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_SESSIONS_PRIORITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1291,14 +1489,26 @@ impl GetSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_SESSION_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1349,15 +1559,28 @@ impl UpdateSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_SESSION_LABEL)
             .path_param("id", self.id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1405,14 +1628,27 @@ impl DeleteSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_SESSION_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1457,10 +1693,23 @@ impl GetMessageLabelsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx.request(&GET_MESSAGE_LABELS).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<Vec<super::models::MessageLabelDto>> {
-        let request = self.ctx.request(&GET_MESSAGE_LABELS).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::MessageLabelDto>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1508,14 +1757,26 @@ impl CreateMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_MESSAGE_LABEL)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1563,14 +1824,27 @@ impl UpdateMessageLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABELS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1618,14 +1892,27 @@ impl CreateMessageLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_MESSAGE_LABELS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1673,14 +1960,27 @@ impl UpdateMessageLabelsPriorityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABELS_PRIORITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1728,14 +2028,27 @@ impl UpdateMessageLabelGroupsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABEL_GROUPS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1783,14 +2096,27 @@ impl UpdateGroupsPriorityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_GROUPS_PRIORITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1838,14 +2164,26 @@ impl GetLabelGroupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelGroupDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_LABEL_GROUP)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelGroupDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageLabelGroupDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1896,15 +2234,28 @@ impl UpdateMessageLabelGroupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABEL_GROUP)
             .path_param("id", self.id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -1952,14 +2303,27 @@ impl DeleteMessageLabelGroupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_MESSAGE_LABEL_GROUP)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2014,15 +2378,28 @@ impl AddLabelToMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&ADD_LABEL_TO_MESSAGE)
             .query("questionId", self.question_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2077,15 +2454,28 @@ impl DeleteLabelFromMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_LABEL_FROM_MESSAGE)
             .query("questionId", self.question_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2133,14 +2523,27 @@ impl SetLabelToMessagesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&SET_LABEL_TO_MESSAGES)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2199,16 +2602,29 @@ impl SetMessageLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&SET_MESSAGE_LABELS)
             .query("questionId", self.question_id)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2256,14 +2672,26 @@ impl GetMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGE_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2314,15 +2742,28 @@ impl UpdateMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABEL)
             .path_param("id", self.id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2370,14 +2811,27 @@ impl DeleteMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_MESSAGE_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -2492,10 +2946,8 @@ impl GetMessagesForClientRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForClientDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGES_FOR_CLIENT)
             .query("botId", self.bot_id)
             .query("clientId", self.client_id)
@@ -2507,8 +2959,22 @@ impl GetMessagesForClientRequest {
             .query_opt("sort", self.sort)
             .query_opt("questionId", self.question_id)
             .query_opt("channelType", self.channel_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForClientDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessagesForClientDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2616,10 +3082,8 @@ impl GetMessagesForSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForSessionDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGES_FOR_SESSION)
             .query("sessionId", self.session_id)
             .query_opt("page", self.page)
@@ -2629,8 +3093,22 @@ impl GetMessagesForSessionRequest {
             .query_opt("botId", self.bot_id)
             .query_opt("startTime", self.start_time)
             .query_opt("hideEmptyMessage", self.hide_empty_message)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForSessionDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessagesForSessionDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2707,8 +3185,7 @@ impl GetMessageDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageData> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_MESSAGE_DATA_BY_FILTER)
@@ -2719,7 +3196,22 @@ impl GetMessageDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2794,18 +3286,30 @@ impl GetMessagePageInClientRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGE_PAGE_IN_CLIENT)
             .query("botId", self.bot_id)
             .query("clientId", self.client_id)
             .query("questionId", self.question_id)
             .query_opt("size", self.size)
             .query_opt("projectShortName", self.project_short_name)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PageNumberDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2884,18 +3388,30 @@ impl GetMessagePageInSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGE_PAGE_IN_SESSION)
             .query("sessionId", self.session_id)
             .query("questionId", self.question_id)
             .query_opt("size", self.size)
             .query_opt("projectShortName", self.project_short_name)
             .query_opt("botId", self.bot_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PageNumberDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2940,13 +3456,25 @@ impl CountAllProjectsSessionsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&COUNT_ALL_PROJECTS_SESSIONS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ProjectsSessionsCountDto>> {
-        let request = self
-            .ctx
-            .request(&COUNT_ALL_PROJECTS_SESSIONS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::ProjectsSessionsCountDto>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2991,13 +3519,25 @@ impl GetNotDeletedReportGenerationTasksRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&GET_NOT_DELETED_REPORT_GENERATION_TASKS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ReportGenerationTasksDto> {
-        let request = self
-            .ctx
-            .request(&GET_NOT_DELETED_REPORT_GENERATION_TASKS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ReportGenerationTasksDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3042,13 +3582,26 @@ impl DeleteCompletedReportGenerationTasksRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&DELETE_COMPLETED_REPORT_GENERATION_TASKS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
-            .request(&DELETE_COMPLETED_REPORT_GENERATION_TASKS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3093,13 +3646,26 @@ impl DeleteAllReportGenerationTasksRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&DELETE_ALL_REPORT_GENERATION_TASKS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
-            .request(&DELETE_ALL_REPORT_GENERATION_TASKS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3147,14 +3713,26 @@ impl GetReportGenerationTaskRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ReportGenerationTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_REPORT_GENERATION_TASK)
             .path_param("reportGenerationTaskId", self.report_generation_task_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ReportGenerationTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ReportGenerationTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3202,14 +3780,27 @@ impl DeleteReportGenerationTaskRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_REPORT_GENERATION_TASK)
             .path_param("reportGenerationTaskId", self.report_generation_task_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3257,14 +3848,26 @@ impl GetScenarioExperimentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ScenarioExperimentDto>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_SCENARIO_EXPERIMENTS)
             .query("projectShortName", self.project_short_name)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ScenarioExperimentDto>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::ScenarioExperimentDto>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3319,15 +3922,27 @@ impl CreateScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ScenarioExperimentDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ScenarioExperimentDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ScenarioExperimentDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3382,15 +3997,28 @@ impl DeleteScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
             .query("experimentKey", self.experiment_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3438,16 +4066,30 @@ impl CountScenarioExperimentSessionsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
+            .request(&COUNT_SCENARIO_EXPERIMENT_SESSIONS)
+            .query("projectShortName", self.project_short_name)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(
         self,
     ) -> jaicp_core::Result<Vec<super::models::ScenarioExperimentJoinedSessionsDto>> {
-        let request = self
-            .ctx
-            .request(&COUNT_SCENARIO_EXPERIMENT_SESSIONS)
-            .query("projectShortName", self.project_short_name)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<
+        jaicp_core::WithRaw<Vec<super::models::ScenarioExperimentJoinedSessionsDto>>,
+    > {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3510,17 +4152,27 @@ impl JoinScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&JOIN_SCENARIO_EXPERIMENT)
             .query("sessionId", self.session_id)
             .query("experimentKey", self.experiment_key)
             .query("projectShortName", self.project_short_name)
             .query("botId", self.bot_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_lenient_string().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<String>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await
     }
 }
 
@@ -3575,15 +4227,28 @@ impl StopScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&STOP_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
             .query("experimentKey", self.experiment_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3631,14 +4296,27 @@ impl UpdateSessionLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&UPDATE_SESSION_LABELS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3693,15 +4371,28 @@ impl AddLabelToSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&ADD_LABEL_TO_SESSION)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3756,15 +4447,28 @@ impl DeleteLabelFromSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&DELETE_LABEL_FROM_SESSION)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3812,14 +4516,27 @@ impl SetLabelToSessionsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&SET_LABEL_TO_SESSIONS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3874,15 +4591,28 @@ impl SetSessionLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&SET_SESSION_LABELS)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::WithRaw::new((), raw))
     }
 }
 
@@ -3975,8 +4705,7 @@ impl GetSessionDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionsData> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_DATA_BY_FILTER)
@@ -3992,7 +4721,22 @@ impl GetSessionDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4069,8 +4813,7 @@ impl GetStateRoutesDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::StateRoutesData> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_STATE_ROUTES_DATA_BY_FILTER)
@@ -4081,7 +4824,22 @@ impl GetStateRoutesDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::StateRoutesData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::StateRoutesData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4166,8 +4924,7 @@ impl GetLogLabelStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::LogLabelStatsDto> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_LOG_LABEL_STATS)
@@ -4179,7 +4936,22 @@ impl GetLogLabelStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::LogLabelStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::LogLabelStatsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4264,8 +5036,7 @@ impl GetMessageStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_MESSAGE_STATS)
@@ -4277,7 +5048,22 @@ impl GetMessageStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TimestampToValueStatsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4362,8 +5148,7 @@ impl GetSessionLabelStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelStatsDto> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_LABEL_STATS)
@@ -4375,7 +5160,22 @@ impl GetSessionLabelStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionLabelStatsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4460,8 +5260,7 @@ impl GetSessionStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+    fn into_request(self) -> jaicp_core::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_STATS)
@@ -4473,7 +5272,22 @@ impl GetSessionStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TimestampToValueStatsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4564,10 +5378,8 @@ impl GetSwitchedSessionCountByDayRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_SWITCHED_SESSION_COUNT_BY_DAY)
             .query_opt("projectShortName", self.project_short_name)
             .query("dateFrom", self.date_from)
@@ -4576,8 +5388,22 @@ impl GetSwitchedSessionCountByDayRequest {
             .query("transferToOperatorMethod", self.transfer_to_operator_method)
             .query_opt("textForTransfer", self.text_for_transfer)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TimestampToValueStatsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4652,18 +5478,30 @@ impl GetTelephonyStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TelephonyStats> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_TELEPHONY_STATS)
             .query_opt("projectShortName", self.project_short_name)
             .query("dateFrom", self.date_from)
             .query("dateTo", self.date_to)
             .query_many("botIds", self.bot_ids)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TelephonyStats> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TelephonyStats>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4716,14 +5554,26 @@ impl GetAllProjectsUniqueClientsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ProjectUniqClientsDto>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_ALL_PROJECTS_UNIQUE_CLIENTS)
             .query_opt("projectShortName", self.project_short_name)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ProjectUniqClientsDto>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::ProjectUniqClientsDto>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4787,16 +5637,26 @@ impl CreateFilterSetIdRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&CREATE_FILTER_SET_ID)
             .query_opt("projectShortName", self.project_short_name)
             .query_opt("intervalType", self.interval_type)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_lenient_string().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<String>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await
     }
 }
 
@@ -4852,15 +5712,27 @@ impl GetUserFilterSetRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::UserFilterSetDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::RequestBuilder {
+        self.ctx
             .request(&GET_USER_FILTER_SET)
             .query_opt("projectShortName", self.project_short_name)
             .path_param("filterSetId", self.filter_set_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::UserFilterSetDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::UserFilterSetDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
