@@ -456,8 +456,10 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
                 desk.send_file(
                     "contract-operator",
                     &bob,
-                    "https://cdn.example.com/a.pdf",
-                    Some("a.pdf"),
+                    jaicp_operator::OperatorFile::new("https://cdn.example.com/a.pdf")
+                        .name("a.pdf")
+                        .size(2048)
+                        .comment("The invoice"),
                 )
                 .await?;
                 desk.close("contract-operator", &bob).await

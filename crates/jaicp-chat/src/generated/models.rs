@@ -58,6 +58,10 @@ pub struct AudioReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `audio`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AudioReplyType>,
@@ -172,6 +176,10 @@ pub struct ButtonsReply {
     /// `state`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `type`: string, values `buttons`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -304,6 +312,10 @@ pub struct CarouselReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `carousel`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CarouselReplyType>,
@@ -429,6 +441,26 @@ pub struct ChatEventBody {
     pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
+/// The `ChatFile` type.
+///
+/// From schema `ChatFile`. Received from the server: every field is optional and unknown fields are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "jaicp_core::export::serde", default)]
+#[non_exhaustive]
+pub struct ChatFile {
+    /// `fileName`: string.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+
+    /// `fileUrl`: string.
+    #[serde(rename = "fileUrl", skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
+}
+
 /// The `ChatHistoryEntry` type.
 ///
 /// From schema `ChatHistoryEntry`. Received from the server: every field is optional and unknown fields are kept in `extra`.
@@ -534,6 +566,13 @@ pub struct ChatResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
 
+    /// `files`: array of `ChatFile`.
+    #[serde(
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub files: Vec<ChatFile>,
+
     /// `query`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
@@ -549,6 +588,10 @@ pub struct ChatResponse {
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<jaicp_core::SecretText>,
+
+    /// `userId`: string.
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 
     /// Fields this version of the SDK does not know, as received (written back when serialised).
     #[serde(flatten)]
@@ -591,6 +634,10 @@ pub struct DtmfReply {
     /// `state`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `type`: string, values `dtmf`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -747,6 +794,10 @@ pub struct FileReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `file`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FileReplyType>,
@@ -834,6 +885,10 @@ pub struct HangupReply {
     /// `state`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `type`: string, values `hangup`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -930,6 +985,10 @@ pub struct ImageReply {
     /// `text`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `type`: string, values `image`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1049,6 +1108,10 @@ pub struct InlineButtonsReply {
     /// `state`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `type`: string, values `inlineButtons`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1240,6 +1303,10 @@ pub struct LinkReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `link`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LinkReplyType>,
@@ -1340,6 +1407,10 @@ pub struct LocationReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `location`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LocationReplyType>,
@@ -1435,6 +1506,10 @@ pub struct RawReply {
     /// `state`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `type`: string, values `raw`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1784,6 +1859,10 @@ pub struct SwitchReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `switch`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SwitchReplyType>,
@@ -1879,6 +1958,10 @@ pub struct TextReply {
     /// `text`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `tts`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2057,6 +2140,10 @@ pub struct TimeoutReply {
     /// `targetState`: string.
     #[serde(rename = "targetState", skip_serializing_if = "Option::is_none")]
     pub target_state: Option<String>,
+
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
 
     /// `type`: string, values `timeout`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,16 +7,16 @@ use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
 
 /// The `postOperatorEvent` operation.
 ///
-/// `POST /chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`). Not retried once the request may have reached the server.
+/// `POST /chatadapter/chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`). Not retried once the request may have reached the server.
 pub static POST_OPERATOR_EVENT: OperationSpec = OperationSpec {
     api: "operator",
     operation: "postOperatorEvent",
     method: Method::POST,
-    path: "/chatapi/webhook/operatorapi/{apiKey}",
+    path: "/chatadapter/chatapi/webhook/operatorapi/{apiKey}",
     idempotency: Idempotency::NonIdempotent,
 };
 
-/// Request builder for [`POST_OPERATOR_EVENT`]: `POST /chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
+/// Request builder for [`POST_OPERATOR_EVENT`]: `POST /chatadapter/chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
 ///
 /// Made by [`crate::OperatorClient::post_operator_event`]; [`Self::send`] returns nothing (the body is ignored).
 #[derive(Debug, Clone)]
@@ -166,7 +166,7 @@ pub static SET_WEBHOOK: OperationSpec = OperationSpec {
 impl crate::OperatorClient {
     /// The `postOperatorEvent` operation.
     ///
-    /// `POST /chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
+    /// `POST /chatadapter/chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
     pub fn post_operator_event(
         &self,
         body: super::models::OperatorEvent,
