@@ -140,6 +140,7 @@ async fn the_bot_hands_the_dialog_to_the_desk_and_gets_it_back() {
         first_name: "Bob".into(),
         last_name: "Lee".into(),
         avatar_url: "https://cdn.example.com/bob.png".into(),
+        ..Default::default()
     };
     agent
         .send_text("erin", &bob, "Hi, I am Bob.")

@@ -447,6 +447,7 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
         first_name: "Bob".into(),
         last_name: "Lee".into(),
         avatar_url: "https://cdn.example.com/bob.png".into(),
+        ..Default::default()
     };
     Ok(vec![
         run(

@@ -422,7 +422,7 @@ pub struct ChatEvent {
 pub struct ChatEventBody {
     /// `clientId`: string.
     #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<jaicp_core::Id>,
 
     /// `data`: `ResponseData`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -556,7 +556,7 @@ pub struct ChatResponse {
 
     /// `clientId`: string.
     #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<jaicp_core::Id>,
 
     /// `data`: `ResponseData`.
     #[serde(skip_serializing_if = "Option::is_none")]
