@@ -49,7 +49,7 @@ async fn list(
         .values()
         .skip(page.saturating_mul(size))
         .take(size)
-        .map(|p| s.project_json(p))
+        .map(|p| s.project_json(p, state.shared.config.spelling))
         .collect();
     Reply::ok(&json!({
         "projects": items,
@@ -104,7 +104,7 @@ async fn create(
         now,
     );
     match s.projects.get(&id) {
-        Some(p) => Reply::ok(&s.project_json(p)),
+        Some(p) => Reply::ok(&s.project_json(p, state.shared.config.spelling)),
         None => not_found("project"),
     }
 }
@@ -119,7 +119,7 @@ async fn get_one(
     }
     let s = state.projects();
     match s.projects.get(&id) {
-        Some(p) => Reply::ok(&s.project_json(p)),
+        Some(p) => Reply::ok(&s.project_json(p, state.shared.config.spelling)),
         None => not_found("project"),
     }
 }
@@ -134,7 +134,7 @@ async fn by_short_name(
     }
     let s = state.projects();
     match s.project_by_short_name(&short) {
-        Some(p) => Reply::ok(&s.project_json(p)),
+        Some(p) => Reply::ok(&s.project_json(p, state.shared.config.spelling)),
         None => not_found("project"),
     }
 }
@@ -176,7 +176,7 @@ async fn update(
     }
     p.modified_ms = now;
     let p = p.clone();
-    Reply::ok(&s.project_json(&p))
+    Reply::ok(&s.project_json(&p, state.shared.config.spelling))
 }
 
 async fn delete(
@@ -191,7 +191,7 @@ async fn delete(
     let Some(p) = s.projects.get(&id).cloned() else {
         return not_found("project");
     };
-    let body = s.project_json(&p);
+    let body = s.project_json(&p, state.shared.config.spelling);
     s.projects.remove(&id);
     s.channels.retain(|_, c| c.project_id != id);
     Reply::ok(&body)
@@ -228,7 +228,7 @@ async fn clone_project(
         now,
     );
     match s.projects.get(&new_id) {
-        Some(p) => Reply::ok(&s.project_json(p)),
+        Some(p) => Reply::ok(&s.project_json(p, state.shared.config.spelling)),
         None => not_found("project"),
     }
 }

@@ -353,12 +353,14 @@ async fn state_routes(
         Err(r) => return r,
     };
     let (page, size) = q.page();
+    let key = state.shared.config.spelling.pick("states", "stateRoutes");
     let routes: Vec<Value> = list
         .iter()
         .map(|s| {
-            // The document requires `states` but declares `stateRoutes`; send both.
+            // The document requires `states` but declares `stateRoutes`; one of them, by the
+            // configured spelling.
             let states: Vec<&str> = s.messages.iter().map(|_| "/Start").collect();
-            json!({ "states": states, "stateRoutes": states, "sessionsCount": 1 })
+            json!({ key: states, "sessionsCount": 1 })
         })
         .collect();
     let (paging, routes) = page_of(routes, page, size);
