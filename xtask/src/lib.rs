@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod emit;
 pub mod emit_models;
 pub mod emit_operations;
+pub mod emit_round_trip;
 pub mod facts;
 pub mod ir;
 pub mod load;
@@ -245,12 +246,22 @@ pub fn generate(value: &Value, doc: &DocumentConfig, root: &Path) -> Result<Vec<
         "Generated code of the `{}` API, from `{}`: [`models`] and [`operations`].",
         api.api, api.file
     ));
+    let round_trip = emit_round_trip::emit(&api);
+    let round_trip_mod = if round_trip.is_some() {
+        quote! {
+            #[cfg(test)]
+            mod round_trip;
+        }
+    } else {
+        quote!()
+    };
     let module = quote! {
         #mod_doc
         pub mod models;
         pub mod operations;
+        #round_trip_mod
     };
-    Ok(vec![
+    let mut files = vec![
         ("mod.rs".to_owned(), emit::format_file(module, root)?),
         (
             "models.rs".to_owned(),
@@ -260,7 +271,11 @@ pub fn generate(value: &Value, doc: &DocumentConfig, root: &Path) -> Result<Vec<
             "operations.rs".to_owned(),
             emit::format_file(emit_operations::emit(&api), root)?,
         ),
-    ])
+    ];
+    if let Some(tokens) = round_trip {
+        files.push(("round_trip.rs".to_owned(), emit::format_file(tokens, root)?));
+    }
+    Ok(files)
 }
 
 /// Refuses to write into the tracked tree anywhere but under `target/`.
