@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod bench_decode;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -20,6 +21,8 @@ tasks:
                                     generate every document (mapped or not) into DIR/<api>/
                                     (a trial run; DIR must be outside the tracked tree or under target/)
   coverage [--specs DIR]            operations with generated code, per document
+  bench decode                      decode cost of the lossless models (extra maps, raw JSON) against
+                                    mirrors without them
   bench [--build-time]              SDK vs raw reqwest against one local server: request overhead,
                                     throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
                                     1 GiB download (time and peak memory); --build-time adds cold
@@ -122,6 +125,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
             Some("normalize") => normalize(&parse(&args[2..])?),
             _ => bail!("usage: cargo xtask specs normalize [--out DIR] [--specs DIR]"),
         },
+        Some("bench") if args.get(1).map(String::as_str) == Some("decode") => {
+            bench_decode::run(&workspace_root())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
             bench::bench(&workspace_root(), with_build)?;
