@@ -30,17 +30,18 @@ pub fn emit(api: &Api) -> TokenStream {
     let uses = if api.operations.is_empty() {
         quote!(
             #[allow(unused_imports)]
-            use jaicp_core::OperationSpec;
+            use jaicp_core::request::OperationSpec;
         )
     } else if !outbound {
         quote! {
             use jaicp_core::export::Method;
-            use jaicp_core::{Idempotency, OperationSpec};
+            use jaicp_core::request::{Idempotency, OperationSpec};
         }
     } else {
         quote! {
             use jaicp_core::export::Method;
-            use jaicp_core::{ApiContext, CallOptions, Idempotency, #key_placement OperationSpec};
+            use jaicp_core::CallOptions;
+            use jaicp_core::request::{ApiContext, Idempotency, #key_placement OperationSpec};
         }
     };
     let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
@@ -105,12 +106,12 @@ fn emit_routes(api: &Api) -> TokenStream {
     let uses = if api.operations.is_empty() {
         quote!(
             #[allow(unused_imports)]
-            use jaicp_core::OperationSpec;
+            use jaicp_core::request::OperationSpec;
         )
     } else {
         quote! {
             use jaicp_core::export::Method;
-            use jaicp_core::{Idempotency, OperationSpec};
+            use jaicp_core::request::{Idempotency, OperationSpec};
         }
     };
     quote! {
@@ -446,8 +447,8 @@ fn response_type(api: &Api, op: &Operation) -> TokenStream {
             ty(t, Scope::Operations)
         }
         Response::Text => quote!(String),
-        Response::Streaming => quote!(jaicp_core::StreamingResponse),
-        Response::Headers => quote!(jaicp_core::RawResponse),
+        Response::Streaming => quote!(jaicp_core::request::StreamingResponse),
+        Response::Headers => quote!(jaicp_core::request::RawResponse),
     }
 }
 
@@ -618,7 +619,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 &self.ctx
             }
 
-            fn into_request(self) -> jaicp_core::RequestBuilder {
+            fn into_request(self) -> jaicp_core::request::RequestBuilder {
                 #chain
             }
 
@@ -645,7 +646,7 @@ fn send_with_raw(api: &Api, op: &Operation) -> TokenStream {
                 request
                     .send_raw()
                     .await
-                    .map(|raw| jaicp_core::WithRaw::new((), raw))
+                    .map(|raw| jaicp_core::request::WithRaw::new((), raw))
             ),
             quote!(()),
         ),
@@ -663,7 +664,7 @@ fn send_with_raw(api: &Api, op: &Operation) -> TokenStream {
                     .await
                     .map(|r| {
                         let (value, raw) = r.into_parts();
-                        jaicp_core::WithRaw::new(#t::from(value), raw)
+                        jaicp_core::request::WithRaw::new(#t::from(value), raw)
                     })),
                     quote!(#t),
                 )
@@ -674,7 +675,7 @@ fn send_with_raw(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         /// Sends the request and returns the decoded answer together with the response it was
         /// decoded from (status, headers, body as received).
-        pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<#ret>> {
+        pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<#ret>> {
             let request = self.into_request();
             #terminal
         }

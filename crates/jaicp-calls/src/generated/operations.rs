@@ -2,8 +2,9 @@
 //! Operations of the `calls` API (`calls.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, KeyPlacement, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, KeyPlacement, OperationSpec};
 
 /// The campaign: id, name, project, phone channel, status, schedule, the limit of parallel calls and a
 /// short progress report.
@@ -47,7 +48,7 @@ impl GetCallTaskRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&GET_CALL_TASK).options(self.options)
     }
 
@@ -61,7 +62,7 @@ impl GetCallTaskRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallTaskByTokenData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallTaskByTokenData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -122,7 +123,7 @@ impl AddPhonesRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&ADD_PHONES)
             .json(&self.body)
@@ -140,7 +141,7 @@ impl AddPhonesRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobIdList>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobIdList>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -191,7 +192,7 @@ impl GetCallAttemptReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_CALL_ATTEMPT_REPORT)
             .json(&self.body)
@@ -208,7 +209,8 @@ impl GetCallAttemptReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallAttemptReportList>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallAttemptReportList>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -259,7 +261,7 @@ impl GetCallAttemptReportByDateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_CALL_ATTEMPT_REPORT_BY_DATE)
             .json(&self.body)
@@ -278,8 +280,9 @@ impl GetCallAttemptReportByDateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallAttemptReportListWithPagination>>
-    {
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::CallAttemptReportListWithPagination>,
+    > {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -340,7 +343,7 @@ impl CancelCallJobRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CANCEL_CALL_JOB)
             .json(&self.body)
@@ -358,7 +361,7 @@ impl CancelCallJobRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobIdList>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobIdList>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -409,7 +412,7 @@ impl GetCallJobReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_CALL_JOB_REPORT)
             .json(&self.body)
@@ -426,7 +429,7 @@ impl GetCallJobReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobReportList>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobReportList>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -478,7 +481,7 @@ impl GetCallJobReportByDateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_CALL_JOB_REPORT_BY_DATE)
             .json(&self.body)
@@ -495,8 +498,9 @@ impl GetCallJobReportByDateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobReportListWithPagination>>
-    {
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::CallJobReportListWithPagination>,
+    > {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -546,7 +550,7 @@ impl GetCallJobReportUnfinishedRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_CALL_JOB_REPORT_UNFINISHED)
             .json(&self.body)
@@ -563,8 +567,9 @@ impl GetCallJobReportUnfinishedRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobReportListWithPagination>>
-    {
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::CallJobReportListWithPagination>,
+    > {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -627,7 +632,7 @@ impl ControlCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CONTROL_CAMPAIGN)
             .path_param("campaignControlAction", self.campaign_control_action)
@@ -643,12 +648,12 @@ impl ControlCampaignRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -693,7 +698,7 @@ impl GetCallTaskStatusRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_CALL_TASK_STATUS)
             .options(self.options)
@@ -712,11 +717,11 @@ impl GetCallTaskStatusRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallTaskStatusType>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallTaskStatusType>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await.map(|r| {
             let (value, raw) = r.into_parts();
-            jaicp_core::WithRaw::new(super::models::CallTaskStatusType::from(value), raw)
+            jaicp_core::request::WithRaw::new(super::models::CallTaskStatusType::from(value), raw)
         })
     }
 }
@@ -793,7 +798,7 @@ impl AddPhoneGetRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&ADD_PHONE_GET)
@@ -820,11 +825,11 @@ impl AddPhoneGetRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobId>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobId>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await.map(|r| {
             let (value, raw) = r.into_parts();
-            jaicp_core::WithRaw::new(super::models::CallJobId::from(value), raw)
+            jaicp_core::request::WithRaw::new(super::models::CallJobId::from(value), raw)
         })
     }
 }
@@ -900,7 +905,7 @@ impl AddPhonePostRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut form: Vec<(String, String)> = vec![("phone".to_owned(), self.phone)];
         if let Some(value) = self.gmt_zone {
             form.push(("gmtZone".to_owned(), value));
@@ -926,11 +931,11 @@ impl AddPhonePostRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobId>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobId>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await.map(|r| {
             let (value, raw) = r.into_parts();
-            jaicp_core::WithRaw::new(super::models::CallJobId::from(value), raw)
+            jaicp_core::request::WithRaw::new(super::models::CallJobId::from(value), raw)
         })
     }
 }
@@ -1005,7 +1010,7 @@ impl AddPhoneGetTestRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&ADD_PHONE_GET_TEST)
@@ -1032,11 +1037,11 @@ impl AddPhoneGetTestRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::CallJobId>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobId>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await.map(|r| {
             let (value, raw) = r.into_parts();
-            jaicp_core::WithRaw::new(super::models::CallJobId::from(value), raw)
+            jaicp_core::request::WithRaw::new(super::models::CallJobId::from(value), raw)
         })
     }
 }

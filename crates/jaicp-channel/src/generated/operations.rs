@@ -2,8 +2,9 @@
 //! Operations of the `channel` API (`bot-channel-api.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// Starts deploying the bot to a channel. The deploy runs in the background: `.wait().await` on the
 /// returned builder polls the async events endpoint until it finishes; `.send()` only starts it and
@@ -51,7 +52,7 @@ impl DeployRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DEPLOY)
             .json(&self.body)
@@ -59,7 +60,7 @@ impl DeployRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
         let request = self.into_request();
         request.send_raw().await
     }
@@ -109,7 +110,7 @@ impl GetAllRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ALL)
             .query("projectId", self.project_id)
@@ -126,7 +127,7 @@ impl GetAllRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::BotChannelListDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::BotChannelListDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -179,7 +180,7 @@ impl CreateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE)
             .query("projectId", self.project_id)
@@ -197,7 +198,7 @@ impl CreateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::BotChannelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::BotChannelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -247,7 +248,7 @@ impl GetByBotIdRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_BY_BOT_ID)
             .path_param("botId", self.bot_id)
@@ -264,7 +265,7 @@ impl GetByBotIdRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::BotChannelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::BotChannelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -314,7 +315,7 @@ impl GetByIdRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_BY_ID)
             .path_param("id", self.id)
@@ -331,7 +332,7 @@ impl GetByIdRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::BotChannelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::BotChannelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -384,7 +385,7 @@ impl UpdateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE)
             .path_param("id", self.id)
@@ -402,7 +403,7 @@ impl UpdateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::BotChannelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::BotChannelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -452,7 +453,7 @@ impl DeleteRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE)
             .path_param("id", self.id)
@@ -469,7 +470,7 @@ impl DeleteRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::BotChannelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::BotChannelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }

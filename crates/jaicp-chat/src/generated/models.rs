@@ -44,7 +44,7 @@ pub struct AudioReply {
 
     /// `auth`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth: Option<jaicp_core::SecretText>,
+    pub auth: Option<jaicp_core::secret::SecretText>,
 
     /// `httpHeaders`: map of string.
     #[serde(
@@ -587,7 +587,7 @@ pub struct ChatResponse {
 
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<jaicp_core::SecretText>,
+    pub token: Option<jaicp_core::secret::SecretText>,
 
     /// `userId`: string.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
@@ -737,7 +737,7 @@ pub struct ErrorBody {
 
     /// `path`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<jaicp_core::SecretText>,
+    pub path: Option<jaicp_core::secret::SecretText>,
 
     /// `status`: integer (int32).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,8 +2,9 @@
 //! Operations of the `chat` API (`specs/chat.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// Like `send_message`, with `clientId`, `query` and `event` as URL parameters. Although a GET, it
 /// starts a dialog step, so it is never repeated once it may have reached the server.
@@ -66,7 +67,7 @@ impl SendMessageViaGetRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEND_MESSAGE_VIA_GET)
             .query("clientId", self.client_id)
@@ -85,7 +86,7 @@ impl SendMessageViaGetRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ChatResponse>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatResponse>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -136,7 +137,7 @@ impl SendMessageRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEND_MESSAGE)
             .json(&self.body)
@@ -153,7 +154,7 @@ impl SendMessageRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ChatResponse>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatResponse>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -204,7 +205,7 @@ impl SendMessageAsyncRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEND_MESSAGE_ASYNC)
             .json(&self.body)
@@ -221,7 +222,7 @@ impl SendMessageAsyncRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncSendResponse>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncSendResponse>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -289,7 +290,7 @@ impl PollEventsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&POLL_EVENTS)
             .query("clientId", self.client_id)
@@ -308,7 +309,7 @@ impl PollEventsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::EventsResponse>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventsResponse>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -366,7 +367,7 @@ impl GetClientHistoryRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_CLIENT_HISTORY)
             .query("clientId", self.client_id)
@@ -384,7 +385,7 @@ impl GetClientHistoryRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ChatHistoryResponse>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatHistoryResponse>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -435,7 +436,7 @@ impl LoadClientStateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&LOAD_CLIENT_STATE)
             .query("clientId", self.client_id)
@@ -452,7 +453,7 @@ impl LoadClientStateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ClientState>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ClientState>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -510,7 +511,7 @@ impl SaveClientStateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SAVE_CLIENT_STATE)
             .query("clientId", self.client_id)
@@ -526,12 +527,12 @@ impl SaveClientStateRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 

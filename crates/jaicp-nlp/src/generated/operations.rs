@@ -2,8 +2,9 @@
 //! Operations of the `nlp` API (`direct.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `listEntities` operation.
 ///
@@ -54,7 +55,7 @@ impl ListEntitiesRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&LIST_ENTITIES)
             .query_opt("withRecordsCount", self.with_records_count)
@@ -71,7 +72,7 @@ impl ListEntitiesRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityData>>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -121,7 +122,7 @@ impl CreateEntityRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_ENTITY)
             .json(&self.body)
@@ -138,7 +139,7 @@ impl CreateEntityRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -196,7 +197,7 @@ impl GetEntityByNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ENTITY_BY_NAME)
             .path_param("entityName", self.entity_name)
@@ -214,7 +215,8 @@ impl GetEntityByNameRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityWithRecordsData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityWithRecordsData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -271,7 +273,7 @@ impl UpdateAllEntityRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_ALL_ENTITY_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
@@ -289,7 +291,8 @@ impl UpdateAllEntityRecordsByEntityNameRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityRecordData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityRecordData>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -371,7 +374,7 @@ impl GetEntityRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ENTITY_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
@@ -392,7 +395,8 @@ impl GetEntityRecordsByEntityNameRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordsData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordsData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -449,7 +453,7 @@ impl CreateEntityRecordByEntityNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_ENTITY_RECORD_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
@@ -467,7 +471,8 @@ impl CreateEntityRecordByEntityNameRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -528,7 +533,7 @@ impl DeleteRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
@@ -545,12 +550,12 @@ impl DeleteRecordsByEntityNameRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -609,7 +614,7 @@ impl UpdateEntityRecordByEntityNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_ENTITY_RECORD_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
@@ -628,7 +633,8 @@ impl UpdateEntityRecordByEntityNameRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -678,7 +684,7 @@ impl DeleteEntitiesRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_ENTITIES)
             .json(&self.body)
@@ -693,12 +699,12 @@ impl DeleteEntitiesRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -746,7 +752,7 @@ impl DeleteEntitiesByNamesRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_ENTITIES_BY_NAMES)
             .json(&self.body)
@@ -761,12 +767,12 @@ impl DeleteEntitiesByNamesRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -819,7 +825,7 @@ impl GetEntitiesByNamesRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ENTITIES_BY_NAMES)
             .query_many("names", self.names)
@@ -836,7 +842,7 @@ impl GetEntitiesByNamesRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityData>>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -886,7 +892,7 @@ impl GetEntityRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ENTITY)
             .path_param("entityId", self.entity_id)
@@ -903,7 +909,7 @@ impl GetEntityRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -956,7 +962,7 @@ impl UpdateEntityRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_ENTITY)
             .path_param("entityId", self.entity_id)
@@ -974,7 +980,7 @@ impl UpdateEntityRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1056,7 +1062,7 @@ impl GetEntityRecordsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ENTITY_RECORDS)
             .path_param("entityId", self.entity_id)
@@ -1077,7 +1083,8 @@ impl GetEntityRecordsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordsData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordsData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1134,7 +1141,7 @@ impl UpdateAllEntityRecordsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_ALL_ENTITY_RECORDS)
             .path_param("entityId", self.entity_id)
@@ -1152,7 +1159,8 @@ impl UpdateAllEntityRecordsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityRecordData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityRecordData>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1209,7 +1217,7 @@ impl CreateEntityRecordRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_ENTITY_RECORD)
             .path_param("entityId", self.entity_id)
@@ -1227,7 +1235,8 @@ impl CreateEntityRecordRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1288,7 +1297,7 @@ impl DeleteRecordsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_RECORDS)
             .path_param("entityId", self.entity_id)
@@ -1305,12 +1314,12 @@ impl DeleteRecordsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1373,7 +1382,7 @@ impl UploadRecordsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPLOAD_RECORDS)
             .path_param("entityId", self.entity_id)
@@ -1392,7 +1401,8 @@ impl UploadRecordsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::NamedEntityRecordData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityRecordData>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1453,7 +1463,7 @@ impl UpdateEntityRecordRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_ENTITY_RECORD)
             .path_param("entityId", self.entity_id)
@@ -1472,7 +1482,8 @@ impl UpdateEntityRecordRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NamedEntityRecordData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1520,7 +1531,7 @@ impl ExportProjectRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&EXPORT_PROJECT).options(self.options)
     }
 
@@ -1534,7 +1545,8 @@ impl ExportProjectRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectExportImportData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectExportImportData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1585,7 +1597,7 @@ impl ImportProjectRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&IMPORT_PROJECT)
             .json(&self.body)
@@ -1602,7 +1614,8 @@ impl ImportProjectRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectExportImportData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectExportImportData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1657,7 +1670,7 @@ impl ListIntentsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&LIST_INTENTS)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
@@ -1674,7 +1687,8 @@ impl ListIntentsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentSummaryData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentSummaryData>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1732,7 +1746,7 @@ impl CreateIntentRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_INTENT)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
@@ -1750,7 +1764,7 @@ impl CreateIntentRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntentData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntentData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1808,7 +1822,7 @@ impl DeleteIntentsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_INTENTS)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
@@ -1824,12 +1838,12 @@ impl DeleteIntentsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1877,7 +1891,7 @@ impl DeleteMultipleByPathsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_MULTIPLE_BY_PATHS)
             .json(&self.body)
@@ -1892,12 +1906,12 @@ impl DeleteMultipleByPathsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1942,12 +1956,12 @@ impl ExportIntentsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&EXPORT_INTENTS).options(self.options)
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
         let request = self.into_request();
         request.send_streaming().await
     }
@@ -2002,7 +2016,7 @@ impl GetIntentsByPathsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_INTENTS_BY_PATHS)
             .query_many("paths", self.paths)
@@ -2019,7 +2033,7 @@ impl GetIntentsByPathsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentData>>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2080,7 +2094,7 @@ impl ImportIntentsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&IMPORT_INTENTS)
             .query("strategy", self.strategy)
@@ -2098,7 +2112,8 @@ impl ImportIntentsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentSummaryData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentSummaryData>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2148,7 +2163,7 @@ impl SearchIntentsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEARCH_INTENTS)
             .json(&self.body)
@@ -2165,7 +2180,8 @@ impl SearchIntentsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::IntentSummaryData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentSummaryData>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2223,7 +2239,7 @@ impl GetIntentRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_INTENT)
             .path_param("intentId", self.intent_id)
@@ -2241,7 +2257,7 @@ impl GetIntentRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntentData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntentData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2302,7 +2318,7 @@ impl RecursiveUpdateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&RECURSIVE_UPDATE)
             .path_param("intentId", self.intent_id)
@@ -2321,7 +2337,8 @@ impl RecursiveUpdateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntentRecursiveUpdateData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntentRecursiveUpdateData>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2387,7 +2404,7 @@ impl AnalyzeRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&ANALYZE)
             .header_opt("Z-timezone", self.z_timezone)
@@ -2406,7 +2423,7 @@ impl AnalyzeRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AnalyzeResponseData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AnalyzeResponseData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2459,7 +2476,7 @@ impl ConformRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CONFORM)
             .query("text", self.text)
@@ -2518,7 +2535,7 @@ impl DetectLanguageRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DETECT_LANGUAGE)
             .json(&self.body)
@@ -2533,7 +2550,9 @@ impl DetectLanguageRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<String>>> {
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<String>>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2610,7 +2629,7 @@ impl EntitiesLookupRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&ENTITIES_LOOKUP)
             .header_opt("Z-timezone", self.z_timezone)
@@ -2631,7 +2650,7 @@ impl EntitiesLookupRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PhraseMarkupData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PhraseMarkupData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2705,7 +2724,7 @@ impl SimpleInferenceRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SIMPLE_INFERENCE)
             .query("query", self.query)
@@ -2725,7 +2744,7 @@ impl SimpleInferenceRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::InferenceResultData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::InferenceResultData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2791,7 +2810,7 @@ impl InferenceRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&INFERENCE)
             .header_opt("Z-timezone", self.z_timezone)
@@ -2810,7 +2829,7 @@ impl InferenceRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::InferenceResultsData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::InferenceResultsData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2876,7 +2895,7 @@ impl InferenceMultipleRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&INFERENCE_MULTIPLE)
             .header_opt("Z-timezone", self.z_timezone)
@@ -2895,7 +2914,8 @@ impl InferenceMultipleRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::InferenceResultsData>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::InferenceResultsData>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2956,7 +2976,7 @@ impl InflectRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&INFLECT)
             .query_opt("dict", self.dict)
@@ -3016,7 +3036,7 @@ impl InitialMarkupRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&INITIAL_MARKUP)
             .query("query", self.query)
@@ -3033,7 +3053,7 @@ impl InitialMarkupRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::InitialMarkupData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::InitialMarkupData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3080,7 +3100,7 @@ impl GetNluStatusRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&GET_NLU_STATUS).options(self.options)
     }
 
@@ -3094,7 +3114,7 @@ impl GetNluStatusRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::NluStatusData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NluStatusData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3159,7 +3179,7 @@ impl TrainNluRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&TRAIN_NLU)
             .query_opt("incremental", self.incremental)
@@ -3175,12 +3195,12 @@ impl TrainNluRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3225,7 +3245,7 @@ impl GetSpellerDictionaryRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_SPELLER_DICTIONARY)
             .options(self.options)
@@ -3285,7 +3305,7 @@ impl UploadSpellerDictionaryRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPLOAD_SPELLER_DICTIONARY)
             .body_bytes(self.body, &self.content_type)

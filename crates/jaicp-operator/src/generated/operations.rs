@@ -2,8 +2,9 @@
 //! Operations of the `operator` API (`specs/operator.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `postOperatorEvent` operation.
 ///
@@ -49,7 +50,7 @@ impl PostOperatorEventRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&POST_OPERATOR_EVENT)
             .json(&self.body)
@@ -64,12 +65,12 @@ impl PostOperatorEventRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 

@@ -2,8 +2,9 @@
 //! Operations of the `project` API (`project-api.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// One page of the account's projects (`page` counts from 0) with the paging totals.
 ///
@@ -78,7 +79,7 @@ impl GetAllRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ALL)
             .query_opt("page", self.page)
@@ -98,7 +99,7 @@ impl GetAllRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectListDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectListDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -148,7 +149,7 @@ impl CreateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE)
             .json(&self.body)
@@ -165,7 +166,7 @@ impl CreateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -215,7 +216,7 @@ impl GetByIdRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_BY_ID)
             .path_param("id", self.id)
@@ -232,7 +233,7 @@ impl GetByIdRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -285,7 +286,7 @@ impl UpdateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE)
             .path_param("id", self.id)
@@ -303,7 +304,7 @@ impl UpdateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -353,7 +354,7 @@ impl DeleteRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE)
             .path_param("id", self.id)
@@ -370,7 +371,7 @@ impl DeleteRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -423,7 +424,7 @@ impl CloneRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CLONE)
             .path_param("id", self.id)
@@ -441,7 +442,7 @@ impl CloneRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -491,7 +492,7 @@ impl GetByProjectShortNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_BY_PROJECT_SHORT_NAME)
             .path_param("projectShortName", self.project_short_name)
@@ -508,7 +509,7 @@ impl GetByProjectShortNameRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ProjectDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }

@@ -2,8 +2,9 @@
 //! Operations of the `prompter` API (`specs/prompter.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `getSuggestions` operation.
 ///
@@ -49,7 +50,7 @@ impl GetSuggestionsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_SUGGESTIONS)
             .json(&self.body)
@@ -66,7 +67,7 @@ impl GetSuggestionsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PrompterResult>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PrompterResult>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }

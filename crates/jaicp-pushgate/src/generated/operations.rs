@@ -2,8 +2,9 @@
 //! Operations of the `pushgate` API (`specs/pushgate.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// Raises the event of the pushback, carrying the data saved when the bot made the link.
 /// Never repeated once it may have reached the server: the bot would see the event twice.
@@ -47,7 +48,7 @@ impl FirePushbackRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&FIRE_PUSHBACK).options(self.options)
     }
 
@@ -61,7 +62,7 @@ impl FirePushbackRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PushgateAnswer>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PushgateAnswer>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -112,7 +113,7 @@ impl FirePushbackWithDataRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&FIRE_PUSHBACK_WITH_DATA)
             .json(&self.body)
@@ -129,7 +130,7 @@ impl FirePushbackWithDataRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PushgateAnswer>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PushgateAnswer>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }

@@ -2,8 +2,9 @@
 //! Operations of the `reporter` API (`reporter-api.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `createClientListReport` operation.
 ///
@@ -65,7 +66,7 @@ impl CreateClientListReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_CLIENT_LIST_REPORT)
             .query_opt("projectShortName", self.project_short_name)
@@ -75,7 +76,7 @@ impl CreateClientListReportRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
         let request = self.into_request();
         request.send_raw().await
     }
@@ -154,7 +155,7 @@ impl CreateClientReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_CLIENT_REPORT)
@@ -178,7 +179,7 @@ impl CreateClientReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -228,7 +229,7 @@ impl CreateDailyReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_DAILY_REPORT)
             .json(&self.body)
@@ -245,7 +246,7 @@ impl CreateDailyReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -311,7 +312,7 @@ impl CreateMessageReactionReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_MESSAGE_REACTION_REPORT)
             .header_opt("language", self.language)
@@ -330,7 +331,7 @@ impl CreateMessageReactionReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -409,7 +410,7 @@ impl CreateMessageReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_MESSAGE_REPORT)
@@ -433,7 +434,7 @@ impl CreateMessageReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -512,7 +513,7 @@ impl CreateSessionReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_SESSION_REPORT)
@@ -536,7 +537,7 @@ impl CreateSessionReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -631,7 +632,7 @@ impl CreateTelephonyReportRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_TELEPHONY_REPORT)
             .query_opt("projectShortName", self.project_short_name)
@@ -653,7 +654,7 @@ impl CreateTelephonyReportRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::AsyncTaskDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -730,7 +731,7 @@ impl GetAllClientDataForBotRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ALL_CLIENT_DATA_FOR_BOT)
             .query("projectShortName", self.project_short_name)
@@ -751,7 +752,7 @@ impl GetAllClientDataForBotRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ClientsData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ClientsData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -830,7 +831,7 @@ impl GetClientDataByFilterRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_CLIENT_DATA_BY_FILTER)
@@ -854,7 +855,7 @@ impl GetClientDataByFilterRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ClientsData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ClientsData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -911,7 +912,7 @@ impl AddCommentToMessageRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&ADD_COMMENT_TO_MESSAGE)
             .path_param("questionId", self.question_id)
@@ -927,12 +928,12 @@ impl AddCommentToMessageRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -980,7 +981,7 @@ impl DeleteCommentFromMessageRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_COMMENT_FROM_MESSAGE)
             .path_param("questionId", self.question_id)
@@ -995,12 +996,12 @@ impl DeleteCommentFromMessageRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1095,7 +1096,7 @@ impl GetFilterOptionsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_FILTER_OPTIONS)
@@ -1122,7 +1123,7 @@ impl GetFilterOptionsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::FilterOption>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::FilterOption>>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1180,7 +1181,7 @@ impl GetAvailableFiltersRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_AVAILABLE_FILTERS)
             .query("analyticsSection", self.analytics_section)
@@ -1198,7 +1199,7 @@ impl GetAvailableFiltersRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::FilterInfo>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::FilterInfo>>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1279,7 +1280,7 @@ impl GetIntervalFilterOptionsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_INTERVAL_FILTER_OPTIONS)
@@ -1304,7 +1305,8 @@ impl GetIntervalFilterOptionsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::IntervalFilterOptions>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntervalFilterOptions>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1354,7 +1356,7 @@ impl CreateSessionLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_SESSION_LABEL)
             .json(&self.body)
@@ -1371,7 +1373,7 @@ impl CreateSessionLabelRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionLabelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionLabelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1421,7 +1423,7 @@ impl UpdateSessionsPriorityRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_SESSIONS_PRIORITY)
             .json(&self.body)
@@ -1436,12 +1438,12 @@ impl UpdateSessionsPriorityRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1489,7 +1491,7 @@ impl GetSessionLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_SESSION_LABEL)
             .path_param("id", self.id)
@@ -1506,7 +1508,7 @@ impl GetSessionLabelRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionLabelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionLabelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1559,7 +1561,7 @@ impl UpdateSessionLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_SESSION_LABEL)
             .path_param("id", self.id)
@@ -1575,12 +1577,12 @@ impl UpdateSessionLabelRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1628,7 +1630,7 @@ impl DeleteSessionLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_SESSION_LABEL)
             .path_param("id", self.id)
@@ -1643,12 +1645,12 @@ impl DeleteSessionLabelRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1693,7 +1695,7 @@ impl GetMessageLabelsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&GET_MESSAGE_LABELS).options(self.options)
     }
 
@@ -1707,7 +1709,7 @@ impl GetMessageLabelsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::MessageLabelDto>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::MessageLabelDto>>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1757,7 +1759,7 @@ impl CreateMessageLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_MESSAGE_LABEL)
             .json(&self.body)
@@ -1774,7 +1776,7 @@ impl CreateMessageLabelRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageLabelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageLabelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1824,7 +1826,7 @@ impl UpdateMessageLabelsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_MESSAGE_LABELS)
             .json(&self.body)
@@ -1839,12 +1841,12 @@ impl UpdateMessageLabelsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1892,7 +1894,7 @@ impl CreateMessageLabelsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_MESSAGE_LABELS)
             .json(&self.body)
@@ -1907,12 +1909,12 @@ impl CreateMessageLabelsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1960,7 +1962,7 @@ impl UpdateMessageLabelsPriorityRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_MESSAGE_LABELS_PRIORITY)
             .json(&self.body)
@@ -1975,12 +1977,12 @@ impl UpdateMessageLabelsPriorityRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2028,7 +2030,7 @@ impl UpdateMessageLabelGroupsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_MESSAGE_LABEL_GROUPS)
             .json(&self.body)
@@ -2043,12 +2045,12 @@ impl UpdateMessageLabelGroupsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2096,7 +2098,7 @@ impl UpdateGroupsPriorityRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_GROUPS_PRIORITY)
             .json(&self.body)
@@ -2111,12 +2113,12 @@ impl UpdateGroupsPriorityRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2164,7 +2166,7 @@ impl GetLabelGroupRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_LABEL_GROUP)
             .path_param("id", self.id)
@@ -2181,7 +2183,7 @@ impl GetLabelGroupRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageLabelGroupDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageLabelGroupDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2234,7 +2236,7 @@ impl UpdateMessageLabelGroupRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_MESSAGE_LABEL_GROUP)
             .path_param("id", self.id)
@@ -2250,12 +2252,12 @@ impl UpdateMessageLabelGroupRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2303,7 +2305,7 @@ impl DeleteMessageLabelGroupRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_MESSAGE_LABEL_GROUP)
             .path_param("id", self.id)
@@ -2318,12 +2320,12 @@ impl DeleteMessageLabelGroupRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2378,7 +2380,7 @@ impl AddLabelToMessageRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&ADD_LABEL_TO_MESSAGE)
             .query("questionId", self.question_id)
@@ -2394,12 +2396,12 @@ impl AddLabelToMessageRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2454,7 +2456,7 @@ impl DeleteLabelFromMessageRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_LABEL_FROM_MESSAGE)
             .query("questionId", self.question_id)
@@ -2470,12 +2472,12 @@ impl DeleteLabelFromMessageRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2523,7 +2525,7 @@ impl SetLabelToMessagesRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SET_LABEL_TO_MESSAGES)
             .json(&self.body)
@@ -2538,12 +2540,12 @@ impl SetLabelToMessagesRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2602,7 +2604,7 @@ impl SetMessageLabelsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SET_MESSAGE_LABELS)
             .query("questionId", self.question_id)
@@ -2619,12 +2621,12 @@ impl SetMessageLabelsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2672,7 +2674,7 @@ impl GetMessageLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_MESSAGE_LABEL)
             .path_param("id", self.id)
@@ -2689,7 +2691,7 @@ impl GetMessageLabelRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageLabelDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageLabelDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -2742,7 +2744,7 @@ impl UpdateMessageLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_MESSAGE_LABEL)
             .path_param("id", self.id)
@@ -2758,12 +2760,12 @@ impl UpdateMessageLabelRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2811,7 +2813,7 @@ impl DeleteMessageLabelRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_MESSAGE_LABEL)
             .path_param("id", self.id)
@@ -2826,12 +2828,12 @@ impl DeleteMessageLabelRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2946,7 +2948,7 @@ impl GetMessagesForClientRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_MESSAGES_FOR_CLIENT)
             .query("botId", self.bot_id)
@@ -2972,7 +2974,7 @@ impl GetMessagesForClientRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessagesForClientDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessagesForClientDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3082,7 +3084,7 @@ impl GetMessagesForSessionRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_MESSAGES_FOR_SESSION)
             .query("sessionId", self.session_id)
@@ -3106,7 +3108,8 @@ impl GetMessagesForSessionRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessagesForSessionDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessagesForSessionDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3185,7 +3188,7 @@ impl GetMessageDataByFilterRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_MESSAGE_DATA_BY_FILTER)
@@ -3209,7 +3212,7 @@ impl GetMessageDataByFilterRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::MessageData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3286,7 +3289,7 @@ impl GetMessagePageInClientRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_MESSAGE_PAGE_IN_CLIENT)
             .query("botId", self.bot_id)
@@ -3307,7 +3310,7 @@ impl GetMessagePageInClientRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PageNumberDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PageNumberDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3388,7 +3391,7 @@ impl GetMessagePageInSessionRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_MESSAGE_PAGE_IN_SESSION)
             .query("sessionId", self.session_id)
@@ -3409,7 +3412,7 @@ impl GetMessagePageInSessionRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::PageNumberDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PageNumberDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3456,7 +3459,7 @@ impl CountAllProjectsSessionsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&COUNT_ALL_PROJECTS_SESSIONS)
             .options(self.options)
@@ -3472,7 +3475,9 @@ impl CountAllProjectsSessionsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::ProjectsSessionsCountDto>>> {
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<Vec<super::models::ProjectsSessionsCountDto>>,
+    > {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3519,7 +3524,7 @@ impl GetNotDeletedReportGenerationTasksRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_NOT_DELETED_REPORT_GENERATION_TASKS)
             .options(self.options)
@@ -3535,7 +3540,8 @@ impl GetNotDeletedReportGenerationTasksRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ReportGenerationTasksDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ReportGenerationTasksDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3582,7 +3588,7 @@ impl DeleteCompletedReportGenerationTasksRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_COMPLETED_REPORT_GENERATION_TASKS)
             .options(self.options)
@@ -3596,12 +3602,12 @@ impl DeleteCompletedReportGenerationTasksRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3646,7 +3652,7 @@ impl DeleteAllReportGenerationTasksRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_ALL_REPORT_GENERATION_TASKS)
             .options(self.options)
@@ -3660,12 +3666,12 @@ impl DeleteAllReportGenerationTasksRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3713,7 +3719,7 @@ impl GetReportGenerationTaskRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_REPORT_GENERATION_TASK)
             .path_param("reportGenerationTaskId", self.report_generation_task_id)
@@ -3730,7 +3736,8 @@ impl GetReportGenerationTaskRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ReportGenerationTaskDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ReportGenerationTaskDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3780,7 +3787,7 @@ impl DeleteReportGenerationTaskRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_REPORT_GENERATION_TASK)
             .path_param("reportGenerationTaskId", self.report_generation_task_id)
@@ -3795,12 +3802,12 @@ impl DeleteReportGenerationTaskRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3848,7 +3855,7 @@ impl GetScenarioExperimentsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_SCENARIO_EXPERIMENTS)
             .query("projectShortName", self.project_short_name)
@@ -3865,7 +3872,8 @@ impl GetScenarioExperimentsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::ScenarioExperimentDto>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::ScenarioExperimentDto>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3922,7 +3930,7 @@ impl CreateScenarioExperimentRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
@@ -3940,7 +3948,8 @@ impl CreateScenarioExperimentRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ScenarioExperimentDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ScenarioExperimentDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -3997,7 +4006,7 @@ impl DeleteScenarioExperimentRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
@@ -4013,12 +4022,12 @@ impl DeleteScenarioExperimentRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -4066,7 +4075,7 @@ impl CountScenarioExperimentSessionsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&COUNT_SCENARIO_EXPERIMENT_SESSIONS)
             .query("projectShortName", self.project_short_name)
@@ -4086,7 +4095,7 @@ impl CountScenarioExperimentSessionsRequest {
     pub async fn send_with_raw(
         self,
     ) -> jaicp_core::Result<
-        jaicp_core::WithRaw<Vec<super::models::ScenarioExperimentJoinedSessionsDto>>,
+        jaicp_core::request::WithRaw<Vec<super::models::ScenarioExperimentJoinedSessionsDto>>,
     > {
         let request = self.into_request();
         request.send_json_with_raw().await
@@ -4152,7 +4161,7 @@ impl JoinScenarioExperimentRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&JOIN_SCENARIO_EXPERIMENT)
             .query("sessionId", self.session_id)
@@ -4170,7 +4179,7 @@ impl JoinScenarioExperimentRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<String>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<String>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await
     }
@@ -4227,7 +4236,7 @@ impl StopScenarioExperimentRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&STOP_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
@@ -4243,12 +4252,12 @@ impl StopScenarioExperimentRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -4296,7 +4305,7 @@ impl UpdateSessionLabelsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_SESSION_LABELS)
             .json(&self.body)
@@ -4311,12 +4320,12 @@ impl UpdateSessionLabelsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -4371,7 +4380,7 @@ impl AddLabelToSessionRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&ADD_LABEL_TO_SESSION)
             .query("sessionId", self.session_id)
@@ -4387,12 +4396,12 @@ impl AddLabelToSessionRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -4447,7 +4456,7 @@ impl DeleteLabelFromSessionRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_LABEL_FROM_SESSION)
             .query("sessionId", self.session_id)
@@ -4463,12 +4472,12 @@ impl DeleteLabelFromSessionRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -4516,7 +4525,7 @@ impl SetLabelToSessionsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SET_LABEL_TO_SESSIONS)
             .json(&self.body)
@@ -4531,12 +4540,12 @@ impl SetLabelToSessionsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -4591,7 +4600,7 @@ impl SetSessionLabelsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SET_SESSION_LABELS)
             .query("sessionId", self.session_id)
@@ -4607,12 +4616,12 @@ impl SetSessionLabelsRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -4705,7 +4714,7 @@ impl GetSessionDataByFilterRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_DATA_BY_FILTER)
@@ -4734,7 +4743,7 @@ impl GetSessionDataByFilterRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionsData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionsData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -4813,7 +4822,7 @@ impl GetStateRoutesDataByFilterRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_STATE_ROUTES_DATA_BY_FILTER)
@@ -4837,7 +4846,7 @@ impl GetStateRoutesDataByFilterRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::StateRoutesData>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::StateRoutesData>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -4924,7 +4933,7 @@ impl GetLogLabelStatsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_LOG_LABEL_STATS)
@@ -4949,7 +4958,7 @@ impl GetLogLabelStatsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::LogLabelStatsDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::LogLabelStatsDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -5036,7 +5045,7 @@ impl GetMessageStatsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_MESSAGE_STATS)
@@ -5061,7 +5070,8 @@ impl GetMessageStatsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TimestampToValueStatsDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TimestampToValueStatsDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -5148,7 +5158,7 @@ impl GetSessionLabelStatsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_LABEL_STATS)
@@ -5173,7 +5183,7 @@ impl GetSessionLabelStatsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::SessionLabelStatsDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionLabelStatsDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -5260,7 +5270,7 @@ impl GetSessionStatsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_STATS)
@@ -5285,7 +5295,8 @@ impl GetSessionStatsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TimestampToValueStatsDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TimestampToValueStatsDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -5378,7 +5389,7 @@ impl GetSwitchedSessionCountByDayRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_SWITCHED_SESSION_COUNT_BY_DAY)
             .query_opt("projectShortName", self.project_short_name)
@@ -5401,7 +5412,8 @@ impl GetSwitchedSessionCountByDayRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TimestampToValueStatsDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TimestampToValueStatsDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -5478,7 +5490,7 @@ impl GetTelephonyStatsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_TELEPHONY_STATS)
             .query_opt("projectShortName", self.project_short_name)
@@ -5499,7 +5511,7 @@ impl GetTelephonyStatsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TelephonyStats>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TelephonyStats>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -5554,7 +5566,7 @@ impl GetAllProjectsUniqueClientsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ALL_PROJECTS_UNIQUE_CLIENTS)
             .query_opt("projectShortName", self.project_short_name)
@@ -5571,7 +5583,8 @@ impl GetAllProjectsUniqueClientsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<Vec<super::models::ProjectUniqClientsDto>>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::ProjectUniqClientsDto>>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -5637,7 +5650,7 @@ impl CreateFilterSetIdRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_FILTER_SET_ID)
             .query_opt("projectShortName", self.project_short_name)
@@ -5654,7 +5667,7 @@ impl CreateFilterSetIdRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<String>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<String>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await
     }
@@ -5712,7 +5725,7 @@ impl GetUserFilterSetRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_USER_FILTER_SET)
             .query_opt("projectShortName", self.project_short_name)
@@ -5730,7 +5743,7 @@ impl GetUserFilterSetRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::UserFilterSetDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::UserFilterSetDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }

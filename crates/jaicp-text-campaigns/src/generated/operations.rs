@@ -2,8 +2,9 @@
 //! Operations of the `text-campaigns` API (`text-campaign-api.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `getAccountTextCampaign` operation.
 ///
@@ -60,7 +61,7 @@ impl GetAccountTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ACCOUNT_TEXT_CAMPAIGN)
             .path_param("accountId", self.account_id)
@@ -79,7 +80,7 @@ impl GetAccountTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -144,7 +145,7 @@ impl UpdateAccountTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_ACCOUNT_TEXT_CAMPAIGN)
             .path_param("accountId", self.account_id)
@@ -164,7 +165,7 @@ impl UpdateAccountTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -214,7 +215,7 @@ impl SendEventRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEND_EVENT)
             .json(&self.body)
@@ -231,7 +232,7 @@ impl SendEventRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::EventSendingIdDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -281,7 +282,7 @@ impl SendEventByTemplateSimpleRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEND_EVENT_BY_TEMPLATE_SIMPLE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
@@ -298,7 +299,7 @@ impl SendEventByTemplateSimpleRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::EventSendingIdDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -355,7 +356,7 @@ impl SendEventByTemplateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEND_EVENT_BY_TEMPLATE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
@@ -373,7 +374,7 @@ impl SendEventByTemplateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::EventSendingIdDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -423,7 +424,7 @@ impl SendRepliesRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&SEND_REPLIES)
             .json(&self.body)
@@ -440,7 +441,7 @@ impl SendRepliesRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::EventSendingIdDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -490,7 +491,7 @@ impl CreateEventSendingTemplateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_EVENT_SENDING_TEMPLATE)
             .json(&self.body)
@@ -507,7 +508,9 @@ impl CreateEventSendingTemplateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::EventSendingTemplateResultDto>> {
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::EventSendingTemplateResultDto>,
+    > {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -576,7 +579,7 @@ impl GetEventSendingTemplateHistoryRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_EVENT_SENDING_TEMPLATE_HISTORY)
             .query_opt("eventSendingInfoUuid", self.event_sending_info_uuid)
@@ -596,7 +599,7 @@ impl GetEventSendingTemplateHistoryRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ChatHistoryDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatHistoryDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -646,7 +649,7 @@ impl GetEventSendingTemplateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_EVENT_SENDING_TEMPLATE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
@@ -663,7 +666,8 @@ impl GetEventSendingTemplateRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::EventSendingTemplateDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingTemplateDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -713,7 +717,7 @@ impl DeleteEventSendingTemplateRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_EVENT_SENDING_TEMPLATE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
@@ -728,12 +732,12 @@ impl DeleteEventSendingTemplateRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -842,7 +846,7 @@ impl GetSendingsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_SENDINGS)
             .query_opt("textCampaignId", self.text_campaign_id)
@@ -866,7 +870,8 @@ impl GetSendingsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignSendingsInfoDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignSendingsInfoDto>>
+    {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -916,7 +921,7 @@ impl CancelSendingRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CANCEL_SENDING)
             .path_param("eventSendingUuid", self.event_sending_uuid)
@@ -931,12 +936,12 @@ impl CancelSendingRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1083,7 +1088,7 @@ impl GetTextCampaignsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_TEXT_CAMPAIGNS)
             .path_param("projectShortName", self.project_short_name)
@@ -1112,7 +1117,7 @@ impl GetTextCampaignsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignsDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignsDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1169,7 +1174,7 @@ impl CreateTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&CREATE_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
@@ -1187,7 +1192,7 @@ impl CreateTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1244,7 +1249,7 @@ impl GetTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
@@ -1262,7 +1267,7 @@ impl GetTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1323,7 +1328,7 @@ impl UpdateTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&UPDATE_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
@@ -1342,7 +1347,7 @@ impl UpdateTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1399,7 +1404,7 @@ impl CompleteTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&COMPLETE_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
@@ -1417,7 +1422,7 @@ impl CompleteTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1474,7 +1479,7 @@ impl ResumeTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&RESUME_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
@@ -1492,7 +1497,7 @@ impl ResumeTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -1549,7 +1554,7 @@ impl StopTextCampaignRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&STOP_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
@@ -1567,7 +1572,7 @@ impl StopTextCampaignRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::TextCampaignDto>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }

@@ -2,8 +2,9 @@
 //! Operations of the `shop` API (`shop.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, KeyPlacement, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, KeyPlacement, OperationSpec};
 
 /// The `exportAll` operation.
 ///
@@ -46,12 +47,12 @@ impl ExportAllRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&EXPORT_ALL).options(self.options)
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
         let request = self.into_request();
         request.send_streaming().await
     }
@@ -98,7 +99,7 @@ impl GreetingRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&GREETING).options(self.options)
     }
 
@@ -156,7 +157,7 @@ impl ImportFileRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&IMPORT_FILE)
             .body_bytes(self.body, &self.content_type)
@@ -171,12 +172,12 @@ impl ImportFileRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -251,7 +252,7 @@ impl ListItemsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&LIST_ITEMS)
             .query_many("tags", self.tags)
@@ -272,7 +273,7 @@ impl ListItemsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ItemList>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ItemList>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -331,7 +332,7 @@ impl AddItemsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&ADD_ITEMS)
             .json(&self.body)
@@ -349,7 +350,7 @@ impl AddItemsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ItemIds>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ItemIds>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -404,7 +405,7 @@ impl SearchItemsRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self.ctx.request(&SEARCH_ITEMS).options(self.options);
         if let Some(body) = &self.body {
             request = request.json(body);
@@ -422,7 +423,7 @@ impl SearchItemsRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ItemList>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ItemList>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -472,7 +473,7 @@ impl GetItemRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&GET_ITEM)
             .path_param("itemId", self.item_id)
@@ -489,7 +490,7 @@ impl GetItemRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::Item>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::Item>> {
         let request = self.into_request();
         request.send_json_with_raw().await
     }
@@ -539,7 +540,7 @@ impl DeleteItemRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx
             .request(&DELETE_ITEM)
             .path_param("itemId", self.item_id)
@@ -554,12 +555,12 @@ impl DeleteItemRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<()>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
         let request = self.into_request();
         request
             .send_raw()
             .await
-            .map(|raw| jaicp_core::WithRaw::new((), raw))
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -604,7 +605,7 @@ impl ShopNameRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&SHOP_NAME).options(self.options)
     }
 
@@ -616,7 +617,7 @@ impl ShopNameRequest {
 
     /// Sends the request and returns the decoded answer together with the response it was
     /// decoded from (status, headers, body as received).
-    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::WithRaw<String>> {
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<String>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await
     }
@@ -692,7 +693,7 @@ impl OrderFormRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut form: Vec<(String, String)> = vec![("sku".to_owned(), self.sku)];
         if let Some(value) = self.count {
             form.push(("count".to_owned(), value.to_string()));
@@ -718,11 +719,11 @@ impl OrderFormRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::OrderId>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::OrderId>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await.map(|r| {
             let (value, raw) = r.into_parts();
-            jaicp_core::WithRaw::new(super::models::OrderId::from(value), raw)
+            jaicp_core::request::WithRaw::new(super::models::OrderId::from(value), raw)
         })
     }
 }
@@ -788,7 +789,7 @@ impl QuickAddRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&QUICK_ADD)
@@ -814,11 +815,11 @@ impl QuickAddRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::OrderId>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::OrderId>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await.map(|r| {
             let (value, raw) = r.into_parts();
-            jaicp_core::WithRaw::new(super::models::OrderId::from(value), raw)
+            jaicp_core::request::WithRaw::new(super::models::OrderId::from(value), raw)
         })
     }
 }
@@ -864,12 +865,12 @@ impl StartRebuildRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&START_REBUILD).options(self.options)
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
         let request = self.into_request();
         request.send_raw().await
     }
@@ -916,7 +917,7 @@ impl ShopStatusRequest {
         &self.ctx
     }
 
-    fn into_request(self) -> jaicp_core::RequestBuilder {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         self.ctx.request(&SHOP_STATUS).options(self.options)
     }
 
@@ -933,11 +934,11 @@ impl ShopStatusRequest {
     /// decoded from (status, headers, body as received).
     pub async fn send_with_raw(
         self,
-    ) -> jaicp_core::Result<jaicp_core::WithRaw<super::models::ShopStatus>> {
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ShopStatus>> {
         let request = self.into_request();
         request.send_lenient_string_with_raw().await.map(|r| {
             let (value, raw) = r.into_parts();
-            jaicp_core::WithRaw::new(super::models::ShopStatus::from(value), raw)
+            jaicp_core::request::WithRaw::new(super::models::ShopStatus::from(value), raw)
         })
     }
 }

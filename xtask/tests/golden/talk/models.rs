@@ -213,7 +213,7 @@ pub struct Said {
 
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<jaicp_core::SecretText>,
+    pub token: Option<jaicp_core::secret::SecretText>,
 
     /// Fields this version of the SDK does not know, as received (written back when serialised).
     #[serde(flatten)]
