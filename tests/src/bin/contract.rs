@@ -438,7 +438,7 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
     let host =
         std::env::var("JAICP_HOST").map_err(|_| Error::Config("JAICP_HOST is not set".into()))?;
     let url = format!(
-        "{}/chatapi/webhook/operatorapi/{EMULATOR_OPERATOR_KEY}",
+        "{}/chatadapter/chatapi/webhook/operatorapi/{EMULATOR_OPERATOR_KEY}",
         host.trim_end_matches('/')
     );
     let builder = Client::builder().allow_insecure_loopback(true);
