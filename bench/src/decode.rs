@@ -65,7 +65,7 @@ fn calls_rows() -> Vec<u8> {
 // ------------------------------------------------- mirrors: the same shapes, other choices
 
 /// `ChatResponse` without the `extra` maps (unknown fields dropped).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct LeanTurn {
@@ -79,23 +79,6 @@ struct LeanTurn {
     timestamp: Option<String>,
     files: Vec<LeanFile>,
     data: Option<LeanData>,
-}
-
-impl Default for LeanTurn {
-    fn default() -> Self {
-        LeanTurn {
-            token: None,
-            client_id: None,
-            user_id: None,
-            question_id: None,
-            cid: None,
-            query: None,
-            event: None,
-            timestamp: None,
-            files: Vec::new(),
-            data: None,
-        }
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -174,7 +157,7 @@ struct LeanButton {
 }
 
 /// `CallJobReport` with an `extra` map (what keeping unknown fields would cost there).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct KeepingRow {
@@ -191,25 +174,6 @@ struct KeepingRow {
     report_data: Option<Value>,
     #[serde(flatten)]
     extra: Map<String, Value>,
-}
-
-impl Default for KeepingRow {
-    fn default() -> Self {
-        KeepingRow {
-            call_job_id: None,
-            phone: None,
-            redial_number: None,
-            job_status: None,
-            attempts_count: None,
-            created_at: None,
-            finished_at: None,
-            call_duration: None,
-            tag_name: None,
-            tag_payload: None,
-            report_data: None,
-            extra: Map::new(),
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------- measuring
