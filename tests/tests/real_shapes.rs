@@ -29,7 +29,7 @@ async fn emulator(spelling: FieldSpelling) -> Emulator {
 }
 
 fn token() -> UnifiedToken {
-    UnifiedToken::new(DEFAULT_UNIFIED_TOKEN)
+    UnifiedToken::new(DEFAULT_UNIFIED_TOKEN).unwrap()
 }
 
 /// Every spelling the emulator can serve reaches the SDK's accessors, and only that spelling is
@@ -133,7 +133,10 @@ async fn a_phone_sent_as_a_json_number_is_accepted() {
 #[tokio::test]
 async fn a_numeric_client_id_is_accepted_and_its_echo_decodes() {
     let emu = emulator(FieldSpelling::default()).await;
-    let chat = Chat::new(&common::client(&emu), &ChatApiToken::new(emu.chat_token()));
+    let chat = Chat::new(
+        &common::client(&emu),
+        &ChatApiToken::new(emu.chat_token()).unwrap(),
+    );
     let turn: jaicp_chat::models::ChatResponse = chat
         .context()
         .raw(Method::POST, "/chatapi/{token}")
@@ -185,7 +188,7 @@ async fn the_older_single_add_route_reaches_the_campaign() {
     let emu = emulator(FieldSpelling::default()).await;
     let older = Calls::with_paths(
         &common::client(&emu),
-        &CampaignToken::new(emu.campaign_token()),
+        &CampaignToken::new(emu.campaign_token()).unwrap(),
         CallsPaths::older(),
     );
     let id = older.crm_add_phone("+79001112299").send().await.unwrap();

@@ -7,11 +7,13 @@
 pub mod check;
 pub mod config;
 pub mod coverage;
+pub mod diff;
 pub mod emit;
 pub mod emit_models;
 pub mod emit_operations;
 pub mod emit_round_trip;
 pub mod facts;
+pub mod fetch;
 pub mod ir;
 pub mod load;
 pub mod normalize;

@@ -98,7 +98,7 @@ mod tests {
     async fn the_older_route_family_sends_the_single_add_under_api_calls() {
         // The older form, as in the 1.10 help pages: the number is a query parameter.
         let t = ScriptedTransport::new([Step::json(200, "123"), Step::json(200, "124")]);
-        let token = CampaignToken::new("1000001.2000002.a1b2c3:d4");
+        let token = CampaignToken::new("1000001.2000002.a1b2c3:d4").unwrap();
         let older = Calls::with_paths(&client(&t), &token, CallsPaths::older());
         let id = older.crm_add_phone("79001112233").send().await.unwrap();
         assert_eq!(id.as_str(), "123");

@@ -69,7 +69,7 @@ impl OperatorClient {
                 ),
                 _ => e,
             })?;
-        let mut this = Self::new(&client, &OperatorApiKey::new(key.as_ref()));
+        let mut this = Self::new(&client, &OperatorApiKey::new(key.as_ref())?);
         let actual = format!("{base}/chatapi/webhook/operatorapi");
         if actual != DOCUMENTED_BASE {
             this.ctx = this.ctx.with_path_rewrite(DOCUMENTED_BASE, &actual);
