@@ -123,7 +123,7 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn bench_binary(root: &std::path::Path) -> Result<std::path::PathBuf> {
+pub(crate) fn bench_binary(root: &std::path::Path) -> Result<std::path::PathBuf> {
     let status = cargo()
         .current_dir(root)
         .args(["build", "--release", "--locked", "-p", "jaicp-bench"])

@@ -42,6 +42,8 @@ pub enum TimestampFormat {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Config {
     pub(crate) timestamps: TimestampFormat,
+    /// Spelling of fields an official document requires but does not declare.
+    pub(crate) spelling: crate::spelling::FieldSpelling,
     /// Emulator time between two dialer ticks during [`EmulatorState::advance_calls`].
     pub(crate) tick_ms: Millis,
     /// Whether the background dialer jumps the clock to the next event when idle.
