@@ -127,6 +127,10 @@ pub fn router(state: EmulatorState) -> Router {
             state.clone(),
             note_change,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            admin::faults::inject,
+        ))
         .with_state(state)
 }
 

@@ -218,6 +218,11 @@ impl EmulatorBuilder {
             crate::chat::ChatSection::new(rules, self.chat_hold),
             self.state_file.clone(),
         );
+        // A reset rebuilds from this configuration, without the file.
+        let _ = state.shared.reset_to.set(EmulatorBuilder {
+            state_file: None,
+            ..self.clone()
+        });
         let loaded = match &self.state_file {
             Some(path) => match crate::persist::load(path)? {
                 Some(saved) => {

@@ -64,6 +64,10 @@ pub(crate) struct Shared {
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
     pub(crate) persistence: Persistence,
+    /// Armed faults (`/_emulator/faults`); test controls, never saved.
+    pub(crate) faults: Mutex<crate::admin::faults::Faults>,
+    /// The configuration a reset returns to (set by the builder).
+    pub(crate) reset_to: std::sync::OnceLock<crate::server::EmulatorBuilder>,
 }
 
 /// Where and when the state is saved.
@@ -181,6 +185,8 @@ impl EmulatorState {
                     path: state_file,
                     ..Persistence::default()
                 },
+                faults: Mutex::default(),
+                reset_to: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -290,6 +296,30 @@ impl EmulatorState {
             .unified_tokens
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the armed faults.
+    pub(crate) fn faults(&self) -> MutexGuard<'_, crate::admin::faults::Faults> {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Puts every API's data back to what a fresh start with this emulator's configuration
+    /// has (and disarms every fault). The clock is kept: it never goes back.
+    pub fn reset(&self) -> std::io::Result<()> {
+        let Some(builder) = self.shared.reset_to.get() else {
+            return Err(std::io::Error::other(
+                "this state was not built by an EmulatorBuilder",
+            ));
+        };
+        let fresh = builder.build_state()?;
+        let loaded = crate::persist::copy(&fresh).map_err(std::io::Error::other)?;
+        self.apply_loaded(loaded).map_err(std::io::Error::other)?;
+        *self.faults() = crate::admin::faults::Faults::default();
+        self.note_change();
+        Ok(())
     }
 
     /// Notes that the state changed, so the saver writes it at its next turn.

@@ -2,6 +2,10 @@
 //! them exist on the real platform.
 //!
 //! - `GET  /_emulator/health` — 200 once the emulator serves
+//! - `/_emulator/faults`, `/_emulator/seed`, `/_emulator/reset`, `/_emulator/state/save` — see
+//!   [`faults`] and `seed`
+//!
+//! Every route is described in `specs/emulator-admin.yml`.
 //! - `GET  /_emulator/counters` — request and side-effect counters
 //! - `POST /_emulator/campaigns` — `{name, token?}` adds a campaign
 //! - `POST /_emulator/nlp/projects` — `{name, key}` adds an NLP Direct project
@@ -12,7 +16,9 @@
 //! - `POST /_emulator/channel/fail-next-deploy` — `{code, message}`: the next deploy fails so
 //! - `POST /_emulator/reporter/next-report-size` — `{bytes}`: the next report file is that big
 
+pub(crate) mod faults;
 mod health;
+mod seed;
 
 use axum::Router;
 use axum::extract::State;
@@ -28,6 +34,8 @@ use crate::state::{AdminError, EmulatorState};
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
         .merge(health::routes())
+        .merge(faults::routes())
+        .merge(seed::routes())
         .route("/_emulator/counters", get(counters))
         .route("/_emulator/campaigns", post(add_campaign))
         .route("/_emulator/nlp/projects", post(add_nlp_project))
@@ -44,7 +52,7 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
 }
 
-fn admin_error(err: &AdminError) -> Reply {
+pub(super) fn admin_error(err: &AdminError) -> Reply {
     let (status, kind) = match err {
         AdminError::UnknownToken => (StatusCode::NOT_FOUND, "invalid.token"),
         AdminError::CampaignPaused => (StatusCode::CONFLICT, "invalid.call.task.state"),
