@@ -1,8 +1,21 @@
-//! Printing rows as an aligned table, CSV or JSON.
+//! Printing results: rows as an aligned table, CSV or JSON, and single values as JSON.
 
 use std::io::Write;
 
-use crate::cli::Format;
+use clap::ValueEnum;
+
+use crate::terminal::sanitize;
+
+/// Output formats for listings.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned columns.
+    Table,
+    /// One JSON array.
+    Json,
+    /// Comma-separated values with a header.
+    Csv,
+}
 
 /// Prints `rows` (JSON objects) with the given columns.
 pub fn print_rows(
@@ -69,7 +82,18 @@ fn cell(row: &serde_json::Value, column: &str) -> String {
     }
 }
 
-/// Drops control characters so that server data cannot move the cursor or recolour the terminal.
-fn sanitize(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
+/// Serialises rows for `print_rows`.
+pub fn rows<T: serde::Serialize>(items: &[T]) -> anyhow::Result<Vec<serde_json::Value>> {
+    items
+        .iter()
+        .map(|i| serde_json::to_value(i).map_err(Into::into))
+        .collect()
+}
+
+/// Prints one value as pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
 }

@@ -1,18 +1,173 @@
 //! `jaicp nlp ...`.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
+use clap::{Args, Subcommand};
 use jaicp_nlp::models::{InferenceRequestData, IntentsSearchCriteria, PhraseMarkupData};
 use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, PollOptions};
 
-use crate::cli::{EntitiesCommand, IntentsCommand, NlpArgs, NlpCommand, SpellerCommand};
-use crate::output::print_rows;
+use crate::cli::Globals;
+use crate::output::{Format, print_rows, rows as to_rows};
 use crate::target::Target;
 
+/// `jaicp nlp`: the key source and the command.
+#[derive(Debug, Args)]
+pub struct NlpArgs {
+    /// File holding the NLP Direct key (default: $JAICP_NLP_KEY or $JAICP_NLP_KEY_FILE).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub key_file: Option<PathBuf>,
+    /// Base path of NLP Direct on the host (on-premise installs may differ).
+    #[arg(
+        long,
+        env = "JAICP_NLP_PREFIX",
+        default_value = "/cailapub",
+        global = true
+    )]
+    pub prefix: String,
+    /// The command.
+    #[command(subcommand)]
+    pub command: NlpCommand,
+}
+
+/// NLP Direct commands.
+#[derive(Debug, Subcommand)]
+pub enum NlpCommand {
+    /// Write the project's NLU data as canonical, pretty JSON (stable order, no server ids).
+    Export {
+        /// Output file (default: stdout).
+        file: Option<PathBuf>,
+        /// Keep the ids the server assigned.
+        #[arg(long)]
+        keep_ids: bool,
+    },
+    /// Replace the project's NLU data with a JSON file (checked before sending).
+    Import {
+        /// The file (as written by `export`).
+        file: PathBuf,
+        /// Refuse files larger than this many bytes.
+        #[arg(long, default_value_t = 16 * 1024 * 1024)]
+        max_bytes: u64,
+        /// Train afterwards and wait for the outcome.
+        #[arg(long)]
+        train: bool,
+    },
+    /// Train the classifier.
+    Train {
+        /// Wait until training is READY (or FAILED).
+        #[arg(long)]
+        wait: bool,
+        /// Retrain everything, not only the changed parts.
+        #[arg(long)]
+        full: bool,
+        /// Give up waiting after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// Show the training status.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify a phrase.
+    Infer {
+        /// The phrase.
+        text: String,
+        /// How many intents to show.
+        #[arg(long, default_value_t = 1)]
+        n_best: i64,
+        /// The end user, for client entities.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Intents.
+    #[command(subcommand)]
+    Intents(IntentsCommand),
+    /// Entities.
+    #[command(subcommand)]
+    Entities(EntitiesCommand),
+    /// The spelling dictionary.
+    #[command(subcommand)]
+    Speller(SpellerCommand),
+}
+
+/// `jaicp nlp intents`.
+#[derive(Debug, Subcommand)]
+pub enum IntentsCommand {
+    /// List intents.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Print one intent as JSON.
+    Get {
+        /// Intent id.
+        id: i64,
+    },
+    /// Find intents by text in their path, answer, phrases or slots.
+    Search {
+        /// The text.
+        text: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Delete intents by id.
+    Delete {
+        /// Intent ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+}
+
+/// `jaicp nlp entities`.
+#[derive(Debug, Subcommand)]
+pub enum EntitiesCommand {
+    /// List entities.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List the records of an entity.
+    Records {
+        /// Entity name.
+        name: String,
+        /// Records of this end user (client entities).
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Delete entities by name.
+    Delete {
+        /// Entity names.
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+}
+
+/// `jaicp nlp speller`.
+#[derive(Debug, Subcommand)]
+pub enum SpellerCommand {
+    /// Print the dictionary (`word<TAB>number` lines).
+    Get,
+    /// Replace the dictionary with a file of `word<TAB>number` lines.
+    Set {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
 /// Runs an NLP command.
-pub async fn run(args: NlpArgs) -> anyhow::Result<()> {
+pub async fn run(args: NlpArgs, _globals: &Globals) -> anyhow::Result<()> {
     let target = Target::connect().await?;
     let key = target.nlp_key(args.key_file.as_deref())?;
     let nlp = Nlp::with_prefix(&target.client, &key, &args.prefix);
@@ -122,8 +277,7 @@ pub async fn run(args: NlpArgs) -> anyhow::Result<()> {
             write!(stdout, "{}", nlp.speller_dictionary().send().await?)?;
         }
         NlpCommand::Speller(SpellerCommand::Set { file }) => {
-            let tsv =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let tsv = crate::input::read_bytes(&file)?;
             let answer = nlp.upload_speller(tsv).await?;
             writeln!(stdout, "{answer}")?;
         }
@@ -136,13 +290,6 @@ fn status_word(status: &jaicp_nlp::models::NluStatusData) -> String {
         .training_status
         .as_ref()
         .map_or_else(|| "unknown".to_owned(), ToString::to_string)
-}
-
-fn to_rows<T: serde::Serialize>(items: &[T]) -> anyhow::Result<Vec<serde_json::Value>> {
-    items
-        .iter()
-        .map(|i| serde_json::to_value(i).map_err(Into::into))
-        .collect()
 }
 
 async fn intents(nlp: &Nlp, command: IntentsCommand, out: &mut impl Write) -> anyhow::Result<()> {

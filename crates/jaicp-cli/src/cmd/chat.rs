@@ -7,10 +7,55 @@ use jaicp::chat::models::{ChatResponse, Reply};
 use jaicp::chat::{Chat, Turn};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::cli::{ChatArgs, ChatCommand};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::Globals;
 use crate::target::Target;
 
-pub async fn run(args: ChatArgs) -> anyhow::Result<()> {
+/// `jaicp chat`.
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// The end user's id (default `cli-user`).
+    #[arg(long, global = true, default_value = "cli-user")]
+    pub client_id: String,
+    /// File holding the channel token (default: $JAICP_CHAT_TOKEN; the emulator's bot when
+    /// JAICP_HOST is unset).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// The subcommand; none starts an interactive session.
+    #[command(subcommand)]
+    pub command: Option<ChatCommand>,
+}
+
+/// Chat API commands.
+#[derive(Debug, Subcommand)]
+pub enum ChatCommand {
+    /// Send one text (or with --event, one event) and print the bot's answer.
+    Send {
+        /// The text, or the event name with --event.
+        text: String,
+        /// Send an event instead of a text.
+        #[arg(long)]
+        event: bool,
+        /// Print the whole answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print events of the client (one JSON object per line) as they arrive.
+    Events {
+        /// Stop after this many events.
+        #[arg(long)]
+        count: Option<usize>,
+        /// Only events after this moment (epoch milliseconds).
+        #[arg(long)]
+        since: Option<i64>,
+    },
+}
+
+/// Runs a Chat command.
+pub async fn run(args: ChatArgs, _globals: &Globals) -> anyhow::Result<()> {
     let target = Target::connect().await?;
     let chat = Chat::new(
         &target.client,

@@ -1,67 +1,27 @@
-//! `jaicp calls ...`.
+//! `jaicp calls add-phones`: numbers from a file into a campaign, chunked, de-duplicated and
+//! resumable through a journal.
+
+mod journal;
+mod numbers;
 
 use std::io::Write;
 use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::Context;
-use futures_util::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
-use jaicp_calls::models::{CallAttemptDates, CallJobDates, CallNumbersAndCallJobIds};
-use jaicp_calls::{Calls, RejectReason};
-use jaicp_core::Timestamp;
+use jaicp_calls::RejectReason;
+use jaicp_calls::models::CallNumbersAndCallJobIds;
 use sha2::{Digest, Sha256};
 
-use crate::cli::{
-    Action, AddPhonesArgs, CallsCommand, ControlArgs, ReportArgs, ReportKind, StatusArgs,
-};
-use crate::journal::{Entry, Journal, Resumed};
+use crate::cmd::calls::{AddPhonesArgs, JOB_COLUMNS, calls, wait_until_called};
 use crate::output::print_rows;
 use crate::target::Target;
+use journal::{Entry, Journal, Resumed};
 
-const JOB_COLUMNS: &[&str] = &[
-    "callJobId",
-    "phone",
-    "jobStatus",
-    "attemptsCount",
-    "createdAt",
-    "finishedAt",
-    "callDuration",
-];
-const ATTEMPT_COLUMNS: &[&str] = &[
-    "callJobId",
-    "phone",
-    "attemptNumber",
-    "jobStatus",
-    "callResult",
-    "startedAt",
-    "finishedAt",
-    "callDuration",
-];
-
-/// Runs a Calls command.
-pub async fn run(command: CallsCommand) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
-    match command {
-        CallsCommand::AddPhones(args) => add_phones(&target, args).await,
-        CallsCommand::Status(args) => status(&target, args).await,
-        CallsCommand::Control(args) => control(&target, args).await,
-        CallsCommand::Report(args) => report(&target, args).await,
-    }
-}
-
-fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
-    Ok(Calls::new(
-        &target.client,
-        &target.campaign_token(token_file)?,
-    ))
-}
-
-async fn add_phones(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
+/// Runs `calls add-phones`.
+pub async fn run(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let numbers = crate::input::read_numbers(&args.file, &bytes)?;
+    let bytes = crate::input::read_bytes(&args.file)?;
+    let numbers = numbers::read_numbers(&args.file, &bytes)?;
     let total = numbers.len();
     let input_sha = hex::encode(Sha256::digest(&bytes));
     let journal_path = args.journal.clone().unwrap_or_else(|| {
@@ -247,121 +207,4 @@ fn reason_text(reason: &RejectReason) -> String {
         RejectReason::Server(e) => format!("server refused: {e:?}"),
         _ => "refused".into(),
     }
-}
-
-/// Polls until no call job of the campaign is unfinished.
-async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
-    let bar = ProgressBar::new_spinner();
-    bar.set_message("waiting for the calls to finish");
-    loop {
-        let unfinished: Vec<_> = calls.unfinished_jobs().try_collect().await?;
-        if unfinished.is_empty() {
-            break;
-        }
-        bar.set_message(format!("{} numbers still being called", unfinished.len()));
-        bar.tick();
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    bar.finish_and_clear();
-    Ok(())
-}
-
-async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
-    let calls = calls(target, args.campaign.token_file.as_deref())?;
-    let info = calls.campaign().send().await?;
-    let status = calls.status().await?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let mut value = serde_json::to_value(&info)?;
-        value["status"] = serde_json::Value::String(status.to_string());
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
-    } else {
-        let value = serde_json::to_value(&info)?;
-        writeln!(
-            out,
-            "campaign: {}",
-            value.get("name").and_then(|v| v.as_str()).unwrap_or("-")
-        )?;
-        writeln!(out, "status:   {status}")?;
-        if let Some(short) = value.get("shortReport").and_then(|v| v.as_object()) {
-            for (k, v) in short {
-                writeln!(out, "  {k}: {v}")?;
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn control(target: &Target, args: ControlArgs) -> anyhow::Result<()> {
-    let calls = calls(target, args.campaign.token_file.as_deref())?;
-    match args.action {
-        Action::Pause => calls.pause().await?,
-        Action::Resume => calls.resume().await?,
-        Action::Stop => calls.stop().await?,
-    }
-    println!("campaign is now {}", calls.status().await?);
-    Ok(())
-}
-
-fn parse_time(text: Option<&str>, default: Timestamp) -> anyhow::Result<Timestamp> {
-    match text {
-        None => Ok(default),
-        Some(t) => Timestamp::parse(t)
-            .with_context(|| format!("`{t}` is not an RFC 3339 time or epoch ms")),
-    }
-}
-
-async fn report(target: &Target, args: ReportArgs) -> anyhow::Result<()> {
-    let calls = calls(target, args.campaign.token_file.as_deref())?;
-    let now = Timestamp::now();
-    let week_ago = Timestamp::from_millis(now.as_millis() - 7 * 24 * 3600 * 1000).unwrap_or(now);
-    let from = parse_time(args.from.as_deref(), week_ago)?;
-    let to = parse_time(
-        args.to.as_deref(),
-        Timestamp::from_millis(now.as_millis() + 60_000).unwrap_or(now),
-    )?;
-    if from >= to {
-        anyhow::bail!("--from must be before --to");
-    }
-    let (columns, rows): (&[&str], Vec<serde_json::Value>) = match args.kind {
-        ReportKind::Jobs => {
-            let filter = CallJobDates {
-                created_at_from: Some(from),
-                created_at_to: Some(to),
-                ..Default::default()
-            };
-            let rows: Vec<_> = calls.call_job_reports(filter).try_collect().await?;
-            (
-                JOB_COLUMNS,
-                rows.iter()
-                    .map(serde_json::to_value)
-                    .collect::<Result<_, _>>()?,
-            )
-        }
-        ReportKind::Attempts => {
-            let filter = CallAttemptDates {
-                started_at_from: Some(from),
-                started_at_to: Some(to),
-                ..Default::default()
-            };
-            let rows: Vec<_> = calls.call_attempt_reports(filter).try_collect().await?;
-            (
-                ATTEMPT_COLUMNS,
-                rows.iter()
-                    .map(serde_json::to_value)
-                    .collect::<Result<_, _>>()?,
-            )
-        }
-        ReportKind::Unfinished => {
-            let rows: Vec<_> = calls.unfinished_jobs().try_collect().await?;
-            (
-                JOB_COLUMNS,
-                rows.iter()
-                    .map(serde_json::to_value)
-                    .collect::<Result<_, _>>()?,
-            )
-        }
-    };
-    print_rows(&mut std::io::stdout().lock(), args.format, columns, &rows)?;
-    Ok(())
 }

@@ -2,10 +2,38 @@
 
 use jaicp::imputer::{Imputer, Replica};
 
-use crate::cli::ImputerCommand;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::cli::Globals;
 use crate::target::Target;
 
-pub async fn run(command: ImputerCommand) -> anyhow::Result<()> {
+/// Imputer commands.
+#[derive(Debug, Subcommand)]
+pub enum ImputerCommand {
+    /// Render a replica template into an audio file.
+    Synth {
+        /// The replica template id.
+        #[arg(long)]
+        template: String,
+        /// A variable as name=value (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Speed of the synthesised parts (0.5 to 2).
+        #[arg(long)]
+        speed: Option<f64>,
+        /// Where to write the audio.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// File holding the Imputer token (default: $JAICP_IMPUTER_TOKEN).
+        #[arg(long, value_name = "PATH")]
+        token_file: Option<PathBuf>,
+    },
+}
+
+/// Runs an Imputer command.
+pub async fn run(command: ImputerCommand, _globals: &Globals) -> anyhow::Result<()> {
     let ImputerCommand::Synth {
         template,
         vars,

@@ -1,4 +1,4 @@
-//! `jaicp reporter ...` (Reporter API) and `jaicp text-campaigns ...` (Text campaign API).
+//! `jaicp reporter ...`: the Reporter API (unified token).
 
 use std::path::PathBuf;
 
@@ -11,17 +11,26 @@ use jaicp_reporter::models::{
     CreateReportDto, FileType, ReportSettings, ScenarioExperimentBranchesDto, ScenarioExperimentDto,
 };
 use jaicp_reporter::{Filters, Listing, Reporter};
-use jaicp_text_campaigns::TextCampaigns;
-use jaicp_text_campaigns::models::{CreateTextCampaignDto, TextCampaignSendEventCreateDto};
 
-use crate::cli::Format;
-use crate::output::print_rows;
-use crate::project_cmd::TokenArgs;
+use crate::cli::Globals;
+use crate::credentials::TokenArgs;
+use crate::output::{Format, print_rows, rows};
 use crate::target::Target;
 
-/// Which listing.
+/// `jaicp reporter`: the token source and the command.
+#[derive(Debug, clap::Args)]
+pub struct ReporterArgs {
+    /// Token source.
+    #[command(flatten)]
+    pub token: TokenArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: ReporterCommand,
+}
+
+/// Which report file.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ReportKind {
+pub enum ReportFileKind {
     /// Sessions (dialogs).
     Sessions,
     /// Messages.
@@ -43,7 +52,7 @@ pub enum ReporterCommand {
     Report {
         /// Which report.
         #[arg(value_enum, default_value = "sessions")]
-        kind: ReportKind,
+        kind: ReportFileKind,
         /// Project short name.
         #[arg(long)]
         project: Option<String>,
@@ -167,65 +176,6 @@ pub enum ExperimentCommand {
     },
 }
 
-/// Text campaign commands.
-#[derive(Debug, Subcommand)]
-pub enum TextCampaignCommand {
-    /// List the text campaigns of a project.
-    List {
-        /// Project short name.
-        #[arg(long)]
-        project: String,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-    },
-    /// Create a text campaign; prints it as JSON.
-    Create {
-        /// Project short name.
-        #[arg(long)]
-        project: String,
-        /// Name.
-        name: String,
-    },
-    /// Stop, resume or complete a campaign.
-    Control {
-        /// Project short name.
-        #[arg(long)]
-        project: String,
-        /// Campaign id.
-        id: i64,
-        /// What to do.
-        #[arg(value_enum)]
-        action: CampaignAction,
-    },
-    /// Send an event to one client through a (dynamic) campaign; prints the sending id.
-    SendEvent {
-        /// Campaign name (created as a dynamic campaign when missing).
-        #[arg(long)]
-        campaign: String,
-        /// Bot id of the channel.
-        #[arg(long)]
-        bot_id: String,
-        /// Client id.
-        #[arg(long)]
-        client: String,
-        /// Event name.
-        #[arg(long)]
-        event: String,
-    },
-}
-
-/// Text campaign actions.
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum CampaignAction {
-    /// Stop sending.
-    Stop,
-    /// Resume sending.
-    Resume,
-    /// Finish for good.
-    Complete,
-}
-
 fn time(text: Option<&str>, default: Option<Timestamp>) -> anyhow::Result<Option<Timestamp>> {
     match text {
         None => Ok(default),
@@ -240,13 +190,6 @@ fn window(from: Option<&str>, to: Option<&str>) -> anyhow::Result<Filters> {
     let from = time(from, week_ago)?;
     let to = time(to, None)?;
     Ok(Filters::new().message_time(from, to))
-}
-
-fn rows<T: serde::Serialize>(items: &[T]) -> anyhow::Result<Vec<serde_json::Value>> {
-    items
-        .iter()
-        .map(|i| serde_json::to_value(i).map_err(Into::into))
-        .collect()
 }
 
 /// Flattens `client.id` into `clientId` for tables.
@@ -267,7 +210,8 @@ async fn reporter(token: &TokenArgs) -> anyhow::Result<(Target, Reporter)> {
 }
 
 /// Runs a Reporter command.
-pub async fn run_reporter(command: ReporterCommand, token: TokenArgs) -> anyhow::Result<()> {
+pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
+    let ReporterArgs { token, command } = args;
     let (_target, r) = reporter(&token).await?;
     let mut out = std::io::stdout().lock();
     match command {
@@ -354,21 +298,21 @@ pub async fn run_reporter(command: ReporterCommand, token: TokenArgs) -> anyhow:
             };
             eprintln!("generating the report...");
             let file = match kind {
-                ReportKind::Sessions => {
+                ReportFileKind::Sessions => {
                     let mut b = r.create_session_report().body(body);
                     if let Some(p) = project {
                         b = b.project_short_name(p);
                     }
                     b.wait().await?
                 }
-                ReportKind::Messages => {
+                ReportFileKind::Messages => {
                     let mut b = r.create_message_report().body(body);
                     if let Some(p) = project {
                         b = b.project_short_name(p);
                     }
                     b.wait().await?
                 }
-                ReportKind::Clients => {
+                ReportFileKind::Clients => {
                     let mut b = r.create_client_report().body(body);
                     if let Some(p) = project {
                         b = b.project_short_name(p);
@@ -499,76 +443,4 @@ async fn experiments(r: &Reporter, c: ExperimentCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// Runs a Text campaign command.
-pub async fn run_text_campaigns(
-    command: TextCampaignCommand,
-    token: TokenArgs,
-) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
-    let t = TextCampaigns::new(
-        &target.client,
-        &target.unified_token(token.token_file.as_deref())?,
-    );
-    match command {
-        TextCampaignCommand::List { project, format } => {
-            let list = t.get_text_campaigns(project).send().await?;
-            print_rows(
-                &mut std::io::stdout().lock(),
-                format,
-                &["id", "name", "status", "botId", "creationTime", "isDynamic"],
-                &rows(&list.text_campaigns)?,
-            )
-        }
-        TextCampaignCommand::Create { project, name } => {
-            let c = t
-                .create_text_campaign(
-                    project,
-                    CreateTextCampaignDto {
-                        name,
-                        ..Default::default()
-                    },
-                )
-                .send()
-                .await?;
-            print_json(&c)
-        }
-        TextCampaignCommand::Control {
-            project,
-            id,
-            action,
-        } => {
-            let c = match action {
-                CampaignAction::Stop => t.stop_text_campaign(project, id).send().await?,
-                CampaignAction::Resume => t.resume_text_campaign(project, id).send().await?,
-                CampaignAction::Complete => t.complete_text_campaign(project, id).send().await?,
-            };
-            print_json(&c)
-        }
-        TextCampaignCommand::SendEvent {
-            campaign,
-            bot_id,
-            client,
-            event,
-        } => {
-            let s = t
-                .send_event(TextCampaignSendEventCreateDto {
-                    text_campaign_name: campaign,
-                    bot_id,
-                    client_id: client,
-                    event,
-                    ..Default::default()
-                })
-                .send()
-                .await?;
-            println!("{}", s.uuid.unwrap_or_default());
-            Ok(())
-        }
-    }
-}
-
-fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
 }

@@ -4,10 +4,30 @@ use std::io::BufRead;
 
 use jaicp::pushgate::Pushgate;
 
-use crate::cli::PushgateCommand;
-use crate::target::read_secret_file;
+use std::path::PathBuf;
 
-pub async fn run(command: PushgateCommand) -> anyhow::Result<()> {
+use clap::Subcommand;
+
+use crate::cli::Globals;
+use crate::credentials::read_secret_file;
+
+/// Pushgate commands.
+#[derive(Debug, Subcommand)]
+pub enum PushgateCommand {
+    /// Fire a pushback link. The link is a secret: it is read from --link-file,
+    /// $JAICP_PUSHBACK_LINK or the first line of stdin, never from the command line.
+    Fire {
+        /// File holding the link.
+        #[arg(long, value_name = "PATH")]
+        link_file: Option<PathBuf>,
+        /// JSON object to send with the event.
+        #[arg(long, value_name = "PATH")]
+        data_file: Option<PathBuf>,
+    },
+}
+
+/// Runs a Pushgate command.
+pub async fn run(command: PushgateCommand, _globals: &Globals) -> anyhow::Result<()> {
     let PushgateCommand::Fire {
         link_file,
         data_file,
@@ -27,8 +47,7 @@ pub async fn run(command: PushgateCommand) -> anyhow::Result<()> {
     let pushgate = Pushgate::from_link(&link)?;
     let fired = match data_file {
         Some(path) => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            let text = crate::input::read_text(&path)?;
             let data: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| anyhow::anyhow!("{} is not JSON: {e}", path.display()))?;
             pushgate.fire_with(&data).await?

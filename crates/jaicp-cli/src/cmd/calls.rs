@@ -1,0 +1,293 @@
+//! `jaicp calls ...`: the Calls API (campaign token).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use futures_util::TryStreamExt;
+use indicatif::ProgressBar;
+use jaicp_calls::Calls;
+use jaicp_calls::models::{CallAttemptDates, CallJobDates};
+use jaicp_core::Timestamp;
+
+use crate::cli::Globals;
+use crate::output::{Format, print_rows};
+use crate::target::Target;
+
+/// Calls API commands.
+#[derive(Debug, Subcommand)]
+pub enum CallsCommand {
+    /// Add numbers from a CSV or JSON file: validated, de-duplicated, chunked and resumable.
+    AddPhones(AddPhonesArgs),
+    /// Show the campaign's information and status.
+    Status(StatusArgs),
+    /// Pause, resume or stop the campaign.
+    Control(ControlArgs),
+    /// Print a report.
+    Report(ReportArgs),
+}
+
+/// Where the campaign token comes from.
+#[derive(Debug, Args, Clone)]
+pub struct CampaignArgs {
+    /// File holding the campaign token (default: $JAICP_CAMPAIGN_TOKEN or $JAICP_CAMPAIGN_TOKEN_FILE).
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// `jaicp calls add-phones`.
+#[derive(Debug, Args)]
+pub struct AddPhonesArgs {
+    /// CSV (header with a `phone` column; `gmtZone`, `dialerPriority`, `maxAttempts`,
+    /// `retryIntervalInMinutes` are call policy, other columns become the payload) or JSON (array of
+    /// numbers or of call job objects).
+    pub file: PathBuf,
+    /// Campaign token source.
+    #[command(flatten)]
+    pub campaign: CampaignArgs,
+    /// Numbers per request.
+    #[arg(long, default_value_t = 1000)]
+    pub chunk_size: usize,
+    /// Requests in flight.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Journal of finished chunks, for resuming (default: `<file>.journal`).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// Ignore an existing journal and start over (idempotence keys still prevent duplicates
+    /// within 24 hours).
+    #[arg(long)]
+    pub restart: bool,
+    /// Wait until every added number has been called.
+    #[arg(long)]
+    pub wait: bool,
+    /// After adding (and waiting), print the call job report of the added numbers.
+    #[arg(long, value_enum, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "table")]
+    pub report: Option<Format>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `jaicp calls status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Campaign token source.
+    #[command(flatten)]
+    pub campaign: CampaignArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Campaign control actions.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Action {
+    /// Pause calling.
+    Pause,
+    /// Resume calling.
+    Resume,
+    /// Stop for good.
+    Stop,
+}
+
+/// `jaicp calls control`.
+#[derive(Debug, Args)]
+pub struct ControlArgs {
+    /// What to do.
+    #[arg(value_enum)]
+    pub action: Action,
+    /// Campaign token source.
+    #[command(flatten)]
+    pub campaign: CampaignArgs,
+}
+
+/// Which report to print.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportKind {
+    /// One row per number (call job).
+    Jobs,
+    /// One row per call attempt.
+    Attempts,
+    /// Call jobs that have not finished.
+    Unfinished,
+}
+
+/// `jaicp calls report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report.
+    #[arg(value_enum, default_value = "jobs")]
+    pub kind: ReportKind,
+    /// Start of the window (RFC 3339 or epoch ms; default 7 days ago).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// End of the window (RFC 3339 or epoch ms; default now).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Campaign token source.
+    #[command(flatten)]
+    pub campaign: CampaignArgs,
+}
+
+/// Columns of the call job report.
+pub const JOB_COLUMNS: &[&str] = &[
+    "callJobId",
+    "phone",
+    "jobStatus",
+    "attemptsCount",
+    "createdAt",
+    "finishedAt",
+    "callDuration",
+];
+const ATTEMPT_COLUMNS: &[&str] = &[
+    "callJobId",
+    "phone",
+    "attemptNumber",
+    "jobStatus",
+    "callResult",
+    "startedAt",
+    "finishedAt",
+    "callDuration",
+];
+
+/// Runs a Calls command.
+pub async fn run(command: CallsCommand, _globals: &Globals) -> anyhow::Result<()> {
+    let target = Target::connect().await?;
+    match command {
+        CallsCommand::AddPhones(args) => crate::addphones::run(&target, args).await,
+        CallsCommand::Status(args) => status(&target, args).await,
+        CallsCommand::Control(args) => control(&target, args).await,
+        CallsCommand::Report(args) => report(&target, args).await,
+    }
+}
+
+/// The Calls API handle with the campaign token of `token_file`, the environment or the emulator.
+pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
+    Ok(Calls::new(
+        &target.client,
+        &target.campaign_token(token_file)?,
+    ))
+}
+
+/// Polls until no call job of the campaign is unfinished.
+pub async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message("waiting for the calls to finish");
+    loop {
+        let unfinished: Vec<_> = calls.unfinished_jobs().try_collect().await?;
+        if unfinished.is_empty() {
+            break;
+        }
+        bar.set_message(format!("{} numbers still being called", unfinished.len()));
+        bar.tick();
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
+    let calls = calls(target, args.campaign.token_file.as_deref())?;
+    let info = calls.campaign().send().await?;
+    let status = calls.status().await?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let mut value = serde_json::to_value(&info)?;
+        value["status"] = serde_json::Value::String(status.to_string());
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    } else {
+        let value = serde_json::to_value(&info)?;
+        writeln!(
+            out,
+            "campaign: {}",
+            value.get("name").and_then(|v| v.as_str()).unwrap_or("-")
+        )?;
+        writeln!(out, "status:   {status}")?;
+        if let Some(short) = value.get("shortReport").and_then(|v| v.as_object()) {
+            for (k, v) in short {
+                writeln!(out, "  {k}: {v}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn control(target: &Target, args: ControlArgs) -> anyhow::Result<()> {
+    let calls = calls(target, args.campaign.token_file.as_deref())?;
+    match args.action {
+        Action::Pause => calls.pause().await?,
+        Action::Resume => calls.resume().await?,
+        Action::Stop => calls.stop().await?,
+    }
+    println!("campaign is now {}", calls.status().await?);
+    Ok(())
+}
+
+fn parse_time(text: Option<&str>, default: Timestamp) -> anyhow::Result<Timestamp> {
+    match text {
+        None => Ok(default),
+        Some(t) => Timestamp::parse(t)
+            .with_context(|| format!("`{t}` is not an RFC 3339 time or epoch ms")),
+    }
+}
+
+async fn report(target: &Target, args: ReportArgs) -> anyhow::Result<()> {
+    let calls = calls(target, args.campaign.token_file.as_deref())?;
+    let now = Timestamp::now();
+    let week_ago = Timestamp::from_millis(now.as_millis() - 7 * 24 * 3600 * 1000).unwrap_or(now);
+    let from = parse_time(args.from.as_deref(), week_ago)?;
+    let to = parse_time(
+        args.to.as_deref(),
+        Timestamp::from_millis(now.as_millis() + 60_000).unwrap_or(now),
+    )?;
+    if from >= to {
+        anyhow::bail!("--from must be before --to");
+    }
+    let (columns, rows): (&[&str], Vec<serde_json::Value>) = match args.kind {
+        ReportKind::Jobs => {
+            let filter = CallJobDates {
+                created_at_from: Some(from),
+                created_at_to: Some(to),
+                ..Default::default()
+            };
+            let rows: Vec<_> = calls.call_job_reports(filter).try_collect().await?;
+            (
+                JOB_COLUMNS,
+                rows.iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        ReportKind::Attempts => {
+            let filter = CallAttemptDates {
+                started_at_from: Some(from),
+                started_at_to: Some(to),
+                ..Default::default()
+            };
+            let rows: Vec<_> = calls.call_attempt_reports(filter).try_collect().await?;
+            (
+                ATTEMPT_COLUMNS,
+                rows.iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        ReportKind::Unfinished => {
+            let rows: Vec<_> = calls.unfinished_jobs().try_collect().await?;
+            (
+                JOB_COLUMNS,
+                rows.iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+    };
+    print_rows(&mut std::io::stdout().lock(), args.format, columns, &rows)?;
+    Ok(())
+}
