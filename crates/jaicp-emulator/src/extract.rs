@@ -45,7 +45,18 @@ where
     type Rejection = Reply;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Bytes::from_request(req, state).await {
+        // A body that trickles in (or never comes) must not hold the connection for ever.
+        let limit = req
+            .extensions()
+            .get::<crate::server::BodyReadTimeout>()
+            .map_or(std::time::Duration::from_secs(30), |t| t.0);
+        let Ok(read) = tokio::time::timeout(limit, Bytes::from_request(req, state)).await else {
+            return Err(Reply::calls_error(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                CallsError::new("invalid.request", "the request body did not arrive in time"),
+            ));
+        };
+        match read {
             Ok(bytes) => Ok(Self(bytes)),
             // Keeps axum's status (413 for an oversized body) but answers in
             // the Calls error shape.

@@ -135,12 +135,17 @@ pub fn router(state: EmulatorState) -> Router {
 }
 
 /// Every request may change the state (even reads move counters), so each one tells the
-/// state-file saver there is something to write.
+/// state-file saver there is something to write. Also hands the body-read timeout to the
+/// extractors.
 async fn note_change(
     State(state): State<EmulatorState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    let mut request = request;
+    request.extensions_mut().insert(server::BodyReadTimeout(
+        state.shared.config.body_read_timeout,
+    ));
     let response = next.run(request).await;
     state.note_change();
     response

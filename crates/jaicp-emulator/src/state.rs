@@ -39,6 +39,8 @@ pub enum TimestampFormat {
 /// Fixed settings chosen at start-up.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Config {
+    /// How long a request body may take to arrive.
+    pub(crate) body_read_timeout: Duration,
     pub(crate) timestamps: TimestampFormat,
     /// Emulator time between two dialer ticks during [`EmulatorState::advance_calls`].
     pub(crate) tick_ms: Millis,

@@ -56,6 +56,14 @@ async fn generate(
         }
     };
     let chars = query.values().map(|v| v.chars().count()).sum();
-    let body = super::render(&template, chars, speed);
-    ([(header::CONTENT_TYPE, "audio/wav")], body).into_response()
+    match super::render(&template, chars, speed) {
+        Ok(body) => ([(header::CONTENT_TYPE, "audio/wav")], body).into_response(),
+        Err(seconds) => error(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "the replica would last {seconds:.0} s; the emulator renders at most {} s",
+                super::MAX_AUDIO_SECONDS
+            ),
+        ),
+    }
 }

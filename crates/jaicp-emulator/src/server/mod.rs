@@ -1,6 +1,10 @@
 //! Starting and stopping the emulator's HTTP server, with its background tasks: the dialer and
 //! the state-file saver.
 
+mod connections;
+
+pub(crate) use connections::BodyReadTimeout;
+
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -41,6 +45,8 @@ pub struct EmulatorBuilder {
     external_nlu: Option<(String, Option<(String, String)>)>,
     state_file: Option<PathBuf>,
     save_interval: Duration,
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -61,6 +67,8 @@ impl Default for EmulatorBuilder {
             external_nlu: None,
             state_file: None,
             save_interval: Duration::from_secs(1),
+            header_read_timeout: connections::DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: connections::DEFAULT_BODY_READ_TIMEOUT,
         }
     }
 }
@@ -177,6 +185,22 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a client may take to send a request head, counted from opening the connection
+    /// or from the previous answer on a kept-alive one (default 10 s); then the connection is
+    /// closed. This is also the idle timeout of keep-alive connections, so half-open and idle
+    /// connections never pile up.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a request body may take to arrive once its head is read (default 30 s); a
+    /// slower body is answered 408.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -200,6 +224,7 @@ impl EmulatorBuilder {
             self.dial_interval
         };
         let config = Config {
+            body_read_timeout: self.body_read_timeout,
             timestamps: self.timestamps,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
             fast_forward: self.fast_forward,
@@ -283,12 +308,14 @@ impl EmulatorBuilder {
         let addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let app = crate::router(state.clone());
+        let header_read_timeout = self.header_read_timeout;
         let server = tokio::spawn(async move {
             // Either an explicit shutdown or the handle being dropped.
             let shutdown = async {
                 let _ = stop_rx.await;
             };
-            if let Err(err) = run_server(listener, app, shutdown).await {
+            if let Err(err) = connections::serve(listener, app, header_read_timeout, shutdown).await
+            {
                 tracing::warn!(error = %err, "emulator server stopped with an error");
             }
         });
@@ -315,17 +342,6 @@ async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     }
     tracing::info!(addr = %bound, "JAICP emulator listening");
     Ok(listener)
-}
-
-/// Serves `app` on `listener` until `shutdown` completes.
-async fn run_server(
-    listener: TcpListener,
-    app: axum::Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 /// The dialer and the state-file saver of one running emulator.
@@ -500,7 +516,8 @@ pub async fn serve(
     let state = builder.build_state()?;
     let listener = bind(builder.bind).await?;
     let mut background = Background::spawn(&builder, &state);
-    let result = run_server(listener, crate::router(state.clone()), shutdown).await;
+    let app = crate::router(state.clone());
+    let result = connections::serve(listener, app, builder.header_read_timeout, shutdown).await;
     background.stop();
     let saved = final_save(&state).await;
     result.and(saved)
