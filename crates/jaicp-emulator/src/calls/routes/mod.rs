@@ -212,9 +212,20 @@ pub(super) fn select_jobs(campaign: &Campaign, selection: &Selection) -> Result<
             })?;
         picked.insert(idx);
     }
-    for value in selection.phones.iter().flatten() {
-        let text = phone_text(value).unwrap_or_else(|| value.to_string());
-        let ids = campaign.by_phone.get(&phone_key(&text)).ok_or_else(|| {
+    // Phones are looked up in one pass over the jobs (there is no per-phone index).
+    let wanted: Vec<(String, String)> = selection
+        .phones
+        .iter()
+        .flatten()
+        .map(|value| {
+            let text = phone_text(value).unwrap_or_else(|| value.to_string());
+            let key = phone_key(&text);
+            (text, key)
+        })
+        .collect();
+    let found = campaign.jobs_by_phones(wanted.iter().map(|(_, key)| key.as_str()));
+    for (text, key) in &wanted {
+        let indexes = found.get(key.as_str()).ok_or_else(|| {
             CallsError::new(
                 "phone.not.found",
                 "No call job for this phone in the campaign",
@@ -222,7 +233,7 @@ pub(super) fn select_jobs(campaign: &Campaign, selection: &Selection) -> Result<
             .with("phone", text.as_str())
             .bad_request()
         })?;
-        picked.extend(ids.iter().filter_map(|id| campaign.job_index(*id)));
+        picked.extend(indexes.iter().copied());
     }
     // Indexes follow creation order, which is id order.
     Ok(picked.into_iter().collect())
