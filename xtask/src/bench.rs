@@ -190,6 +190,7 @@ pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
             s.peak_rss_kib as f64 / 1024.0
         ));
     }
+    table.push_str(&crate::bench_emulator::run(root)?);
     if with_build {
         let (sdk, baseline) = build_times(root)?;
         table.push_str(&format!(

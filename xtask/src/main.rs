@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod bench_emulator;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -122,6 +123,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
             Some("normalize") => normalize(&parse(&args[2..])?),
             _ => bail!("usage: cargo xtask specs normalize [--out DIR] [--specs DIR]"),
         },
+        Some("bench-emulator-only") => {
+            println!("{}", bench_emulator::run(&workspace_root())?);
+            Ok(ExitCode::SUCCESS)
+        }
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
             bench::bench(&workspace_root(), with_build)?;

@@ -59,6 +59,7 @@ pub(super) fn admin_error(err: &AdminError) -> Reply {
         AdminError::TokenTaken => (StatusCode::CONFLICT, "campaign.exists"),
         AdminError::InvalidCampaign(_) => (StatusCode::BAD_REQUEST, "invalid.request"),
         AdminError::DialerStuck => (StatusCode::INTERNAL_SERVER_ERROR, "emulator.dialer.stuck"),
+        AdminError::Full(_) => (StatusCode::CONFLICT, "emulator.limit"),
     };
     Reply::calls_error(status, CallsError::new(kind, err.to_string()))
 }

@@ -90,6 +90,10 @@ async fn seed(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) 
         }
         let fresh = !state.unified_token_ok(token);
         if fresh {
+            let count = state.unified_tokens().len();
+            if let Err(e) = state.room(count, "unified tokens") {
+                return admin_error(&e);
+            }
             state.add_unified_token(token);
         }
         sort(token, fresh);

@@ -76,10 +76,12 @@ pub(crate) fn serialize<S: Serializer>(jobs: &[Job], s: S) -> Result<S::Ok, S::E
     let mut positions: HashMap<*const CallPolicy, usize> = HashMap::new();
     let mut policies: Vec<&CallPolicy> = Vec::new();
     for job in jobs {
-        positions.entry(Arc::as_ptr(&job.policy)).or_insert_with(|| {
-            policies.push(&job.policy);
-            policies.len() - 1
-        });
+        positions
+            .entry(Arc::as_ptr(&job.policy))
+            .or_insert_with(|| {
+                policies.push(&job.policy);
+                policies.len() - 1
+            });
     }
     let records = Seq(|| {
         jobs.iter().map(|job| RecordRef {

@@ -47,6 +47,7 @@ pub struct EmulatorBuilder {
     save_interval: Duration,
     header_read_timeout: Duration,
     body_read_timeout: Duration,
+    limits: crate::Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -69,6 +70,7 @@ impl Default for EmulatorBuilder {
             save_interval: Duration::from_secs(1),
             header_read_timeout: connections::DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: connections::DEFAULT_BODY_READ_TIMEOUT,
+            limits: crate::Limits::default(),
         }
     }
 }
@@ -201,6 +203,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Caps on what the emulator stores (call jobs per campaign, campaigns, chat logs, other
+    /// collections); see [`crate::Limits`] for the defaults.
+    pub fn limits(mut self, limits: crate::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -224,6 +233,7 @@ impl EmulatorBuilder {
             self.dial_interval
         };
         let config = Config {
+            limits: self.limits,
             body_read_timeout: self.body_read_timeout,
             timestamps: self.timestamps,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
@@ -243,6 +253,7 @@ impl EmulatorBuilder {
             crate::chat::ChatSection::new(rules, self.chat_hold),
             self.state_file.clone(),
         );
+        state.shared.chat.lock().log_cap = self.limits.chat_log_per_client;
         // A reset rebuilds from this configuration, without the file.
         let _ = state.shared.reset_to.set(EmulatorBuilder {
             state_file: None,

@@ -84,6 +84,19 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// 400 `emulator.limit` when `n` more jobs would pass the campaign's cap ([`crate::Limits`]).
+    pub(super) fn room_for(&self, n: usize) -> Result<(), Reply> {
+        let cap = self.shared.config.limits.call_jobs_per_campaign;
+        if self.campaign.jobs.len().saturating_add(n) > cap {
+            return Err(CallsError::new(
+                "emulator.limit",
+                crate::limits::full("call jobs in this campaign", cap),
+            )
+            .bad_request());
+        }
+        Ok(())
+    }
+
     pub(super) fn create(&mut self, job: ValidJob) -> u64 {
         self.ids
             .create(self.campaign, job, self.now, &self.shared.counters)
@@ -176,6 +189,7 @@ fn add_phones_work(ctx: &mut Ctx<'_>, items: Vec<RawJobParameters>) -> Result<Re
     if ctx.campaign.status == CampaignStatus::Finished {
         return Err(stopped_error(ctx.campaign));
     }
+    ctx.room_for(valid.len())?;
     let ids: Vec<String> = valid
         .into_iter()
         .map(|job| ctx.create(job).to_string())
