@@ -121,7 +121,7 @@ async fn faults_can_be_listed_and_disarmed_and_never_hit_the_admin_api() {
     ] {
         let (status, body) = admin(&api, reqwest::Method::POST, "/faults", Some(bad.clone())).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad} -> {body}");
-        assert_eq!(body["type"], "invalid.request");
+        assert!(body["message"].is_string(), "{body}");
     }
     let (status, _) = admin(&api, reqwest::Method::DELETE, "/faults", None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

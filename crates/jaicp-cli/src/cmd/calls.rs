@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use jaicp_calls::Calls;
-use jaicp_calls::models::{CallAttemptDates, CallJobDates};
+use jaicp_calls::models::{CallAttemptDates, CallJobDates, CampaignControlAction};
 use jaicp_core::Timestamp;
 
 use crate::cli::Globals;
@@ -40,20 +40,33 @@ pub struct CampaignArgs {
 /// `jaicp calls add-phones`.
 #[derive(Debug, Args)]
 pub struct AddPhonesArgs {
-    /// CSV (header with a `phone` column; `gmtZone`, `dialerPriority`, `maxAttempts`,
-    /// `retryIntervalInMinutes` are call policy, other columns become the payload) or JSON (array of
-    /// numbers or of call job objects).
+    /// The numbers: CSV with a header row, a JSON array, or JSON Lines (by extension, else by
+    /// the first bytes); `-` reads stdin. CSV columns are matched strictly: `phone` and the
+    /// call-policy fields under their exact names (`gmtZone`, `dialerPriority`, `maxAttempts`,
+    /// `retryIntervalInMinutes`, `startDateTime`, `finishDateTime`, `allowedDays`,
+    /// `allowedTime`, `externalCheck`); payload columns are declared with --payload-columns or
+    /// named `payload.<key>`. Any other column is an error.
     pub file: PathBuf,
     /// Campaign token source.
     #[command(flatten)]
     pub campaign: CampaignArgs,
+    /// Columns (or JSON keys) that go into the script payload, comma-separated.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub payload_columns: Vec<String>,
+    /// The input's format, when neither the extension nor the first bytes tell it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<crate::addphones::reader::Format>,
+    /// Check the whole file and print the summary without sending anything (needs no host and
+    /// no token).
+    #[arg(long)]
+    pub dry_run: bool,
     /// Numbers per request.
     #[arg(long, default_value_t = 1000)]
     pub chunk_size: usize,
     /// Requests in flight.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
-    /// Journal of finished chunks, for resuming (default: `<file>.journal`).
+    /// Journal of finished chunks, for resuming (default: `<file>.journal`; none for stdin).
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
     /// Ignore an existing journal and start over (idempotence keys still prevent duplicates
@@ -69,6 +82,9 @@ pub struct AddPhonesArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// No progress bar (there is none either when stderr is not a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// `jaicp calls status`.
@@ -157,13 +173,13 @@ const ATTEMPT_COLUMNS: &[&str] = &[
 ];
 
 /// Runs a Calls command.
-pub async fn run(command: CallsCommand, _globals: &Globals) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
+pub async fn run(command: CallsCommand, globals: &Globals) -> anyhow::Result<()> {
     match command {
-        CallsCommand::AddPhones(args) => crate::addphones::run(&target, args).await,
-        CallsCommand::Status(args) => status(&target, args).await,
-        CallsCommand::Control(args) => control(&target, args).await,
-        CallsCommand::Report(args) => report(&target, args).await,
+        // add-phones connects only when it sends (not for --dry-run).
+        CallsCommand::AddPhones(args) => crate::addphones::command::run(args, globals).await,
+        CallsCommand::Status(args) => status(&Target::connect().await?, args).await,
+        CallsCommand::Control(args) => control(&Target::connect().await?, args).await,
+        CallsCommand::Report(args) => report(&Target::connect().await?, args).await,
     }
 }
 
@@ -195,7 +211,7 @@ pub async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
 async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let info = calls.campaign().send().await?;
-    let status = calls.status().await?;
+    let status = calls.campaign_status().send().await?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&info)?;
@@ -220,12 +236,13 @@ async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
 
 async fn control(target: &Target, args: ControlArgs) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
-    match args.action {
-        Action::Pause => calls.pause().await?,
-        Action::Resume => calls.resume().await?,
-        Action::Stop => calls.stop().await?,
-    }
-    println!("campaign is now {}", calls.status().await?);
+    let action = match args.action {
+        Action::Pause => CampaignControlAction::Pause,
+        Action::Resume => CampaignControlAction::Resume,
+        Action::Stop => CampaignControlAction::Stop,
+    };
+    calls.control_campaign(action).send().await?;
+    println!("campaign is now {}", calls.campaign_status().send().await?);
     Ok(())
 }
 

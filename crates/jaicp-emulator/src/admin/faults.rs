@@ -23,8 +23,9 @@ use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody, parse_json};
-use crate::reply::{CallsError, Reply};
+use crate::errors::{CallsError, calls};
+use crate::extract::{Body, PathParams};
+use crate::reply::Reply;
 use crate::state::EmulatorState;
 
 /// Most requests one fault may take, and the longest delay; keeps a typo from wedging a run.
@@ -182,8 +183,8 @@ fn invalid(message: &str) -> Reply {
     CallsError::new("invalid.request", message).bad_request()
 }
 
-async fn add(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
-    let new = match body.and_then(|RawBody(b)| parse_json::<NewFault>(&b)) {
+async fn add(State(state): State<EmulatorState>, body: Body) -> Reply {
+    let new = match body.json::<NewFault>() {
         Ok(n) => n,
         Err(r) => return r,
     };
@@ -213,7 +214,7 @@ async fn add(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -
     }
     let mut faults = state.faults();
     if faults.armed.len() >= MAX_FAULTS {
-        return Reply::calls_error(
+        return calls(
             StatusCode::CONFLICT,
             CallsError::new("emulator.limit", "1000 faults are armed; delete some first"),
         );
@@ -247,7 +248,7 @@ async fn remove(State(state): State<EmulatorState>, PathParams(id): PathParams<u
     let before = faults.armed.len();
     faults.armed.retain(|f| f.id != id);
     if faults.armed.len() == before {
-        Reply::calls_error(
+        calls(
             StatusCode::NOT_FOUND,
             CallsError::new("emulator.fault.unknown", "no armed fault has this id"),
         )

@@ -15,8 +15,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::admin_error;
-use crate::extract::{RawBody, parse_json_or_default};
-use crate::reply::{CallsError, Reply};
+use crate::errors::{CallsError, calls};
+use crate::extract::Body;
+use crate::reply::Reply;
 use crate::state::{AdminError, EmulatorState};
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -56,8 +57,8 @@ fn outcome(result: Result<(), AdminError>) -> Result<bool, AdminError> {
     }
 }
 
-async fn seed(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
-    let seed = match body.and_then(|RawBody(b)| parse_json_or_default::<Seed>(&b)) {
+async fn seed(State(state): State<EmulatorState>, body: Body) -> Reply {
+    let seed = match body.json_or_default::<Seed>() {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -110,7 +111,7 @@ async fn seed(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) 
 async fn reset(State(state): State<EmulatorState>) -> Reply {
     match state.reset() {
         Ok(()) => Reply::ok(&json!({ "reset": true, "now": state.now().as_millisecond() })),
-        Err(e) => Reply::calls_error(
+        Err(e) => calls(
             StatusCode::INTERNAL_SERVER_ERROR,
             CallsError::new("emulator.reset.failed", e.to_string()),
         ),
@@ -119,7 +120,7 @@ async fn reset(State(state): State<EmulatorState>) -> Reply {
 
 async fn save(State(state): State<EmulatorState>) -> Reply {
     let Some(path) = state.state_file().map(|p| p.display().to_string()) else {
-        return Reply::calls_error(
+        return calls(
             StatusCode::CONFLICT,
             CallsError::new(
                 "emulator.state.none",
@@ -130,7 +131,7 @@ async fn save(State(state): State<EmulatorState>) -> Reply {
     let worker = state.clone();
     match tokio::task::spawn_blocking(move || worker.save_state()).await {
         Ok(Ok(())) => Reply::ok(&json!({ "saved": path })),
-        Ok(Err(e)) => Reply::calls_error(
+        Ok(Err(e)) => calls(
             StatusCode::INTERNAL_SERVER_ERROR,
             CallsError::new("emulator.state.write", e.to_string()),
         ),
