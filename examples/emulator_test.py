@@ -36,17 +36,31 @@ def call(method, url, body=None):
         return error.code, json.loads(text) if text else None
 
 
+def read_json(stream):
+    """The first JSON object on `stream` (one line or pretty-printed over several)."""
+    text = ""
+    while True:
+        line = stream.readline()
+        if not line:
+            raise RuntimeError(f"the emulator exited before printing its settings: {text!r}")
+        text += line
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            continue
+
+
 class Emulator:
     """`jaicp emulator serve` on a free loopback port, keeping its state in `state`."""
 
     def __init__(self, state):
         self.process = subprocess.Popen(
-            [JAICP, "emulator", "serve", "--bind", "127.0.0.1:0",
+            [JAICP, "emulator", "serve", "--bind", "127.0.0.1", "--port", "0",
              "--state", state, "--print-config", "json"],
             stdout=subprocess.PIPE, text=True,
         )
-        # The first line is printed once the port is bound: no polling, no sleep.
-        self.config = json.loads(self.process.stdout.readline())
+        # The settings are printed once the port is bound: no polling, no sleep.
+        self.config = read_json(self.process.stdout)
         self.base = self.config["baseUrl"]
         self.admin = self.config["adminUrl"]
         self.calls = f"{self.base}/api/calls/campaign/{self.config['campaignToken']}"

@@ -193,6 +193,16 @@ pub(crate) struct Project {
     pub(crate) model: Model,
 }
 
+/// Removes `null` members at any depth of an object.
+fn drop_nulls(map: &mut Map<String, Value>) {
+    map.retain(|_, v| !v.is_null());
+    for value in map.values_mut() {
+        if let Value::Object(inner) = value {
+            drop_nulls(inner);
+        }
+    }
+}
+
 fn default_settings() -> Map<String, Value> {
     match json!({
         "language": "en",
@@ -316,7 +326,10 @@ impl Project {
             self.add_entity(e.entity, e.records, now);
         }
         self.system_entities = data.enabled_system_entities;
-        if let Some(settings) = data.settings {
+        if let Some(mut settings) = data.settings {
+            // `null` means "not given": it is never stored, so an export never echoes a null
+            // where the document asks for a value (a string `timezone`, say).
+            drop_nulls(&mut settings);
             self.settings = settings;
         }
         self.changed_intents = now;
@@ -369,5 +382,24 @@ impl Project {
             self.training.last_error = None;
             self.training.last_train_time = Some(now);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imported_settings_never_keep_nulls() {
+        let mut project = Project::new("p", "P", 0);
+        let data: ProjectData = serde_json::from_value(json!({
+            "settings": {"language": "ru", "timezone": null, "extendedSettings": {"x": null, "y": 1}}
+        }))
+        .unwrap();
+        project.replace(data, 1);
+        assert_eq!(
+            Value::Object(project.settings.clone()),
+            json!({"language": "ru", "extendedSettings": {"y": 1}})
+        );
     }
 }
