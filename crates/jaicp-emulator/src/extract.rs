@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::errors::Api;
@@ -143,15 +144,32 @@ impl Body {
     /// schema, then read into `T` (the handler's own view of it). A field of the wrong JSON
     /// type anywhere in the body is the API's 400 naming the field, so it is never stored or
     /// echoed; unknown fields are ignored, as the generated models ignore them.
-    pub(crate) fn checked<M: DeserializeOwned, T: DeserializeOwned>(self) -> Result<T, Reply> {
+    pub(crate) fn checked<M: DeserializeOwned + Serialize, T: DeserializeOwned>(
+        self,
+    ) -> Result<T, Reply> {
         let api = self.api;
         let bytes = self.bytes?;
-        parse::<M>(api, &bytes)?;
+        let model = parse::<M>(api, &bytes)?;
+        // serde reads a struct from a JSON array too (field by field), so `[null, null]` passes
+        // for an object; compare what was sent with what the model made of it.
+        if let (Ok(sent), Ok(read)) = (
+            serde_json::from_slice::<serde_json::Value>(&bytes),
+            serde_json::to_value(&model),
+        ) && let Some(at) = array_for_object(&sent, &read, String::new())
+        {
+            let at = if at.is_empty() { ".".to_owned() } else { at };
+            return Err(api.bad_request(&format!(
+                "Invalid JSON body at `{at}`: expected an object, found an array"
+            )));
+        }
         parse(api, &bytes)
     }
 
     /// Like [`Body::checked`], but an empty body counts as `T::default()`.
-    pub(crate) fn checked_or_default<M: DeserializeOwned, T: DeserializeOwned + Default>(
+    pub(crate) fn checked_or_default<
+        M: DeserializeOwned + Serialize,
+        T: DeserializeOwned + Default,
+    >(
         self,
     ) -> Result<T, Reply> {
         match &self.bytes {
@@ -167,6 +185,29 @@ impl Body {
             v @ serde_json::Value::Object(_) => Ok(v),
             _ => Err(api.bad_request(&format!("{what} must be a JSON object"))),
         }
+    }
+}
+
+/// The path of the first place where `sent` has an array and the model read from it (`read`,
+/// serialized back) has an object.
+fn array_for_object(
+    sent: &serde_json::Value,
+    read: &serde_json::Value,
+    at: String,
+) -> Option<String> {
+    use serde_json::Value;
+    match (sent, read) {
+        (Value::Array(_), Value::Object(_)) => Some(at),
+        (Value::Object(s), Value::Object(r)) => s.iter().find_map(|(key, value)| {
+            r.get(key)
+                .and_then(|inner| array_for_object(value, inner, format!("{at}.{key}")))
+        }),
+        (Value::Array(s), Value::Array(r)) => {
+            s.iter().zip(r).enumerate().find_map(|(i, (value, inner))| {
+                array_for_object(value, inner, format!("{at}[{i}]"))
+            })
+        }
+        _ => None,
     }
 }
 

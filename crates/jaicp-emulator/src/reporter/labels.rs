@@ -706,6 +706,13 @@ async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
     if b.branches.is_empty() {
         return Err(bad_request("an experiment needs at least one branch"));
     }
+    // `key` is required in a branch (the generated model reads it leniently).
+    if b.branches
+        .iter()
+        .any(|branch| branch.get("key").and_then(Value::as_str).is_none())
+    {
+        return Err(bad_request("every branch needs a string `key`"));
+    }
     let e = Experiment {
         key: b.key.clone(),
         description: b.description,
