@@ -331,11 +331,11 @@ fn start_prism(root: &Path) -> Result<(Proc, u16)> {
 fn throughput_case(root: &Path) -> Result<String> {
     let (emulator, emu_port) = start_emulator(root)?;
     // Warm up both, then measure one after the other so they do not share the cores.
-    let _ = throughput_for(emu_port, 1)?;
+    throughput_for(emu_port, 1)?;
     let (emu_rate, emu_failed) = throughput(emu_port)?;
     drop(emulator);
     let (prism, prism_port) = start_prism(root)?;
-    let _ = throughput_for(prism_port, 1)?;
+    throughput_for(prism_port, 1)?;
     let (prism_rate, prism_failed) = throughput(prism_port)?;
     drop(prism);
     eprintln!(
