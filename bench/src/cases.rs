@@ -85,7 +85,7 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
             }
         }
         ("bulk", "sdk") => {
-            let calls = Calls::new(&sdk_client(&base)?, &CampaignToken::new(TOKEN));
+            let calls = Calls::new(&sdk_client(&base)?, &CampaignToken::new(TOKEN).unwrap());
             let report = calls
                 .add_phones_iter(numbers())
                 .chunk_size(1000)
@@ -137,7 +137,7 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
             (BULK / 1000, 0)
         }
         ("download", "sdk") => {
-            let api = sdk_client(&base)?.api(Auth::None);
+            let api = sdk_client(&base)?.api(Auth::none());
             let mut sink = tokio::io::sink();
             let n = api
                 .raw(Method::GET, format!("/download/{DOWNLOAD_MIB}"))
@@ -192,7 +192,7 @@ async fn report_download(base: &str, side: &str) -> Result<(u64, Instant)> {
         .map_err(e)?
         .error_for_status()
         .map_err(e)?;
-    let token = jaicp_core::UnifiedToken::new(jaicp_emulator::DEFAULT_UNIFIED_TOKEN);
+    let token = jaicp_core::UnifiedToken::new(jaicp_emulator::DEFAULT_UNIFIED_TOKEN).unwrap();
     let reporter = jaicp_reporter::Reporter::new(&sdk_client(base)?, &token);
     let file = reporter.create_message_report().wait().await.map_err(e)?;
     let started = Instant::now();
@@ -239,7 +239,7 @@ async fn report_download(base: &str, side: &str) -> Result<(u64, Instant)> {
 }
 
 async fn sdk_get(base: &str, total: usize, in_flight: usize) -> Result<(usize, u64)> {
-    let calls = Calls::new(&sdk_client(base)?, &CampaignToken::new(TOKEN));
+    let calls = Calls::new(&sdk_client(base)?, &CampaignToken::new(TOKEN).unwrap());
     futures_util::stream::iter(0..total)
         .map(|_| {
             let calls = calls.clone();

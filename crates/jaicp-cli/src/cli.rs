@@ -55,6 +55,8 @@ pub enum Command {
     /// The offline JAICP emulator.
     #[command(subcommand)]
     Emulator(cmd::emulator::EmulatorCommand),
+    /// Check the configured JAICP against the SDK's documents; writes a report of shapes only.
+    Doctor(cmd::doctor::DoctorArgs),
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ impl Target {
     /// The campaign token: from `--token-file`, the environment, or the emulator's demo campaign.
     pub fn campaign_token(&self, token_file: Option<&Path>) -> anyhow::Result<CampaignToken> {
         if let Some(path) = token_file {
-            return Ok(CampaignToken::new(read_secret_file(path)?));
+            return Ok(CampaignToken::new(read_secret_file(path)?)?);
         }
         match CampaignToken::from_env() {
             Ok(token) => Ok(token),
@@ -30,7 +30,7 @@ impl Target {
                     .as_ref()
                     .map(Emulator::campaign_token)
                     .unwrap_or_default(),
-            )),
+            )?),
             Err(e) => Err(e.into()),
         }
     }
@@ -38,12 +38,12 @@ impl Target {
     /// The Chat API channel token: from `--token-file`, `JAICP_CHAT_TOKEN`, or the emulator's bot.
     pub fn chat_token(&self, token_file: Option<&Path>) -> anyhow::Result<ChatApiToken> {
         if let Some(path) = token_file {
-            return Ok(ChatApiToken::new(read_secret_file(path)?));
+            return Ok(ChatApiToken::new(read_secret_file(path)?)?);
         }
         match ChatApiToken::from_env() {
             Ok(token) => Ok(token),
             Err(Error::Config(_)) if self.emulator.is_some() => {
-                Ok(ChatApiToken::new(jaicp_emulator::DEFAULT_CHAT_TOKEN))
+                Ok(ChatApiToken::new(jaicp_emulator::DEFAULT_CHAT_TOKEN)?)
             }
             Err(e) => Err(e.into()),
         }
@@ -53,12 +53,12 @@ impl Target {
     /// environment (`JAICP_TOKEN` / `JAICP_TOKEN_FILE`), or the emulator's default token.
     pub fn unified_token(&self, token_file: Option<&Path>) -> anyhow::Result<UnifiedToken> {
         if let Some(path) = token_file {
-            return Ok(UnifiedToken::new(read_secret_file(path)?));
+            return Ok(UnifiedToken::new(read_secret_file(path)?)?);
         }
         match UnifiedToken::from_env() {
             Ok(token) => Ok(token),
             Err(Error::Config(_)) if self.emulator.is_some() => {
-                Ok(UnifiedToken::new(jaicp_emulator::DEFAULT_UNIFIED_TOKEN))
+                Ok(UnifiedToken::new(jaicp_emulator::DEFAULT_UNIFIED_TOKEN)?)
             }
             Err(e) => Err(e.into()),
         }
@@ -67,12 +67,12 @@ impl Target {
     /// The NLP Direct key: from `--key-file`, the environment, or the emulator's demo project.
     pub fn nlp_key(&self, key_file: Option<&Path>) -> anyhow::Result<NlpKey> {
         if let Some(path) = key_file {
-            return Ok(NlpKey::new(read_secret_file(path)?));
+            return Ok(NlpKey::new(read_secret_file(path)?)?);
         }
         match NlpKey::from_env() {
             Ok(key) => Ok(key),
             Err(Error::Config(_)) if self.emulator.is_some() => {
-                Ok(NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY))
+                Ok(NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY)?)
             }
             Err(e) => Err(e.into()),
         }
@@ -81,12 +81,12 @@ impl Target {
     /// The Imputer token: from `--token-file`, `JAICP_IMPUTER_TOKEN`, or the emulator's.
     pub fn imputer_token(&self, token_file: Option<&Path>) -> anyhow::Result<ImputerToken> {
         if let Some(path) = token_file {
-            return Ok(ImputerToken::new(read_secret_file(path)?));
+            return Ok(ImputerToken::new(read_secret_file(path)?)?);
         }
         match ImputerToken::from_env() {
             Ok(token) => Ok(token),
             Err(Error::Config(_)) if self.emulator.is_some() => {
-                Ok(ImputerToken::new(jaicp_emulator::DEFAULT_IMPUTER_TOKEN))
+                Ok(ImputerToken::new(jaicp_emulator::DEFAULT_IMPUTER_TOKEN)?)
             }
             Err(e) => Err(e.into()),
         }

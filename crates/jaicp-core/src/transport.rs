@@ -155,13 +155,12 @@ impl ReqwestTransport {
     /// A reqwest client with the SDK's safe settings: no redirects, no `Referer`, the given connect
     /// timeout. No read timeout here: buffered bodies are bounded by the attempt timeout and
     /// streamed ones by the stall limit, both in the pipeline, so a per-read timer would be a
-    /// second clock on the hot path.
-    pub fn new(connect_timeout: Duration, user_agent: &str) -> crate::Result<Self> {
+    /// second clock on the hot path. The user agent is set per request by the pipeline.
+    pub fn new(connect_timeout: Duration) -> crate::Result<Self> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .connect_timeout(connect_timeout)
-            .user_agent(user_agent)
             .build()
             .map_err(|e| {
                 crate::Error::Config(format!("cannot build the HTTP client: {}", e.without_url()))

@@ -50,6 +50,8 @@ pub(crate) struct Config {
     pub(crate) tick_ms: Millis,
     /// Whether the background dialer jumps the clock to the next event when idle.
     pub(crate) fast_forward: bool,
+    /// Whether an `Idempotence-Key` only replays for the request it first came with.
+    pub(crate) idempotency_bound: bool,
 }
 
 #[derive(Debug)]
@@ -74,6 +76,10 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<crate::admin::faults::Faults>,
     /// The configuration a reset returns to (set by the builder).
     pub(crate) reset_to: std::sync::OnceLock<crate::server::EmulatorBuilder>,
+    /// Which variant of each unconfirmed fact is served.
+    pub(crate) variants: crate::variants::VariantCell,
+    /// Where the OpenAPI documents served for `cargo xtask specs fetch` are.
+    pub(crate) documents: crate::documents::DocumentsDir,
 }
 
 /// Where and when the state is saved.
@@ -196,6 +202,8 @@ impl EmulatorState {
                 },
                 faults: Mutex::default(),
                 reset_to: std::sync::OnceLock::new(),
+                variants: Default::default(),
+                documents: Default::default(),
             }),
         }
     }

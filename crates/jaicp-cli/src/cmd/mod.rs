@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod channel;
 pub mod chat;
+pub mod doctor;
 pub mod emulator;
 pub mod imputer;
 pub mod nlp;
@@ -26,5 +27,6 @@ pub async fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
         Command::Reporter(args) => reporter::run(args, globals).await,
         Command::TextCampaigns(args) => text_campaigns::run(args, globals).await,
         Command::Emulator(command) => emulator::run(command, globals).await,
+        Command::Doctor(args) => doctor::run(args, globals).await,
     }
 }

@@ -48,6 +48,9 @@ pub struct EmulatorBuilder {
     header_read_timeout: Duration,
     body_read_timeout: Duration,
     limits: crate::Limits,
+    variants: crate::Variants,
+    documents_dir: Option<PathBuf>,
+    idempotency_bound: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -71,6 +74,9 @@ impl Default for EmulatorBuilder {
             header_read_timeout: connections::DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: connections::DEFAULT_BODY_READ_TIMEOUT,
             limits: crate::Limits::default(),
+            variants: crate::Variants::default(),
+            documents_dir: None,
+            idempotency_bound: true,
         }
     }
 }
@@ -171,6 +177,23 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves the other variant of the unconfirmed facts switched on in `variants` (default: every
+    /// fact as our documents assume). Also switchable at run time: `PUT /_emulator/variants`.
+    pub fn variants(mut self, variants: crate::Variants) -> Self {
+        self.variants = variants;
+        self
+    }
+
+    /// Whether an `Idempotence-Key` is bound to the request it first came with (default
+    /// `true`): a reused key with another operation or other input is refused with 400
+    /// `idempotence.key.reused` instead of answered with the first request's stored result.
+    /// Stripe's rule; JAICP's own behaviour is unconfirmed, so `false` restores "replay
+    /// whatever the key first answered".
+    pub fn idempotency_bound_to_request(mut self, bound: bool) -> Self {
+        self.idempotency_bound = bound;
+        self
+    }
+
     /// Keeps the state in `path`: loaded at start if the file exists, written atomically (temp
     /// file + rename) after changes (at most once per [`save_interval`](Self::save_interval))
     /// and at shutdown. A file that is corrupt, not an emulator state file, or from a newer
@@ -210,6 +233,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves the OpenAPI documents in `dir` where a JAICP host serves them (the API gateway's,
+    /// NLP Direct's and the dialer's pages and YAML files), so that `cargo xtask specs fetch`
+    /// can be run against the emulator. Files are read at each request.
+    pub fn documents_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.documents_dir = Some(dir.into());
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -238,6 +269,7 @@ impl EmulatorBuilder {
             timestamps: self.timestamps,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
             fast_forward: self.fast_forward,
+            idempotency_bound: self.idempotency_bound,
         };
         let rules = match &self.chat_rules {
             Some(text) => crate::chat::bot::Rules::parse(text)
@@ -308,6 +340,10 @@ impl EmulatorBuilder {
         }
         if let Some((url, basic)) = &self.external_nlu {
             state.set_external_nlu(url, basic.clone());
+        }
+        state.set_variants(self.variants);
+        if let Some(dir) = &self.documents_dir {
+            state.set_documents_dir(dir.clone());
         }
         Ok(state)
     }
