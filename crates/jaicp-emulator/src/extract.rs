@@ -225,6 +225,19 @@ fn array_for_object(
     }
 }
 
+/// Removes `null` members at any depth of the objects in `value`: `null` means "not given",
+/// so stored settings never echo a `null` where the document asks for a value.
+pub(crate) fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
 /// Parses a JSON body for `api`; the error names the JSON path that broke.
 pub(crate) fn parse<T: DeserializeOwned>(api: Api, body: &[u8]) -> Result<T, Reply> {
     let mut de = serde_json::Deserializer::from_slice(body);

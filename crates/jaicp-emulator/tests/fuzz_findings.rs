@@ -106,3 +106,37 @@ async fn a_null_nlp_setting_is_not_echoed() {
     assert!(body["settings"].get("timezone").is_none(), "{body}");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn nested_settings_are_objects_and_never_null() {
+    let emu = Emulator::start().await.expect("starts");
+    let url = format!(
+        "{}/cailapub/api/caila/p/{DEFAULT_NLP_KEY}/import",
+        emu.base_url()
+    );
+    let response = reqwest::Client::new()
+        .post(&url)
+        .json(&json!({
+            "project": {"id": "", "name": ""}, "intents": [], "entities": [],
+            "settings": {"language": "ru", "extendedSettings": {"stsSettings": [null, null]}}
+        }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let (status, body) = send(
+        &emu,
+        reqwest::Method::PUT,
+        "/api/v1/projects/1",
+        json!({"name": "Demo bot", "projectSettingsData": {"language": "en", "extendedSettings": null}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["projectSettingsData"]
+            .get("extendedSettings")
+            .is_none(),
+        "{body}"
+    );
+    emu.shutdown().await;
+}

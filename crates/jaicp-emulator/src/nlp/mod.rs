@@ -193,16 +193,6 @@ pub(crate) struct Project {
     pub(crate) model: Model,
 }
 
-/// Removes `null` members at any depth of an object.
-fn drop_nulls(map: &mut Map<String, Value>) {
-    map.retain(|_, v| !v.is_null());
-    for value in map.values_mut() {
-        if let Value::Object(inner) = value {
-            drop_nulls(inner);
-        }
-    }
-}
-
 fn default_settings() -> Map<String, Value> {
     match json!({
         "language": "en",
@@ -326,11 +316,14 @@ impl Project {
             self.add_entity(e.entity, e.records, now);
         }
         self.system_entities = data.enabled_system_entities;
-        if let Some(mut settings) = data.settings {
+        if let Some(settings) = data.settings {
             // `null` means "not given": it is never stored, so an export never echoes a null
             // where the document asks for a value (a string `timezone`, say).
-            drop_nulls(&mut settings);
-            self.settings = settings;
+            let mut settings = Value::Object(settings);
+            crate::extract::drop_nulls(&mut settings);
+            if let Value::Object(map) = settings {
+                self.settings = map;
+            }
         }
         self.changed_intents = now;
         self.changed_entities = now;
