@@ -41,16 +41,16 @@ async fn emulator() -> Emulator {
 
 fn summary(output: &std::process::Output) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with('{'))
+    serde_json::Deserializer::from_str(&stdout)
+        .into_iter::<serde_json::Value>()
+        .next()
+        .and_then(Result::ok)
         .unwrap_or_else(|| {
             panic!(
                 "no JSON summary; stdout: {stdout}; stderr: {}",
                 String::from_utf8_lossy(&output.stderr)
             )
-        });
-    serde_json::from_str(line).unwrap()
+        })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -60,7 +60,7 @@ async fn adds_100k_numbers_with_an_accurate_summary() {
     let file = dir.join("numbers.csv");
     write_numbers(&file, 100_000);
     let output = jaicp()
-        .args(["calls", "add-phones", file.to_str().unwrap(), "--json"])
+        .args(["calls", "add-phones", file.to_str().unwrap(), "-o", "json"])
         .env("JAICP_HOST", emu.base_url())
         .env("JAICP_CAMPAIGN_TOKEN", emu.campaign_token())
         .output()
@@ -95,7 +95,8 @@ async fn a_killed_run_resumes_without_duplicate_jobs() {
             "calls",
             "add-phones",
             file.to_str().unwrap(),
-            "--json",
+            "-o",
+            "json",
             "--concurrency",
             "1",
         ])
@@ -162,6 +163,7 @@ fn the_readme_command_runs_offline() {
             "examples/numbers.csv",
             "--wait",
             "--report",
+            "-o",
             "json",
         ])
         .output()
@@ -172,12 +174,14 @@ fn the_readme_command_runs_offline() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(
-        stdout.contains("added 9 of 12 numbers: 1 duplicated in the file, 2 rejected, 0 pending"),
-        "{stdout}"
-    );
-    let json_start = stdout.find("\n[").unwrap() + 1;
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout[json_start..]).unwrap();
+    let mut docs = serde_json::Deserializer::from_str(&stdout).into_iter::<serde_json::Value>();
+    let summary = docs.next().unwrap().unwrap();
+    assert_eq!(summary["total"], 10, "{summary}");
+    assert_eq!(summary["created"], 9, "{summary}");
+    assert_eq!(summary["duplicated"], 1, "{summary}");
+    assert_eq!(summary["rejected"], 0, "{summary}");
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_value(docs.next().unwrap().unwrap()).unwrap();
     assert_eq!(rows.len(), 9);
     assert!(
         rows.iter().all(|r| r["finishedAt"].is_string()),

@@ -74,7 +74,8 @@ fn one_shot_send_as_text_and_json() {
             "send",
             "--event",
             "/start",
-            "--json",
+            "-o",
+            "json",
             "--client-id",
             "zoe",
         ])

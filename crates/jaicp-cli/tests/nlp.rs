@@ -47,7 +47,7 @@ async fn import_train_infer_export_and_refuse_bad_data() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("training READY"));
 
     let out = jaicp(&emu)
-        .args(["nlp", "infer", "hey you", "--format", "json"])
+        .args(["nlp", "infer", "hey you", "-o", "json"])
         .output()
         .unwrap();
     assert!(out.status.success());

@@ -37,7 +37,7 @@ fn channel_deploy_waits_and_prints_the_result() {
 #[test]
 fn reporter_sessions_as_csv_and_a_downloaded_report() {
     let out = jaicp()
-        .args(["reporter", "sessions", "--format", "csv", "--limit", "5"])
+        .args(["reporter", "sessions", "-o", "csv", "--limit", "5"])
         .output()
         .unwrap();
     assert!(

@@ -4,7 +4,6 @@
 mod journal;
 mod numbers;
 
-use std::io::Write;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -12,13 +11,14 @@ use jaicp_calls::RejectReason;
 use jaicp_calls::models::CallNumbersAndCallJobIds;
 use sha2::{Digest, Sha256};
 
+use crate::cli::Globals;
 use crate::cmd::calls::{AddPhonesArgs, JOB_COLUMNS, calls, wait_until_called};
-use crate::output::print_rows;
+use crate::error::Partial;
 use crate::target::Target;
 use journal::{Entry, Journal, Resumed};
 
 /// Runs `calls add-phones`.
-pub async fn run(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
+pub async fn run(target: &Target, args: AddPhonesArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let bytes = crate::input::read_bytes(&args.file)?;
     let numbers = numbers::read_numbers(&args.file, &bytes)?;
@@ -31,21 +31,27 @@ pub async fn run(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
     });
     // The embedded emulator forgets everything when the process exits, so a journal of what it
     // accepted would only make the next run skip numbers: journal real targets only.
-    let (journal, resumed) = if target.emulator.is_some() {
+    // Standard input has no name to hang a journal on unless --journal gives one.
+    let no_journal_for_stdin = crate::input::is_stdio(&args.file) && args.journal.is_none();
+    let (journal, resumed) = if target.emulator.is_some() || no_journal_for_stdin {
         (None, Resumed::default())
     } else {
         let (j, r) = Journal::open(&journal_path, &input_sha, args.chunk_size, args.restart)?;
         (Some(Arc::new(j)), r)
     };
     if !resumed.chunks.is_empty() {
-        eprintln!(
-            "jaicp: resuming: {} chunks already done ({} numbers added)",
+        globals.note(&format!(
+            "resuming: {} chunks already done ({} numbers added)",
             resumed.chunks.len(),
             resumed.created
-        );
+        ));
     }
 
-    let bar = ProgressBar::new(total as u64);
+    let bar = if globals.progress() {
+        ProgressBar::new(total as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} numbers ({per_sec}, eta {eta}) {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -97,9 +103,9 @@ pub async fn run(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|e| e.into_inner())
         .first()
     {
-        eprintln!(
-            "jaicp: warning: the journal could not be written ({e}); a rerun may resend chunks"
-        );
+        globals.warn(&format!(
+            "the journal could not be written ({e}); a rerun may resend chunks"
+        ));
     }
 
     let created = resumed.created + report.created.len();
@@ -123,55 +129,54 @@ pub async fn run(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
         "resumedChunks": resumed.chunks.len(),
         "journal": journal.as_ref().map(|j| j.path().display().to_string()),
     });
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        writeln!(out, "{summary}")?;
+    let out = globals.out();
+    let rejected = invalid + server_rejected;
+    if out
+        .format
+        .is_some_and(|f| f != crate::output::Format::Table)
+    {
+        out.value(&summary)?;
     } else {
-        writeln!(
-            out,
-            "added {created} of {total} numbers: {} duplicated in the file, {} rejected, {} pending",
+        out.line(&format!(
+            "added {created} of {total} numbers: {} duplicated in the file, {rejected} rejected, {} pending",
             report.duplicates.len(),
-            invalid + server_rejected,
             report.pending()
-        )?;
+        ))?;
         for r in report.rejected.iter().take(20) {
-            writeln!(
-                out,
+            out.line(&format!(
                 "  rejected row {}: {}: {}",
                 r.index + 1,
                 r.phone,
                 reason_text(&r.reason)
-            )?;
+            ))?;
         }
         if report.rejected.len() > 20 {
-            writeln!(
-                out,
+            out.line(&format!(
                 "  ... and {} more rejected",
                 report.rejected.len() - 20
-            )?;
+            ))?;
         }
         for failed in &report.failed {
             if let Some(e) = &failed.error {
-                writeln!(
-                    out,
+                out.line(&format!(
                     "  chunk {} not added ({} numbers): {e}",
                     failed.chunk,
                     failed.pending.len()
-                )?;
+                ))?;
             }
         }
     }
-    drop(out);
     if !report.is_complete() {
-        anyhow::bail!(
+        return Err(Partial(format!(
             "{} numbers are pending; run the same command again to resume",
             report.pending()
-        );
+        ))
+        .into());
     }
     if args.wait {
-        wait_until_called(&calls).await?;
+        wait_until_called(&calls, globals).await?;
     }
-    if let Some(format) = args.report {
+    if args.report {
         let ids: Vec<String> = report
             .created
             .iter()
@@ -184,11 +189,10 @@ pub async fn run(target: &Target, args: AddPhonesArgs) -> anyhow::Result<()> {
             })
             .send()
             .await?;
-        let rows: Vec<serde_json::Value> = rows
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<_, _>>()?;
-        print_rows(&mut std::io::stdout().lock(), format, JOB_COLUMNS, &rows)?;
+        out.rows(JOB_COLUMNS, crate::output::rows(&rows)?)?;
+    }
+    if rejected > 0 {
+        return Err(Partial(format!("{rejected} numbers were rejected")).into());
     }
     Ok(())
 }

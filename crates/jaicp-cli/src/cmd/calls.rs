@@ -1,10 +1,8 @@
 //! `jaicp calls ...`: the Calls API (campaign token).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
@@ -13,7 +11,6 @@ use jaicp_calls::models::{CallAttemptDates, CallJobDates};
 use jaicp_core::Timestamp;
 
 use crate::cli::Globals;
-use crate::output::{Format, print_rows};
 use crate::target::Target;
 
 /// Calls API commands.
@@ -42,7 +39,7 @@ pub struct CampaignArgs {
 pub struct AddPhonesArgs {
     /// CSV (header with a `phone` column; `gmtZone`, `dialerPriority`, `maxAttempts`,
     /// `retryIntervalInMinutes` are call policy, other columns become the payload) or JSON (array of
-    /// numbers or of call job objects).
+    /// numbers or of call job objects); `-` reads CSV from stdin.
     pub file: PathBuf,
     /// Campaign token source.
     #[command(flatten)]
@@ -63,12 +60,10 @@ pub struct AddPhonesArgs {
     /// Wait until every added number has been called.
     #[arg(long)]
     pub wait: bool,
-    /// After adding (and waiting), print the call job report of the added numbers.
-    #[arg(long, value_enum, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "table")]
-    pub report: Option<Format>,
-    /// Print the summary as JSON.
+    /// After adding (and waiting), print the call job report of the added numbers (in the
+    /// format of --output).
     #[arg(long)]
-    pub json: bool,
+    pub report: bool,
 }
 
 /// `jaicp calls status`.
@@ -77,9 +72,6 @@ pub struct StatusArgs {
     /// Campaign token source.
     #[command(flatten)]
     pub campaign: CampaignArgs,
-    /// Print JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// Campaign control actions.
@@ -89,7 +81,7 @@ pub enum Action {
     Pause,
     /// Resume calling.
     Resume,
-    /// Stop for good.
+    /// Stop for good (asks first on a terminal; --yes skips the question).
     Stop,
 }
 
@@ -127,9 +119,6 @@ pub struct ReportArgs {
     /// End of the window (RFC 3339 or epoch ms; default now).
     #[arg(long)]
     pub to: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
     /// Campaign token source.
     #[command(flatten)]
     pub campaign: CampaignArgs,
@@ -156,18 +145,29 @@ const ATTEMPT_COLUMNS: &[&str] = &[
     "callDuration",
 ];
 
-/// Runs a Calls command.
-pub async fn run(command: CallsCommand, _globals: &Globals) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
+/// The default deadline of a Calls command.
+pub fn default_timeout(command: &CallsCommand) -> Duration {
     match command {
-        CallsCommand::AddPhones(args) => crate::addphones::run(&target, args).await,
-        CallsCommand::Status(args) => status(&target, args).await,
-        CallsCommand::Control(args) => control(&target, args).await,
-        CallsCommand::Report(args) => report(&target, args).await,
+        CallsCommand::AddPhones(_) => super::BULK_DEADLINE,
+        CallsCommand::Status(_) | CallsCommand::Control(_) | CallsCommand::Report(_) => {
+            super::REQUEST_DEADLINE
+        }
     }
 }
 
-/// The Calls API handle with the campaign token of `token_file`, the environment or the emulator.
+/// Runs a Calls command.
+pub async fn run(command: CallsCommand, globals: &Globals) -> anyhow::Result<()> {
+    let target = Target::connect(globals).await?;
+    match command {
+        CallsCommand::AddPhones(args) => crate::addphones::run(&target, args, globals).await,
+        CallsCommand::Status(args) => status(&target, args, globals).await,
+        CallsCommand::Control(args) => control(&target, args, globals).await,
+        CallsCommand::Report(args) => report(&target, args, globals).await,
+    }
+}
+
+/// The Calls API handle with the campaign token of `token_file`, the environment, the profile or
+/// the emulator.
 pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
     Ok(Calls::new(
         &target.client,
@@ -175,12 +175,45 @@ pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::R
     ))
 }
 
-/// Polls until no call job of the campaign is unfinished.
-pub async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
-    let bar = ProgressBar::new_spinner();
+/// Consecutive failed polls after which a wait gives up.
+pub const MAX_POLL_FAILURES: u32 = 5;
+
+/// Polls until no call job of the campaign is unfinished. A failed poll shows a status line on
+/// stderr and is retried; [`MAX_POLL_FAILURES`] in a row end the wait with the last cause.
+pub async fn wait_until_called(calls: &Calls, globals: &Globals) -> anyhow::Result<()> {
+    let bar = if globals.progress() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_message("waiting for the calls to finish");
+    let mut failures = 0;
     loop {
-        let unfinished: Vec<_> = calls.unfinished_jobs().try_collect().await?;
+        let unfinished: Vec<_> = match calls.unfinished_jobs().try_collect().await {
+            Ok(list) => {
+                failures = 0;
+                list
+            }
+            Err(e) if e.is_retryable() || e.status().is_none() => {
+                failures += 1;
+                if failures >= MAX_POLL_FAILURES {
+                    bar.finish_and_clear();
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "gave up waiting after {failures} failed polls in a row"
+                    )));
+                }
+                let delay = Duration::from_secs(1 << failures.min(4));
+                bar.suspend(|| {
+                    globals.note(&format!(
+                        "poll failed ({e}); retrying in {}s ({failures}/{MAX_POLL_FAILURES})",
+                        delay.as_secs()
+                    ))
+                });
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         if unfinished.is_empty() {
             break;
         }
@@ -192,62 +225,77 @@ pub async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
+async fn status(target: &Target, args: StatusArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let info = calls.campaign().send().await?;
     let status = calls.status().await?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let mut value = serde_json::to_value(&info)?;
-        value["status"] = serde_json::Value::String(status.to_string());
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
-    } else {
-        let value = serde_json::to_value(&info)?;
-        writeln!(
-            out,
-            "campaign: {}",
-            value.get("name").and_then(|v| v.as_str()).unwrap_or("-")
-        )?;
-        writeln!(out, "status:   {status}")?;
-        if let Some(short) = value.get("shortReport").and_then(|v| v.as_object()) {
-            for (k, v) in short {
-                writeln!(out, "  {k}: {v}")?;
-            }
+    let out = globals.out();
+    let mut value = serde_json::to_value(&info)?;
+    value["status"] = serde_json::Value::String(status.to_string());
+    if out.format.is_some() {
+        return out.value(&value);
+    }
+    out.line(&format!(
+        "campaign: {}",
+        value.get("name").and_then(|v| v.as_str()).unwrap_or("-")
+    ))?;
+    out.line(&format!("status:   {status}"))?;
+    if let Some(short) = value.get("shortReport").and_then(|v| v.as_object()) {
+        for (k, v) in short {
+            out.line(&format!("  {k}: {v}"))?;
         }
     }
     Ok(())
 }
 
-async fn control(target: &Target, args: ControlArgs) -> anyhow::Result<()> {
+async fn control(target: &Target, args: ControlArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     match args.action {
         Action::Pause => calls.pause().await?,
         Action::Resume => calls.resume().await?,
-        Action::Stop => calls.stop().await?,
+        Action::Stop => {
+            globals.confirm("Stop the campaign for good? It cannot be resumed.")?;
+            calls.stop().await?
+        }
     }
-    println!("campaign is now {}", calls.status().await?);
-    Ok(())
+    let status = calls.status().await?;
+    let out = globals.out();
+    if out.format.is_some() {
+        return out.value(&serde_json::json!({ "status": status.to_string() }));
+    }
+    out.line(&format!("campaign is now {status}"))
 }
 
 fn parse_time(text: Option<&str>, default: Timestamp) -> anyhow::Result<Timestamp> {
     match text {
         None => Ok(default),
-        Some(t) => Timestamp::parse(t)
-            .with_context(|| format!("`{t}` is not an RFC 3339 time or epoch ms")),
+        Some(t) => Timestamp::parse(t).ok_or_else(|| {
+            crate::error::usage(format!("`{t}` is not an RFC 3339 time or epoch ms"))
+        }),
     }
 }
 
-async fn report(target: &Target, args: ReportArgs) -> anyhow::Result<()> {
+/// How far past "now" the default report window reaches. The emulator runs its dialer on a clock
+/// that moves ahead of the wall clock (simulated calls take no real time), so its jobs can carry
+/// times days in the future; a loopback host gets a year of room. A real JAICP gets a day, for
+/// clock skew.
+fn default_window_end(target: &Target, now: Timestamp) -> Timestamp {
+    let ahead_ms: i64 = if target.emulator.is_some() || target.client.host().is_loopback() {
+        366 * 86_400_000
+    } else {
+        86_400_000
+    };
+    Timestamp::from_millis(now.as_millis().saturating_add(ahead_ms)).unwrap_or(now)
+}
+
+async fn report(target: &Target, args: ReportArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let now = Timestamp::now();
     let week_ago = Timestamp::from_millis(now.as_millis() - 7 * 24 * 3600 * 1000).unwrap_or(now);
     let from = parse_time(args.from.as_deref(), week_ago)?;
-    let to = parse_time(
-        args.to.as_deref(),
-        Timestamp::from_millis(now.as_millis() + 60_000).unwrap_or(now),
-    )?;
+    let to = parse_time(args.to.as_deref(), default_window_end(target, now))?;
     if from >= to {
-        anyhow::bail!("--from must be before --to");
+        return Err(crate::error::usage("--from must be before --to"));
     }
     let (columns, rows): (&[&str], Vec<serde_json::Value>) = match args.kind {
         ReportKind::Jobs => {
@@ -288,6 +336,5 @@ async fn report(target: &Target, args: ReportArgs) -> anyhow::Result<()> {
             )
         }
     };
-    print_rows(&mut std::io::stdout().lock(), args.format, columns, &rows)?;
-    Ok(())
+    globals.out().rows(columns, rows)
 }
