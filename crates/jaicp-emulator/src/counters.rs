@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A snapshot of the emulator's counters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Counters {
     /// Requests received, keyed by the OpenAPI `operationId` (e.g. `"addPhones"`).
@@ -47,6 +47,21 @@ impl CounterStore {
 
     pub(crate) fn idempotent_replay(&self) {
         self.idempotent_replays.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Sets every counter to the values of `saved` (a state file being loaded). Operation names
+    /// are interned; one the emulator cannot keep is an error.
+    pub(crate) fn restore(&self, saved: &Counters) -> Result<(), String> {
+        let mut requests = BTreeMap::new();
+        for (op, n) in &saved.requests {
+            requests.insert(crate::persist::serde_helpers::intern(op)?, *n);
+        }
+        *self.requests.lock().unwrap_or_else(PoisonError::into_inner) = requests;
+        self.jobs_created
+            .store(saved.jobs_created, Ordering::Relaxed);
+        self.idempotent_replays
+            .store(saved.idempotent_replays, Ordering::Relaxed);
+        Ok(())
     }
 
     pub(crate) fn snapshot(&self) -> Counters {

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use crate::clock::Millis;
 use crate::reply::Reply;
 
@@ -16,17 +18,52 @@ pub(crate) const IDEMPOTENCE_WINDOW_MS: Millis = 24 * 60 * 60 * 1000;
 /// without paying for a scan on every request.
 const SWEEP_EVERY: usize = 1024;
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     reply: Reply,
     at: Millis,
 }
 
 /// Responses keyed by (operation, key).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct IdempotencyStore {
+    #[serde(serialize_with = "save_entries", deserialize_with = "load_entries")]
     entries: HashMap<(&'static str, String), Stored>,
+    #[serde(skip)]
     inserts_since_sweep: usize,
+}
+
+/// One stored entry in a state file.
+#[derive(Serialize, Deserialize)]
+struct Entry<S> {
+    scope: String,
+    key: String,
+    #[serde(flatten)]
+    stored: S,
+}
+
+fn save_entries<S: Serializer>(
+    entries: &HashMap<(&'static str, String), Stored>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(entries.iter().map(|((scope, key), stored)| Entry {
+        scope: (*scope).to_owned(),
+        key: key.clone(),
+        stored,
+    }))
+}
+
+fn load_entries<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<HashMap<(&'static str, String), Stored>, D::Error> {
+    let list = Vec::<Entry<Stored>>::deserialize(d)?;
+    list.into_iter()
+        .map(|e| {
+            let scope = crate::persist::serde_helpers::intern(&e.scope)
+                .map_err(serde::de::Error::custom)?;
+            Ok(((scope, e.key), e.stored))
+        })
+        .collect()
 }
 
 impl IdempotencyStore {

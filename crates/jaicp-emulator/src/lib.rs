@@ -42,11 +42,13 @@ mod calls;
 mod chat;
 mod clock;
 mod counters;
+mod credentials;
 mod extract;
 mod idempotency;
 mod imputer;
 mod nlp;
 mod operator;
+mod persist;
 mod project;
 mod prompter;
 mod pushgate;
@@ -58,14 +60,16 @@ mod text_campaigns;
 mod unified;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 
 pub use chat::DEFAULT_CHAT_TOKEN;
 pub use chat::bot::DEFAULT_RULES as DEFAULT_CHAT_RULES;
 pub use counters::Counters;
+pub use credentials::{EmulatorCredentials, NamedToken};
 pub use imputer::DEFAULT_IMPUTER_TOKEN;
 pub use nlp::DEFAULT_NLP_KEY;
 pub use operator::DEFAULT_OPERATOR_KEY;
+pub use persist::STATE_FORMAT_VERSION;
 pub use project::{DEFAULT_BOT_ID, DEFAULT_PROJECT_SHORT_NAME};
 pub use prompter::DEFAULT_PROMPTER_TOKEN;
 pub use reporter::legacy::DEFAULT_LEGACY_REPORTER_TOKEN;
@@ -82,6 +86,7 @@ pub use unified::DEFAULT_UNIFIED_TOKEN;
 ///
 /// | Method | Path | Purpose |
 /// |---|---|---|
+/// | GET | `/_emulator/health` | 200 once the emulator serves |
 /// | GET | `/_emulator/counters` | request counts per `operationId`, `jobsCreated`, `idempotentReplays` |
 /// | POST | `/_emulator/campaigns` | `{"name", "token"?}` adds a campaign (201) |
 /// | POST | `/_emulator/calls/{token}/advance` | dial until every job of the campaign is finished |
@@ -118,5 +123,21 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            note_change,
+        ))
         .with_state(state)
+}
+
+/// Every request may change the state (even reads move counters), so each one tells the
+/// state-file saver there is something to write.
+async fn note_change(
+    State(state): State<EmulatorState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    state.note_change();
+    response
 }

@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Status plus an optional JSON body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(into = "StoredReply", try_from = "StoredReply")]
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     body: Option<Bytes>,
@@ -124,5 +125,35 @@ impl CallsError {
     /// 400 reply with this body.
     pub(crate) fn bad_request(self) -> Reply {
         Reply::calls_error(StatusCode::BAD_REQUEST, self)
+    }
+}
+
+/// A reply as kept in a state file (stored `Idempotence-Key` answers): the status code and the
+/// JSON body as text.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct StoredReply {
+    status: u16,
+    body: Option<String>,
+}
+
+impl From<Reply> for StoredReply {
+    fn from(reply: Reply) -> Self {
+        Self {
+            status: reply.status.as_u16(),
+            body: reply.body.map(|b| String::from_utf8_lossy(&b).into_owned()),
+        }
+    }
+}
+
+impl TryFrom<StoredReply> for Reply {
+    type Error = String;
+
+    fn try_from(stored: StoredReply) -> Result<Self, Self::Error> {
+        let status = StatusCode::from_u16(stored.status)
+            .map_err(|_| format!("invalid status {}", stored.status))?;
+        Ok(Self {
+            status,
+            body: stored.body.map(Bytes::from),
+        })
     }
 }

@@ -1,7 +1,9 @@
-//! Starting and stopping the emulator's HTTP server.
+//! Starting and stopping the emulator's HTTP server, with its background tasks: the dialer and
+//! the state-file saver.
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -9,7 +11,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::state::{Config, EmulatorState, TimestampFormat};
+use crate::credentials::EmulatorCredentials;
+use crate::state::{AdminError, Config, EmulatorState, TimestampFormat};
 
 /// Token of the campaign every emulator starts with.
 pub const DEFAULT_CAMPAIGN_TOKEN: &str = "1.1.emulator-demo-campaign";
@@ -36,6 +39,8 @@ pub struct EmulatorBuilder {
     chat_hold: Duration,
     nlp_projects: Vec<(String, String)>,
     external_nlu: Option<(String, Option<(String, String)>)>,
+    state_file: Option<PathBuf>,
+    save_interval: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -54,6 +59,8 @@ impl Default for EmulatorBuilder {
             chat_hold: Duration::from_secs(2),
             nlp_projects: Vec::new(),
             external_nlu: None,
+            state_file: None,
+            save_interval: Duration::from_secs(1),
         }
     }
 }
@@ -65,7 +72,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    /// Address to listen on (default `127.0.0.1:0`, an ephemeral port). Any address that is
+    /// not a loopback one makes the emulator's data and credentials reachable from other
+    /// machines: starting on one logs a warning, and the banner carries it.
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = addr;
         self
@@ -152,6 +161,22 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Keeps the state in `path`: loaded at start if the file exists, written atomically (temp
+    /// file + rename) after changes (at most once per [`save_interval`](Self::save_interval))
+    /// and at shutdown. A file that is corrupt, not an emulator state file, or from a newer
+    /// format version makes start-up fail with an error naming the file, and the file is left
+    /// as it was.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Shortest time between two saves of the state file after changes (default 1 s).
+    pub fn save_interval(mut self, interval: Duration) -> Self {
+        self.save_interval = interval.max(Duration::from_millis(10));
+        self
+    }
+
     /// The configured listen address.
     pub fn bind_addr(&self) -> SocketAddr {
         self.bind
@@ -191,7 +216,31 @@ impl EmulatorBuilder {
             self.max_simultaneous_calls,
             config,
             crate::chat::ChatSection::new(rules, self.chat_hold),
+            self.state_file.clone(),
         );
+        let loaded = match &self.state_file {
+            Some(path) => match crate::persist::load(path)? {
+                Some(saved) => {
+                    state.apply_loaded(saved).map_err(|e| {
+                        std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "emulator state file {}: {e}; the file was left unchanged",
+                                path.display()
+                            ),
+                        )
+                    })?;
+                    true
+                }
+                None => false,
+            },
+            None => false,
+        };
+        // With a loaded state, campaigns and projects it already has keep their data.
+        let keep = |r: Result<(), AdminError>| match r {
+            Err(AdminError::TokenTaken) if loaded => Ok(()),
+            other => other.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e)),
+        };
         // Later entries for the same token win, so the user can rename the
         // default campaign.
         let mut campaigns: Vec<(String, String)> = vec![(
@@ -203,9 +252,7 @@ impl EmulatorBuilder {
             campaigns.push((name.clone(), token.clone()));
         }
         for (name, token) in campaigns {
-            state
-                .add_campaign(&name, &token)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+            keep(state.add_campaign(&name, &token))?;
         }
         let mut nlp = vec![(
             "Demo NLP project".to_owned(),
@@ -216,9 +263,7 @@ impl EmulatorBuilder {
             nlp.push((name.clone(), key.clone()));
         }
         for (name, key) in nlp {
-            state
-                .add_nlp_project(&name, &key)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+            keep(state.add_nlp_project(&name, &key))?;
         }
         if let Some((url, basic)) = &self.external_nlu {
             state.set_external_nlu(url, basic.clone());
@@ -229,43 +274,121 @@ impl EmulatorBuilder {
     /// Starts the emulator in the background of the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let state = self.build_state()?;
-        let listener = TcpListener::bind(self.bind).await?;
+        let listener = bind(self.bind).await?;
         let addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let app = crate::router(state.clone());
         let server = tokio::spawn(async move {
+            // Either an explicit shutdown or the handle being dropped.
             let shutdown = async {
-                // Either an explicit shutdown or the handle being dropped.
                 let _ = stop_rx.await;
             };
-            if let Err(err) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
+            if let Err(err) = run_server(listener, app, shutdown).await {
                 tracing::warn!(error = %err, "emulator server stopped with an error");
             }
         });
-        let dialer = (!self.dial_interval.is_zero())
-            .then(|| tokio::spawn(state.clone().run_dialer(self.dial_interval)));
-        tracing::info!(%addr, "JAICP emulator listening");
+        let background = Background::spawn(&self, &state);
         Ok(Emulator {
             addr,
             state,
             stop: Some(stop_tx),
             server: Some(server),
-            dialer,
+            background,
         })
     }
 }
 
-/// A running emulator. Dropping it shuts the server down.
+/// Binds the listener; a non-loopback address gets a warning in the log.
+async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let listener = TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    if !bound.ip().is_loopback() {
+        tracing::warn!(
+            addr = %bound,
+            "the emulator listens on a non-loopback address: anyone who can reach it can use its credentials"
+        );
+    }
+    tracing::info!(addr = %bound, "JAICP emulator listening");
+    Ok(listener)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes.
+async fn run_server(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The dialer and the state-file saver of one running emulator.
+#[derive(Debug, Default)]
+struct Background {
+    dialer: Option<JoinHandle<()>>,
+    saver: Option<JoinHandle<()>>,
+}
+
+impl Background {
+    fn spawn(builder: &EmulatorBuilder, state: &EmulatorState) -> Self {
+        let dialer = (!builder.dial_interval.is_zero())
+            .then(|| tokio::spawn(state.clone().run_dialer(builder.dial_interval)));
+        let saver = state
+            .state_file()
+            .is_some()
+            .then(|| tokio::spawn(run_saver(state.clone(), builder.save_interval)));
+        Self { dialer, saver }
+    }
+
+    fn stop(&mut self) {
+        for task in [self.dialer.take(), self.saver.take()]
+            .into_iter()
+            .flatten()
+        {
+            task.abort();
+        }
+    }
+}
+
+/// Writes the state file whenever something changed, at most once per `every`.
+async fn run_saver(state: EmulatorState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if !state.unsaved_changes() {
+            continue;
+        }
+        let worker = state.clone();
+        match tokio::task::spawn_blocking(move || worker.save_state()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => tracing::warn!(error = %err, "saving the emulator state failed"),
+            Err(_) => return,
+        }
+    }
+}
+
+/// The last save, at shutdown.
+async fn final_save(state: &EmulatorState) -> std::io::Result<()> {
+    if state.state_file().is_none() {
+        return Ok(());
+    }
+    let worker = state.clone();
+    tokio::task::spawn_blocking(move || worker.save_state())
+        .await
+        .map_err(std::io::Error::other)?
+}
+
+/// A running emulator. Dropping it shuts the server down (and, with a state file, writes the
+/// state one last time if it changed).
 #[derive(Debug)]
 pub struct Emulator {
     addr: SocketAddr,
     state: EmulatorState,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
-    dialer: Option<JoinHandle<()>>,
+    background: Background,
 }
 
 impl Emulator {
@@ -287,6 +410,12 @@ impl Emulator {
     /// The bound socket address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The base URL and every credential, for a banner (`.banner()`), JSON (it is
+    /// `Serialize`) or environment variables (`.env_vars()`).
+    pub fn credentials(&self) -> EmulatorCredentials {
+        EmulatorCredentials::collect(self.addr, &self.state)
     }
 
     /// Token of the default campaign.
@@ -317,46 +446,57 @@ impl Emulator {
         self.state.clone()
     }
 
-    /// Stops the server and waits until it has shut down.
+    /// Writes the state file now (no-op without one).
+    pub async fn save_state(&self) -> std::io::Result<()> {
+        final_save(&self.state).await
+    }
+
+    /// Stops the server, waits until it has shut down, and writes the state file one last
+    /// time (an error writing it is logged; call [`save_state`](Self::save_state) first to
+    /// handle it yourself).
     pub async fn shutdown(mut self) {
-        self.stop_background();
+        self.stop_server();
+        self.background.stop();
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+        if let Err(err) = final_save(&self.state).await {
+            tracing::warn!(error = %err, "saving the emulator state failed");
+        }
     }
 
-    fn stop_background(&mut self) {
+    fn stop_server(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
-        }
-        if let Some(dialer) = self.dialer.take() {
-            dialer.abort();
         }
     }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        self.stop_background();
+        self.stop_server();
+        self.background.stop();
+        // Dropped without `shutdown`: still keep the promise that changes reach the file.
+        if self.state.unsaved_changes()
+            && let Err(err) = self.state.save_state()
+        {
+            tracing::warn!(error = %err, "saving the emulator state failed");
+        }
     }
 }
 
 /// Runs an emulator until `shutdown` completes; meant for the CLI
-/// (`jaicp emulator serve --port N`).
+/// (`jaicp emulator serve --port N`). With a state file, the state is written one last time
+/// after the server stopped (an error doing so is returned).
 pub async fn serve(
     builder: EmulatorBuilder,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let state = builder.build_state()?;
-    let listener = TcpListener::bind(builder.bind).await?;
-    tracing::info!(addr = %listener.local_addr()?, "JAICP emulator listening");
-    let dialer = (!builder.dial_interval.is_zero())
-        .then(|| tokio::spawn(state.clone().run_dialer(builder.dial_interval)));
-    let result = axum::serve(listener, crate::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
-    if let Some(dialer) = dialer {
-        dialer.abort();
-    }
-    result
+    let listener = bind(builder.bind).await?;
+    let mut background = Background::spawn(&builder, &state);
+    let result = run_server(listener, crate::router(state.clone()), shutdown).await;
+    background.stop();
+    let saved = final_save(&state).await;
+    result.and(saved)
 }

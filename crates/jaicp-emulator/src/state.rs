@@ -1,11 +1,14 @@
 //! Shared emulator state: clock, seed, counters and one section per API.
 //!
-//! Only the Calls API exists today; another API (Project, Reporter, NLP,
-//! Chat...) would add its own `Mutex<…State>` field to [`Shared`] and its
-//! routes beside `calls::routes` in [`crate::router`]. Sections have separate
-//! locks so APIs never contend with each other.
+//! Each API has its own section (a `Mutex<…State>` field of [`Shared`]) and its routes in
+//! [`crate::router`]; sections have separate locks so APIs never contend with each other.
+//! Every section serializes, which is what the state file ([`crate::persist`]) writes.
+//! A request (any request: even reads move counters) or a dialer step bumps
+//! [`Persistence::generation`], which tells the background saver there is something to write.
 
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -60,6 +63,20 @@ pub(crate) struct Shared {
     pub(crate) text_campaigns: Mutex<TextCampaignsState>,
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
+    pub(crate) persistence: Persistence,
+}
+
+/// Where and when the state is saved.
+#[derive(Debug, Default)]
+pub(crate) struct Persistence {
+    /// The state file, if any.
+    pub(crate) path: Option<PathBuf>,
+    /// Bumped by every change (request, dialer step).
+    pub(crate) generation: AtomicU64,
+    /// The generation the file last received.
+    pub(crate) saved: AtomicU64,
+    /// Held for a whole save, so a later save always renames last.
+    pub(crate) writing: Mutex<()>,
 }
 
 /// Handle to the emulator's state; cloning is cheap (an `Arc`).
@@ -142,6 +159,7 @@ impl EmulatorState {
         max_simultaneous_calls: usize,
         config: Config,
         chat: crate::chat::ChatSection,
+        state_file: Option<PathBuf>,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -159,6 +177,10 @@ impl EmulatorState {
                 reporter: Mutex::new(ReporterState::new(seed, start_ms)),
                 text_campaigns: Mutex::new(TextCampaignsState::default()),
                 unified_tokens: Mutex::new(vec![DEFAULT_UNIFIED_TOKEN.to_owned()]),
+                persistence: Persistence {
+                    path: state_file,
+                    ..Persistence::default()
+                },
             }),
         }
     }
@@ -259,12 +281,64 @@ impl EmulatorState {
     }
 
     pub(crate) fn unified_token_ok(&self, token: &str) -> bool {
+        self.unified_tokens().iter().any(|t| t == token)
+    }
+
+    /// Locks the list of accepted unified tokens.
+    pub(crate) fn unified_tokens(&self) -> MutexGuard<'_, Vec<String>> {
         self.shared
             .unified_tokens
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .any(|t| t == token)
+    }
+
+    /// Notes that the state changed, so the saver writes it at its next turn.
+    pub(crate) fn note_change(&self) {
+        self.shared
+            .persistence
+            .generation
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Replaces every section with what a state file held, keeping this run's configuration
+    /// (bot rules, external NLU, deploy time, default concurrency). The clock moves forward to
+    /// the saved time if that is later.
+    pub(crate) fn apply_loaded(&self, loaded: crate::persist::Loaded) -> Result<(), String> {
+        let shared = &self.shared;
+        shared.counters.restore(&loaded.counters)?;
+        shared.clock.advance_to(loaded.now_ms);
+        *self.unified_tokens() = loaded.unified_tokens;
+        {
+            let mut calls = self.calls();
+            let mut fresh = loaded.calls;
+            fresh.max_simultaneous_calls = calls.max_simultaneous_calls;
+            fresh.rebuild_indexes();
+            *calls = fresh;
+        }
+        {
+            let mut chat = shared.chat.lock();
+            let mut fresh = loaded.chat;
+            std::mem::swap(&mut fresh.rules, &mut chat.rules);
+            *chat = fresh;
+        }
+        *shared.pushgate.lock() = loaded.pushgate;
+        *shared.operator.lock() = loaded.operator;
+        {
+            let mut nlp = self.nlp();
+            let mut fresh = loaded.nlp;
+            fresh.external = nlp.external.take();
+            *nlp = fresh;
+        }
+        {
+            let mut projects = self.projects();
+            let mut fresh = loaded.projects;
+            fresh.deploy_time = projects.deploy_time;
+            *projects = fresh;
+        }
+        *self.events() = loaded.events;
+        *self.reporter() = loaded.reporter;
+        *self.text_campaigns() = loaded.text_campaigns;
+        Ok(())
     }
 
     /// Accepts one more unified token (the default one stays valid).
@@ -378,6 +452,34 @@ impl EmulatorState {
         millis_to_timestamp(self.shared.clock.advance(ms))
     }
 
+    /// The state file this emulator saves to, if any.
+    pub fn state_file(&self) -> Option<&std::path::Path> {
+        self.shared.persistence.path.as_deref()
+    }
+
+    /// Writes the whole state to the state file now (atomically). Does nothing without a state
+    /// file. Blocking file I/O: from async code call it through `spawn_blocking`.
+    pub fn save_state(&self) -> std::io::Result<()> {
+        let persistence = &self.shared.persistence;
+        let Some(path) = &persistence.path else {
+            return Ok(());
+        };
+        let _writing = persistence
+            .writing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let generation = persistence.generation.load(Ordering::Relaxed);
+        crate::persist::save(self, path)?;
+        persistence.saved.store(generation, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// True when something changed since the state file was last written.
+    pub(crate) fn unsaved_changes(&self) -> bool {
+        let p = &self.shared.persistence;
+        p.generation.load(Ordering::Relaxed) != p.saved.load(Ordering::Relaxed)
+    }
+
     /// Adds a campaign that answers to `token`.
     pub fn add_campaign(&self, name: &str, token: &str) -> Result<(), AdminError> {
         check_token(token)?;
@@ -438,13 +540,16 @@ impl EmulatorState {
             ticker.tick().await;
             let attempts = self.dial_once();
             if attempts > 0 {
+                self.note_change();
                 tracing::trace!(attempts, "dialer tick");
             } else if self.shared.config.fast_forward {
                 // Nothing due now: jump to the next retry or call end instead of waiting for
                 // it in real time (retries are minutes or hours apart).
                 let now = self.shared.clock.now_ms();
-                if let Some(next) = self.calls().next_event(now) {
+                let next = self.calls().next_event(now);
+                if let Some(next) = next {
                     self.shared.clock.advance_to(next);
+                    self.note_change();
                 }
             }
         }

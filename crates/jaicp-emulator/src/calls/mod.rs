@@ -10,20 +10,23 @@ pub(crate) mod validate;
 use std::collections::HashMap;
 
 use model::{CallPolicy, Campaign};
+use serde::{Deserialize, Serialize};
 use validate::ValidJob;
 
 use crate::clock::Millis;
 use crate::counters::CounterStore;
 
 /// All Calls API data, guarded by one mutex in [`crate::state`].
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct CallsState {
     /// Campaigns by token.
     pub(crate) campaigns: HashMap<String, Campaign>,
     next_campaign_id: i64,
     /// Job ids are unique across campaigns, as on the real platform.
     next_job_id: u64,
-    max_simultaneous_calls: usize,
+    /// Default for new campaigns (builder setting).
+    pub(crate) max_simultaneous_calls: usize,
 }
 
 impl CallsState {
@@ -46,6 +49,13 @@ impl CallsState {
         let campaign = Campaign::new(id, name, now, self.max_simultaneous_calls);
         self.campaigns.insert(token, campaign);
         Some(id)
+    }
+
+    /// Rebuilds every campaign's derived indexes (after loading a state file).
+    pub(crate) fn rebuild_indexes(&mut self) {
+        for campaign in self.campaigns.values_mut() {
+            campaign.rebuild_indexes();
+        }
     }
 
     /// Splits the state into the campaign for `token` and a job factory, so a

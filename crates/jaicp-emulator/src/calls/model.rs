@@ -4,6 +4,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::clock::Millis;
@@ -11,7 +12,7 @@ use crate::idempotency::IdempotencyStore;
 
 /// Campaign lifecycle as this emulator models it. The document's enum also
 /// has `new`, `planned` and `deleted`, which no public operation reaches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum CampaignStatus {
     InProgress,
     Paused,
@@ -41,7 +42,7 @@ impl CampaignStatus {
 }
 
 /// Values of the document's `JobStatus` enum that the emulator produces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum JobStatus {
     Planned,
     InProcess,
@@ -78,7 +79,7 @@ impl JobStatus {
 pub(crate) type MinuteRange = (u16, u16);
 
 /// When a job may be dialled, in the customer's local time.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct CallWindow {
     /// Allowed weekdays, Monday first; `None` = every day.
     pub(crate) days: Option<[bool; 7]>,
@@ -87,11 +88,12 @@ pub(crate) struct CallWindow {
     /// Intervals for weekdays without their own entry; `None` = whole day.
     pub(crate) default: Option<Vec<MinuteRange>>,
     /// Zone the intervals are expressed in.
+    #[serde(with = "crate::persist::serde_helpers::time_zone")]
     pub(crate) zone: TimeZone,
 }
 
 /// Per-job dialling policy after defaults have been applied.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct CallPolicy {
     pub(crate) max_attempts: u32,
     pub(crate) retry_interval_minutes: u32,
@@ -103,7 +105,7 @@ pub(crate) struct CallPolicy {
 }
 
 /// One dialling attempt; all timing is simulated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Attempt {
     pub(crate) number: u32,
     pub(crate) started_at: Millis,
@@ -112,12 +114,13 @@ pub(crate) struct Attempt {
     pub(crate) talk_secs: i64,
     /// Job status right after this attempt.
     pub(crate) status: JobStatus,
-    pub(crate) call_result: Option<&'static str>,
+    #[serde(with = "crate::persist::serde_helpers::interned_opt")]
+    pub(crate) call_result: Option<crate::persist::serde_helpers::Code>,
     pub(crate) report_data: Option<Map<String, Value>>,
 }
 
 /// A phone number queued in a campaign.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Job {
     pub(crate) id: u64,
     /// Digits only (one leading `+` stripped).
@@ -194,7 +197,7 @@ impl DialQueue {
 }
 
 /// Campaign-wide defaults for fields a job leaves out.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub(crate) struct CampaignDefaults {
     pub(crate) max_attempts: u32,
     pub(crate) retry_interval_minutes: u32,
@@ -212,7 +215,7 @@ impl Default for CampaignDefaults {
 }
 
 /// A call campaign, addressed by its token.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Campaign {
     pub(crate) id: i64,
     pub(crate) name: String,
@@ -225,10 +228,14 @@ pub(crate) struct Campaign {
     pub(crate) defaults: CampaignDefaults,
     /// Jobs in creation order; ids grow monotonically, so this is also id order.
     pub(crate) jobs: Vec<Job>,
+    /// Derived from `jobs` (rebuilt after loading a state file).
+    #[serde(skip)]
     pub(crate) index: HashMap<u64, usize>,
+    #[serde(skip)]
     pub(crate) by_phone: HashMap<String, Vec<u64>>,
     /// Number of jobs not yet closed.
     pub(crate) open_jobs: usize,
+    #[serde(skip)]
     pub(crate) queue: DialQueue,
     /// CRM duplicate rule: `phone + payload` fingerprint → time it was added.
     pub(crate) crm_recent: HashMap<String, Millis>,
@@ -282,6 +289,23 @@ impl Campaign {
             next_due: Some(due),
         });
         self.open_jobs += 1;
+    }
+
+    /// Rebuilds the indexes and the dial queue from `jobs` (after loading a state file).
+    pub(crate) fn rebuild_indexes(&mut self) {
+        self.index.clear();
+        self.by_phone.clear();
+        self.queue = DialQueue::default();
+        for (i, job) in self.jobs.iter().enumerate() {
+            self.index.insert(job.id, i);
+            self.by_phone
+                .entry(job.phone.clone())
+                .or_default()
+                .push(job.id);
+            if let Some(due) = job.next_due {
+                self.queue.push(job.policy.priority, due, job.id);
+            }
+        }
     }
 
     pub(crate) fn job_index(&self, id: u64) -> Option<usize> {

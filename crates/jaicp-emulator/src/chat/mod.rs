@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
@@ -23,7 +24,7 @@ use bot::Rules;
 pub const DEFAULT_CHAT_TOKEN: &str = "emulator:0000000000000000000000000000000000c4a7e0";
 
 /// One end user of one channel.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct ClientData {
     pub(crate) history: Vec<Value>,
     pub(crate) state: Option<Value>,
@@ -33,11 +34,14 @@ pub(crate) struct ClientData {
 }
 
 /// Data of the Chat API section.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ChatState {
+    /// Configuration of the run, not data: never saved.
+    #[serde(skip, default = "Rules::default_rules")]
     pub(crate) rules: Rules,
     pub(crate) tokens: BTreeSet<String>,
     pub(crate) webhooks: BTreeMap<String, String>,
+    #[serde(with = "crate::persist::serde_helpers::pairs")]
     pub(crate) clients: HashMap<(String, String), ClientData>,
     next_question: u64,
     last_event_ms: Millis,

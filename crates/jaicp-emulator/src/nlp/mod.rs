@@ -12,6 +12,7 @@ pub(crate) mod routes;
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::clock::Millis;
@@ -22,14 +23,18 @@ use model::{Entity, EntityWithRecords, Intent, ProjectData, Record};
 pub const DEFAULT_NLP_KEY: &str = "emulator-nlp-key";
 
 /// All NLP Direct data, guarded by one mutex in [`crate::state`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct NlpState {
     pub(crate) projects: HashMap<String, Project>,
+    /// Configuration of the run (builder), not data: never saved.
+    #[serde(skip)]
     pub(crate) external: Option<external::ExternalNlu>,
 }
 
-/// The trained state of a project.
-#[derive(Debug, Clone, Default)]
+/// The trained state of a project. A state file keeps what it was trained from; the matchers
+/// are rebuilt when it is read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(into = "ModelData", from = "ModelData")]
 pub(crate) struct Model {
     intents: Vec<ModelIntent>,
     entities: Vec<(String, Vec<Record>)>,
@@ -40,6 +45,46 @@ struct ModelIntent {
     intent: Intent,
     phrases: Vec<Vec<String>>,
     patterns: Vec<Pattern>,
+}
+
+/// A [`Model`] as kept in a state file.
+#[derive(Serialize, Deserialize)]
+struct ModelData {
+    intents: Vec<Intent>,
+    entities: Vec<(String, Vec<Record>)>,
+}
+
+impl From<Model> for ModelData {
+    fn from(model: Model) -> Self {
+        Self {
+            intents: model.intents.into_iter().map(|mi| mi.intent).collect(),
+            entities: model.entities,
+        }
+    }
+}
+
+impl From<ModelData> for Model {
+    fn from(data: ModelData) -> Self {
+        Self {
+            intents: data.intents.iter().map(ModelIntent::new).collect(),
+            entities: data.entities,
+        }
+    }
+}
+
+impl ModelIntent {
+    /// Compiles an intent's phrases and patterns for matching.
+    fn new(intent: &Intent) -> Self {
+        ModelIntent {
+            intent: intent.clone(),
+            phrases: intent
+                .phrases
+                .iter()
+                .filter_map(|p| p.text.as_deref().map(matcher::words))
+                .collect(),
+            patterns: intent.patterns.iter().map(|p| Pattern::parse(p)).collect(),
+        }
+    }
 }
 
 struct Rules<'a> {
@@ -118,9 +163,10 @@ impl Model {
 }
 
 /// Status of training.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Training {
-    pub(crate) status: &'static str,
+    #[serde(with = "crate::persist::serde_helpers::interned")]
+    pub(crate) status: crate::persist::serde_helpers::Code,
     pub(crate) last_error: Option<String>,
     pub(crate) last_train_start: Option<Millis>,
     pub(crate) last_train_time: Option<Millis>,
@@ -131,7 +177,7 @@ pub(crate) struct Training {
 }
 
 /// One emulated NLP project.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Project {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -283,15 +329,7 @@ impl Project {
             .intents
             .values()
             .filter(|i| i.is_enabled())
-            .map(|i| ModelIntent {
-                intent: i.clone(),
-                phrases: i
-                    .phrases
-                    .iter()
-                    .filter_map(|p| p.text.as_deref().map(matcher::words))
-                    .collect(),
-                patterns: i.patterns.iter().map(|p| Pattern::parse(p)).collect(),
-            })
+            .map(ModelIntent::new)
             .collect();
         let entities = self
             .entities

@@ -14,6 +14,7 @@ pub(crate) mod routes;
 use std::collections::HashSet;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::state::EmulatorState;
@@ -25,13 +26,13 @@ pub const DEFAULT_OPERATOR_KEY: &str = "emulator-operator-key-0000c4a7e2";
 pub(crate) const CLOSE_PHRASE: &str = "/close";
 
 /// A connected desk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Desk {
     pub(crate) api_url: String,
     pub(crate) token: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct OperatorState {
     pub(crate) desk: Option<Desk>,
     /// (channel token, client id) of dialogs held by an agent.

@@ -8,6 +8,7 @@ pub(crate) mod routes;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::clock::Millis;
@@ -19,7 +20,7 @@ pub const DEFAULT_PROJECT_SHORT_NAME: &str = "demo-bot-1-emu";
 /// Bot id of the Chat API channel of the default project.
 pub const DEFAULT_BOT_ID: &str = "1-demo-bot-1-emu-1";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Project {
     pub(crate) id: i64,
     pub(crate) name: String,
@@ -31,7 +32,7 @@ pub(crate) struct Project {
     pub(crate) modified_ms: Millis,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Channel {
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -47,7 +48,7 @@ pub(crate) struct Channel {
 }
 
 /// Projects and channels.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ProjectsState {
     pub(crate) projects: BTreeMap<i64, Project>,
     pub(crate) channels: BTreeMap<i64, Channel>,
@@ -55,8 +56,13 @@ pub(crate) struct ProjectsState {
     next_channel: i64,
     /// Set by `/_emulator/channel/fail-next-deploy`: the next deploy finishes with this error.
     pub(crate) fail_next_deploy: Option<(String, String)>,
-    /// How long a deploy takes (real time).
+    /// How long a deploy takes (real time); configuration, not saved.
+    #[serde(skip, default = "default_deploy_time")]
     pub(crate) deploy_time: Duration,
+}
+
+fn default_deploy_time() -> Duration {
+    Duration::from_millis(300)
 }
 
 impl ProjectsState {
@@ -67,7 +73,7 @@ impl ProjectsState {
             next_project: 1,
             next_channel: 1,
             fail_next_deploy: None,
-            deploy_time: Duration::from_millis(300),
+            deploy_time: default_deploy_time(),
         };
         let id = s.add_project(
             "Demo bot",

@@ -10,8 +10,10 @@ pub(crate) mod routes;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use serde::{Deserialize, Serialize};
+
 /// One pushback.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Pushback {
     pub(crate) token: String,
     pub(crate) client_id: String,
@@ -25,7 +27,7 @@ pub(crate) struct PushgateSection {
     data: Mutex<PushgateState>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct PushgateState {
     pub(crate) pushbacks: HashMap<String, Pushback>,
     next: u64,

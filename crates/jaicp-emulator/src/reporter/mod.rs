@@ -11,6 +11,7 @@ pub(crate) mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::clock::Millis;
@@ -21,7 +22,7 @@ use crate::unified::iso;
 /// Bot id given to the sessions made from call jobs.
 pub(crate) const CALLS_BOT_ID: &str = "1-demo-bot-1-emu-calls";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Msg {
     pub(crate) question_id: String,
     pub(crate) ts: Millis,
@@ -29,7 +30,7 @@ pub(crate) struct Msg {
     pub(crate) answer: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Session {
     pub(crate) id: String,
     pub(crate) project: String,
@@ -43,7 +44,7 @@ pub(crate) struct Session {
     pub(crate) messages: Vec<Msg>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Label {
     pub(crate) id: i64,
     pub(crate) name: String,
@@ -51,7 +52,7 @@ pub(crate) struct Label {
     pub(crate) group: Option<i64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Experiment {
     pub(crate) key: String,
     pub(crate) description: Option<String>,
@@ -61,7 +62,7 @@ pub(crate) struct Experiment {
 }
 
 /// Reporter data that is not derived from other sections.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct ReporterState {
     pub(crate) seeded: Vec<Session>,
     pub(crate) session_labels: BTreeMap<i64, Label>,

@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -28,11 +28,13 @@ const GENERATION_TIME: Duration = Duration::from_millis(200);
 /// Size of the chunks a report file is streamed in.
 const CHUNK: usize = 64 * 1024;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Task {
     id: String,
-    report_type: &'static str,
+    #[serde(with = "crate::persist::serde_helpers::interned")]
+    report_type: crate::persist::serde_helpers::Code,
     created_ms: Millis,
+    #[serde(with = "crate::persist::serde_helpers::instant")]
     ready_at: Instant,
     project: Option<String>,
     settings: Value,
@@ -43,7 +45,7 @@ pub(crate) struct Task {
 }
 
 /// Report tasks of the account.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Reports {
     tasks: Vec<Task>,
     next_size: Option<u64>,

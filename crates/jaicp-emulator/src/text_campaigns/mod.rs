@@ -6,19 +6,21 @@ pub(crate) mod routes;
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::clock::Millis;
 use crate::unified::iso;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Campaign {
     pub(crate) id: i64,
     pub(crate) name: String,
     pub(crate) project: String,
     pub(crate) bot_id: String,
     pub(crate) created: Millis,
-    pub(crate) status: &'static str,
+    #[serde(with = "crate::persist::serde_helpers::interned")]
+    pub(crate) status: crate::persist::serde_helpers::Code,
     pub(crate) delay: i32,
     pub(crate) threads: i32,
     pub(crate) event_name: Option<String>,
@@ -52,13 +54,13 @@ impl Campaign {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Template {
     pub(crate) campaign_id: i64,
     pub(crate) body: Value,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Sending {
     pub(crate) uuid: String,
     pub(crate) campaign_id: i64,
@@ -69,7 +71,8 @@ pub(crate) struct Sending {
     pub(crate) event_data: Option<Value>,
     pub(crate) replies: Option<Value>,
     pub(crate) at: Millis,
-    pub(crate) status: &'static str,
+    #[serde(with = "crate::persist::serde_helpers::interned")]
+    pub(crate) status: crate::persist::serde_helpers::Code,
 }
 
 impl Sending {
@@ -95,7 +98,7 @@ impl Sending {
 }
 
 /// Text campaigns, templates and sendings.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct TextCampaignsState {
     pub(crate) campaigns: BTreeMap<i64, Campaign>,
     pub(crate) templates: BTreeMap<String, Template>,

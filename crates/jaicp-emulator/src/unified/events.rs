@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -21,17 +21,18 @@ use crate::state::EmulatorState;
 /// Longest hold of one poll, whatever `timeout` asks for.
 const MAX_HOLD: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Event {
     pub(crate) request_id: String,
     pub(crate) request_ms: Millis,
+    #[serde(with = "crate::persist::serde_helpers::instant")]
     pub(crate) ready_at: Instant,
     pub(crate) result: Result<Value, (String, String)>,
     delivered: bool,
 }
 
 /// All background tasks of the emulator.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct EventsState {
     events: Vec<Event>,
 }

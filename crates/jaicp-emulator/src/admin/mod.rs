@@ -1,6 +1,7 @@
 //! Emulator-only endpoints under `/_emulator/`, for tests and demos. None of
 //! them exist on the real platform.
 //!
+//! - `GET  /_emulator/health` — 200 once the emulator serves
 //! - `GET  /_emulator/counters` — request and side-effect counters
 //! - `POST /_emulator/campaigns` — `{name, token?}` adds a campaign
 //! - `POST /_emulator/nlp/projects` — `{name, key}` adds an NLP Direct project
@@ -10,6 +11,8 @@
 //! - `POST /_emulator/clock/advance` — `{seconds}` or `{millis}` moves it forward
 //! - `POST /_emulator/channel/fail-next-deploy` — `{code, message}`: the next deploy fails so
 //! - `POST /_emulator/reporter/next-report-size` — `{bytes}`: the next report file is that big
+
+mod health;
 
 use axum::Router;
 use axum::extract::State;
@@ -24,6 +27,7 @@ use crate::state::{AdminError, EmulatorState};
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
+        .merge(health::routes())
         .route("/_emulator/counters", get(counters))
         .route("/_emulator/campaigns", post(add_campaign))
         .route("/_emulator/nlp/projects", post(add_nlp_project))
