@@ -29,9 +29,13 @@ async fn main() -> ExitCode {
     };
     init_logging(cli.globals.verbose);
     let globals = cli.globals.clone();
-    let deadline = globals
-        .timeout
-        .or_else(|| cmd::default_timeout(&cli.command));
+    let deadline = if cmd::owns_deadline(&cli.command) {
+        None
+    } else {
+        globals
+            .timeout
+            .or_else(|| cmd::default_timeout(&cli.command))
+    };
     let work = cmd::run(cli.command, &globals);
     let result = tokio::select! {
         result = with_deadline(deadline, work) => result,

@@ -1,5 +1,16 @@
 //! Which JAICP the CLI talks to: `JAICP_HOST`, else the active profile's `host`, else an emulator
 //! started inside the process, so that every command works offline.
+//!
+//! The embedded emulator keeps its state between invocations in one file,
+//! `$XDG_DATA_HOME/jaicp/emulator/state.json` (default `~/.local/share/jaicp/emulator/state.json`),
+//! through the emulator's own persistence (`EmulatorBuilder::state_file`: loaded at start, written
+//! atomically after changes and at exit). So `text-campaigns create` in one command and
+//! `text-campaigns control` in the next see the same campaign, like against a real JAICP. This is
+//! the one design: commands never go looking for a running `jaicp emulator serve` — point them at
+//! one with `eval "$(jaicp emulator env)"`. `jaicp emulator reset` deletes the file, so the next
+//! command starts from the seeded state.
+
+use std::path::PathBuf;
 
 use std::time::Duration;
 
@@ -61,10 +72,20 @@ impl Target {
                 host_source,
             });
         }
-        let emulator = Emulator::start().await?;
+        let mut builder = Emulator::builder();
+        let state = emulator_state_path();
+        match &state {
+            Some(path) => builder = builder.state_file(path),
+            None => globals.warn(
+                "neither XDG_DATA_HOME nor HOME is set: the embedded emulator forgets its state \
+                 when the command ends",
+            ),
+        }
+        let emulator = builder.start().await?;
         globals.note(&format!(
-            "JAICP_HOST is not set; using an embedded emulator at {}",
-            emulator.base_url()
+            "JAICP_HOST is not set; using an embedded emulator at {}{}",
+            emulator.base_url(),
+            state.map_or_else(String::new, |p| format!(" (state: {})", p.display()))
         ));
         let client = Client::builder()
             .host(Host::custom(&emulator.base_url())?)
@@ -79,4 +100,14 @@ impl Target {
             host_source,
         })
     }
+}
+
+/// Where the embedded emulator keeps its state: `$XDG_DATA_HOME/jaicp/emulator/state.json`, else
+/// `$HOME/.local/share/jaicp/emulator/state.json`.
+pub fn emulator_state_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| crate::config::home().map(|h| h.join(".local").join("share")))?;
+    Some(base.join("jaicp").join("emulator").join("state.json"))
 }

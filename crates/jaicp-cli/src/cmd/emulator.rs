@@ -1,7 +1,9 @@
 //! `jaicp emulator ...`: the offline JAICP as a local server, the shell settings that point
-//! commands at it, and resetting the embedded emulator.
+//! commands at it, and resetting the embedded emulator (see `crate::target` for where its state
+//! lives).
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Subcommand, ValueEnum};
@@ -23,6 +25,11 @@ pub enum EmulatorCommand {
         /// Seed of the simulated call outcomes.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Keep the state in this file between runs (loaded at start, written after changes).
+        /// Default: none, the server starts from the seeded state. Pass the embedded emulator's
+        /// file (see `jaicp emulator reset --help`) to serve what earlier commands created.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
         /// Print the settings as JSON on stdout (base URL and every credential) instead of the
         /// human banner on stderr.
         #[arg(long, value_enum, value_name = "FORMAT")]
@@ -37,6 +44,9 @@ pub enum EmulatorCommand {
         #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
         host: IpAddr,
     },
+    /// Bring the embedded emulator back to its seeded state: deletes its state file
+    /// ($XDG_DATA_HOME/jaicp/emulator/state.json). Asks first on a terminal; --yes skips that.
+    Reset,
 }
 
 /// `--print-config` formats.
@@ -50,7 +60,7 @@ pub enum ConfigFormat {
 pub fn default_timeout(command: &EmulatorCommand) -> Option<Duration> {
     match command {
         EmulatorCommand::Serve { .. } => None,
-        EmulatorCommand::Env { .. } => Some(super::REQUEST_DEADLINE),
+        EmulatorCommand::Env { .. } | EmulatorCommand::Reset => Some(super::REQUEST_DEADLINE),
     }
 }
 
@@ -61,8 +71,19 @@ pub async fn run(command: EmulatorCommand, globals: &Globals) -> anyhow::Result<
             bind,
             port,
             seed,
+            state,
             print_config,
-        } => serve(SocketAddr::new(bind, port), seed, print_config, globals).await,
+        } => {
+            serve(
+                SocketAddr::new(bind, port),
+                seed,
+                state,
+                print_config,
+                globals,
+            )
+            .await
+        }
+        EmulatorCommand::Reset => reset(globals),
         EmulatorCommand::Env { port, host } => {
             let base = format!("http://{}", SocketAddr::new(host, port));
             let mut text = String::new();
@@ -115,50 +136,78 @@ fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
 }
 
+fn reset(globals: &Globals) -> anyhow::Result<()> {
+    let path = crate::target::emulator_state_path().ok_or_else(|| {
+        crate::error::usage("neither XDG_DATA_HOME nor HOME is set: there is no state to reset")
+    })?;
+    if !path.exists() {
+        globals.note(&format!(
+            "the embedded emulator is already in its seeded state ({} does not exist)",
+            path.display()
+        ));
+        return Ok(());
+    }
+    globals.confirm(&format!(
+        "Forget everything the embedded emulator holds ({})?",
+        path.display()
+    ))?;
+    std::fs::remove_file(&path)
+        .map_err(|e| anyhow::anyhow!("cannot delete {}: {e}", path.display()))?;
+    globals.note(&format!(
+        "deleted {}; the next command starts from the seeded state",
+        path.display()
+    ));
+    Ok(())
+}
+
 async fn serve(
     addr: SocketAddr,
     seed: u64,
+    state: Option<PathBuf>,
     print_config: Option<ConfigFormat>,
     globals: &Globals,
 ) -> anyhow::Result<()> {
+    let mut builder = jaicp_emulator::Emulator::builder().bind(addr).seed(seed);
+    if let Some(path) = state {
+        builder = builder.state_file(path);
+    }
     // Bind first: a port in use fails here, before anything is printed.
-    let emulator = jaicp_emulator::Emulator::builder()
-        .bind(addr)
-        .seed(seed)
+    let emulator = builder
         .start()
         .await
         .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?;
-    let base = emulator.base_url();
-    let settings = settings(&base);
+    let credentials = emulator.credentials();
     match print_config {
         Some(ConfigFormat::Json) => {
-            let map: serde_json::Map<String, serde_json::Value> = settings
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
-                .collect();
-            // The point of --print-config is to hand these demo credentials to a program.
+            // The point of --print-config is to hand these test credentials to a program.
             crate::output::Output {
                 format: Some(crate::output::Format::Json),
                 show_secrets: true,
             }
-            .value(&map)?;
+            .value(&credentials)?;
         }
         None => {
-            let mut banner = format!("jaicp: emulator serving on {base} (Ctrl-C stops it)\n");
-            for (name, value) in &settings {
-                banner.push_str(&format!("  {name}={value}\n"));
-            }
-            banner.push_str("  point commands at it with: eval \"$(jaicp emulator env");
-            if addr.port() != 8099 || !addr.ip().is_loopback() {
-                banner.push_str(&format!(" --port {}", emulator.addr().port()));
-            }
-            banner.push_str(")\"");
             if !globals.quiet {
-                eprintln!("{banner}");
+                eprintln!("{}", credentials.banner().trim_end());
+                let mut hint = String::from("Point commands at it: eval \"$(jaicp emulator env");
+                let port = emulator.addr().port();
+                if port != 8099 {
+                    hint.push_str(&format!(" --port {port}"));
+                }
+                if !addr.ip().is_loopback() && !addr.ip().is_unspecified() {
+                    hint.push_str(&format!(" --host {}", addr.ip()));
+                }
+                hint.push_str(")\"; Ctrl-C stops the emulator.");
+                eprintln!("{hint}");
             }
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    // Until Ctrl-C, or until --timeout (handy in scripts and tests): both stop cleanly.
+    let until = globals.timeout.unwrap_or(crate::duration::MAX);
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = tokio::time::sleep(until) => {}
+    }
     emulator.shutdown().await;
     Ok(())
 }

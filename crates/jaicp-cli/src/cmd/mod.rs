@@ -46,6 +46,14 @@ pub fn default_timeout(command: &Command) -> Option<Duration> {
     }
 }
 
+/// Whether the command applies `--timeout` itself (a server stops cleanly when it runs out).
+pub fn owns_deadline(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Emulator(emulator::EmulatorCommand::Serve { .. })
+    )
+}
+
 /// Runs the chosen command.
 pub async fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
     match command {
