@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod man;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -31,6 +32,8 @@ tasks:
                                     (when installed and a tag exists), cargo publish --dry-run of every
                                     crate in dependency order, tag; --dry-run works on a scratch copy;
                                     --quick packages without compiling each package again (CI)
+  man [--out DIR]                   man pages of the jaicp command, one per command (clap_mangen),
+                                    default target/man
   specs normalize [--out DIR] [--specs DIR]
                                     write the bundled, corrected copy of every document (default
                                     target/specs) for tools such as Prism
@@ -140,6 +143,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some("man") => {
+            let a = parse(&args[1..])?;
+            man::man(&workspace_root(), a.out.as_deref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some("release") => {
             let dry_run = args.iter().any(|a| a == "--dry-run");

@@ -37,7 +37,14 @@ Exit codes: 0 success, 1 error, 2 usage, 3 credentials or permission, 4 not foun
 /// Script JAICP from a shell. With no JAICP_HOST set, commands run against an embedded emulator,
 /// so everything works offline.
 #[derive(Debug, Parser)]
-#[command(name = "jaicp", version, about, long_about = None, after_long_help = TOP_HELP)]
+#[command(
+    name = "jaicp",
+    version,
+    about = "Script JAICP from a shell. Without JAICP_HOST (or a profile's host) commands run \
+             against an embedded emulator that keeps its state between commands; --help tells more.",
+    long_about = None,
+    after_long_help = TOP_HELP
+)]
 pub struct Cli {
     /// Flags every command takes.
     #[command(flatten)]
