@@ -537,3 +537,24 @@ fn emulator_serve_binds_first_and_prints_the_real_address() {
     );
     assert!(text.contains("export JAICP_CAMPAIGN_TOKEN="));
 }
+
+#[test]
+fn a_server_that_echoes_the_token_does_not_get_it_printed() {
+    let host = hostile_server(
+        "200 OK",
+        "{\"id\":1,\"name\":\"echo cli-CANARY-0xfeedface\",\"shortName\":\"x\"}",
+    );
+    for format in ["json", "table", "csv", "jsonl"] {
+        let out = Env::new()
+            .jaicp()
+            .env("JAICP_HOST", &host)
+            .env("JAICP_TOKEN", "cli-CANARY-0xfeedface")
+            .args(["project", "get", "1", "-o", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("echo"), "{text}");
+        assert!(!text.contains("CANARY-0xfeedface"), "{format}: {text}");
+    }
+}

@@ -29,8 +29,9 @@ pub async fn run(target: &Target, args: AddPhonesArgs, globals: &Globals) -> any
         p.push(".journal");
         p.into()
     });
-    // The embedded emulator forgets everything when the process exits, so a journal of what it
-    // accepted would only make the next run skip numbers: journal real targets only.
+    // Against the embedded emulator no journal is written: its state survives between commands,
+    // and a rerun re-sends the same idempotence keys and gets the same jobs back, so a journal
+    // file next to the input (the quick start's is in the repository) would buy nothing.
     // Standard input has no name to hang a journal on unless --journal gives one.
     let no_journal_for_stdin = crate::input::is_stdio(&args.file) && args.journal.is_none();
     let (journal, resumed) = if target.emulator.is_some() || no_journal_for_stdin {
