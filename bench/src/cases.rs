@@ -6,8 +6,9 @@ use std::time::Instant;
 use futures_util::{StreamExt, TryStreamExt};
 use jaicp_calls::Calls;
 use jaicp_calls::models::{CallJobParameters, CallTaskByTokenData};
+use jaicp_core::auth::Auth;
 use jaicp_core::export::Method;
-use jaicp_core::{Auth, CampaignToken, Client, Host};
+use jaicp_core::{CampaignToken, Client, Host};
 
 const TOKEN: &str = "1.1.bench-campaign";
 /// Requests in the sequential case.
@@ -143,7 +144,7 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
                 .send_streaming()
                 .await
                 .map_err(e)?
-                .write_to(&mut sink, jaicp_core::DownloadOptions::default())
+                .write_to(&mut sink, jaicp_core::download::DownloadOptions::default())
                 .await
                 .map_err(e)?;
             (1, n)
@@ -198,7 +199,11 @@ async fn report_download(base: &str, side: &str) -> Result<(u64, Instant)> {
     let mut sink = tokio::io::sink();
     let n = if side == "sdk" {
         reporter
-            .download_report(&file, &mut sink, jaicp_core::DownloadOptions::default())
+            .download_report(
+                &file,
+                &mut sink,
+                jaicp_core::download::DownloadOptions::default(),
+            )
             .await
             .map_err(e)?
     } else {

@@ -1,7 +1,8 @@
 //! Every API's response decoders must refuse or accept any bytes without panicking.
 #![no_main]
 
-use jaicp_core::{OpName, decode_json};
+use jaicp_core::error::OpName;
+use jaicp_core::request::decode_json;
 
 const OP: OpName = OpName { api: "fuzz", operation: "decode" };
 

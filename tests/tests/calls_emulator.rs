@@ -4,7 +4,8 @@ mod common;
 
 use futures_util::TryStreamExt;
 use jaicp_calls::models::{
-    CallJobDates, CallJobParameters, CallNumbersAndCallJobIds, CallTaskStatusType, JobStatus,
+    CallJobDates, CallJobParameters, CallNumbersAndCallJobIds, CallTaskStatusType,
+    CampaignControlAction, JobStatus,
 };
 use jaicp_calls::{CallsError, CallsErrorExt, RejectReason};
 use jaicp_core::{CampaignToken, Error, Timestamp};
@@ -173,7 +174,11 @@ async fn typed_errors_from_the_server() {
     assert!(err.is_auth());
     assert_eq!(err.status(), Some(404));
 
-    calls.stop().await.unwrap();
+    calls
+        .control_campaign(CampaignControlAction::Stop)
+        .send()
+        .await
+        .unwrap();
     let err = calls
         .add_phones_batch(common::numbers(1, 1))
         .send()
@@ -232,7 +237,7 @@ async fn reports_and_control() {
         .unwrap();
     assert_eq!(report.created.len(), 450);
     assert_eq!(
-        calls.status().await.unwrap(),
+        calls.campaign_status().send().await.unwrap(),
         CallTaskStatusType::InProgress
     );
     let unfinished: Vec<_> = calls.unfinished_jobs().try_collect().await.unwrap();
@@ -262,13 +267,28 @@ async fn reports_and_control() {
         .unwrap();
     assert_eq!(one.len(), 1);
 
-    calls.pause().await.unwrap();
-    assert_eq!(calls.status().await.unwrap(), CallTaskStatusType::Paused);
-    let err = calls.pause().await.unwrap_err();
-    assert_eq!(err.status(), Some(400));
-    calls.resume().await.unwrap();
+    calls
+        .control_campaign(CampaignControlAction::Pause)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        calls.status().await.unwrap(),
+        calls.campaign_status().send().await.unwrap(),
+        CallTaskStatusType::Paused
+    );
+    let err = calls
+        .control_campaign(CampaignControlAction::Pause)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    calls
+        .control_campaign(CampaignControlAction::Resume)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        calls.campaign_status().send().await.unwrap(),
         CallTaskStatusType::InProgress
     );
 }

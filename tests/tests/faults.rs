@@ -8,8 +8,11 @@ mod common;
 use std::time::{Duration, Instant};
 
 use jaicp_calls::Calls;
+use jaicp_core::auth::Auth;
+use jaicp_core::error::TimeoutPhase;
 use jaicp_core::export::Method;
-use jaicp_core::{Auth, CampaignToken, Client, Error, Host, RetryPolicy, TimeoutPhase};
+use jaicp_core::retry::RetryPolicy;
+use jaicp_core::{CampaignToken, Client, Error, Host};
 use jaicp_emulator::Emulator;
 use jaicp_tests::fault_proxy::{Fault, FaultProxy};
 

@@ -10,7 +10,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use jaicp_chat::models::Reply;
 use jaicp_chat::{Chat, replies, reply_text};
-use jaicp_core::{ChatApiToken, SecretText};
+use jaicp_core::ChatApiToken;
+use jaicp_core::secret::SecretText;
 use jaicp_operator::OperatorClient;
 use jaicp_operator::models::{
     CloseChatRequest, Destination, Employee, SelectDestinationRequest, SendFileRequest,

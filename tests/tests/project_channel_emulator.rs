@@ -281,7 +281,11 @@ async fn a_valid_unified_token_never_shows_on_success_paths() {
     let file = reporter.create_session_report().wait().await.unwrap();
     let mut csv = Vec::new();
     reporter
-        .download_report(&file, &mut csv, jaicp_core::DownloadOptions::default())
+        .download_report(
+            &file,
+            &mut csv,
+            jaicp_core::download::DownloadOptions::default(),
+        )
         .await
         .unwrap();
     shown.push(String::from_utf8_lossy(&csv).into_owned());

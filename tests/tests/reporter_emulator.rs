@@ -8,7 +8,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_util::TryStreamExt;
-use jaicp_core::{DownloadOptions, Error, Timestamp, UnifiedToken};
+use jaicp_core::download::DownloadOptions;
+use jaicp_core::{Error, Timestamp, UnifiedToken};
 use jaicp_emulator::{DEFAULT_PROJECT_SHORT_NAME, DEFAULT_UNIFIED_TOKEN};
 use jaicp_reporter::ids::{QuestionId, SessionId};
 use jaicp_reporter::models::{CreateReportDto, FileType, ReportSettings};

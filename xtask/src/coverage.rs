@@ -126,7 +126,7 @@ mod tests {
         let file: syn::File = syn::parse_str(
             r#"
             pub static A: OperationSpec = OperationSpec { api: "calls", operation: "addPhones", method: Method::POST, path: "/", idempotency: Idempotency::Idempotent };
-            pub static B: jaicp_core::OperationSpec = jaicp_core::OperationSpec { api: "calls", operation: "getCallTask", method: Method::GET, path: "/", idempotency: Idempotency::Idempotent };
+            pub static B: jaicp_core::request::OperationSpec = jaicp_core::request::OperationSpec { api: "calls", operation: "getCallTask", method: Method::GET, path: "/", idempotency: Idempotency::Idempotent };
             pub static C: Other = Other { api: "calls", operation: "nope" };
             "#,
         )

@@ -30,17 +30,18 @@ pub fn emit(api: &Api) -> TokenStream {
     let uses = if api.operations.is_empty() {
         quote!(
             #[allow(unused_imports)]
-            use jaicp_core::OperationSpec;
+            use jaicp_core::request::OperationSpec;
         )
     } else if !outbound {
         quote! {
             use jaicp_core::export::Method;
-            use jaicp_core::{Idempotency, OperationSpec};
+            use jaicp_core::request::{Idempotency, OperationSpec};
         }
     } else {
         quote! {
             use jaicp_core::export::Method;
-            use jaicp_core::{ApiContext, CallOptions, Idempotency, #key_placement OperationSpec};
+            use jaicp_core::CallOptions;
+            use jaicp_core::request::{ApiContext, Idempotency, #key_placement OperationSpec};
         }
     };
     let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
@@ -105,12 +106,12 @@ fn emit_routes(api: &Api) -> TokenStream {
     let uses = if api.operations.is_empty() {
         quote!(
             #[allow(unused_imports)]
-            use jaicp_core::OperationSpec;
+            use jaicp_core::request::OperationSpec;
         )
     } else {
         quote! {
             use jaicp_core::export::Method;
-            use jaicp_core::{Idempotency, OperationSpec};
+            use jaicp_core::request::{Idempotency, OperationSpec};
         }
     };
     quote! {
@@ -446,8 +447,8 @@ fn response_type(api: &Api, op: &Operation) -> TokenStream {
             ty(t, Scope::Operations)
         }
         Response::Text => quote!(String),
-        Response::Streaming => quote!(jaicp_core::StreamingResponse),
-        Response::Headers => quote!(jaicp_core::RawResponse),
+        Response::Streaming => quote!(jaicp_core::request::StreamingResponse),
+        Response::Headers => quote!(jaicp_core::request::RawResponse),
     }
 }
 

@@ -7,7 +7,7 @@
 //! - an object with a `discriminator` → enum over the mapped schemas with an `Unknown(Value)` variant;
 //! - `type: array` → `Vec<T>`; `additionalProperties: <schema>` only → `BTreeMap<String, T>`;
 //! - `oneOf` / `anyOf` without a discriminator, free `type: object`, no type at all → `serde_json::Value`;
-//! - a string property with `x-secret: true` → `jaicp_core::SecretText` (redacted `Debug`);
+//! - a string property with `x-secret: true` → `jaicp_core::secret::SecretText` (redacted `Debug`);
 //! - `x-direction: jaicp-to-integrator` operations → models and an `OperationSpec` only;
 //!   `x-idempotency` → the retry class (codegen.toml still wins);
 //! - `string` + `date-time` (or a field marked by the `epoch_millis` fix) → `jaicp_core::Timestamp`;
@@ -36,7 +36,7 @@ use crate::normalize::{TIMESTAMP_MARKER, operations};
 mod operations;
 
 /// The Rust type of an `x-secret: true` string property.
-pub const SECRET_TEXT: &str = "jaicp_core::SecretText";
+pub const SECRET_TEXT: &str = "jaicp_core::secret::SecretText";
 
 /// One API document, ready to emit.
 #[derive(Debug, Clone)]
@@ -254,7 +254,7 @@ pub enum Response {
     /// A download.
     Streaming,
     /// No body, but declared headers the caller needs (e.g. `Z-Request-id` of an async start):
-    /// the whole `jaicp_core::RawResponse` is returned.
+    /// the whole `jaicp_core::request::RawResponse` is returned.
     Headers,
 }
 

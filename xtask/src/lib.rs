@@ -14,6 +14,7 @@ pub mod facts;
 pub mod ir;
 pub mod load;
 pub mod normalize;
+pub mod surface;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

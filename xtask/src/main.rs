@@ -25,6 +25,8 @@ tasks:
                                     throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
                                     1 GiB download (time and peak memory); --build-time adds cold
                                     build times
+  surface [--check]                 write the public API listings (crates/jaicp-core and
+                                    crates/jaicp, public-api.txt); --check fails when one is stale
   contract                          every operation of every document through a Prism proxy in front
                                     of the emulator: requests validated / responses parsed per document
   release <X.Y.Z> [--dry-run] [--quick]
@@ -103,6 +105,20 @@ fn workspace(args: &Args) -> Result<Workspace> {
     Workspace::open(root, specs)
 }
 
+/// Writes the public API listings, or with `--check` fails when one is stale.
+fn surface(check: bool) -> Result<ExitCode> {
+    let stale = xtask::surface::run(&workspace_root(), check)?;
+    for dir in &stale {
+        let verb = if check { "is stale" } else { "updated" };
+        eprintln!("{dir}/public-api.txt {verb}");
+    }
+    Ok(if check && !stale.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -130,6 +146,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
             bench::bench(&workspace_root(), with_build)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some("surface") => surface(args.iter().any(|a| a == "--check")),
         Some("contract") => {
             // The Prism harness is a shell script (it starts and stops processes); this is its
             // documented entry point.

@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod shop;
 
-use jaicp_core::ApiContext;
+use jaicp_core::request::ApiContext;
 use shop::models::{Colour, Filter, Item, NewItem, NewItemShipping, PriceFilter, ShopStatus};
 
 /// The handle the golden document's operations hang off.
@@ -109,7 +109,7 @@ impl Talk {
 
 #[test]
 fn inbound_operations_get_a_route_and_the_retry_class_follows_x_idempotency() {
-    use jaicp_core::Idempotency;
+    use jaicp_core::request::Idempotency;
     let hook = &talk::operations::RECEIVE_SAID;
     assert_eq!(
         (hook.api, hook.operation, hook.path),

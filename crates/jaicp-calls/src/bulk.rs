@@ -10,7 +10,7 @@ use jaicp_core::{Error, Id};
 use sha2::{Digest, Sha256};
 
 use crate::Calls;
-use crate::errors::CallsError;
+use crate::errors::{CallsError, CallsErrorExt};
 use crate::models::CallJobParameters;
 use crate::validate::{normalize_phone, validate_indexed};
 
@@ -156,6 +156,7 @@ pub struct AddPhones {
     items: Box<dyn Iterator<Item = CallJobParameters> + Send>,
     chunk_size: usize,
     keep_lists: bool,
+    deduplicate: bool,
     concurrency: usize,
     key_seed: Option<String>,
     skip: HashSet<usize>,
@@ -183,6 +184,7 @@ impl AddPhones {
             items,
             chunk_size: DEFAULT_CHUNK_SIZE,
             keep_lists: true,
+            deduplicate: true,
             concurrency: DEFAULT_CONCURRENCY,
             key_seed: None,
             skip: HashSet::new(),
@@ -202,6 +204,15 @@ impl AddPhones {
     /// Memory then stays flat whatever the input size.
     pub fn summary_only(mut self) -> Self {
         self.keep_lists = false;
+        self
+    }
+
+    /// Whether to drop numbers repeated in the input (default: yes). The check remembers every
+    /// number it has seen (about 20 bytes each); a caller that already guarantees each number
+    /// once (the `jaicp` command checks its file in a first pass) turns it off to keep memory
+    /// flat for inputs of tens of millions of numbers.
+    pub fn deduplicate(mut self, on: bool) -> Self {
+        self.deduplicate = on;
         self
     }
 
@@ -247,7 +258,12 @@ impl AddPhones {
         let intake = Intake {
             items: self.items,
             index: 0,
-            seen: HashMap::with_capacity(lower.min(50_000_000)),
+            seen: HashMap::with_capacity(if self.deduplicate {
+                lower.min(50_000_000)
+            } else {
+                0
+            }),
+            deduplicate: self.deduplicate,
             chunk_size: self.chunk_size,
             next_chunk: 0,
             key_seed: self.key_seed,
@@ -362,6 +378,8 @@ struct Intake {
     /// Packed number → first input position. Eight bytes a number keeps a million numbers in
     /// a few tens of MiB.
     seen: HashMap<u64, u32>,
+    /// When off, `seen` stays empty (the caller guarantees unique numbers).
+    deduplicate: bool,
     chunk_size: usize,
     next_chunk: usize,
     key_seed: Option<String>,
@@ -391,6 +409,10 @@ impl Iterator for Intake {
                     phone: item.phone,
                     reason: RejectReason::Invalid { field, reason },
                 });
+                continue;
+            }
+            if !self.deduplicate {
+                items.push((index, item));
                 continue;
             }
             match self.seen.entry(pack_phone(&item.phone)) {
@@ -535,7 +557,7 @@ async fn send_chunk(
                 return outcome;
             }
             Err(err) => {
-                let calls_error = CallsError::from_error(&err);
+                let calls_error = err.calls_error();
                 let offending = calls_error
                     .as_ref()
                     .filter(|e| e.is_per_phone())
@@ -616,7 +638,42 @@ impl Calls {
 
 #[cfg(test)]
 mod tests {
-    use super::pack_phone;
+    use super::{Intake, pack_phone};
+    use crate::models::CallJobParameters;
+    use std::collections::{HashMap, HashSet};
+
+    fn intake(phones: &[&str], deduplicate: bool) -> Intake {
+        let items: Vec<CallJobParameters> = phones
+            .iter()
+            .map(|p| CallJobParameters {
+                phone: (*p).into(),
+                ..Default::default()
+            })
+            .collect();
+        Intake {
+            items: Box::new(items.into_iter()),
+            index: 0,
+            seen: HashMap::new(),
+            deduplicate,
+            chunk_size: 10,
+            next_chunk: 0,
+            key_seed: None,
+            skip: HashSet::new(),
+        }
+    }
+
+    #[test]
+    fn deduplication_can_be_left_to_the_caller() {
+        let phones = ["+79001112233", "+79001112234", "79001112233"];
+        let mut on = intake(&phones, true);
+        let work = on.next().unwrap();
+        assert_eq!((work.items.len(), work.duplicates.len()), (2, 1));
+        assert_eq!(on.seen.len(), 2);
+        let mut off = intake(&phones, false);
+        let work = off.next().unwrap();
+        assert_eq!((work.items.len(), work.duplicates.len()), (3, 0));
+        assert!(off.seen.is_empty(), "nothing remembered");
+    }
 
     #[test]
     fn packing_is_exact_for_valid_numbers() {

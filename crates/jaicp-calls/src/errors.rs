@@ -1,4 +1,5 @@
-//! Typed Calls API errors, read from the `type` field of an error body.
+//! Typed Calls API errors, read from the `type` field of an error body: a view over the SDK's
+//! one [`Error`] (the pattern of every API crate: `*ErrorExt` traits, no second error type).
 
 use jaicp_core::Error;
 
@@ -58,7 +59,9 @@ pub enum CallsError {
 
 impl CallsError {
     /// Reads the Calls error out of an SDK error; `None` when it is not an API error.
-    pub fn from_error(error: &Error) -> Option<CallsError> {
+    /// Reached through [`CallsErrorExt::calls_error`], the one way every API crate reads its
+    /// typed errors.
+    fn from_error(error: &Error) -> Option<CallsError> {
         let api = error.api_error()?;
         let text = |name: &str| {
             api.body

@@ -1,6 +1,8 @@
 //! The Calls API handle: a client bound to one campaign token.
 
-use jaicp_core::{ApiContext, Auth, CampaignToken, Client};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{CampaignToken, Client};
 
 /// The Calls API of one outbound call campaign. Cheap to clone.
 ///

@@ -9,8 +9,7 @@ use jaicp_core::pagination::{Page, PageLimits, page_stream};
 use crate::Calls;
 use crate::models::{
     CallAttemptDates, CallAttemptDatesWithPagination, CallAttemptReport, CallJobDates,
-    CallJobDatesWithPagination, CallJobReport, CallTaskStatusType, CampaignControlAction,
-    PaginationRequest,
+    CallJobDatesWithPagination, CallJobReport, PaginationRequest,
 };
 use crate::windows::split_stream;
 
@@ -95,31 +94,5 @@ impl Calls {
             let request = calls.unfinished_call_jobs(pagination);
             async move { request.send().await.map(|p| p.items) }
         })
-    }
-
-    /// Pauses the campaign.
-    pub async fn pause(&self) -> Result<()> {
-        self.control_campaign(CampaignControlAction::Pause)
-            .send()
-            .await
-    }
-
-    /// Resumes a paused campaign.
-    pub async fn resume(&self) -> Result<()> {
-        self.control_campaign(CampaignControlAction::Resume)
-            .send()
-            .await
-    }
-
-    /// Stops the campaign. Stopping is final: a stopped campaign takes no more numbers.
-    pub async fn stop(&self) -> Result<()> {
-        self.control_campaign(CampaignControlAction::Stop)
-            .send()
-            .await
-    }
-
-    /// The campaign's status (`inProgress`, `paused`, ...; unknown values are kept).
-    pub async fn status(&self) -> Result<CallTaskStatusType> {
-        self.campaign_status().send().await
     }
 }

@@ -5,7 +5,8 @@ use jaicp_calls::models::{
     CallAttemptReportList, CallJobIdList, CallJobReportList, CallJobReportListWithPagination,
     CallTaskByTokenData, CallTaskStatusType, JobStatus, PhoneErrorResponse,
 };
-use jaicp_core::{OpName, decode_json};
+use jaicp_core::error::OpName;
+use jaicp_core::request::decode_json;
 use proptest::prelude::*;
 
 const OP: OpName = OpName {

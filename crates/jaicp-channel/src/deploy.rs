@@ -1,7 +1,8 @@
 //! Deploys that read like one call: `channels.deploy(body).wait().await`.
 
+use jaicp_core::Result;
 use jaicp_core::async_task::request_id_of;
-use jaicp_core::{AsyncTask, Result, TaskOptions, TaskOutcome};
+use jaicp_core::async_task::{AsyncTask, TaskOptions, TaskOutcome};
 
 use crate::operations::{DEPLOY, DeployRequest};
 
@@ -32,8 +33,10 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    use jaicp_core::async_task::TaskOptions;
+    use jaicp_core::error::TimeoutPhase;
     use jaicp_core::testing::{ScriptedTransport, Step};
-    use jaicp_core::{Client, Error, Host, TaskOptions, TimeoutPhase, UnifiedToken};
+    use jaicp_core::{Client, Error, Host, UnifiedToken};
 
     use crate::Channels;
     use crate::models::DeployBotChannelDto;

@@ -11,7 +11,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use jaicp_core::export::serde_json;
-use jaicp_core::{CallOptions, Error, Result, RetryPolicy};
+use jaicp_core::retry::RetryPolicy;
+use jaicp_core::{CallOptions, Error, Result};
 use tokio::time::Instant;
 
 use crate::Chat;
@@ -294,7 +295,7 @@ impl State {
             return Ok(0);
         }
         let op = crate::operations::POLL_EVENTS.name();
-        let parsed: serde_json::Value = jaicp_core::decode_json(op, &response.body, &[])?;
+        let parsed: serde_json::Value = jaicp_core::request::decode_json(op, &response.body, &[])?;
         // `{"events": [...]}` as described; a bare array and an empty body are tolerated.
         let raw_events = match parsed {
             serde_json::Value::Object(mut map) => match map.remove("events") {

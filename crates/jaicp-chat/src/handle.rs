@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use jaicp_core::{ApiContext, Auth, ChatApiToken, Client};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{ChatApiToken, Client};
 
 /// Routes of the Chat API operations whose paths JAICP does not document (history, client
 /// state). The defaults are our guesses (see `specs/chat.yml`, `x-unconfirmed`); change them

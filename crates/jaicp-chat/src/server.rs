@@ -39,8 +39,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use jaicp_core::ChatApiToken;
 use jaicp_core::export::serde_json::json;
-use jaicp_core::{ChatApiToken, constant_time_eq};
+use jaicp_core::secret::constant_time_eq;
 
 use crate::models::ChatResponse;
 use crate::webhook::{DEFAULT_BODY_LIMIT, decode};

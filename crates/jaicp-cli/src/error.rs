@@ -157,6 +157,10 @@ pub fn finish(result: anyhow::Result<()>, color: ColorMode) -> ExitCode {
     if is_closed_stdout(&e) {
         return ExitCode::SUCCESS;
     }
+    // add-phones has printed its summary and message already; only its code is left.
+    if let Some(exit) = e.downcast_ref::<crate::addphones::command::Exit>() {
+        return ExitCode::from(exit.0);
+    }
     let code = classify(&e);
     // Errors from the SDK are already redacted; the message may still hold text a server chose,
     // so its control characters are made visible.

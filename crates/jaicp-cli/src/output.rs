@@ -213,7 +213,7 @@ fn mask_value(value: &mut Value) {
 fn mask_text(text: &str) -> String {
     let known = KNOWN_SECRETS.lock().unwrap_or_else(|e| e.into_inner());
     let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-    let scrubbed = jaicp_core::scrub(text, &refs);
+    let scrubbed = jaicp_core::redact::scrub(text, &refs);
     drop(known);
     if !scrubbed.contains("://") {
         return scrubbed;
@@ -236,7 +236,7 @@ fn mask_text(text: &str) -> String {
             format!(
                 "{}{}{}",
                 &word[..start],
-                jaicp_core::redact_url(&rest[..end]),
+                jaicp_core::redact::redact_url(&rest[..end]),
                 &rest[end..]
             )
         })

@@ -112,6 +112,24 @@ pub struct TaskError {
     pub args: serde_json::Value,
 }
 
+impl TaskError {
+    /// A task failure reported by a helper outside the core (an API crate's own wait loop).
+    pub fn new(
+        op: OpName,
+        request_id: impl Into<String>,
+        code: Option<String>,
+        message: Option<String>,
+    ) -> Self {
+        TaskError {
+            op,
+            request_id: request_id.into(),
+            code,
+            message,
+            args: serde_json::Value::Null,
+        }
+    }
+}
+
 impl fmt::Display for TaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: background task {} failed", self.op, self.request_id)?;
@@ -213,6 +231,14 @@ pub enum Error {
     /// succeeded; the task itself failed on the server.
     #[error("{0}")]
     TaskFailed(Box<TaskError>),
+    /// Reading or writing a local file failed (an import from a file, an export to one).
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: String,
+        /// The I/O or parse error.
+        message: String,
+    },
     /// Writing a downloaded body to its destination failed.
     #[error("{op}: cannot write the downloaded body: {message}")]
     Io {
@@ -243,6 +269,14 @@ impl Error {
         Error::InvalidInput {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for an [`Error::File`].
+    pub fn file(path: &std::path::Path, message: impl fmt::Display) -> Self {
+        Error::File {
+            path: path.display().to_string(),
+            message: message.to_string(),
         }
     }
 
@@ -310,7 +344,7 @@ impl Error {
             | Error::UnexpectedRedirect { op, .. }
             | Error::Io { op, .. } => Some(*op),
             Error::TaskFailed(e) => Some(e.op),
-            Error::InvalidInput { .. } | Error::Config(_) => None,
+            Error::InvalidInput { .. } | Error::Config(_) | Error::File { .. } => None,
         }
     }
 }

@@ -4,9 +4,27 @@
 //! one credential type per kind of token, one request pipeline with timeouts, safe retries and
 //! redaction, one [`Error`] type, and helpers for pagination and downloads.
 //!
+//! The crate root holds what an application names: the client and its builder, the hosts, the
+//! credentials, the error and result, per-call options and timestamps. Everything else sits in a
+//! module named for its job:
+//!
+//! | module | what is in it |
+//! |---|---|
+//! | [`auth`] | how a request proves who it is ([`auth::Auth`]) |
+//! | [`client`] | client settings ([`client::Config`]) and the user agent |
+//! | [`error`] | the parts of an [`Error`]: API answers, task failures, timeout phases |
+//! | [`request`] | building requests: API contexts, operation descriptions, raw responses |
+//! | [`retry`] | the retry policy |
+//! | [`redact`] | the redactor, for text built outside the pipeline |
+//! | [`secret`] | secrets inside bodies, constant-time comparison |
+//! | [`transport`] | the HTTP layer behind one trait |
+//! | [`pagination`], [`async_task`], [`download`] | page streams, background tasks, downloads |
+//! | `testing` (feature `test-util`) | a scripted transport for tests |
+//!
 //! ```no_run
 //! # async fn demo() -> jaicp_core::Result<()> {
-//! use jaicp_core::{Auth, Client, Host, UnifiedToken};
+//! use jaicp_core::auth::Auth;
+//! use jaicp_core::{Client, Host, UnifiedToken};
 //! let client = Client::builder().host(Host::Tovie).build()?;
 //! let api = client.api(Auth::bearer(&UnifiedToken::from_env()?));
 //! // Reach an endpoint the SDK does not model yet; auth, retries and redaction still apply.
@@ -20,41 +38,33 @@
 extern crate self as jaicp_core;
 
 pub mod async_task;
-mod auth;
+pub mod auth;
 mod body;
-mod client;
+pub mod client;
 mod credentials;
-mod download;
-mod error;
+pub mod download;
+pub mod error;
 mod generated;
 mod host;
 pub mod pagination;
-pub mod path;
-mod redact;
-mod request;
+mod path;
+pub mod redact;
+pub mod request;
 pub mod retry;
-mod secret_text;
+pub mod secret;
+#[cfg(feature = "test-util")]
 pub mod testing;
 mod time;
 pub mod transport;
 
-pub use async_task::{AsyncEvents, AsyncTask, TaskOptions, TaskOutcome};
-pub use auth::{Auth, Credential};
-pub use body::decode_json;
-pub use client::{Client, ClientBuilder, Config, USER_AGENT};
+pub use client::{Client, ClientBuilder};
 pub use credentials::{
     CampaignToken, ChatApiToken, ImputerToken, LegacyReporterToken, NlpKey, OperatorApiKey,
     PrompterToken, PushbackId, UnifiedToken,
 };
-pub use download::DownloadOptions;
-pub use error::{ApiError, Error, OpName, Result, TaskError, TimeoutPhase};
+pub use error::{Error, Result};
 pub use host::Host;
-pub use redact::{REDACTED, RedactedUrl, redact_path, redact_url, scrub};
-pub use request::{
-    ApiContext, CallOptions, OperationSpec, RawResponse, RequestBuilder, StreamingResponse,
-};
-pub use retry::{Idempotency, KeyPlacement, RetryPolicy};
-pub use secret_text::{SecretText, constant_time_eq};
+pub use request::CallOptions;
 pub use time::{EpochMillis, Id, Timestamp};
 
 /// Re-exports used by generated code, so API crates need no direct dependency on them.

@@ -34,7 +34,7 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
 }
 
 /// Replaces secrets in every string of a JSON value (keys are kept).
-pub fn scrub_json(value: &mut serde_json::Value, secrets: &[&str]) {
+pub(crate) fn scrub_json(value: &mut serde_json::Value, secrets: &[&str]) {
     match value {
         serde_json::Value::String(s) => {
             let cleaned = scrub(s, secrets);
@@ -101,7 +101,7 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// Redacts every URL that appears inside free text (for transport error messages).
-pub fn redact_links(text: &str) -> String {
+pub(crate) fn redact_links(text: &str) -> String {
     if !text.contains("://") && !text.contains('/') {
         return text.to_owned();
     }

@@ -16,15 +16,39 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::auth::Auth;
-use crate::body::{collect_capped, decode_json, decode_lenient_string, error_from_response};
+pub use crate::body::decode_json;
+use crate::body::{collect_capped, decode_lenient_string, error_from_response};
 use crate::client::Client;
 use crate::error::{Error, OpName, Result, TimeoutPhase};
 use crate::redact::RedactedUrl;
 use crate::retry::{
-    IDEMPOTENCE_KEY, Idempotency, KeyPlacement, RETRY_COST, RetryPolicy, TIMEOUT_RETRY_COST,
-    is_retryable_status, is_throttling_status, parse_retry_after,
+    IDEMPOTENCE_KEY, RETRY_COST, RetryPolicy, TIMEOUT_RETRY_COST, is_retryable_status,
+    is_throttling_status, parse_retry_after,
 };
 use crate::transport::{BodyStream, HttpRequest, TransportError, TransportErrorKind};
+
+/// How an operation may be repeated after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Idempotency {
+    /// Safe to repeat: reads, PUT/DELETE, read-only POST queries.
+    Idempotent,
+    /// A write that carries an idempotence key: safe to repeat with the same key.
+    Keyed(KeyPlacement),
+    /// Must not be repeated once it may have reached the server (a chat message, a pushback).
+    /// Retried only when the connection was never opened.
+    NonIdempotent,
+}
+
+/// Where an operation sends its idempotence key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyPlacement {
+    /// The `Idempotence-Key` request header.
+    Header,
+    /// The `Idempotence-Key` query parameter (the documented form for GET adds).
+    Query,
+}
 
 /// What the SDK knows about an operation: written by the code generator for every operation of
 /// every API document.

@@ -4,43 +4,21 @@
 //! The rules follow the AWS standard retry mode and Stripe's idempotency keys:
 //! full-jitter exponential back-off, `Retry-After` honoured up to a limit, a token-bucket budget
 //! shared by the whole client, and retries only where a repeat cannot do a second side effect.
+//! Only the policy is public; the budget and the header parsing are the pipeline's business.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// How an operation may be repeated after a failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Idempotency {
-    /// Safe to repeat: reads, PUT/DELETE, read-only POST queries.
-    Idempotent,
-    /// A write that carries an idempotence key: safe to repeat with the same key.
-    Keyed(KeyPlacement),
-    /// Must not be repeated once it may have reached the server (a chat message, a pushback).
-    /// Retried only when the connection was never opened.
-    NonIdempotent,
-}
-
-/// Where an operation sends its idempotence key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum KeyPlacement {
-    /// The `Idempotence-Key` request header.
-    Header,
-    /// The `Idempotence-Key` query parameter (the documented form for GET adds).
-    Query,
-}
-
 /// The name of the idempotence key header and query parameter.
-pub const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
+pub(crate) const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
 
 /// Statuses a retry could cure.
-pub fn is_retryable_status(status: u16) -> bool {
+pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// Statuses that mean "slow down": their back-off starts from the throttled base.
-pub fn is_throttling_status(status: u16) -> bool {
+pub(crate) fn is_throttling_status(status: u16) -> bool {
     matches!(status, 429 | 503)
 }
 
@@ -126,19 +104,19 @@ impl RetryPolicy {
 /// retry storm. Retries spend tokens; successful first attempts give one back. Lock-free: every
 /// successful request touches it, from every thread.
 #[derive(Debug)]
-pub struct RetryBudget {
+pub(crate) struct RetryBudget {
     tokens: AtomicU32,
     capacity: u32,
 }
 
 /// Cost of a retry after a transient failure (timeout, connection, 5xx).
-pub const RETRY_COST: u32 = 5;
+pub(crate) const RETRY_COST: u32 = 5;
 /// Cost of a retry after a timeout (AWS charges more: a timeout often means overload).
-pub const TIMEOUT_RETRY_COST: u32 = 10;
+pub(crate) const TIMEOUT_RETRY_COST: u32 = 10;
 
 impl RetryBudget {
     /// A full bucket of `capacity` tokens (the default client uses 500).
-    pub fn new(capacity: u32) -> Self {
+    pub(crate) fn new(capacity: u32) -> Self {
         RetryBudget {
             tokens: AtomicU32::new(capacity),
             capacity,
@@ -146,14 +124,14 @@ impl RetryBudget {
     }
 
     /// Takes `cost` tokens if there are that many.
-    pub fn try_acquire(&self, cost: u32) -> bool {
+    pub(crate) fn try_acquire(&self, cost: u32) -> bool {
         self.tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost))
             .is_ok()
     }
 
     /// Returns `amount` tokens, up to the capacity.
-    pub fn refund(&self, amount: u32) {
+    pub(crate) fn refund(&self, amount: u32) {
         // A full bucket (the common case) costs one load and no write.
         if self.tokens.load(Ordering::Relaxed) >= self.capacity {
             return;
@@ -166,13 +144,13 @@ impl RetryBudget {
     }
 
     /// Tokens left.
-    pub fn available(&self) -> u32 {
+    pub(crate) fn available(&self) -> u32 {
         self.tokens.load(Ordering::Acquire)
     }
 }
 
 /// Parses a `Retry-After` value: delay seconds or an HTTP date (relative to `now`).
-pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));

@@ -1,9 +1,9 @@
 //! The default reqwest transport against a real local server: redirects, caps, redaction.
 
 use httpmock::prelude::*;
-use jaicp_core::{
-    Auth, CampaignToken, Client, Error, Host, Idempotency, OperationSpec, export::Method,
-};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::{Idempotency, OperationSpec};
+use jaicp_core::{CampaignToken, Client, Error, Host, export::Method};
 
 static OP: OperationSpec = OperationSpec {
     api: "calls",
@@ -84,7 +84,7 @@ async fn connection_errors_never_show_the_url() {
     let c = Client::builder()
         .host(Host::custom(&format!("http://127.0.0.1:{port}")).unwrap())
         .allow_insecure_loopback(true)
-        .retry(jaicp_core::RetryPolicy::none())
+        .retry(jaicp_core::retry::RetryPolicy::none())
         .build()
         .unwrap();
     let err = c

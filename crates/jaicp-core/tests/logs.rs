@@ -3,10 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use jaicp_core::auth::Auth;
+use jaicp_core::request::{Idempotency, KeyPlacement, OperationSpec};
 use jaicp_core::testing::{ScriptedTransport, Step};
-use jaicp_core::{
-    Auth, CampaignToken, Client, Host, Idempotency, KeyPlacement, OperationSpec, export::Method,
-};
+use jaicp_core::{CampaignToken, Client, Host, export::Method};
 
 const CANARY: &str = "4242.4242.CANARYtokenXYZ";
 

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use jaicp_core::auth::Auth;
+use jaicp_core::error::TimeoutPhase;
+use jaicp_core::request::{Idempotency, KeyPlacement, OperationSpec};
+use jaicp_core::retry::RetryPolicy;
 use jaicp_core::testing::{ScriptedTransport, Step};
 use jaicp_core::transport::TransportErrorKind;
-use jaicp_core::{
-    Auth, CampaignToken, Client, Error, Host, Idempotency, KeyPlacement, OperationSpec,
-    RetryPolicy, TimeoutPhase, export::Method,
-};
+use jaicp_core::{CampaignToken, Client, Error, Host, export::Method};
 
 static GET_OP: OperationSpec = OperationSpec {
     api: "test",
@@ -50,7 +51,7 @@ fn client(transport: &ScriptedTransport) -> Client {
         .unwrap()
 }
 
-fn api(transport: &ScriptedTransport) -> jaicp_core::ApiContext {
+fn api(transport: &ScriptedTransport) -> jaicp_core::request::ApiContext {
     client(transport).api(Auth::path_token("token", &CampaignToken::new(CANARY)))
 }
 
@@ -386,7 +387,7 @@ async fn raw_refuses_absolute_urls_so_auth_stays_on_the_host() {
 
 #[tokio::test(start_paused = true)]
 async fn downloads_stream_with_progress_and_a_size_cap() {
-    use jaicp_core::DownloadOptions;
+    use jaicp_core::download::DownloadOptions;
     let body = "x".repeat(10_000);
     let t = ScriptedTransport::new([
         Step::json(200, &body),
@@ -449,7 +450,7 @@ async fn a_stalled_download_fails_after_the_stall_timeout() {
         .send_streaming()
         .await
         .unwrap()
-        .write_to(&mut sink, jaicp_core::DownloadOptions::default())
+        .write_to(&mut sink, jaicp_core::download::DownloadOptions::default())
         .await
         .unwrap_err();
     assert!(

@@ -1,5 +1,8 @@
-//! Request extractors whose failures come back as JSON error bodies instead
-//! of axum's plain-text rejections, so clients always see one error shape.
+//! Request extractors whose failures come back as JSON error bodies in the shape of the API
+//! the request belongs to ([`crate::errors::Api`]) instead of axum's plain-text rejections.
+//!
+//! Put the extractor that checks credentials first in a handler's arguments: axum runs them in
+//! order, so a request with a bad token and a bad body gets the credential error.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -7,7 +10,8 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::reply::{CallsError, Reply};
+use crate::errors::Api;
+use crate::reply::Reply;
 
 /// Largest request body accepted; larger bodies get 413.
 pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
@@ -15,7 +19,7 @@ pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// Name of the idempotence header (and, for GET, of the query parameter).
 pub(crate) const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
 
-/// Path parameters; a bad path yields 400 `invalid.request`.
+/// Path parameters; a bad path yields the API's 400.
 #[derive(Debug)]
 pub(crate) struct PathParams<T>(pub(crate) T);
 
@@ -29,8 +33,31 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(value)) => Ok(Self(value)),
-            Err(rejection) => Err(Reply::invalid_request(rejection.body_text())),
+            Err(rejection) => {
+                Err(Api::of_path(parts.uri.path()).bad_request(&rejection.body_text()))
+            }
         }
+    }
+}
+
+/// A query string read into `T`; a missing or wrong-typed parameter yields the API's 400
+/// (axum's own `Query` would answer `text/plain`).
+#[derive(Debug)]
+pub(crate) struct Query<T>(pub(crate) T);
+
+impl<S, T> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Reply;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map(Self)
+            .map_err(|e| {
+                Api::of_path(parts.uri.path()).bad_request(&format!("Invalid query string: {e}"))
+            })
     }
 }
 
@@ -45,34 +72,115 @@ where
     type Rejection = Reply;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let api = Api::of_path(req.uri().path());
         match Bytes::from_request(req, state).await {
             Ok(bytes) => Ok(Self(bytes)),
-            // Keeps axum's status (413 for an oversized body) but answers in
-            // the Calls error shape.
-            Err(rejection) => Err(Reply::calls_error(
-                rejection.status(),
-                CallsError::new("invalid.request", rejection.body_text()),
-            )),
+            // Keeps axum's status (413 for an oversized body) in the API's shape.
+            Err(rejection) => Err(api.error(rejection.status(), &rejection.body_text())),
         }
     }
 }
 
-/// Parses a JSON body; the serde error text becomes the `message`.
-pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
-    serde_json::from_slice(body)
-        .map_err(|err| Reply::invalid_request(format!("Malformed JSON body: {err}")))
+/// The request body, read but not yet parsed: handlers check credentials first and then call
+/// [`Body::json`] (or its siblings), so a request with a bad token and a bad body gets the
+/// credential error. Never rejects; a body that could not be read is reported by the parse.
+#[derive(Debug)]
+pub(crate) struct Body {
+    api: Api,
+    bytes: Result<Bytes, Reply>,
 }
 
-/// Like [`parse_json`], but an empty body counts as `{}`: the report
-/// endpoints have only optional fields, so "no body" means "all defaults".
-pub(crate) fn parse_json_or_default<T: DeserializeOwned + Default>(
-    body: &[u8],
-) -> Result<T, Reply> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        Ok(T::default())
-    } else {
-        parse_json(body)
+impl<S> FromRequest<S> for Body
+where
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let api = Api::of_path(req.uri().path());
+        let bytes = RawBody::from_request(req, state).await.map(|RawBody(b)| b);
+        Ok(Self { api, bytes })
     }
+}
+
+impl Body {
+    /// The bytes as sent (or the API's 413 / 400 when they could not be read).
+    pub(crate) fn bytes(self) -> Result<Bytes, Reply> {
+        self.bytes
+    }
+
+    /// The body read into `T`: missing, malformed or wrong-typed input is the API's 400.
+    /// Unknown fields are ignored.
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T, Reply> {
+        let api = self.api;
+        parse(api, &self.bytes?)
+    }
+
+    /// Like [`Body::json`], but an empty body counts as `T::default()`: for operations whose
+    /// body has only optional fields, "no body" means "all defaults".
+    pub(crate) fn json_or_default<T: DeserializeOwned + Default>(self) -> Result<T, Reply> {
+        let api = self.api;
+        let bytes = self.bytes?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            Ok(T::default())
+        } else {
+            parse(api, &bytes)
+        }
+    }
+
+    /// The body checked against `M`, the SDK's generated model of the document's request
+    /// schema, then read into `T` (the handler's own view of it). A field of the wrong JSON
+    /// type anywhere in the body is the API's 400 naming the field, so it is never stored or
+    /// echoed; unknown fields are ignored, as the generated models ignore them.
+    pub(crate) fn checked<M: DeserializeOwned, T: DeserializeOwned>(self) -> Result<T, Reply> {
+        let api = self.api;
+        let bytes = self.bytes?;
+        parse::<M>(api, &bytes)?;
+        parse(api, &bytes)
+    }
+
+    /// Like [`Body::checked`], but an empty body counts as `T::default()`.
+    pub(crate) fn checked_or_default<M: DeserializeOwned, T: DeserializeOwned + Default>(
+        self,
+    ) -> Result<T, Reply> {
+        match &self.bytes {
+            Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
+            _ => self.checked::<M, T>(),
+        }
+    }
+
+    /// Like [`Body::json`] for a body that must be a JSON object; `what` names it.
+    pub(crate) fn object(self, what: &str) -> Result<serde_json::Value, Reply> {
+        let api = self.api;
+        match self.json()? {
+            v @ serde_json::Value::Object(_) => Ok(v),
+            _ => Err(api.bad_request(&format!("{what} must be a JSON object"))),
+        }
+    }
+}
+
+/// Parses a JSON body for `api`; the error names the JSON path that broke.
+pub(crate) fn parse<T: DeserializeOwned>(api: Api, body: &[u8]) -> Result<T, Reply> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de)
+        .and_then(|v| {
+            // Trailing bytes after the value are malformed JSON too.
+            de.end().map(|()| v).map_err(|e| {
+                let track = serde_path_to_error::Track::new();
+                serde_path_to_error::Error::new(track.path(), e)
+            })
+        })
+        .map_err(|e| {
+            let at = e.path().to_string();
+            let inner = e.into_inner();
+            if body.iter().all(u8::is_ascii_whitespace) {
+                api.bad_request("A JSON body is required")
+            } else if at == "." || at.is_empty() {
+                api.bad_request(&format!("Malformed JSON body: {inner}"))
+            } else {
+                api.bad_request(&format!("Invalid JSON body at `{at}`: {inner}"))
+            }
+        })
 }
 
 /// The `Idempotence-Key` header, if present and non-empty.
@@ -83,37 +191,4 @@ pub(crate) fn idempotence_header(headers: &HeaderMap) -> Option<String> {
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
-}
-
-/// How an API of the emulator shapes its error answers.
-pub(crate) type ErrorReply = fn(axum::http::StatusCode, &str) -> Reply;
-
-/// Reads a JSON body into `T`; a body that is missing, too large or malformed becomes the
-/// API's own error answer (400 with the parser's reason, 413 for size).
-pub(crate) fn json_body<T: DeserializeOwned>(
-    body: Result<RawBody, Reply>,
-    error: ErrorReply,
-) -> Result<T, Reply> {
-    let RawBody(bytes) = body?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        error(
-            axum::http::StatusCode::BAD_REQUEST,
-            &format!("Malformed JSON body: {e}"),
-        )
-    })
-}
-
-/// Like [`json_body`] for a body that must be a JSON object; `what` names it in the error.
-pub(crate) fn json_object(
-    body: Result<RawBody, Reply>,
-    error: ErrorReply,
-    what: &str,
-) -> Result<serde_json::Value, Reply> {
-    match json_body(body, error)? {
-        v @ serde_json::Value::Object(_) => Ok(v),
-        _ => Err(error(
-            axum::http::StatusCode::BAD_REQUEST,
-            &format!("{what} must be a JSON object"),
-        )),
-    }
 }

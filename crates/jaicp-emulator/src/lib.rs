@@ -1,25 +1,21 @@
 //! An offline, stateful stand-in for JAICP (Just AI Conversational Platform).
 //!
 //! It serves the Chat API (a scripted bot from a rules file, async answers by webhook and by the
-//! events long poll; token [`DEFAULT_CHAT_TOKEN`]), hand-off to an agent desk over the Operator API, pushback links that wake a dialog, Prompter proposals from the same bot
-//! (token [`DEFAULT_PROMPTER_TOKEN`]), the Imputer
-//! (a generated WAV; token [`DEFAULT_IMPUTER_TOKEN`]) and the Calls (dialer) API: all 13 operations of the official
-//! It serves the Calls (dialer) API: all 13 operations of the official
-//! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
-//! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
-//! are a pure function of `(seed, phone, attempt)`; and the NLP Direct API: all
-//! 44 operations, projects addressed by NLP key ([`DEFAULT_NLP_KEY`]), training
-//! that completes, and inference by a deterministic matcher over the training
-//! phrases and patterns, or by your own Model API service
-//! ([`EmulatorBuilder::external_nlu`]).
-//! It serves the Calls (dialer) API: all 13 operations of the official
-//! OpenAPI document, campaigns addressed by token, `Idempotence-Key` replays,
-//! the CRM 24-hour duplicate rule, and a simulated dialer whose call outcomes
-//! are a pure function of `(seed, phone, attempt)`. With the unified token
-//! [`DEFAULT_UNIFIED_TOKEN`] it also serves the Project and Channel APIs
-//! (deploys finish through `GET /api/v1/async/events`), the Reporter API
-//! (sessions from seeded chats and finished call jobs, labels, experiments,
-//! CSV report files streamed at any size) and the Text campaign API.
+//! events long poll; token [`DEFAULT_CHAT_TOKEN`]), hand-off to an agent desk over the Operator
+//! API, pushback links that wake a dialog, Prompter proposals from the same bot (token
+//! [`DEFAULT_PROMPTER_TOKEN`]), the Imputer (a generated WAV; token [`DEFAULT_IMPUTER_TOKEN`]);
+//! the Calls (dialer) API: all 13 operations of the official OpenAPI document, campaigns
+//! addressed by token, `Idempotence-Key` replays, the CRM 24-hour duplicate rule, and a simulated
+//! dialer whose call outcomes are a pure function of `(seed, phone, attempt)`; the NLP Direct API:
+//! all 44 operations, projects addressed by NLP key ([`DEFAULT_NLP_KEY`]), training that
+//! completes, and inference by a deterministic matcher over the training phrases and patterns, or
+//! by your own Model API service ([`EmulatorBuilder::external_nlu`]). With the unified token
+//! [`DEFAULT_UNIFIED_TOKEN`] it also serves the Project and Channel APIs (deploys finish through
+//! `GET /api/v1/async/events`), the Reporter API (sessions from seeded chats and finished call
+//! jobs, labels, experiments, CSV report files streamed at any size) and the Text campaign API.
+//!
+//! Every error answer is JSON in the shape of the API it belongs to; the table of shapes is in
+//! the `errors` module.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -43,10 +39,12 @@ mod chat;
 mod clock;
 mod counters;
 mod credentials;
+mod errors;
 mod extract;
 mod idempotency;
 mod imputer;
 mod nlp;
+mod operation;
 mod operator;
 mod persist;
 mod project;
@@ -122,6 +120,7 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(reporter::legacy::routes())
         .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
+        .fallback(errors::fallback)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

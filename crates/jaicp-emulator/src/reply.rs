@@ -1,21 +1,25 @@
-//! A small, cloneable HTTP response type.
+//! A small, cloneable HTTP response type, and the result type every handler returns.
 //!
 //! Handlers build a [`Reply`] rather than an axum `Response` because replies
 //! must be stored verbatim for `Idempotence-Key` replays, and an axum body
-//! cannot be cloned.
+//! cannot be cloned. Error answers are built in [`crate::errors`].
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-/// Status plus an optional JSON body.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(into = "StoredReply", try_from = "StoredReply")]
+/// What every handler returns: `Err` is an error answer, so `?` works on any step.
+pub(crate) type Answer = Result<Reply, Reply>;
+
+/// Status plus an optional body (JSON unless built with [`Reply::bytes`]).
+#[derive(Clone, Debug)]
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     body: Option<Bytes>,
+    content_type: &'static str,
+    /// Extra headers (name, value), e.g. `Z-Request-id` of an async start.
+    headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
@@ -27,113 +31,97 @@ impl Reply {
     /// Any status with a JSON body.
     pub(crate) fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Self {
         match serde_json::to_vec(value) {
-            Ok(bytes) => Self {
-                status,
-                body: Some(Bytes::from(bytes)),
-            },
+            Ok(bytes) => Self::bytes(status, "application/json", bytes),
             // Only reachable if a handler builds an unserialisable value
             // (non-string map keys); answer honestly instead of panicking.
-            Err(_) => Self {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                body: None,
-            },
+            Err(_) => Self::empty(StatusCode::INTERNAL_SERVER_ERROR),
+        }
+    }
+
+    /// Any status with a body of the given content type.
+    pub(crate) fn bytes(
+        status: StatusCode,
+        content_type: &'static str,
+        body: impl Into<Bytes>,
+    ) -> Self {
+        Self {
+            status,
+            body: Some(body.into()),
+            content_type,
+            headers: Vec::new(),
         }
     }
 
     /// A status with no body at all (the control endpoints answer this way).
     pub(crate) fn empty(status: StatusCode) -> Self {
-        Self { status, body: None }
-    }
-
-    /// The Calls API's own error body: `{"type": .., "message": .., extra..}`.
-    pub(crate) fn calls_error(status: StatusCode, error: CallsError) -> Self {
-        Self::json(status, &Value::Object(error.fields))
-    }
-
-    /// 400 `invalid.request`, used for bodies we cannot make sense of.
-    pub(crate) fn invalid_request(message: impl Into<String>) -> Self {
-        Self::calls_error(
-            StatusCode::BAD_REQUEST,
-            CallsError::new("invalid.request", message),
-        )
-    }
-
-    /// 404 `invalid.token`, returned by every Calls operation for an unknown campaign.
-    pub(crate) fn invalid_token() -> Self {
-        Self::calls_error(
-            StatusCode::NOT_FOUND,
-            CallsError::new("invalid.token", "No call campaign matches this token"),
-        )
-    }
-
-    /// The `ApiErrorData` shape (`{"error", "message", "args"}`) used by the
-    /// campaign control endpoint.
-    pub(crate) fn api_error(
-        status: StatusCode,
-        code: &str,
-        message: impl Into<String>,
-        args: &[(&str, &str)],
-    ) -> Self {
-        let args: Map<String, Value> = args
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
-            .collect();
-        Self::json(
+        Self {
             status,
-            &serde_json::json!({ "error": code, "message": message.into(), "args": args }),
-        )
+            body: None,
+            content_type: "application/json",
+            headers: Vec::new(),
+        }
+    }
+
+    /// The same reply with one more header (a value that is not a valid header is left out).
+    pub(crate) fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
     }
 }
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
-        match self.body {
+        let mut response = match self.body {
             Some(bytes) => {
                 let mut response = Response::new(Body::from(bytes));
-                *response.status_mut() = self.status;
                 response.headers_mut().insert(
                     header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
+                    HeaderValue::from_static(self.content_type),
                 );
                 response
             }
-            None => self.status.into_response(),
+            None => Response::new(Body::empty()),
+        };
+        *response.status_mut() = self.status;
+        for (name, value) in self.headers {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
         }
+        response
     }
 }
 
-/// Builder for a Calls-style error body.
-#[derive(Debug)]
-pub(crate) struct CallsError {
-    fields: Map<String, Value>,
-}
-
-impl CallsError {
-    pub(crate) fn new(kind: &str, message: impl Into<String>) -> Self {
-        let mut fields = Map::new();
-        fields.insert("type".into(), Value::String(kind.to_owned()));
-        fields.insert("message".into(), Value::String(message.into()));
-        Self { fields }
-    }
-
-    /// Adds an extra field such as `phone` or `state`.
-    pub(crate) fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.fields.insert(key.to_owned(), value.into());
-        self
-    }
-
-    /// 400 reply with this body.
-    pub(crate) fn bad_request(self) -> Reply {
-        Reply::calls_error(StatusCode::BAD_REQUEST, self)
+/// `reply` as a handler result: `Ok` for a success status, `Err` for an error status, so a
+/// step that already chose its status fits a handler's `?` flow.
+pub(crate) fn answer(reply: Reply) -> Answer {
+    if reply.status.is_client_error() || reply.status.is_server_error() {
+        Err(reply)
+    } else {
+        Ok(reply)
     }
 }
 
 /// A reply as kept in a state file (stored `Idempotence-Key` answers): the status code and the
-/// JSON body as text.
+/// body as text. Only Calls answers are stored, and those are JSON without extra headers, so
+/// the content type and headers are not kept.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct StoredReply {
     status: u16,
     body: Option<String>,
+}
+
+impl serde::Serialize for Reply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredReply::from(self.clone()).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reply {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = StoredReply::deserialize(deserializer)?;
+        Self::try_from(stored).map_err(serde::de::Error::custom)
+    }
 }
 
 impl From<Reply> for StoredReply {
@@ -151,9 +139,9 @@ impl TryFrom<StoredReply> for Reply {
     fn try_from(stored: StoredReply) -> Result<Self, Self::Error> {
         let status = StatusCode::from_u16(stored.status)
             .map_err(|_| format!("invalid status {}", stored.status))?;
-        Ok(Self {
-            status,
-            body: stored.body.map(Bytes::from),
+        Ok(match stored.body {
+            Some(body) => Self::bytes(status, "application/json", body),
+            None => Self::empty(status),
         })
     }
 }

@@ -1,7 +1,9 @@
 //! Shared emulator state: clock, seed, counters and one section per API.
 //!
-//! Each API has its own section (a `Mutex<…State>` field of [`Shared`]) and its routes in
-//! [`crate::router`]; sections have separate locks so APIs never contend with each other.
+//! Every API the emulator serves (Calls, Chat, Operator, Pushgate, Prompter, Imputer, NLP Direct,
+//! Project and Channel, Reporter, Text campaigns, async events) has its own section (a
+//! `Mutex<…State>` field of [`Shared`]) and its routes in [`crate::router`]; sections have
+//! separate locks so APIs never contend with each other.
 //! Every section serializes, which is what the state file ([`crate::persist`]) writes.
 //! A request (any request: even reads move counters) or a dialer step bumps
 //! [`Persistence::generation`], which tells the background saver there is something to write.

@@ -139,9 +139,11 @@ async fn crm_validation() {
     assert_eq!(err["type"], json!("phone.gmtZone.bad.format"));
     assert_eq!(err["gmtZone"], json!("Mars"));
 
+    // No number at all: `PhoneErrorResponse`, the document's 400 shape, with an empty `phone`.
     let (status, err) = crm_get(&api, "/addPhone", &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(err["type"], json!("invalid.request"));
+    assert_eq!(err["type"], json!("phone.bad.format"));
+    assert_eq!(err["phone"], json!(""));
 
     // The payload reaches the job: the job exists and is reported by phone.
     let (status, id) = crm_get(&api, "/addPhone", &[("phone", "79007770005"), ("x", "1")]).await;

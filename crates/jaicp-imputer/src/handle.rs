@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use jaicp_core::{ApiContext, Auth, Client, Error, ImputerToken, Result, StreamingResponse};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::{ApiContext, StreamingResponse};
+use jaicp_core::{Client, Error, ImputerToken, Result};
 
 /// Names the Imputer reserves for its own query parameters; a template variable cannot use them.
 const RESERVED: [&str; 2] = ["replicaTemplateId", "voiceSpeed"];
@@ -134,7 +136,7 @@ impl Imputer {
         &self.ctx
     }
 
-    fn request(&self, replica: &Replica) -> Result<jaicp_core::RequestBuilder> {
+    fn request(&self, replica: &Replica) -> Result<jaicp_core::request::RequestBuilder> {
         replica.validate()?;
         let mut request = self
             .ctx

@@ -89,7 +89,7 @@ async fn a_stream_writes_to_any_async_writer_and_is_not_cached() {
         .synthesize_stream(&r)
         .await
         .unwrap()
-        .write_to(&mut sink, jaicp_core::DownloadOptions::default())
+        .write_to(&mut sink, jaicp_core::download::DownloadOptions::default())
         .await
         .unwrap();
     assert_eq!((n, sink.as_slice()), (12, &b"RIFF....WAVE"[..]));

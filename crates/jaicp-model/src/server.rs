@@ -116,7 +116,7 @@ fn authorize(basic: Option<&[u8]>, headers: &HeaderMap) -> Result<(), Response> 
                 .flatten()
         })
         .unwrap_or_default();
-    if jaicp_core::constant_time_eq(&given, expected) {
+    if jaicp_core::secret::constant_time_eq(&given, expected) {
         Ok(())
     } else {
         let mut r = error_response(&ModelError::new(

@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use jaicp_core::DownloadOptions;
+use jaicp_core::download::DownloadOptions;
+use jaicp_core::{Error, Result};
 use tokio::io::AsyncWrite;
 
 use crate::Nlp;
 use crate::canonical::{CanonicalOptions, to_pretty_json};
-use crate::errors::{NlpError, NlpResult, entity_error, intent_error};
 use crate::models::{
     ImportFileStrategy, IntentData, IntentRecursiveUpdateData, IntentSummaryData,
     NamedEntityRecordData, ProjectExportImportData, RecordsFileType,
@@ -44,7 +44,7 @@ impl Nlp {
     pub async fn export_canonical(
         &self,
         options: &CanonicalOptions,
-    ) -> NlpResult<ProjectExportImportData> {
+    ) -> Result<ProjectExportImportData> {
         let mut data = self.export_project().send().await?;
         crate::canonical::canonicalize(&mut data, options);
         Ok(data)
@@ -56,13 +56,13 @@ impl Nlp {
         &self,
         path: impl AsRef<Path>,
         options: &CanonicalOptions,
-    ) -> NlpResult<u64> {
+    ) -> Result<u64> {
         let path = path.as_ref();
         let data = self.export_project().send().await?;
         let bytes = to_pretty_json(&data, options);
         tokio::fs::write(path, &bytes)
             .await
-            .map_err(|e| NlpError::file(path, e))?;
+            .map_err(|e| Error::file(path, e))?;
         Ok(bytes.len() as u64)
     }
 
@@ -72,10 +72,10 @@ impl Nlp {
         &self,
         data: ProjectExportImportData,
         options: &ImportOptions,
-    ) -> NlpResult<ProjectExportImportData> {
+    ) -> Result<ProjectExportImportData> {
         validate::project(&data)?;
         validate::encoded_within(&data, options.max_bytes)?;
-        Ok(self.import_project(data).send().await?)
+        self.import_project(data).send().await
     }
 
     /// Reads NLU data from a JSON file (an export) and imports it with [`Nlp::import_checked`].
@@ -83,29 +83,26 @@ impl Nlp {
         &self,
         path: impl AsRef<Path>,
         options: &ImportOptions,
-    ) -> NlpResult<ProjectExportImportData> {
+    ) -> Result<ProjectExportImportData> {
         let path = path.as_ref();
         let meta = tokio::fs::metadata(path)
             .await
-            .map_err(|e| NlpError::file(path, e))?;
+            .map_err(|e| Error::file(path, e))?;
         if meta.len() > options.max_bytes {
-            return Err(NlpError::TooLarge {
-                size: meta.len(),
-                limit: options.max_bytes,
-            });
+            return Err(validate::too_large(meta.len(), options.max_bytes));
         }
         let bytes = tokio::fs::read(path)
             .await
-            .map_err(|e| NlpError::file(path, e))?;
+            .map_err(|e| Error::file(path, e))?;
         let data: ProjectExportImportData =
-            serde_json::from_slice(&bytes).map_err(|e| NlpError::file(path, e))?;
+            serde_json::from_slice(&bytes).map_err(|e| Error::file(path, e))?;
         self.import_checked(data, options).await
     }
 
     /// Downloads the intents file (`exportIntents`) into `writer`; returns the bytes written.
-    pub async fn export_intents_to<W: AsyncWrite + Unpin>(&self, writer: &mut W) -> NlpResult<u64> {
+    pub async fn export_intents_to<W: AsyncWrite + Unpin>(&self, writer: &mut W) -> Result<u64> {
         let body = self.export_intents().send().await?;
-        Ok(body.write_to(writer, DownloadOptions::default()).await?)
+        body.write_to(writer, DownloadOptions::default()).await
     }
 
     /// Imports intents from a JSON file's bytes (`importIntents`, sent as a multipart file).
@@ -114,13 +111,12 @@ impl Nlp {
         strategy: ImportFileStrategy,
         file_name: &str,
         json: Vec<u8>,
-    ) -> NlpResult<Vec<IntentSummaryData>> {
+    ) -> Result<Vec<IntentSummaryData>> {
         let part = FilePart::new("file", file_name, "application/json", json);
         let (body, content_type) = part.encode();
-        Ok(self
-            .import_intents(strategy, body, content_type)
+        self.import_intents(strategy, body, content_type)
             .send()
-            .await?)
+            .await
     }
 
     /// Adds entity records from CSV bytes (`uploadRecords`, format `zb-csv`).
@@ -128,47 +124,43 @@ impl Nlp {
         &self,
         entity_id: i64,
         csv: Vec<u8>,
-    ) -> NlpResult<Vec<NamedEntityRecordData>> {
+    ) -> Result<Vec<NamedEntityRecordData>> {
         let part = FilePart::new("file", "records.csv", "text/csv", csv);
         let (body, content_type) = part.encode();
         self.upload_entity_records(entity_id, RecordsFileType::ZbCsv, body, content_type)
             .send()
             .await
-            .map_err(entity_error(entity_id))
     }
 
     /// Replaces the spelling dictionary with tab-separated `word<TAB>number` lines.
-    pub async fn upload_speller(&self, tsv: impl Into<Vec<u8>>) -> NlpResult<String> {
+    pub async fn upload_speller(&self, tsv: impl Into<Vec<u8>>) -> Result<String> {
         let part = FilePart::new("file", "speller.tsv", "text/plain", tsv.into());
         let (body, content_type) = part.encode();
-        Ok(self
-            .upload_speller_dictionary(body, content_type)
+        self.upload_speller_dictionary(body, content_type)
             .send()
-            .await?)
+            .await
     }
 
-    /// The intent with this id; [`NlpError::UnknownIntent`] when there is none.
-    pub async fn intent(&self, id: i64) -> NlpResult<IntentData> {
-        self.get_intent(id).send().await.map_err(intent_error(id))
+    /// The intent with this id; [`NlpError::UnknownIntent`](crate::NlpError::UnknownIntent)
+    /// (through [`crate::NlpErrorExt`]) when there is none.
+    pub async fn intent(&self, id: i64) -> Result<IntentData> {
+        self.get_intent(id).send().await
     }
 
-    /// Checks the intent, then updates it (with its children) by id; [`NlpError::UnknownIntent`]
+    /// Checks the intent, then updates it (with its children) by id; [`NlpError::UnknownIntent`](crate::NlpError::UnknownIntent)
     /// when there is no such intent.
     pub async fn update_intent(
         &self,
         id: i64,
         intent: IntentData,
-    ) -> NlpResult<IntentRecursiveUpdateData> {
+    ) -> Result<IntentRecursiveUpdateData> {
         validate::intent("intent", &intent)?;
-        self.recursive_update(id, intent)
-            .send()
-            .await
-            .map_err(intent_error(id))
+        self.recursive_update(id, intent).send().await
     }
 
     /// Checks the intent, then creates it.
-    pub async fn create_intent_checked(&self, intent: IntentData) -> NlpResult<IntentData> {
+    pub async fn create_intent_checked(&self, intent: IntentData) -> Result<IntentData> {
         validate::intent("intent", &intent)?;
-        Ok(self.create_intent(intent).send().await?)
+        self.create_intent(intent).send().await
     }
 }

@@ -1,6 +1,8 @@
 //! The NLP Direct API handle: a client bound to one project's NLP Direct key.
 
-use jaicp_core::{ApiContext, Auth, Client, NlpKey};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, NlpKey};
 
 /// Where NLP Direct lives under the host on the cloud (`https://app.jaicp.com/cailapub`).
 /// On-premise installs may mount it elsewhere: use [`Nlp::with_prefix`].

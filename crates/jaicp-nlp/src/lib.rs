@@ -2,7 +2,7 @@
 //! entities, training, the spelling dictionary and inference.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), jaicp_nlp::NlpError> {
+//! # async fn demo() -> jaicp_core::Result<()> {
 //! use jaicp_core::{Client, NlpKey};
 //! use jaicp_nlp::Nlp;
 //!
@@ -31,7 +31,7 @@ mod train;
 pub mod validate;
 
 pub use canonical::{CanonicalOptions, canonicalize, to_pretty_json};
-pub use errors::{NlpError, NlpResult};
+pub use errors::{NlpError, NlpErrorExt, TRAIN_WAIT};
 pub use files::ImportOptions;
 pub use generated::models;
 pub use generated::operations;

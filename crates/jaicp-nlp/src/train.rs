@@ -5,7 +5,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::Nlp;
-use crate::errors::{NlpError, NlpResult};
+use jaicp_core::Result;
+
+use crate::errors::{training_failed, training_timed_out};
 use crate::models::{NluStatusData, TrainingStatus};
 
 /// How [`Train::wait`] polls. The API documents no polling rate; these defaults are ours.
@@ -16,7 +18,8 @@ pub struct PollOptions {
     pub initial_interval: Duration,
     /// Longest pause (default 15 s); pauses grow by half each time up to this.
     pub max_interval: Duration,
-    /// Give up after this long (default 10 minutes) with [`NlpError::TrainingTimedOut`].
+    /// Give up after this long (default 10 minutes) with [`NlpError::TrainingTimedOut`](crate::NlpError::TrainingTimedOut)
+    /// (read through [`crate::NlpErrorExt`]).
     pub deadline: Duration,
     /// Clock difference tolerated when telling a fresh `READY` from the previous one by its
     /// `lastModelTrainStart` (default 5 s).
@@ -63,7 +66,7 @@ pub struct Train {
 
 impl Nlp {
     /// Training of the classifier: `.start()` only starts it, `.wait()` also waits until it is
-    /// `READY` (returning the final status) or `FAILED` ([`NlpError::TrainingFailed`]).
+    /// `READY` (returning the final status) or `FAILED` ([`NlpError::TrainingFailed`](crate::NlpError::TrainingFailed)).
     pub fn train(&self) -> Train {
         Train {
             nlp: self.clone(),
@@ -87,7 +90,7 @@ impl Train {
     }
 
     /// Starts training and returns at once.
-    pub async fn start(&self) -> NlpResult<()> {
+    pub async fn start(&self) -> Result<()> {
         let mut req = self.nlp.train_nlu();
         if let Some(inc) = self.incremental {
             req = req.incremental(inc);
@@ -97,7 +100,7 @@ impl Train {
     }
 
     /// Starts training and waits for its outcome.
-    pub async fn wait(self) -> NlpResult<NluStatusData> {
+    pub async fn wait(self) -> Result<NluStatusData> {
         let started = jaicp_core::Timestamp::now();
         let begun = Instant::now();
         self.start().await?;
@@ -111,9 +114,7 @@ impl Train {
                 // A READY or FAILED left over from an earlier run is not ours: accept it once we
                 // saw this run train, or when its start time is not older than our request.
                 Some(TrainingStatus::Failed) if seen_training || fresh(&status, &started, skew) => {
-                    return Err(NlpError::TrainingFailed {
-                        last_error: status.last_error.clone(),
-                    });
+                    return Err(training_failed(status.last_error.clone()));
                 }
                 Some(TrainingStatus::Ready) if seen_training || fresh(&status, &started, skew) => {
                     return Ok(status);
@@ -122,7 +123,7 @@ impl Train {
             }
             let waited = begun.elapsed();
             if waited + pause > self.poll.deadline {
-                return Err(NlpError::TrainingTimedOut { waited });
+                return Err(training_timed_out(waited));
             }
             tokio::time::sleep(pause).await;
             pause = (pause + pause / 2).min(self.poll.max_interval);

@@ -7,19 +7,24 @@
 
 use std::collections::HashSet;
 
-use crate::errors::{NlpError, NlpResult};
 use crate::models::{
     IntentData, NamedEntityData, NamedEntityRecordData, NamedEntityRecordType,
     ProjectExportImportData,
 };
+use jaicp_core::{Error, Result};
 
 /// Largest import the helpers send by default: 16 MiB of JSON (the server's limit is not
 /// documented; override it with [`crate::ImportOptions::max_bytes`]).
 pub const DEFAULT_MAX_IMPORT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Checks a pattern: not empty, and its `()`, `[]` and `{}` balanced. Text inside `<...>` (the
-/// argument of `$regexp<...>`) is not looked into.
-pub fn pattern(text: &str) -> Result<(), String> {
+/// argument of `$regexp<...>`) is not looked into. `field` names the pattern in the error.
+pub fn pattern(field: &str, text: &str) -> Result<()> {
+    pattern_problem(text).map_err(|reason| Error::invalid(field, reason))
+}
+
+/// What is wrong with a pattern, if anything.
+fn pattern_problem(text: &str) -> std::result::Result<(), String> {
     if text.trim().is_empty() {
         return Err("empty pattern".into());
     }
@@ -59,35 +64,49 @@ pub fn pattern(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks an intent path: `/` followed by non-empty segments (`/Booking/Cancel`).
-pub fn intent_path(path: &str) -> Result<(), String> {
+/// The error for NLU data over the import limit: client-side validation, nothing was sent.
+pub(crate) fn too_large(size: u64, limit: u64) -> Error {
+    Error::invalid(
+        "data",
+        format!("NLU data of {size} bytes is over the import limit of {limit} bytes"),
+    )
+}
+
+/// Checks an intent path: `/` followed by non-empty segments (`/Booking/Cancel`). `field` names
+/// the path in the error.
+pub fn intent_path(field: &str, path: &str) -> Result<()> {
+    path_problem(path).map_err(|reason| Error::invalid(field, reason))
+}
+
+/// What is wrong with an intent path, if anything.
+fn path_problem(path: &str) -> std::result::Result<(), &'static str> {
     if !path.starts_with('/') {
-        return Err("must start with `/`".into());
+        return Err("must start with `/`");
     }
     if path == "/" {
         return Ok(());
     }
     if path[1..].split('/').any(|s| s.trim().is_empty()) {
-        return Err("has an empty segment".into());
+        return Err("has an empty segment");
     }
     if path.chars().any(char::is_control) {
-        return Err("has a control character".into());
+        return Err("has a control character");
     }
     Ok(())
 }
 
 /// Checks one intent (`field` names it in errors).
-pub fn intent(field: &str, intent: &IntentData) -> NlpResult<()> {
+pub fn intent(field: &str, intent: &IntentData) -> Result<()> {
     match intent.path.as_deref() {
-        None => return Err(NlpError::invalid(format!("{field}.path"), "missing")),
-        Some(p) => intent_path(p).map_err(|r| NlpError::invalid(format!("{field}.path"), r))?,
+        None => return Err(Error::invalid(format!("{field}.path"), "missing")),
+        Some(p) => intent_path(&format!("{field}.path"), p)?,
     }
     for (i, p) in intent.patterns.iter().flatten().enumerate() {
-        pattern(p).map_err(|r| NlpError::invalid(format!("{field}.patterns[{i}]"), r))?;
+        pattern(&format!("{field}.patterns[{i}]"), p)?;
     }
     for (i, phrase) in intent.phrases.iter().flatten().enumerate() {
         if phrase.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
-            return Err(NlpError::invalid(
+            return Err(Error::invalid(
                 format!("{field}.phrases[{i}].text"),
                 "empty phrase",
             ));
@@ -97,9 +116,9 @@ pub fn intent(field: &str, intent: &IntentData) -> NlpResult<()> {
 }
 
 /// Checks one entity.
-pub fn entity(field: &str, entity: &NamedEntityData) -> NlpResult<()> {
+pub fn entity(field: &str, entity: &NamedEntityData) -> Result<()> {
     if entity.name.trim().is_empty() || entity.name.chars().any(char::is_whitespace) {
-        return Err(NlpError::invalid(
+        return Err(Error::invalid(
             format!("{field}.name"),
             "must be a non-empty name without spaces",
         ));
@@ -108,16 +127,16 @@ pub fn entity(field: &str, entity: &NamedEntityData) -> NlpResult<()> {
 }
 
 /// Checks one entity record.
-pub fn record(field: &str, record: &NamedEntityRecordData) -> NlpResult<()> {
+pub fn record(field: &str, record: &NamedEntityRecordData) -> Result<()> {
     if record.rule.is_empty() || record.rule.iter().any(|r| r.trim().is_empty()) {
-        return Err(NlpError::invalid(
+        return Err(Error::invalid(
             format!("{field}.rule"),
             "needs at least one non-empty rule",
         ));
     }
     if record.r#type == NamedEntityRecordType::Pattern {
         for (i, r) in record.rule.iter().enumerate() {
-            pattern(r).map_err(|e| NlpError::invalid(format!("{field}.rule[{i}]"), e))?;
+            pattern(&format!("{field}.rule[{i}]"), r)?;
         }
     }
     Ok(())
@@ -125,7 +144,7 @@ pub fn record(field: &str, record: &NamedEntityRecordData) -> NlpResult<()> {
 
 /// Checks the whole data of a project: every intent, entity and record, and that intent paths
 /// and entity names are unique.
-pub fn project(data: &ProjectExportImportData) -> NlpResult<()> {
+pub fn project(data: &ProjectExportImportData) -> Result<()> {
     let mut paths = HashSet::new();
     for (i, it) in data.intents.iter().flatten().enumerate() {
         let field = format!("intents[{i}]");
@@ -133,7 +152,7 @@ pub fn project(data: &ProjectExportImportData) -> NlpResult<()> {
         if let Some(p) = &it.path
             && !paths.insert(p.as_str())
         {
-            return Err(NlpError::invalid(
+            return Err(Error::invalid(
                 format!("{field}.path"),
                 format!("`{p}` appears twice"),
             ));
@@ -145,7 +164,7 @@ pub fn project(data: &ProjectExportImportData) -> NlpResult<()> {
         if let Some(ent) = &e.entity {
             entity(&format!("{field}.entity"), ent)?;
             if !names.insert(ent.name.as_str()) {
-                return Err(NlpError::invalid(
+                return Err(Error::invalid(
                     format!("{field}.entity.name"),
                     format!("`{}` appears twice", ent.name),
                 ));
@@ -159,11 +178,11 @@ pub fn project(data: &ProjectExportImportData) -> NlpResult<()> {
 }
 
 /// Encodes data for import, refusing it when it is larger than `limit` bytes.
-pub fn encoded_within(data: &ProjectExportImportData, limit: u64) -> NlpResult<Vec<u8>> {
-    let bytes = serde_json::to_vec(data).map_err(|e| NlpError::invalid("data", e.to_string()))?;
+pub fn encoded_within(data: &ProjectExportImportData, limit: u64) -> Result<Vec<u8>> {
+    let bytes = serde_json::to_vec(data).map_err(|e| Error::invalid("data", e.to_string()))?;
     let size = bytes.len() as u64;
     if size > limit {
-        return Err(NlpError::TooLarge { size, limit });
+        return Err(too_large(size, limit));
     }
     Ok(bytes)
 }
@@ -174,23 +193,31 @@ mod tests {
 
     #[test]
     fn patterns() {
-        assert!(pattern("* {book} [a] (table|seat) *").is_ok());
-        assert!(pattern("$regexp<(\\d+>").is_ok());
-        assert!(pattern("@duckling.number").is_ok());
-        assert_eq!(pattern("  ").unwrap_err(), "empty pattern");
-        assert!(pattern("(a|b").unwrap_err().contains("unclosed `(`"));
-        assert!(pattern("a]").unwrap_err().contains("unbalanced `]`"));
-        assert!(pattern("{a (b})").is_err());
-        assert!(pattern("$regexp<abc").is_err());
+        assert!(pattern_problem("* {book} [a] (table|seat) *").is_ok());
+        assert!(pattern_problem("$regexp<(\\d+>").is_ok());
+        assert!(pattern_problem("@duckling.number").is_ok());
+        assert_eq!(pattern_problem("  ").unwrap_err(), "empty pattern");
+        assert!(
+            pattern_problem("(a|b")
+                .unwrap_err()
+                .contains("unclosed `(`")
+        );
+        assert!(
+            pattern_problem("a]")
+                .unwrap_err()
+                .contains("unbalanced `]`")
+        );
+        assert!(pattern_problem("{a (b})").is_err());
+        assert!(pattern_problem("$regexp<abc").is_err());
     }
 
     #[test]
     fn paths() {
-        assert!(intent_path("/Booking/Cancel").is_ok());
-        assert!(intent_path("/").is_ok());
-        assert!(intent_path("Booking").is_err());
-        assert!(intent_path("/a//b").is_err());
-        assert!(intent_path("/a/").is_err());
+        assert!(path_problem("/Booking/Cancel").is_ok());
+        assert!(path_problem("/").is_ok());
+        assert!(path_problem("Booking").is_err());
+        assert!(path_problem("/a//b").is_err());
+        assert!(path_problem("/a/").is_err());
     }
 
     #[test]
@@ -207,7 +234,7 @@ mod tests {
         assert!(project(&data).is_ok());
         data.intents = Some(vec![good.clone(), good.clone()]);
         let err = project(&data).unwrap_err();
-        assert!(matches!(&err, NlpError::InvalidData { field, .. } if field == "intents[1].path"));
+        assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "intents[1].path"));
         let bad = IntentData {
             patterns: Some(vec!["(oops".into()]),
             ..good
@@ -215,7 +242,7 @@ mod tests {
         data.intents = Some(vec![bad]);
         let err = project(&data).unwrap_err();
         assert!(
-            matches!(&err, NlpError::InvalidData { field, .. } if field == "intents[0].patterns[0]")
+            matches!(&err, Error::InvalidInput { field, .. } if field == "intents[0].patterns[0]")
         );
     }
 
@@ -230,9 +257,13 @@ mod tests {
             ..Default::default()
         };
         assert!(encoded_within(&data, 1000).is_ok());
-        assert!(matches!(
-            encoded_within(&data, 50),
-            Err(NlpError::TooLarge { limit: 50, .. })
-        ));
+        let err = encoded_within(&data, 50).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput { field, reason } if field == "data" && reason.ends_with("limit of 50 bytes")),
+            "{err}"
+        );
+        assert!(
+            matches!(pattern("intents[0].patterns[2]", "(a"), Err(Error::InvalidInput { field, .. }) if field == "intents[0].patterns[2]")
+        );
     }
 }

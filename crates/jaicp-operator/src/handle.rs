@@ -1,6 +1,8 @@
 //! The desk → JAICP client, built from the webhook address JAICP gave the desk.
 
-use jaicp_core::{ApiContext, Auth, Client, ClientBuilder, Error, Host, OperatorApiKey, Result};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, ClientBuilder, Error, Host, OperatorApiKey, Result};
 
 /// The path prefix of the JAICP webhook address; the key follows it.
 const PREFIX: &str = "/chatapi/webhook/operatorapi/";

@@ -21,7 +21,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jaicp_core::export::serde_json::json;
-use jaicp_core::{SecretText, constant_time_eq};
+use jaicp_core::secret::{SecretText, constant_time_eq};
 
 use crate::decode::{self, DecodeError};
 use crate::models::{

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use jaicp_core::SecretText;
+use jaicp_core::secret::SecretText;
 use jaicp_operator::models::{
     CloseChatRequest, Destination, SelectDestinationRequest, SendFileRequest, SendTextRequest,
 };

@@ -1,6 +1,8 @@
 //! The Projects handle: a client bound to one unified token.
 
-use jaicp_core::{ApiContext, Auth, Client, UnifiedToken};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, UnifiedToken};
 
 /// The JAICP Project API (bot projects). Cheap to clone.
 ///

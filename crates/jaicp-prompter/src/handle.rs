@@ -1,6 +1,8 @@
 //! The Prompter API handle: a client bound to one Prompter channel token.
 
-use jaicp_core::{ApiContext, Auth, Client, Error, PrompterToken, Result};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, Error, PrompterToken, Result};
 
 use crate::models::{ClientInfo, PrompterRequest, PrompterResult};
 

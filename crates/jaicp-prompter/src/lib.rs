@@ -25,16 +25,28 @@ pub use generated::operations;
 pub use handle::Prompter;
 
 use jaicp_core::export::serde_json::{self, Value};
+use jaicp_core::{Error, Result};
 
 use crate::models::PrompterResult;
 
-/// Decodes a proposals payload pushed to the integrator (`receivePrompterResult`). Never panics.
-pub fn decode_result(body: &[u8]) -> std::result::Result<PrompterResult, String> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| format!("malformed JSON: {e}"))?;
+/// Decodes a proposals payload pushed to the integrator (`receivePrompterResult`). Never panics;
+/// a bad payload is an [`Error::Decode`] naming `prompter.receivePrompterResult`, like every
+/// decoding failure of the SDK.
+pub fn decode_result(body: &[u8]) -> Result<PrompterResult> {
+    let op = operations::RECEIVE_PROMPTER_RESULT.name();
+    let decode_error = |message: String| Error::Decode {
+        op,
+        path: ".".into(),
+        message,
+        snippet: None,
+    };
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| decode_error(format!("malformed JSON: {e}")))?;
+    // A struct would also accept a JSON array (as a sequence of fields): refuse it first.
     if !value.is_object() {
-        return Err("expected a JSON object".into());
+        return Err(decode_error("expected a JSON object".into()));
     }
-    serde_json::from_value(value).map_err(|e| format!("unexpected payload: {e}"))
+    jaicp_core::request::decode_json(op, body, &[])
 }
 
 #[cfg(test)]
@@ -52,7 +64,7 @@ mod tests {
             r.answer_options[0].intent.as_ref().unwrap().path.as_deref(),
             Some("/Branches")
         );
-        assert!(decode_result(b"{").is_err());
+        assert!(matches!(decode_result(b"{"), Err(Error::Decode { .. })));
         assert!(decode_result(b"[1]").is_err());
         assert!(decode_result(br#"{"answerOptions":5}"#).is_err());
     }

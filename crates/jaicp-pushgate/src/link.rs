@@ -1,7 +1,9 @@
 //! The handle: one pushback link, split into its host (the client) and its id (the secret).
 
+use jaicp_core::auth::Auth;
 use jaicp_core::export::serde_json::Value;
-use jaicp_core::{ApiContext, Auth, Client, ClientBuilder, Error, Host, PushbackId, Result};
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, ClientBuilder, Error, Host, PushbackId, Result};
 
 /// The path prefix of a pushback link; the id follows `push_` in the same segment.
 const PREFIX: &str = "/pushgate/push_";

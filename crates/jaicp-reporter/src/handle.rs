@@ -1,6 +1,8 @@
 //! The Reporter handle: a client bound to the unified token, or to a legacy project token.
 
-use jaicp_core::{ApiContext, Auth, Client, LegacyReporterToken, UnifiedToken};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, LegacyReporterToken, UnifiedToken};
 
 /// Where the legacy Reporter serves the operations. The mapping is unconfirmed: the legacy help
 /// pages show `POST /reporter/p/{token}/sessions/filter` for the current

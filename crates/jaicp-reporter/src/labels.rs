@@ -14,7 +14,7 @@ use crate::models::{
 
 fn created(op: &'static str, id: Option<i64>) -> Result<i64> {
     id.ok_or_else(|| Error::Decode {
-        op: jaicp_core::OpName {
+        op: jaicp_core::error::OpName {
             api: "reporter",
             operation: op,
         },

@@ -14,9 +14,11 @@
 use std::path::Path;
 
 use jaicp_core::async_task::request_id_of;
-use jaicp_core::{
-    AsyncTask, Auth, Client, DownloadOptions, Error, Host, OpName, Result, TaskOptions, TaskOutcome,
-};
+use jaicp_core::async_task::{AsyncTask, TaskOptions, TaskOutcome};
+use jaicp_core::auth::Auth;
+use jaicp_core::download::DownloadOptions;
+use jaicp_core::error::OpName;
+use jaicp_core::{Client, Error, Host, Result};
 use tokio::io::AsyncWrite;
 
 use crate::Reporter;

@@ -1,6 +1,8 @@
 //! The TextCampaigns handle: a client bound to one unified token.
 
-use jaicp_core::{ApiContext, Auth, Client, UnifiedToken};
+use jaicp_core::auth::Auth;
+use jaicp_core::request::ApiContext;
+use jaicp_core::{Client, UnifiedToken};
 
 /// The JAICP Text campaign API (bulk text messaging). Cheap to clone.
 ///

@@ -2,35 +2,48 @@
 //!
 //! | feature | crate | API |
 //! |---|---|---|
-//! | `calls` (default) | [`jaicp_calls`] | Calls API: outbound call campaigns |
-//! | `chat` | [`jaicp_chat`] | Chat API: talk to a bot as an end user |
-//! | `chat-server` | [`jaicp_chat`] + `server` | the Chat API webhook receiver (axum) |
-//! | `operator` | [`jaicp_operator`] | Operator API: connect an agent desk |
-//! | `operator-server` | [`jaicp_operator`] + `server` | the agent-desk server (axum) |
-//! | `prompter` | [`jaicp_prompter`] | Prompter API: suggestions for agents |
-//! | `pushgate` | [`jaicp_pushgate`] | Pushgate: fire pushback links |
-//! | `imputer` | [`jaicp_imputer`] | Imputer: hybrid speech synthesis |
-//! | `nlp` | [`jaicp_nlp`] | NLP Direct API: NLU data, training, inference |
-//! | `model` | [`jaicp_model`] | Model API: serve your own NLU service (`model-server`: with the axum router) |
 //! | `calls` (default) | `jaicp_calls` | Calls API: outbound call campaigns |
+//! | `chat` | `jaicp_chat` | Chat API: talk to a bot as an end user |
+//! | `chat-server` | `jaicp_chat` + `server` | the Chat API webhook receiver (axum) |
+//! | `operator` | `jaicp_operator` | Operator API: connect an agent desk |
+//! | `operator-server` | `jaicp_operator` + `server` | the agent-desk server (axum) |
+//! | `prompter` | `jaicp_prompter` | Prompter API: suggestions for agents |
+//! | `pushgate` | `jaicp_pushgate` | Pushgate: fire pushback links |
+//! | `imputer` | `jaicp_imputer` | Imputer: hybrid speech synthesis |
+//! | `nlp` | `jaicp_nlp` | NLP Direct API: NLU data, training, inference |
+//! | `model` | `jaicp_model` | Model API: serve your own NLU service |
+//! | `model-server` | `jaicp_model` + `server` | the Model API router (axum) |
 //! | `project` | `jaicp_project` | Project API: bot projects |
 //! | `channel` | `jaicp_channel` | Channel API: bot channels and deploys |
 //! | `reporter` | `jaicp_reporter` | Reporter API: analytics, labels, experiments, report files |
 //! | `text-campaigns` | `jaicp_text_campaigns` | Text campaign API |
 //! | `full` | all of the above | |
 //!
-//! The runtime ([`Client`], credentials, [`Error`]) comes from `jaicp-core` and is re-exported here.
+//! Each API is re-exported as a module of the same name (`jaicp::calls`, `jaicp::chat`, ...) when
+//! its feature is on. The runtime comes from `jaicp-core` and is re-exported on purpose, item by
+//! item: at the root what an application names ([`Client`], [`Host`], the credentials, [`Error`],
+//! [`Result`], [`CallOptions`], [`Timestamp`]), and the runtime's named modules as they are
+//! ([`auth`], [`error`], [`request`], [`retry`], ...). Generated-code plumbing
+//! (`jaicp_core::export`) and the test transport (`jaicp_core::testing`) are not re-exported.
 //!
 //! ```no_run
 //! # async fn demo() -> jaicp::Result<()> {
 //! let client = jaicp::Client::from_env()?;
 //! let calls = jaicp::calls::Calls::new(&client, &jaicp::CampaignToken::from_env()?);
-//! println!("campaign status: {}", calls.status().await?);
+//! println!("campaign status: {}", calls.campaign_status().send().await?);
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
 
-pub use jaicp_core::*;
+pub use jaicp_core::{
+    CallOptions, CampaignToken, ChatApiToken, Client, ClientBuilder, EpochMillis, Error, Host, Id,
+    ImputerToken, LegacyReporterToken, NlpKey, OperatorApiKey, PrompterToken, PushbackId, Result,
+    Timestamp, UnifiedToken,
+};
+pub use jaicp_core::{
+    async_task, auth, client, download, error, pagination, redact, request, retry, secret,
+    transport,
+};
 
 /// The Calls API (outbound call campaigns).
 #[cfg(feature = "calls")]

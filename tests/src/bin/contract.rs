@@ -13,8 +13,9 @@ use jaicp_calls::models::{
     CallAttemptDates, CallAttemptDatesWithPagination, CallJobDates, CallJobDatesWithPagination,
     CallJobParameters, CallNumbersAndCallJobIds, CampaignControlAction, PaginationRequest,
 };
+use jaicp_core::auth::Auth;
 use jaicp_core::export::Method;
-use jaicp_core::{Auth, CampaignToken, ChatApiToken, Client, Error, Host, ImputerToken, Timestamp};
+use jaicp_core::{CampaignToken, ChatApiToken, Client, Error, Host, ImputerToken, Timestamp};
 
 /// The emulator's Chat API channel and Imputer tokens (`jaicp_emulator::DEFAULT_*`).
 const EMULATOR_CHAT_TOKEN: &str = "emulator:0000000000000000000000000000000000c4a7e0";

@@ -2,8 +2,9 @@
 //! Operations of the `calls` API (`calls.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, KeyPlacement, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, KeyPlacement, OperationSpec};
 
 /// The campaign: id, name, project, phone channel, status, schedule, the limit of parallel calls and a
 /// short progress report.

@@ -2,8 +2,9 @@
 //! Operations of the `channel` API (`bot-channel-api.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// Starts deploying the bot to a channel. The deploy runs in the background: `.wait().await` on the
 /// returned builder polls the async events endpoint until it finishes; `.send()` only starts it and
@@ -52,7 +53,7 @@ impl DeployRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
         let request = self
             .ctx
             .request(&DEPLOY)

@@ -40,7 +40,7 @@ pub struct AudioReply {
 
     /// `auth`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth: Option<jaicp_core::SecretText>,
+    pub auth: Option<jaicp_core::secret::SecretText>,
 
     /// `httpHeaders`: map of string.
     #[serde(
@@ -504,7 +504,7 @@ pub struct ChatResponse {
 
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<jaicp_core::SecretText>,
+    pub token: Option<jaicp_core::secret::SecretText>,
 }
 
 /// The `ChatWebhookPayload` type.
@@ -634,7 +634,7 @@ pub struct ErrorBody {
 
     /// `path`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<jaicp_core::SecretText>,
+    pub path: Option<jaicp_core::secret::SecretText>,
 
     /// `status`: integer (int32).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,8 +2,9 @@
 //! Operations of the `chat` API (`specs/chat.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// Like `send_message`, with `clientId`, `query` and `event` as URL parameters. Although a GET, it
 /// starts a dialog step, so it is never repeated once it may have reached the server.

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use jaicp_calls::Calls;
-use jaicp_calls::models::{CallAttemptDates, CallJobDates};
+use jaicp_calls::models::{CallAttemptDates, CallJobDates, CampaignControlAction};
 use jaicp_core::Timestamp;
 
 use crate::cli::Globals;
@@ -37,20 +37,33 @@ pub struct CampaignArgs {
 /// `jaicp calls add-phones`.
 #[derive(Debug, Args)]
 pub struct AddPhonesArgs {
-    /// CSV (header with a `phone` column; `gmtZone`, `dialerPriority`, `maxAttempts`,
-    /// `retryIntervalInMinutes` are call policy, other columns become the payload) or JSON (array of
-    /// numbers or of call job objects); `-` reads CSV from stdin.
+    /// The numbers: CSV with a header row, a JSON array, or JSON Lines (by extension, else by
+    /// the first bytes); `-` reads stdin. CSV columns are matched strictly: `phone` and the
+    /// call-policy fields under their exact names (`gmtZone`, `dialerPriority`, `maxAttempts`,
+    /// `retryIntervalInMinutes`, `startDateTime`, `finishDateTime`, `allowedDays`,
+    /// `allowedTime`, `externalCheck`); payload columns are declared with --payload-columns or
+    /// named `payload.<key>`. Any other column is an error.
     pub file: PathBuf,
     /// Campaign token source.
     #[command(flatten)]
     pub campaign: CampaignArgs,
+    /// Columns (or JSON keys) that go into the script payload, comma-separated.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub payload_columns: Vec<String>,
+    /// The input's format, when neither the extension nor the first bytes tell it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<crate::addphones::reader::Format>,
+    /// Check the whole file and print the summary without sending anything (needs no host and
+    /// no token).
+    #[arg(long)]
+    pub dry_run: bool,
     /// Numbers per request.
     #[arg(long, default_value_t = 1000)]
     pub chunk_size: usize,
     /// Requests in flight.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
-    /// Journal of finished chunks, for resuming (default: `<file>.journal`).
+    /// Journal of finished chunks, for resuming (default: `<file>.journal`; none for stdin).
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
     /// Ignore an existing journal and start over (idempotence keys still prevent duplicates
@@ -157,12 +170,14 @@ pub fn default_timeout(command: &CallsCommand) -> Duration {
 
 /// Runs a Calls command.
 pub async fn run(command: CallsCommand, globals: &Globals) -> anyhow::Result<()> {
-    let target = Target::connect(globals).await?;
     match command {
-        CallsCommand::AddPhones(args) => crate::addphones::run(&target, args, globals).await,
-        CallsCommand::Status(args) => status(&target, args, globals).await,
-        CallsCommand::Control(args) => control(&target, args, globals).await,
-        CallsCommand::Report(args) => report(&target, args, globals).await,
+        // add-phones connects only when it sends (not for --dry-run).
+        CallsCommand::AddPhones(args) => crate::addphones::command::run(args, globals).await,
+        CallsCommand::Status(args) => status(&Target::connect(globals).await?, args, globals).await,
+        CallsCommand::Control(args) => {
+            control(&Target::connect(globals).await?, args, globals).await
+        }
+        CallsCommand::Report(args) => report(&Target::connect(globals).await?, args, globals).await,
     }
 }
 
@@ -228,7 +243,7 @@ pub async fn wait_until_called(calls: &Calls, globals: &Globals) -> anyhow::Resu
 async fn status(target: &Target, args: StatusArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let info = calls.campaign().send().await?;
-    let status = calls.status().await?;
+    let status = calls.campaign_status().send().await?;
     let out = globals.out();
     let mut value = serde_json::to_value(&info)?;
     value["status"] = serde_json::Value::String(status.to_string());
@@ -250,15 +265,16 @@ async fn status(target: &Target, args: StatusArgs, globals: &Globals) -> anyhow:
 
 async fn control(target: &Target, args: ControlArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
-    match args.action {
-        Action::Pause => calls.pause().await?,
-        Action::Resume => calls.resume().await?,
+    let action = match args.action {
+        Action::Pause => CampaignControlAction::Pause,
+        Action::Resume => CampaignControlAction::Resume,
         Action::Stop => {
             globals.confirm("Stop the campaign for good? It cannot be resumed.")?;
-            calls.stop().await?
+            CampaignControlAction::Stop
         }
-    }
-    let status = calls.status().await?;
+    };
+    calls.control_campaign(action).send().await?;
+    let status = calls.campaign_status().send().await?;
     let out = globals.out();
     if out.format.is_some() {
         return out.value(&serde_json::json!({ "status": status.to_string() }));

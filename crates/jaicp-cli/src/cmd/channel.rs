@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use jaicp_channel::Channels;
 use jaicp_channel::models::{BotChannelCreateDto, ChannelType, DeployBotChannelDto};
-use jaicp_core::TaskOptions;
+use jaicp_core::async_task::TaskOptions;
 
 use crate::cli::Globals;
 use crate::credentials::TokenArgs;

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
-use jaicp_core::{DownloadOptions, Timestamp};
+use jaicp_core::Timestamp;
+use jaicp_core::download::DownloadOptions;
 use jaicp_reporter::ids::{ExperimentKey, QuestionId, SessionId, SessionLabelId};
 use jaicp_reporter::models::{
     CreateReportDto, FileType, ReportSettings, ScenarioExperimentBranchesDto, ScenarioExperimentDto,

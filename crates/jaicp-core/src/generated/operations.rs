@@ -2,8 +2,9 @@
 //! Operations of the `async` API (`async-api.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The finished background tasks of the token, or of one task with `request_id`. The server holds the
 /// request up to `timeout` (seconds, unconfirmed) while nothing has finished; an empty list means
@@ -20,7 +21,7 @@ pub static GET_ASYNC_REQUEST: OperationSpec = OperationSpec {
 
 /// Request builder for [`GET_ASYNC_REQUEST`]: `GET /api/v1/async/events` (`getAsyncRequest`).
 ///
-/// Made by [`crate::AsyncEvents::events`]; [`Self::send`] returns the decoded JSON body ([`super::models::AsyncResponsesDto`]).
+/// Made by [`crate::async_task::AsyncEvents::events`]; [`Self::send`] returns the decoded JSON body ([`super::models::AsyncResponsesDto`]).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetAsyncRequestRequest {
@@ -85,7 +86,7 @@ impl GetAsyncRequestRequest {
     }
 }
 
-impl crate::AsyncEvents {
+impl crate::async_task::AsyncEvents {
     /// The finished background tasks of the token, or of one task with `request_id`. The server holds the
     /// request up to `timeout` (seconds, unconfirmed) while nothing has finished; an empty list means
     /// "not yet".

@@ -21,8 +21,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::extract::{PathParams, RawBody, parse_json, parse_json_or_default};
-use crate::reply::{CallsError, Reply};
+use crate::errors::CallsError;
+use crate::extract::{Body, PathParams};
+use crate::reply::{Answer, Reply, answer};
 use crate::state::{AdminError, EmulatorState};
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -52,7 +53,7 @@ fn admin_error(err: &AdminError) -> Reply {
         AdminError::InvalidCampaign(_) => (StatusCode::BAD_REQUEST, "invalid.request"),
         AdminError::DialerStuck => (StatusCode::INTERNAL_SERVER_ERROR, "emulator.dialer.stuck"),
     };
-    Reply::calls_error(status, CallsError::new(kind, err.to_string()))
+    crate::errors::calls(status, CallsError::new(kind, err.to_string()))
 }
 
 fn clock_body(state: &EmulatorState) -> serde_json::Value {
@@ -60,8 +61,8 @@ fn clock_body(state: &EmulatorState) -> serde_json::Value {
     json!({ "now": now.as_millisecond(), "iso": now.to_string() })
 }
 
-async fn counters(State(state): State<EmulatorState>) -> Reply {
-    Reply::ok(&state.counters())
+async fn counters(State(state): State<EmulatorState>) -> Answer {
+    Ok(Reply::ok(&state.counters()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,32 +72,29 @@ struct NewCampaign {
     token: Option<String>,
 }
 
-async fn add_campaign(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
-    let request = match body.and_then(|RawBody(b)| parse_json::<NewCampaign>(&b)) {
-        Ok(r) => r,
-        Err(reply) => return reply,
-    };
+async fn add_campaign(State(state): State<EmulatorState>, body: Body) -> Answer {
+    let request = body.json::<NewCampaign>()?;
     // Without a token, mint one in the platform's dotted shape.
     let token = request
         .token
         .unwrap_or_else(|| format!("1.1.{}", uuid::Uuid::new_v4().simple()));
-    match state.add_campaign(&request.name, &token) {
+    answer(match state.add_campaign(&request.name, &token) {
         Ok(()) => Reply::json(
             StatusCode::CREATED,
             &json!({ "name": request.name, "token": token }),
         ),
         Err(err) => admin_error(&err),
-    }
+    })
 }
 
 async fn advance_calls(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-) -> Reply {
+) -> Answer {
     // A big campaign can take a moment of CPU; keep it off the async workers.
     let worker = state.clone();
     let outcome = tokio::task::spawn_blocking(move || worker.advance_calls(&token)).await;
-    match outcome {
+    answer(match outcome {
         Ok(Ok(summary)) => Reply::ok(&json!({
             "attempts": summary.attempts,
             "ticks": summary.ticks,
@@ -105,11 +103,11 @@ async fn advance_calls(
         })),
         Ok(Err(err)) => admin_error(&err),
         Err(_) => admin_error(&AdminError::DialerStuck),
-    }
+    })
 }
 
-async fn clock(State(state): State<EmulatorState>) -> Reply {
-    Reply::ok(&clock_body(&state))
+async fn clock(State(state): State<EmulatorState>) -> Answer {
+    Ok(Reply::ok(&clock_body(&state)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,18 +118,15 @@ struct ClockAdvance {
     millis: Option<u64>,
 }
 
-async fn advance_clock(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
-    let request = match body.and_then(|RawBody(b)| parse_json_or_default::<ClockAdvance>(&b)) {
-        Ok(r) => r,
-        Err(reply) => return reply,
-    };
+async fn advance_clock(State(state): State<EmulatorState>, body: Body) -> Answer {
+    let request = body.json_or_default::<ClockAdvance>()?;
     let millis = request
         .seconds
         .unwrap_or(0)
         .saturating_mul(1000)
         .saturating_add(request.millis.unwrap_or(0));
     state.advance_clock(std::time::Duration::from_millis(millis));
-    Reply::ok(&clock_body(&state))
+    Ok(Reply::ok(&clock_body(&state)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,18 +135,12 @@ struct NewNlpProject {
     key: String,
 }
 
-async fn add_nlp_project(
-    State(state): State<EmulatorState>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let request = match body.and_then(|RawBody(b)| parse_json::<NewNlpProject>(&b)) {
-        Ok(r) => r,
-        Err(reply) => return reply,
-    };
-    match state.add_nlp_project(&request.name, &request.key) {
+async fn add_nlp_project(State(state): State<EmulatorState>, body: Body) -> Answer {
+    let request = body.json::<NewNlpProject>()?;
+    answer(match state.add_nlp_project(&request.name, &request.key) {
         Ok(()) => Reply::json(StatusCode::CREATED, &json!({ "name": request.name })),
         Err(err) => admin_error(&err),
-    }
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -163,19 +152,16 @@ struct FailTraining {
 async fn fail_next_training(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let request = match body.and_then(|RawBody(b)| parse_json_or_default::<FailTraining>(&b)) {
-        Ok(r) => r,
-        Err(reply) => return reply,
-    };
+    body: Body,
+) -> Answer {
+    let request = body.json_or_default::<FailTraining>()?;
     let reason = request
         .reason
         .unwrap_or_else(|| "training failed (emulated)".into());
-    match state.fail_next_nlp_training(&key, &reason) {
+    answer(match state.fail_next_nlp_training(&key, &reason) {
         Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
         Err(err) => admin_error(&err),
-    }
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,15 +170,12 @@ struct DeployFailure {
     message: String,
 }
 
-async fn fail_next_deploy(
-    State(state): State<EmulatorState>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    match body.and_then(|RawBody(b)| parse_json::<DeployFailure>(&b)) {
+async fn fail_next_deploy(State(state): State<EmulatorState>, body: Body) -> Answer {
+    answer(match body.json::<DeployFailure>() {
         Ok(f) => {
             state.fail_next_deploy(&f.code, &f.message);
             Reply::ok(&json!({ "nextDeployFails": f.code }))
         }
         Err(r) => r,
-    }
+    })
 }

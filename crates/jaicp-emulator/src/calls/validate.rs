@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use super::model::{CallPolicy, CallWindow, CampaignDefaults, MinuteRange};
 use crate::clock::Millis;
-use crate::reply::{CallsError, Reply};
+use crate::errors::{CallsError, calls_invalid};
+use crate::reply::Reply;
 
 /// Returns the digits of a valid phone number (one leading `+` removed).
 pub(crate) fn normalize_phone(raw: &str) -> Option<String> {
@@ -250,13 +251,12 @@ pub(crate) fn validate_job(
 ) -> Result<ValidJob, Reply> {
     let raw_phone = match item.phone.as_ref() {
         None => {
-            return Err(Reply::invalid_request(format!(
+            return Err(calls_invalid(format!(
                 "Element {index}: field 'phone' is required"
             )));
         }
-        Some(v) => phone_text(v).ok_or_else(|| {
-            Reply::invalid_request(format!("Element {index}: 'phone' must be a string"))
-        })?,
+        Some(v) => phone_text(v)
+            .ok_or_else(|| calls_invalid(format!("Element {index}: 'phone' must be a string")))?,
     };
     let phone = normalize_phone(&raw_phone).ok_or_else(|| bad_phone(&raw_phone))?;
 
@@ -283,7 +283,7 @@ pub(crate) fn validate_job(
     let days = match &item.allowed_days {
         None => None,
         Some(v) => Some(parse_days(v).ok_or_else(|| {
-            Reply::invalid_request(format!(
+            calls_invalid(format!(
                 "Element {index}: allowedDays must list 1 to 7 distinct days (mon..sun)"
             ))
         })?),
@@ -297,7 +297,7 @@ pub(crate) fn validate_job(
         Some(v) => int_in(v, 1, 50)
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| {
-                Reply::invalid_request(format!(
+                calls_invalid(format!(
                     "Element {index}: maxAttempts must be an integer from 1 to 50"
                 ))
             })?,
@@ -307,7 +307,7 @@ pub(crate) fn validate_job(
         Some(v) => int_in(v, 1, 2880)
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| {
-                Reply::invalid_request(format!(
+                calls_invalid(format!(
                     "Element {index}: retryIntervalInMinutes must be an integer from 1 to 2880"
                 ))
             })?,
@@ -317,7 +317,7 @@ pub(crate) fn validate_job(
     if let (Some(s), Some(f)) = (start_ms, finish_ms)
         && s >= f
     {
-        return Err(Reply::invalid_request(format!(
+        return Err(calls_invalid(format!(
             "Element {index}: startDateTime must be before finishDateTime"
         )));
     }
@@ -326,7 +326,7 @@ pub(crate) fn validate_job(
             .get("externalCheckUrl")
             .is_some_and(serde_json::Value::is_string);
         if !url_ok {
-            return Err(Reply::invalid_request(format!(
+            return Err(calls_invalid(format!(
                 "Element {index}: externalCheck.externalCheckUrl must be a string"
             )));
         }
@@ -335,7 +335,7 @@ pub(crate) fn validate_job(
         None => None,
         Some(p @ Value::Object(_)) => Some(p),
         Some(_) => {
-            return Err(Reply::invalid_request(format!(
+            return Err(calls_invalid(format!(
                 "Element {index}: payload must be a JSON object"
             )));
         }
@@ -363,7 +363,7 @@ fn optional_instant(
     match value {
         None => Ok(None),
         Some(v) => parse_instant(v).map(Some).ok_or_else(|| {
-            Reply::invalid_request(format!(
+            calls_invalid(format!(
                 "Element {index}: {field} must be an ISO-8601 date-time"
             ))
         }),

@@ -3,15 +3,16 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::TurnInput;
-use crate::extract::{PathParams, RawBody, json_body, json_object};
-use crate::reply::Reply;
+use crate::errors::spring;
+use crate::extract::{Body, PathParams, Query};
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -27,20 +28,8 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
 }
 
-/// The Spring-style error body the Chat service answers with (no `path`: it holds the token).
-fn chat_error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-}
-
 fn unknown_token() -> Reply {
-    chat_error(
+    spring(
         StatusCode::UNAUTHORIZED,
         "No Chat API channel has this token",
     )
@@ -59,16 +48,16 @@ struct TurnBody {
     cid: Option<String>,
 }
 
-fn parse_turn(body: Result<RawBody, Reply>) -> Result<TurnBody, Reply> {
-    check_turn(json_body(body, chat_error)?)
+fn parse_turn(body: Body) -> Result<TurnBody, Reply> {
+    check_turn(body.json()?)
 }
 
 fn check_turn(turn: TurnBody) -> Result<TurnBody, Reply> {
     if turn.client_id.trim().is_empty() {
-        return Err(chat_error(StatusCode::BAD_REQUEST, "clientId is required"));
+        return Err(spring(StatusCode::BAD_REQUEST, "clientId is required"));
     }
     if turn.query.is_none() && turn.event.is_none() {
-        return Err(chat_error(
+        return Err(spring(
             StatusCode::BAD_REQUEST,
             "either query or event is required",
         ));
@@ -155,20 +144,20 @@ pub(crate) fn push_agent_reply(state: &EmulatorState, token: &str, client_id: &s
 async fn send(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     state.shared.counters.request("sendMessage");
-    match parse_turn(body) {
+    answer(match parse_turn(body) {
         Ok(turn) => sync_turn(&state, &token, &turn),
         Err(reply) => reply,
-    }
+    })
 }
 
 async fn send_get(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Answer {
     state.shared.counters.request("sendMessageViaGet");
     let turn = TurnBody {
         client_id: query.get("clientId").cloned().unwrap_or_default(),
@@ -176,26 +165,23 @@ async fn send_get(
         event: query.get("event").cloned(),
         cid: None,
     };
-    match check_turn(turn) {
+    answer(match check_turn(turn) {
         Ok(turn) => sync_turn(&state, &token, &turn),
         Err(reply) => reply,
-    }
+    })
 }
 
 async fn send_async(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     state.shared.counters.request("sendMessageAsync");
-    let turn = match parse_turn(body) {
-        Ok(t) => t,
-        Err(reply) => return reply,
-    };
+    let turn = parse_turn(body)?;
     let question_id = {
         let mut chat = state.shared.chat.lock();
         if !chat.knows(&token) {
-            return unknown_token();
+            return Err(unknown_token());
         }
         chat.new_question_id()
     };
@@ -205,7 +191,7 @@ async fn send_async(
         tokio::time::sleep(task_state.shared.chat.async_delay).await;
         answer_later(task_state, token, turn, id).await;
     });
-    Reply::ok(&json!({ "questionId": question_id }))
+    Ok(Reply::ok(&json!({ "questionId": question_id })))
 }
 
 /// Produces an async answer: into the client's events and, when registered, to the webhook.
@@ -258,7 +244,7 @@ pub(crate) fn wake(state: &EmulatorState, token: &str, client_id: &str, event: &
 fn client_id_of(query: &HashMap<String, String>) -> Result<String, Reply> {
     match query.get("clientId") {
         Some(c) if !c.trim().is_empty() => Ok(c.clone()),
-        _ => Err(chat_error(StatusCode::BAD_REQUEST, "clientId is required")),
+        _ => Err(spring(StatusCode::BAD_REQUEST, "clientId is required")),
     }
 }
 
@@ -266,25 +252,22 @@ async fn events(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Answer {
     state.shared.counters.request("pollEvents");
-    let client_id = match client_id_of(&query) {
-        Ok(c) => c,
-        Err(reply) => return reply,
-    };
+    let client_id = client_id_of(&query)?;
     let since = match query.get("ts").map(|t| t.parse::<i64>()) {
         None => None,
         Some(Ok(ts)) if ts >= 0 => Some(ts),
         Some(_) => {
-            return chat_error(
+            return Err(spring(
                 StatusCode::BAD_REQUEST,
                 "ts must be epoch milliseconds (a non-negative integer)",
-            );
+            ));
         }
     };
     let cid = query.get("cid").cloned();
     if !state.shared.chat.lock().knows(&token) {
-        return unknown_token();
+        return Err(unknown_token());
     }
     let chat = &state.shared.chat;
     let deadline = tokio::time::Instant::now() + chat.hold;
@@ -296,7 +279,7 @@ async fn events(
             .lock()
             .events_after(&token, &client_id, since, cid.as_deref());
         if !found.is_empty() || tokio::time::Instant::now() >= deadline {
-            return Reply::ok(&json!({ "events": found }));
+            return Ok(Reply::ok(&json!({ "events": found })));
         }
         let _ = tokio::time::timeout_at(deadline, notified).await;
     }
@@ -306,20 +289,22 @@ async fn history(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Answer {
     state.shared.counters.request("getClientHistory");
-    let client_id = match client_id_of(&query) {
-        Ok(c) => c,
-        Err(reply) => return reply,
-    };
+    let client_id = client_id_of(&query)?;
     let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
         None => usize::MAX,
         Some(Ok(l)) if l >= 1 => l,
-        Some(_) => return chat_error(StatusCode::BAD_REQUEST, "limit must be a positive integer"),
+        Some(_) => {
+            return Err(spring(
+                StatusCode::BAD_REQUEST,
+                "limit must be a positive integer",
+            ));
+        }
     };
     let chat = state.shared.chat.lock();
     if !chat.knows(&token) {
-        return unknown_token();
+        return Err(unknown_token());
     }
     let all = chat
         .clients
@@ -327,52 +312,43 @@ async fn history(
         .map(|c| c.history.as_slice())
         .unwrap_or(&[]);
     let skip = all.len().saturating_sub(limit);
-    Reply::ok(&json!({ "history": &all[skip..] }))
+    Ok(Reply::ok(&json!({ "history": &all[skip..] })))
 }
 
 async fn load_state(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Answer {
     state.shared.counters.request("loadClientState");
-    let client_id = match client_id_of(&query) {
-        Ok(c) => c,
-        Err(reply) => return reply,
-    };
+    let client_id = client_id_of(&query)?;
     let chat = state.shared.chat.lock();
     if !chat.knows(&token) {
-        return unknown_token();
+        return Err(unknown_token());
     }
     let saved = chat
         .clients
         .get(&(token.clone(), client_id))
         .and_then(|c| c.state.clone())
         .unwrap_or_else(|| json!({}));
-    Reply::ok(&saved)
+    Ok(Reply::ok(&saved))
 }
 
 async fn save_state(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     Query(query): Query<HashMap<String, String>>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     state.shared.counters.request("saveClientState");
-    let client_id = match client_id_of(&query) {
-        Ok(c) => c,
-        Err(reply) => return reply,
-    };
-    let value = match json_object(body, chat_error, "the state") {
-        Ok(v) => v,
-        Err(reply) => return reply,
-    };
+    let client_id = client_id_of(&query)?;
+    let value = body.object("the state")?;
     let mut chat = state.shared.chat.lock();
     if !chat.knows(&token) {
-        return unknown_token();
+        return Err(unknown_token());
     }
     chat.clients.entry((token, client_id)).or_default().state = Some(value);
-    Reply::empty(StatusCode::NO_CONTENT)
+    Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,26 +358,23 @@ struct Registration {
     token: Option<String>,
 }
 
-async fn register_webhook(
-    State(state): State<EmulatorState>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let reg: Registration = match json_body(body, chat_error) {
-        Ok(value) => value,
-        Err(reply) => return reply,
-    };
+async fn register_webhook(State(state): State<EmulatorState>, body: Body) -> Answer {
+    let reg: Registration = body.json()?;
     let token = reg
         .token
         .unwrap_or_else(|| super::DEFAULT_CHAT_TOKEN.to_owned());
     let mut chat = state.shared.chat.lock();
     if !chat.knows(&token) {
-        return unknown_token();
+        return Err(unknown_token());
     }
     match reg.url {
         Some(url) => {
             let ok = url::Url::parse(&url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
             if !ok {
-                return chat_error(StatusCode::BAD_REQUEST, "url must be an http(s) URL");
+                return Err(spring(
+                    StatusCode::BAD_REQUEST,
+                    "url must be an http(s) URL",
+                ));
             }
             chat.webhooks.insert(token, url);
         }
@@ -409,14 +382,14 @@ async fn register_webhook(
             chat.webhooks.remove(&token);
         }
     }
-    Reply::empty(StatusCode::NO_CONTENT)
+    Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
-async fn webhook_report(State(state): State<EmulatorState>) -> Reply {
+async fn webhook_report(State(state): State<EmulatorState>) -> Answer {
     let chat = state.shared.chat.lock();
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "registered": chat.webhooks.len(),
         "delivered": chat.delivered,
         "failed": chat.failed,
-    }))
+    })))
 }

@@ -3,14 +3,13 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
-use serde_json::json;
 
-use crate::extract::PathParams;
-use crate::reply::Reply;
+use crate::errors::spring;
+use crate::extract::{PathParams, Query};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -20,42 +19,35 @@ pub(crate) fn routes() -> Router<EmulatorState> {
     )
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-    .into_response()
-}
-
 async fn generate(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     Query(mut query): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     state.shared.counters.request("generateAudio");
     if token != super::DEFAULT_IMPUTER_TOKEN {
-        return error(StatusCode::UNAUTHORIZED, "Unknown imputer token");
+        return Err(spring(StatusCode::UNAUTHORIZED, "Unknown imputer token"));
     }
     let template = match query.remove("replicaTemplateId") {
         Some(t) if !t.trim().is_empty() => t,
-        _ => return error(StatusCode::BAD_REQUEST, "replicaTemplateId is required"),
+        _ => {
+            return Err(spring(
+                StatusCode::BAD_REQUEST,
+                "replicaTemplateId is required",
+            ));
+        }
     };
     let speed = match query.remove("voiceSpeed").map(|s| s.parse::<f64>()) {
         None => 1.0,
         Some(Ok(s)) if (0.5..=2.0).contains(&s) => s,
         Some(_) => {
-            return error(
+            return Err(spring(
                 StatusCode::BAD_REQUEST,
                 "voiceSpeed must be between 0.5 and 2",
-            );
+            ));
         }
     };
     let chars = query.values().map(|v| v.chars().count()).sum();
     let body = super::render(&template, chars, speed);
-    ([(header::CONTENT_TYPE, "audio/wav")], body).into_response()
+    Ok(Reply::bytes(StatusCode::OK, "audio/wav", body))
 }

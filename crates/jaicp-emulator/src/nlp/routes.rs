@@ -27,9 +27,11 @@ use super::model::{
 };
 use super::{Model, Project};
 use crate::clock::Millis;
-use crate::extract::{PathParams, RawBody, parse_json, parse_json_or_default};
+use crate::errors::{nlp, nlp_bad, nlp_not_found};
+use crate::extract::{Body, PathParams};
 use crate::reply::Reply;
-use crate::state::{EmulatorState, millis_to_timestamp};
+use crate::state::EmulatorState;
+use crate::unified::iso;
 
 const P: &str = "/cailapub/api/caila/p/{accessToken}";
 
@@ -119,19 +121,15 @@ pub(crate) fn routes() -> Router<EmulatorState> {
 // ---------------------------------------------------------------------------------------------
 
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    Reply::api_error(status, code, message, &[]).into_response()
+    nlp(status, code, message).into_response()
 }
 
 fn bad(message: impl Into<String>) -> Response {
-    error(StatusCode::BAD_REQUEST, "caila.bad.request", message)
+    nlp_bad(message).into_response()
 }
 
 fn not_found(what: &str, id: impl std::fmt::Display) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "caila.not.found",
-        format!("no {what} `{id}` in this project"),
-    )
+    nlp_not_found(what, id).into_response()
 }
 
 fn ok<T: Serialize + ?Sized>(value: &T) -> Response {
@@ -147,12 +145,7 @@ fn no_content() -> Response {
 }
 
 fn text(body: String) -> Response {
-    let mut r = Response::new(axum::body::Body::from(body));
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
+    Reply::bytes(StatusCode::OK, "text/plain; charset=utf-8", body).into_response()
 }
 
 /// Query pairs in order (repeated names kept).
@@ -186,9 +179,8 @@ impl Query {
     }
 }
 
-fn body_json<T: serde::de::DeserializeOwned>(body: Result<RawBody, Reply>) -> Result<T, Response> {
-    body.and_then(|RawBody(b)| parse_json(&b))
-        .map_err(IntoResponse::into_response)
+fn body_json<T: serde::de::DeserializeOwned>(body: Body) -> Result<T, Response> {
+    body.json().map_err(IntoResponse::into_response)
 }
 
 /// Runs `work` on the project of `key`, counting the request as `op`.
@@ -209,10 +201,6 @@ fn with(
             "no project has this NLP key",
         ),
     }
-}
-
-fn iso(ms: Millis) -> String {
-    millis_to_timestamp(ms).to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,7 +476,7 @@ struct InferenceBody {
 async fn inference(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let snap = match snapshot(&state, "inference", &key) {
         Ok(s) => s,
@@ -534,7 +522,7 @@ struct MultipleBody {
 async fn inference_multiple(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let snap = match snapshot(&state, "inferenceMultiple", &key) {
         Ok(s) => s,
@@ -605,7 +593,7 @@ struct AnalyzeBody {
 async fn analyze(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let snap = match snapshot(&state, "analyze", &key) {
         Ok(s) => s,
@@ -674,14 +662,14 @@ async fn inflect(
 async fn detect_language(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     #[derive(Default, serde::Deserialize)]
     #[serde(default)]
     struct Docs {
         documents: Vec<String>,
     }
-    let docs: Docs = match body.and_then(|RawBody(b)| parse_json_or_default(&b)) {
+    let docs: Docs = match body.json_or_default() {
         Ok(d) => d,
         Err(r) => return r.into_response(),
     };
@@ -786,9 +774,11 @@ async fn export_project(
 async fn import_project(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
-    let data: Result<ProjectData, Response> = body_json(body);
+    let data: Result<ProjectData, Response> = body
+        .checked::<jaicp_nlp::models::ProjectExportImportData, _>()
+        .map_err(IntoResponse::into_response);
     with(&state, "importProject", &key, |p, now| {
         let data = match data {
             Ok(d) => d,
@@ -861,12 +851,13 @@ async fn import_intents(
     PathParams(key): PathParams<String>,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let q = Query::new(q);
     let parsed = body
+        .bytes()
         .map_err(IntoResponse::into_response)
-        .and_then(|RawBody(b)| multipart_file(&headers, &b).map_err(bad))
+        .and_then(|b| multipart_file(&headers, &b).map_err(bad))
         .and_then(|file| {
             let v: Value =
                 serde_json::from_slice(&file).map_err(|e| bad(format!("intents file: {e}")))?;
@@ -971,7 +962,7 @@ async fn list_intents(
 async fn create_intent(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let intent: Result<Intent, Response> = body_json(body);
     with(&state, "createIntent", &key, |p, now| {
@@ -1002,7 +993,7 @@ async fn get_intent(
 async fn delete_intents(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let ids: Result<Vec<i64>, Response> = body_json(body);
     with(&state, "deleteIntents", &key, |p, now| {
@@ -1044,7 +1035,7 @@ fn under(path: &str, root: &str) -> bool {
 async fn delete_intents_by_paths(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let paths: Result<Vec<String>, Response> = body_json(body);
     with(&state, "deleteMultipleByPaths", &key, |p, now| {
@@ -1062,7 +1053,7 @@ async fn delete_intents_by_paths(
 async fn recursive_update(
     State(state): State<EmulatorState>,
     PathParams((key, id)): PathParams<(String, i64)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let intent: Result<Intent, Response> = body_json(body);
     with(&state, "recursiveUpdate", &key, |p, now| {
@@ -1105,7 +1096,7 @@ async fn recursive_update(
 async fn search_intents(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     #[derive(Default, serde::Deserialize)]
     #[serde(default)]
@@ -1116,9 +1107,7 @@ async fn search_intents(
         phrases: Option<String>,
         slots: Option<String>,
     }
-    let c: Result<Criteria, Response> = body
-        .and_then(|RawBody(b)| parse_json_or_default(&b))
-        .map_err(IntoResponse::into_response);
+    let c: Result<Criteria, Response> = body.json_or_default().map_err(IntoResponse::into_response);
     with(&state, "searchIntents", &key, |p, _| {
         let c = match c {
             Ok(c) => c,
@@ -1173,7 +1162,7 @@ async fn list_entities(
 async fn create_entity(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let entity: Result<Entity, Response> = body_json(body);
     with(&state, "createEntity", &key, |p, now| {
@@ -1194,7 +1183,7 @@ async fn create_entity(
 async fn delete_entities(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let ids: Result<Vec<i64>, Response> = body_json(body);
     with(&state, "deleteEntities", &key, |p, now| {
@@ -1216,7 +1205,7 @@ async fn delete_entities(
 async fn delete_entities_by_names(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let names: Result<Vec<String>, Response> = body_json(body);
     with(&state, "deleteEntitiesByNames", &key, |p, now| {
@@ -1262,7 +1251,7 @@ async fn get_entity(
 async fn update_entity(
     State(state): State<EmulatorState>,
     PathParams((key, id)): PathParams<(String, i64)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let entity: Result<Entity, Response> = body_json(body);
     with(&state, "updateEntity", &key, |p, now| {
@@ -1507,7 +1496,7 @@ async fn get_records_by_name(
 async fn create_record(
     State(state): State<EmulatorState>,
     PathParams((key, id)): PathParams<(String, i64)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let body = body_json(body);
     with(&state, "createEntityRecord", &key, |p, now| {
@@ -1518,7 +1507,7 @@ async fn create_record(
 async fn create_record_by_name(
     State(state): State<EmulatorState>,
     PathParams((key, name)): PathParams<(String, String)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let body = body_json(body);
     with(&state, "createEntityRecordByEntityName", &key, |p, now| {
@@ -1529,7 +1518,7 @@ async fn create_record_by_name(
 async fn update_all_records(
     State(state): State<EmulatorState>,
     PathParams((key, id)): PathParams<(String, i64)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let body = body_json(body);
     with(&state, "updateAllEntityRecords", &key, |p, now| {
@@ -1540,7 +1529,7 @@ async fn update_all_records(
 async fn update_all_records_by_name(
     State(state): State<EmulatorState>,
     PathParams((key, name)): PathParams<(String, String)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let body = body_json(body);
     with(
@@ -1555,7 +1544,7 @@ async fn delete_records(
     State(state): State<EmulatorState>,
     PathParams((key, id)): PathParams<(String, i64)>,
     RawQuery(q): RawQuery,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let q = Query::new(q);
     let ids = body_json(body);
@@ -1568,7 +1557,7 @@ async fn delete_records_by_name(
     State(state): State<EmulatorState>,
     PathParams((key, name)): PathParams<(String, String)>,
     RawQuery(q): RawQuery,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let q = Query::new(q);
     let ids = body_json(body);
@@ -1580,7 +1569,7 @@ async fn delete_records_by_name(
 async fn update_record(
     State(state): State<EmulatorState>,
     PathParams((key, id, rid)): PathParams<(String, i64, i64)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let body = body_json(body);
     with(&state, "updateEntityRecord", &key, |p, now| {
@@ -1591,7 +1580,7 @@ async fn update_record(
 async fn update_record_by_name(
     State(state): State<EmulatorState>,
     PathParams((key, name, rid)): PathParams<(String, String, i64)>,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let body = body_json(body);
     with(&state, "updateEntityRecordByEntityName", &key, |p, now| {
@@ -1659,12 +1648,13 @@ async fn upload_records(
     PathParams((key, id)): PathParams<(String, i64)>,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let q = Query::new(q);
     let records = body
+        .bytes()
         .map_err(IntoResponse::into_response)
-        .and_then(|RawBody(b)| multipart_file(&headers, &b).map_err(bad))
+        .and_then(|b| multipart_file(&headers, &b).map_err(bad))
         .and_then(|f| parse_records_csv(&f).map_err(bad));
     with(&state, "uploadRecords", &key, |p, now| {
         if q.get("type") != Some("zb-csv") {
@@ -1707,11 +1697,12 @@ async fn upload_speller(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
     headers: HeaderMap,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Response {
     let file = body
+        .bytes()
         .map_err(IntoResponse::into_response)
-        .and_then(|RawBody(b)| multipart_file(&headers, &b).map_err(bad))
+        .and_then(|b| multipart_file(&headers, &b).map_err(bad))
         .and_then(|f| String::from_utf8(f).map_err(|_| bad("the dictionary is not UTF-8")));
     with(&state, "uploadSpellerDictionary", &key, |p, _| {
         let dict = match file {

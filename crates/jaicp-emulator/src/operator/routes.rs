@@ -7,8 +7,9 @@ use axum::routing::post;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody, json_body, json_object};
-use crate::reply::Reply;
+use crate::errors::spring;
+use crate::extract::{Body, PathParams};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -17,37 +18,26 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route("/_emulator/operator/desk", post(connect_desk))
 }
 
-fn error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-}
-
 /// An event from the desk: an agent's text or file, or the agent closing the chat.
 async fn event(
     State(state): State<EmulatorState>,
     PathParams(key): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     state.shared.counters.request("postOperatorEvent");
     if key != super::DEFAULT_OPERATOR_KEY {
-        return error(
+        return Err(spring(
             StatusCode::NOT_FOUND,
             "No Operator API channel has this key",
-        );
+        ));
     }
-    let event = match json_object(body, error, "the event") {
-        Ok(v) => v,
-        Err(reply) => return reply,
-    };
+    let event = body.object("the event")?;
     let text = |k: &str| event.get(k).and_then(Value::as_str).map(str::to_owned);
     let (Some(user), Some(kind), Some(_id)) = (text("userId"), text("type"), text("id")) else {
-        return error(StatusCode::BAD_REQUEST, "id, userId and type are required");
+        return Err(spring(
+            StatusCode::BAD_REQUEST,
+            "id, userId and type are required",
+        ));
     };
     // Without a connected desk the events still reach the bot's default channel.
     let desk = state
@@ -73,11 +63,11 @@ async fn event(
                 .remove(&(desk.token.clone(), user.clone()));
             json!({"type": "text", "text": "The agent closed the chat. You are back with the bot."})
         }
-        "SelectDestination" => return Reply::empty(StatusCode::OK),
-        _ => return error(StatusCode::BAD_REQUEST, "unknown event type"),
+        "SelectDestination" => return Ok(Reply::empty(StatusCode::OK)),
+        _ => return Err(spring(StatusCode::BAD_REQUEST, "unknown event type")),
     };
     crate::chat::routes::push_agent_reply(&state, &desk.token, &user, reply);
-    Reply::empty(StatusCode::OK)
+    Ok(Reply::empty(StatusCode::OK))
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,29 +81,32 @@ struct NewDesk {
 async fn connect_desk(
     State(state): State<EmulatorState>,
     headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let new: NewDesk = match json_body(body, error) {
-        Ok(value) => value,
-        Err(reply) => return reply,
-    };
+    body: Body,
+) -> Answer {
+    let new: NewDesk = body.json()?;
     let token = new
         .token
         .unwrap_or_else(|| crate::chat::DEFAULT_CHAT_TOKEN.to_owned());
     if !state.shared.chat.lock().knows(&token) {
-        return error(StatusCode::NOT_FOUND, "No Chat API channel has this token");
+        return Err(spring(
+            StatusCode::NOT_FOUND,
+            "No Chat API channel has this token",
+        ));
     }
     let Some(api_url) = new.api_url else {
         state.shared.operator.lock().desk = None;
-        return Reply::empty(StatusCode::NO_CONTENT);
+        return Ok(Reply::empty(StatusCode::NO_CONTENT));
     };
     if !url::Url::parse(&api_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
-        return error(StatusCode::BAD_REQUEST, "apiUrl must be an http(s) URL");
+        return Err(spring(
+            StatusCode::BAD_REQUEST,
+            "apiUrl must be an http(s) URL",
+        ));
     }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
     super::connect(&state, &api_url, &token, &format!("http://{host}")).await;
-    Reply::empty(StatusCode::NO_CONTENT)
+    Ok(Reply::empty(StatusCode::NO_CONTENT))
 }

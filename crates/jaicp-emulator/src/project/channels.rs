@@ -1,27 +1,38 @@
 //! Channel API routes (`/api/v1/bot-channels...`) and the async deploy.
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody, parse_json};
-use crate::reply::Reply;
+use crate::errors::{bad_request, not_found};
+use crate::extract::{Body, PathParams, Query};
+use crate::operation::op;
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
-use crate::unified::{authorize, bad_request, iso, not_found};
+use crate::unified::{Unified, iso};
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
-        .route("/api/v1/bot-channels", get(list).post(create))
+        .route(
+            "/api/v1/bot-channels",
+            op("channel.getAll", get(list)).merge(op("channel.create", post(create))),
+        )
         .route(
             "/api/v1/bot-channels/{id}",
-            get(get_one).put(update).delete(delete),
+            op("channel.getById", get(get_one))
+                .merge(op("channel.update", axum::routing::put(update)))
+                .merge(op("channel.delete", axum::routing::delete(delete))),
         )
-        .route("/api/v1/bot-channels/{bot_id}/by-bot-id", get(by_bot_id))
-        .route("/api/v1/async/bot-channels/deploy", post(deploy))
+        .route(
+            "/api/v1/bot-channels/{bot_id}/by-bot-id",
+            op("channel.getByBotId", get(by_bot_id)),
+        )
+        .route(
+            "/api/v1/async/bot-channels/deploy",
+            op("channel.deploy", post(deploy)),
+        )
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,20 +41,13 @@ struct ProjectQuery {
     project_id: Option<i64>,
 }
 
-async fn list(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<ProjectQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "channel.getAll") {
-        return r;
-    }
+async fn list(Unified(state): Unified, Query(q): Query<ProjectQuery>) -> Answer {
     let s = state.projects();
     let Some(pid) = q.project_id else {
-        return bad_request("`projectId` is required");
+        return Err(bad_request("`projectId` is required"));
     };
     if !s.projects.contains_key(&pid) {
-        return not_found("project");
+        return Err(not_found("project"));
     }
     let items: Vec<Value> = s
         .channels
@@ -51,7 +55,7 @@ async fn list(
         .filter(|c| c.project_id == pid)
         .map(|c| c.json())
         .collect();
-    Reply::ok(&json!({ "items": items }))
+    Ok(Reply::ok(&json!({ "items": items })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,21 +70,10 @@ struct CreateBody {
     is_auto_deploy: Option<bool>,
 }
 
-async fn create(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<ProjectQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "channel.create") {
-        return r;
-    }
-    let b: CreateBody = match body.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+async fn create(Unified(state): Unified, Query(q): Query<ProjectQuery>, body: Body) -> Answer {
+    let b: CreateBody = body.json()?;
     let Some(pid) = q.project_id else {
-        return bad_request("`projectId` is required");
+        return Err(bad_request("`projectId` is required"));
     };
     let now = state.now_ms();
     let mut s = state.projects();
@@ -88,52 +81,40 @@ async fn create(
         .channel_name
         .unwrap_or_else(|| b.channel_type.to_lowercase());
     let token = b.access_token.filter(|t| !t.is_empty());
-    match s.add_channel(
-        pid,
-        &name,
-        &b.channel_type,
-        token,
-        b.is_auto_deploy.unwrap_or(true),
-        now,
-    ) {
-        Some(id) => match s.channels.get(&id) {
-            Some(c) => Reply::ok(&c.json()),
-            None => not_found("channel"),
+    answer(
+        match s.add_channel(
+            pid,
+            &name,
+            &b.channel_type,
+            token,
+            b.is_auto_deploy.unwrap_or(true),
+            now,
+        ) {
+            Some(id) => match s.channels.get(&id) {
+                Some(c) => Reply::ok(&c.json()),
+                None => not_found("channel"),
+            },
+            None => not_found("project"),
         },
-        None => not_found("project"),
-    }
+    )
 }
 
-async fn get_one(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "channel.getById") {
-        return r;
-    }
+async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     match state.projects().channels.get(&id) {
-        Some(c) => Reply::ok(&c.json()),
-        None => not_found("channel"),
+        Some(c) => Ok(Reply::ok(&c.json())),
+        None => Err(not_found("channel")),
     }
 }
 
-async fn by_bot_id(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(bot_id): PathParams<String>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "channel.getByBotId") {
-        return r;
-    }
+async fn by_bot_id(Unified(state): Unified, PathParams(bot_id): PathParams<String>) -> Answer {
     match state
         .projects()
         .channels
         .values()
         .find(|c| c.bot_id == bot_id)
     {
-        Some(c) => Reply::ok(&c.json()),
-        None => not_found("channel"),
+        Some(c) => Ok(Reply::ok(&c.json())),
+        None => Err(not_found("channel")),
     }
 }
 
@@ -148,23 +129,12 @@ struct UpdateBody {
     is_block: Option<bool>,
 }
 
-async fn update(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "channel.update") {
-        return r;
-    }
-    let b: UpdateBody = match body.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
+    let b: UpdateBody = body.json()?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(c) = s.channels.get_mut(&id) else {
-        return not_found("channel");
+        return Err(not_found("channel"));
     };
     c.access_token = b.access_token;
     c.name = b.channel_name;
@@ -175,24 +145,17 @@ async fn update(
         c.blocked = block;
     }
     c.modified_ms = now;
-    Reply::ok(&c.json())
+    Ok(Reply::ok(&c.json()))
 }
 
-async fn delete(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "channel.delete") {
-        return r;
-    }
+async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     match state.projects().channels.remove(&id) {
         Some(c) => {
             let mut v = c.json();
             v["isRemoved"] = json!(true);
-            Reply::ok(&v)
+            Ok(Reply::ok(&v))
         }
-        None => not_found("channel"),
+        None => Err(not_found("channel")),
     }
 }
 
@@ -205,23 +168,13 @@ struct DeployBody {
     skip_tests: Option<bool>,
 }
 
-async fn deploy(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Response {
-    if let Err(r) = authorize(&state, &headers, "channel.deploy") {
-        return r.into_response();
-    }
-    let b: DeployBody = match body.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
+async fn deploy(Unified(state): Unified, body: Body) -> Answer {
+    let b: DeployBody = body.json()?;
     let now = state.now_ms();
     let (delay, result) = {
         let mut s = state.projects();
         let Some(project_id) = s.project_by_short_name(&b.project_short_name).map(|p| p.id) else {
-            return not_found("project").into_response();
+            return Err(not_found("project"));
         };
         let failure = s.fail_next_deploy.take();
         let delay = s.deploy_time;
@@ -230,7 +183,7 @@ async fn deploy(
             .values_mut()
             .find(|c| c.bot_id == b.bot_id && c.project_id == project_id)
         else {
-            return not_found("channel").into_response();
+            return Err(not_found("channel"));
         };
         let result = match failure {
             Some(err) => Err(err),
@@ -252,13 +205,7 @@ async fn deploy(
     };
     let request_id = uuid::Uuid::new_v4().to_string();
     state.events().push(request_id.clone(), now, delay, result);
-    let mut response = StatusCode::OK.into_response();
-    if let (Ok(id), Ok(time)) = (
-        HeaderValue::from_str(&request_id),
-        HeaderValue::from_str(&iso(now)),
-    ) {
-        response.headers_mut().insert("Z-Request-id", id);
-        response.headers_mut().insert("Z-Request-time", time);
-    }
-    response
+    Ok(Reply::empty(StatusCode::OK)
+        .with_header("Z-Request-id", request_id)
+        .with_header("Z-Request-time", iso(now)))
 }

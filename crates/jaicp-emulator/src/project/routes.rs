@@ -1,28 +1,36 @@
 //! Project API routes (`/api/v1/projects...`).
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody, parse_json};
-use crate::reply::Reply;
+use crate::errors::{bad_request, not_found};
+use crate::extract::{Body, PathParams, Query};
+use crate::operation::op;
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
-use crate::unified::{authorize, bad_request, not_found};
+use crate::unified::Unified;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
-        .route("/api/v1/projects", get(list).post(create))
+        .route(
+            "/api/v1/projects",
+            op("project.getAll", get(list)).merge(op("project.create", post(create))),
+        )
         .route(
             "/api/v1/projects/{id}",
-            get(get_one).put(update).delete(delete),
+            op("project.getById", get(get_one))
+                .merge(op("project.update", axum::routing::put(update)))
+                .merge(op("project.delete", axum::routing::delete(delete))),
         )
-        .route("/api/v1/projects/{id}/clone", post(clone_project))
+        .route(
+            "/api/v1/projects/{id}/clone",
+            op("project.clone", post(clone_project)),
+        )
         .route(
             "/api/v1/projects/{short}/by-project-short-name",
-            get(by_short_name),
+            op("project.getByProjectShortName", get(by_short_name)),
         )
 }
 
@@ -33,14 +41,7 @@ struct ListQuery {
     size: Option<usize>,
 }
 
-async fn list(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<ListQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "project.getAll") {
-        return r;
-    }
+async fn list(Unified(state): Unified, Query(q): Query<ListQuery>) -> Answer {
     let page = q.page.unwrap_or(0);
     let size = q.size.unwrap_or(20).clamp(1, 1000);
     let s = state.projects();
@@ -51,10 +52,10 @@ async fn list(
         .take(size)
         .map(|p| s.project_json(p))
         .collect();
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "projects": items,
         "paging": { "pageNum": page, "pageSize": size, "totalCount": s.projects.len() },
-    }))
+    })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,20 +72,10 @@ struct CreateBody {
     project_settings_data: Option<Value>,
 }
 
-async fn create(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "project.create") {
-        return r;
-    }
-    let b: CreateBody = match body.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+async fn create(Unified(state): Unified, body: Body) -> Answer {
+    let b: CreateBody = body.checked::<jaicp_project::models::ProjectCreateDto, _>()?;
     if b.name.trim().is_empty() {
-        return bad_request("`name` must not be empty");
+        return Err(bad_request("`name` must not be empty"));
     }
     let now = state.now_ms();
     let mut s = state.projects();
@@ -104,38 +95,24 @@ async fn create(
         now,
     );
     match s.projects.get(&id) {
-        Some(p) => Reply::ok(&s.project_json(p)),
-        None => not_found("project"),
+        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        None => Err(not_found("project")),
     }
 }
 
-async fn get_one(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "project.getById") {
-        return r;
-    }
+async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     let s = state.projects();
     match s.projects.get(&id) {
-        Some(p) => Reply::ok(&s.project_json(p)),
-        None => not_found("project"),
+        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        None => Err(not_found("project")),
     }
 }
 
-async fn by_short_name(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(short): PathParams<String>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "project.getByProjectShortName") {
-        return r;
-    }
+async fn by_short_name(Unified(state): Unified, PathParams(short): PathParams<String>) -> Answer {
     let s = state.projects();
     match s.project_by_short_name(&short) {
-        Some(p) => Reply::ok(&s.project_json(p)),
-        None => not_found("project"),
+        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        None => Err(not_found("project")),
     }
 }
 
@@ -149,23 +126,12 @@ struct UpdateBody {
     project_settings_data: Option<Value>,
 }
 
-async fn update(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "project.update") {
-        return r;
-    }
-    let b: UpdateBody = match body.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
+    let b: UpdateBody = body.checked::<jaicp_project::models::ProjectUpdateDto, _>()?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(p) = s.projects.get_mut(&id) else {
-        return not_found("project");
+        return Err(not_found("project"));
     };
     p.name = b.name;
     if b.description.is_some() {
@@ -176,25 +142,18 @@ async fn update(
     }
     p.modified_ms = now;
     let p = p.clone();
-    Reply::ok(&s.project_json(&p))
+    Ok(Reply::ok(&s.project_json(&p)))
 }
 
-async fn delete(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "project.delete") {
-        return r;
-    }
+async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     let mut s = state.projects();
     let Some(p) = s.projects.get(&id).cloned() else {
-        return not_found("project");
+        return Err(not_found("project"));
     };
     let body = s.project_json(&p);
     s.projects.remove(&id);
     s.channels.retain(|_, c| c.project_id != id);
-    Reply::ok(&body)
+    Ok(Reply::ok(&body))
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,21 +162,14 @@ struct CloneQuery {
 }
 
 async fn clone_project(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(id): PathParams<i64>,
-    q: Result<Query<CloneQuery>, axum::extract::rejection::QueryRejection>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "project.clone") {
-        return r;
-    }
-    let Ok(Query(q)) = q else {
-        return bad_request("`name` is required");
-    };
+    Query(q): Query<CloneQuery>,
+) -> Answer {
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(src) = s.projects.get(&id).cloned() else {
-        return not_found("project");
+        return Err(not_found("project"));
     };
     let new_id = s.add_project(
         &q.name,
@@ -228,7 +180,7 @@ async fn clone_project(
         now,
     );
     match s.projects.get(&new_id) {
-        Some(p) => Reply::ok(&s.project_json(p)),
-        None => not_found("project"),
+        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        None => Err(not_found("project")),
     }
 }

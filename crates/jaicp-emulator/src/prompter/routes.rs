@@ -6,47 +6,34 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::extract::{PathParams, RawBody, json_object};
-use crate::reply::Reply;
+use crate::errors::spring;
+use crate::extract::{Body, PathParams};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new().route("/chatapi/webhook/prompter_api/{token}", post(suggest))
 }
 
-fn error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-}
-
 async fn suggest(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     state.shared.counters.request("getSuggestions");
     if token != super::DEFAULT_PROMPTER_TOKEN {
-        return error(StatusCode::UNAUTHORIZED, "Unknown prompter token");
+        return Err(spring(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
     }
-    let request = match json_object(body, error, "the body") {
-        Ok(v) => v,
-        Err(reply) => return reply,
-    };
+    let request = body.checked::<jaicp_prompter::models::PrompterRequest, serde_json::Value>()?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),
         request["chatId"].as_str(),
         request["clientInfo"]["id"].as_str(),
     ) else {
-        return error(
+        return Err(spring(
             StatusCode::BAD_REQUEST,
             "text, chatId and clientInfo.id are required",
-        );
+        ));
     };
     let (answer, question_id) = {
         let mut chat = state.shared.chat.lock();
@@ -67,10 +54,10 @@ async fn suggest(
     } else {
         Vec::new()
     };
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "clientInfo": request["clientInfo"],
         "chatId": chat_id,
         "questionId": question_id,
         "answerOptions": options,
-    }))
+    })))
 }

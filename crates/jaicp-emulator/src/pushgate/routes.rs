@@ -7,8 +7,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::extract::{PathParams, RawBody, json_body, json_object};
-use crate::reply::Reply;
+use crate::errors::spring;
+use crate::extract::{Body, PathParams};
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -17,20 +18,9 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route("/_emulator/pushgate/pushbacks", post(create))
 }
 
-fn error(status: StatusCode, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({
-            "status": status.as_u16(),
-            "error": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }),
-    )
-}
-
 fn fire_segment(state: &EmulatorState, segment: &str) -> Reply {
     let Some(id) = segment.strip_prefix("push_") else {
-        return error(StatusCode::NOT_FOUND, "No such pushback");
+        return spring(StatusCode::NOT_FOUND, "No such pushback");
     };
     let hit = {
         let mut push = state.shared.pushgate.lock();
@@ -40,7 +30,7 @@ fn fire_segment(state: &EmulatorState, segment: &str) -> Reply {
         })
     };
     let Some(p) = hit else {
-        return error(StatusCode::NOT_FOUND, "No such pushback");
+        return spring(StatusCode::NOT_FOUND, "No such pushback");
     };
     crate::chat::routes::wake(state, &p.token, &p.client_id, &p.event);
     Reply::ok(&json!({ "status": "accepted" }))
@@ -49,21 +39,21 @@ fn fire_segment(state: &EmulatorState, segment: &str) -> Reply {
 async fn fire(
     State(state): State<EmulatorState>,
     PathParams(segment): PathParams<String>,
-) -> Reply {
+) -> Answer {
     state.shared.counters.request("firePushback");
-    fire_segment(&state, &segment)
+    answer(fire_segment(&state, &segment))
 }
 
 async fn fire_with_data(
     State(state): State<EmulatorState>,
     PathParams(segment): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     state.shared.counters.request("firePushbackWithData");
-    match json_object(body, error, "the body") {
+    answer(match body.object("the body") {
         Ok(_) => fire_segment(&state, &segment),
         Err(reply) => reply,
-    }
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,19 +65,16 @@ struct NewPushback {
     token: Option<String>,
 }
 
-async fn create(State(state): State<EmulatorState>, body: Result<RawBody, Reply>) -> Reply {
-    let new: NewPushback = match json_body(body, error) {
-        Ok(value) => value,
-        Err(reply) => return reply,
-    };
+async fn create(State(state): State<EmulatorState>, body: Body) -> Answer {
+    let new: NewPushback = body.json()?;
     let token = new
         .token
         .unwrap_or_else(|| crate::chat::DEFAULT_CHAT_TOKEN.to_owned());
     match state.create_pushback(&token, &new.client_id, &new.event) {
-        Ok(id) => Reply::json(
+        Ok(id) => Ok(Reply::json(
             StatusCode::CREATED,
             &json!({ "id": id, "path": format!("/pushgate/push_{id}") }),
-        ),
-        Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
+        )),
+        Err(e) => Err(spring(StatusCode::BAD_REQUEST, &e.to_string())),
     }
 }

@@ -2,8 +2,7 @@
 //! experiments.
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -11,10 +10,12 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Experiment, Filter, Label, ReporterState};
-use crate::extract::{PathParams, RawBody, parse_json};
-use crate::reply::Reply;
+use crate::errors::{bad_request, not_found};
+use crate::extract::{Body, PathParams, Query};
+use crate::operation::op;
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
-use crate::unified::{authorize, bad_request, not_found};
+use crate::unified::Unified;
 
 const BASE: &str = "/api/v1/reporter";
 
@@ -22,119 +23,130 @@ pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
         .route(
             &format!("{BASE}/logs/labels/sessions"),
-            post(create_session_label),
+            op("createSessionLabel", post(create_session_label)),
         )
         .route(
             &format!("{BASE}/logs/labels/sessions/{{id}}"),
-            get(get_session_label)
-                .put(update_session_label)
-                .delete(delete_session_label),
+            op("getSessionLabel", get(get_session_label))
+                .merge(op("updateSessionLabel", put(update_session_label)))
+                .merge(op(
+                    "deleteSessionLabel",
+                    axum::routing::delete(delete_session_label),
+                )),
         )
         .route(
             &format!("{BASE}/logs/labels/sessions/change-priority"),
-            put(session_priorities),
+            op("updateSessionsPriority", put(session_priorities)),
         )
         .route(
             &format!("{BASE}/session-labels/by-list"),
-            put(update_session_labels),
+            op("updateSessionLabels", put(update_session_labels)),
         )
         .route(
             &format!("{BASE}/session-labels/sessions"),
-            post(add_label_to_session).delete(delete_label_from_session),
+            op("addLabelToSession", post(add_label_to_session)).merge(op(
+                "deleteLabelFromSession",
+                axum::routing::delete(delete_label_from_session),
+            )),
         )
         .route(
             &format!("{BASE}/session-labels/sessions/set-by-list"),
-            post(set_session_labels),
+            op("setSessionLabels", post(set_session_labels)),
         )
         .route(
             &format!("{BASE}/session-labels/sessions/bulk-labeling"),
-            post(bulk_sessions),
+            op("setLabelToSessions", post(bulk_sessions)),
         )
         .route(
             &format!("{BASE}/message/labels"),
-            get(message_labels).post(create_message_label),
+            op("getMessageLabels", get(message_labels))
+                .merge(op("createMessageLabel", post(create_message_label))),
         )
         .route(
             &format!("{BASE}/message/labels/{{id}}"),
-            get(get_message_label)
-                .put(update_message_label)
-                .delete(delete_message_label),
+            op("getMessageLabel", get(get_message_label))
+                .merge(op("updateMessageLabel", put(update_message_label)))
+                .merge(op(
+                    "deleteMessageLabel",
+                    axum::routing::delete(delete_message_label),
+                )),
         )
         .route(
             &format!("{BASE}/message/labels/change-priority"),
-            put(message_priorities),
+            op("updateMessageLabelsPriority", put(message_priorities)),
         )
-        .route(&format!("{BASE}/message/labels/groups"), put(update_groups))
+        .route(
+            &format!("{BASE}/message/labels/groups"),
+            op("updateMessageLabelGroups", put(update_groups)),
+        )
         .route(
             &format!("{BASE}/message/labels/groups/{{id}}"),
-            get(get_group).put(update_group).delete(delete_group),
+            op("getLabelGroup", get(get_group))
+                .merge(op("updateMessageLabelGroup", put(update_group)))
+                .merge(op(
+                    "deleteMessageLabelGroup",
+                    axum::routing::delete(delete_group),
+                )),
         )
         .route(
             &format!("{BASE}/message/labels/groups/change-priority"),
-            put(group_priorities),
+            op("updateGroupsPriority", put(group_priorities)),
         )
         .route(
             &format!("{BASE}/message/labels/by-list"),
-            post(create_message_labels).put(update_message_labels),
+            op("createMessageLabels", post(create_message_labels))
+                .merge(op("updateMessageLabels", put(update_message_labels))),
         )
         .route(
             &format!("{BASE}/message/labels/logs"),
-            post(add_label_to_message).delete(delete_label_from_message),
+            op("addLabelToMessage", post(add_label_to_message)).merge(op(
+                "deleteLabelFromMessage",
+                axum::routing::delete(delete_label_from_message),
+            )),
         )
         .route(
             &format!("{BASE}/message/labels/logs/bulk-labeling"),
-            post(bulk_messages),
+            op("setLabelToMessages", post(bulk_messages)),
         )
         .route(
             &format!("{BASE}/message/labels/logs/set-by-list"),
-            post(set_message_labels),
+            op("setMessageLabels", post(set_message_labels)),
         )
         .route(
             &format!("{BASE}/comments/{{question_id}}"),
-            post(add_comment).delete(delete_comment),
+            op("addCommentToMessage", post(add_comment)).merge(op(
+                "deleteCommentFromMessage",
+                axum::routing::delete(delete_comment),
+            )),
         )
         .route(
             &format!("{BASE}/scenario-exeperiments"),
-            get(experiments)
-                .post(create_experiment)
-                .delete(delete_experiment),
+            op("getScenarioExperiments", get(experiments))
+                .merge(op("createScenarioExperiment", post(create_experiment)))
+                .merge(op(
+                    "deleteScenarioExperiment",
+                    axum::routing::delete(delete_experiment),
+                )),
         )
         .route(
             &format!("{BASE}/scenario-exeperiments/join"),
-            post(join_experiment),
+            op("joinScenarioExperiment", post(join_experiment)),
         )
         .route(
             &format!("{BASE}/scenario-exeperiments/stop"),
-            post(stop_experiment),
+            op("stopScenarioExperiment", post(stop_experiment)),
         )
         .route(
             &format!("{BASE}/scenario-exeperiments/count-sessions"),
-            get(count_experiment_sessions),
+            op(
+                "countScenarioExperimentSessions",
+                get(count_experiment_sessions),
+            ),
         )
 }
 
 fn ok() -> Reply {
     Reply::empty(StatusCode::OK)
-}
-
-/// Authorizes and parses the JSON body.
-fn body<T: serde::de::DeserializeOwned>(
-    state: &EmulatorState,
-    headers: &HeaderMap,
-    op: &'static str,
-    body: Result<RawBody, Reply>,
-) -> Result<T, Reply> {
-    authorize(state, headers, op)?;
-    body.and_then(|RawBody(b)| parse_json(&b))
-}
-
-macro_rules! try_reply {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,66 +194,43 @@ struct TargetQuery {
     bot_id: Option<String>,
 }
 
-async fn create_session_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelCreate = try_reply!(body(&state, &headers, "createSessionLabel", b));
+async fn create_session_label(Unified(state): Unified, b: Body) -> Answer {
+    let b: LabelCreate = b.json()?;
     let mut r = state.reporter();
     let id = r.add_session_label(&b.name, b.priority);
     match r.session_labels.get(&id) {
-        Some(l) => Reply::ok(&ReporterState::session_label_json(l)),
-        None => not_found("label"),
+        Some(l) => Ok(Reply::ok(&ReporterState::session_label_json(l))),
+        None => Err(not_found("label")),
     }
 }
 
-async fn get_session_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getSessionLabel"));
+async fn get_session_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     match state.reporter().session_labels.get(&id) {
-        Some(l) => Reply::ok(&ReporterState::session_label_json(l)),
-        None => not_found("label"),
+        Some(l) => Ok(Reply::ok(&ReporterState::session_label_json(l))),
+        None => Err(not_found("label")),
     }
 }
 
 async fn update_session_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(id): PathParams<i64>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelCreate = try_reply!(body(&state, &headers, "updateSessionLabel", b));
-    update_label(&state, Kind::Session, id, b)
+    b: Body,
+) -> Answer {
+    let b: LabelCreate = b.json()?;
+    answer(update_label(&state, Kind::Session, id, b))
 }
 
-async fn delete_session_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "deleteSessionLabel"));
-    delete_label(&state, Kind::Session, id)
+async fn delete_session_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+    answer(delete_label(&state, Kind::Session, id))
 }
 
-async fn session_priorities(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<Priority> = try_reply!(body(&state, &headers, "updateSessionsPriority", b));
-    change_priorities(&state, Kind::Session, b)
+async fn session_priorities(Unified(state): Unified, b: Body) -> Answer {
+    let b: Vec<Priority> = b.json()?;
+    answer(change_priorities(&state, Kind::Session, b))
 }
 
-async fn update_session_labels(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<LabelPatch> = try_reply!(body(&state, &headers, "updateSessionLabels", b));
+async fn update_session_labels(Unified(state): Unified, b: Body) -> Answer {
+    let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
     for p in b {
         if let Some(l) = r.session_labels.get_mut(&p.id) {
@@ -253,7 +242,7 @@ async fn update_session_labels(
             }
         }
     }
-    ok()
+    Ok(ok())
 }
 
 fn session_exists(state: &EmulatorState, id: &str) -> bool {
@@ -268,33 +257,30 @@ fn message_exists(state: &EmulatorState, qid: &str) -> bool {
 }
 
 async fn add_label_to_session(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<TargetQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelId = try_reply!(body(&state, &headers, "addLabelToSession", b));
-    link(&state, Kind::Session, q, b.label_id)
+    b: Body,
+) -> Answer {
+    let b: LabelId = b.json()?;
+    answer(link(&state, Kind::Session, q, b.label_id))
 }
 
 async fn delete_label_from_session(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<TargetQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelId = try_reply!(body(&state, &headers, "deleteLabelFromSession", b));
-    unlink(&state, Kind::Session, q, b.label_id)
+    b: Body,
+) -> Answer {
+    let b: LabelId = b.json()?;
+    answer(unlink(&state, Kind::Session, q, b.label_id))
 }
 
 async fn set_session_labels(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<TargetQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<LabelId> = try_reply!(body(&state, &headers, "setSessionLabels", b));
-    set_links(&state, Kind::Session, q, b)
+    b: Body,
+) -> Answer {
+    let b: Vec<LabelId> = b.json()?;
+    answer(set_links(&state, Kind::Session, q, b))
 }
 
 #[derive(Debug, Deserialize)]
@@ -308,12 +294,8 @@ struct Bulk {
     filters: Option<Value>,
 }
 
-async fn bulk_sessions(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let mut b: Bulk = try_reply!(body(&state, &headers, "setLabelToSessions", b));
+async fn bulk_sessions(Unified(state): Unified, b: Body) -> Answer {
+    let mut b: Bulk = b.json()?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
@@ -326,18 +308,17 @@ async fn bulk_sessions(
             .collect(),
     };
     apply_bulk(&mut r, Kind::Session, ids, &b);
-    ok()
+    Ok(ok())
 }
 
-async fn message_labels(State(state): State<EmulatorState>, headers: HeaderMap) -> Reply {
-    try_reply!(authorize(&state, &headers, "getMessageLabels"));
+async fn message_labels(Unified(state): Unified) -> Answer {
     let r = state.reporter();
     let rows: Vec<Value> = r
         .message_labels
         .values()
         .map(|l| r.message_label_json(l))
         .collect();
-    Reply::ok(&rows)
+    Ok(Reply::ok(&rows))
 }
 
 fn group_of(r: &mut ReporterState, b: &LabelCreate) -> Option<i64> {
@@ -360,41 +341,29 @@ fn group_of(r: &mut ReporterState, b: &LabelCreate) -> Option<i64> {
     }
 }
 
-async fn create_message_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelCreate = try_reply!(body(&state, &headers, "createMessageLabel", b));
+async fn create_message_label(Unified(state): Unified, b: Body) -> Answer {
+    let b: LabelCreate = b.json()?;
     let mut r = state.reporter();
     let group = group_of(&mut r, &b);
     let id = r.add_message_label(&b.name, b.priority, group);
     match r.message_labels.get(&id) {
-        Some(l) => Reply::ok(&r.message_label_json(l)),
-        None => not_found("label"),
+        Some(l) => Ok(Reply::ok(&r.message_label_json(l))),
+        None => Err(not_found("label")),
     }
 }
 
-async fn create_message_labels(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<LabelCreate> = try_reply!(body(&state, &headers, "createMessageLabels", b));
+async fn create_message_labels(Unified(state): Unified, b: Body) -> Answer {
+    let b: Vec<LabelCreate> = b.json()?;
     let mut r = state.reporter();
     for l in b {
         let group = group_of(&mut r, &l);
         r.add_message_label(&l.name, l.priority, group);
     }
-    ok()
+    Ok(ok())
 }
 
-async fn update_message_labels(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<LabelPatch> = try_reply!(body(&state, &headers, "updateMessageLabels", b));
+async fn update_message_labels(Unified(state): Unified, b: Body) -> Answer {
+    let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
     for p in b {
         if let Some(l) = r.message_labels.get_mut(&p.id) {
@@ -409,56 +378,37 @@ async fn update_message_labels(
             }
         }
     }
-    ok()
+    Ok(ok())
 }
 
-async fn get_message_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getMessageLabel"));
+async fn get_message_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     let r = state.reporter();
     match r.message_labels.get(&id) {
-        Some(l) => Reply::ok(&r.message_label_json(l)),
-        None => not_found("label"),
+        Some(l) => Ok(Reply::ok(&r.message_label_json(l))),
+        None => Err(not_found("label")),
     }
 }
 
 async fn update_message_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(id): PathParams<i64>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelCreate = try_reply!(body(&state, &headers, "updateMessageLabel", b));
-    update_label(&state, Kind::Message, id, b)
+    b: Body,
+) -> Answer {
+    let b: LabelCreate = b.json()?;
+    answer(update_label(&state, Kind::Message, id, b))
 }
 
-async fn delete_message_label(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "deleteMessageLabel"));
-    delete_label(&state, Kind::Message, id)
+async fn delete_message_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+    answer(delete_label(&state, Kind::Message, id))
 }
 
-async fn message_priorities(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<Priority> = try_reply!(body(&state, &headers, "updateMessageLabelsPriority", b));
-    change_priorities(&state, Kind::Message, b)
+async fn message_priorities(Unified(state): Unified, b: Body) -> Answer {
+    let b: Vec<Priority> = b.json()?;
+    answer(change_priorities(&state, Kind::Message, b))
 }
 
-async fn update_groups(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<LabelPatch> = try_reply!(body(&state, &headers, "updateMessageLabelGroups", b));
+async fn update_groups(Unified(state): Unified, b: Body) -> Answer {
+    let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
     for p in b {
         if let Some(g) = r.groups.get_mut(&p.id) {
@@ -470,98 +420,73 @@ async fn update_groups(
             }
         }
     }
-    ok()
+    Ok(ok())
 }
 
-async fn get_group(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getLabelGroup"));
+async fn get_group(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     let r = state.reporter();
-    if r.groups.contains_key(&id) {
+    answer(if r.groups.contains_key(&id) {
         Reply::ok(&r.group_json(Some(id)))
     } else {
         not_found("label group")
-    }
+    })
 }
 
-async fn update_group(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelCreate = try_reply!(body(&state, &headers, "updateMessageLabelGroup", b));
+async fn update_group(Unified(state): Unified, PathParams(id): PathParams<i64>, b: Body) -> Answer {
+    let b: LabelCreate = b.json()?;
     match state.reporter().groups.get_mut(&id) {
         Some(g) => {
             g.name = b.name;
             g.priority = b.priority;
-            ok()
+            Ok(ok())
         }
-        None => not_found("label group"),
+        None => Err(not_found("label group")),
     }
 }
 
-async fn delete_group(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<i64>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "deleteMessageLabelGroup"));
+async fn delete_group(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     let mut r = state.reporter();
     if r.groups.remove(&id).is_none() {
-        return not_found("label group");
+        return Err(not_found("label group"));
     }
     r.message_labels
         .values_mut()
         .filter(|l| l.group == Some(id))
         .for_each(|l| l.group = None);
-    ok()
+    Ok(ok())
 }
 
-async fn group_priorities(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<Priority> = try_reply!(body(&state, &headers, "updateGroupsPriority", b));
+async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
+    let b: Vec<Priority> = b.json()?;
     let mut r = state.reporter();
     for p in b {
         if let Some(g) = r.groups.get_mut(&p.id) {
             g.priority = p.new_priority;
         }
     }
-    ok()
+    Ok(ok())
 }
 
 async fn add_label_to_message(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<TargetQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelId = try_reply!(body(&state, &headers, "addLabelToMessage", b));
-    link(&state, Kind::Message, q, b.label_id)
+    b: Body,
+) -> Answer {
+    let b: LabelId = b.json()?;
+    answer(link(&state, Kind::Message, q, b.label_id))
 }
 
 async fn delete_label_from_message(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<TargetQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: LabelId = try_reply!(body(&state, &headers, "deleteLabelFromMessage", b));
-    unlink(&state, Kind::Message, q, b.label_id)
+    b: Body,
+) -> Answer {
+    let b: LabelId = b.json()?;
+    answer(unlink(&state, Kind::Message, q, b.label_id))
 }
 
-async fn bulk_messages(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let mut b: Bulk = try_reply!(body(&state, &headers, "setLabelToMessages", b));
+async fn bulk_messages(Unified(state): Unified, b: Body) -> Answer {
+    let mut b: Bulk = b.json()?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
@@ -579,17 +504,16 @@ async fn bulk_messages(
             .collect(),
     };
     apply_bulk(&mut r, Kind::Message, ids, &b);
-    ok()
+    Ok(ok())
 }
 
 async fn set_message_labels(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<TargetQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Vec<LabelId> = try_reply!(body(&state, &headers, "setMessageLabels", b));
-    set_links(&state, Kind::Message, q, b)
+    b: Body,
+) -> Answer {
+    let b: Vec<LabelId> = b.json()?;
+    answer(set_links(&state, Kind::Message, q, b))
 }
 
 /// Sessions and messages carry labels the same way; only the maps, the query parameter that
@@ -731,30 +655,24 @@ fn apply_bulk(r: &mut ReporterState, kind: Kind, ids: Vec<String>, b: &Bulk) {
 }
 
 async fn add_comment(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(qid): PathParams<String>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: Value = try_reply!(body(&state, &headers, "addCommentToMessage", b));
+    b: Body,
+) -> Answer {
+    let b: Value = b.json()?;
     let Some(comment) = b.get("comment").and_then(Value::as_str) else {
-        return bad_request("`comment` is required");
+        return Err(bad_request("`comment` is required"));
     };
     if !message_exists(&state, &qid) {
-        return not_found("message");
+        return Err(not_found("message"));
     }
     state.reporter().comments.insert(qid, comment.to_owned());
-    ok()
+    Ok(ok())
 }
 
-async fn delete_comment(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(qid): PathParams<String>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "deleteCommentFromMessage"));
+async fn delete_comment(Unified(state): Unified, PathParams(qid): PathParams<String>) -> Answer {
     state.reporter().comments.remove(&qid);
-    ok()
+    Ok(ok())
 }
 
 fn experiment_json(e: &Experiment) -> Value {
@@ -765,15 +683,14 @@ fn experiment_json(e: &Experiment) -> Value {
     v
 }
 
-async fn experiments(State(state): State<EmulatorState>, headers: HeaderMap) -> Reply {
-    try_reply!(authorize(&state, &headers, "getScenarioExperiments"));
+async fn experiments(Unified(state): Unified) -> Answer {
     let rows: Vec<Value> = state
         .reporter()
         .experiments
         .values()
         .map(experiment_json)
         .collect();
-    Reply::ok(&rows)
+    Ok(Reply::ok(&rows))
 }
 
 #[derive(Debug, Deserialize)]
@@ -784,14 +701,10 @@ struct NewExperiment {
     description: Option<String>,
 }
 
-async fn create_experiment(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    let b: NewExperiment = try_reply!(body(&state, &headers, "createScenarioExperiment", b));
+async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
+    let b: NewExperiment = b.checked::<jaicp_reporter::models::ScenarioExperimentDto, _>()?;
     if b.branches.is_empty() {
-        return bad_request("an experiment needs at least one branch");
+        return Err(bad_request("an experiment needs at least one branch"));
     }
     let e = Experiment {
         key: b.key.clone(),
@@ -802,40 +715,30 @@ async fn create_experiment(
     };
     let v = experiment_json(&e);
     state.reporter().experiments.insert(b.key, e);
-    Reply::ok(&v)
+    Ok(Reply::ok(&v))
 }
 
-async fn delete_experiment(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<TargetQuery>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "deleteScenarioExperiment"));
+async fn delete_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
     match q
         .experiment_key
         .and_then(|k| state.reporter().experiments.remove(&k))
     {
-        Some(_) => ok(),
-        None => not_found("experiment"),
+        Some(_) => Ok(ok()),
+        None => Err(not_found("experiment")),
     }
 }
 
-async fn join_experiment(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<TargetQuery>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "joinScenarioExperiment"));
+async fn join_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
     let (Some(key), Some(session)) = (q.experiment_key, q.session_id) else {
-        return bad_request("`experimentKey` and `sessionId` are required");
+        return Err(bad_request("`experimentKey` and `sessionId` are required"));
     };
     let _ = q.bot_id;
     let mut r = state.reporter();
     let Some(e) = r.experiments.get_mut(&key) else {
-        return not_found("experiment");
+        return Err(not_found("experiment"));
     };
     if e.status != "RUNNING" {
-        return bad_request("the experiment is stopped");
+        return Err(bad_request("the experiment is stopped"));
     }
     let n = e.joined.len();
     let branch = e
@@ -850,36 +753,25 @@ async fn join_experiment(
                 .to_owned()
         })
         .clone();
-    Reply::ok(&branch)
+    Ok(Reply::ok(&branch))
 }
 
-async fn stop_experiment(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<TargetQuery>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "stopScenarioExperiment"));
+async fn stop_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
     match q.experiment_key.and_then(|k| {
         let mut r = state.reporter();
         r.experiments
             .get_mut(&k)
             .map(|e| e.status = "STOPPED".into())
     }) {
-        Some(()) => ok(),
-        None => not_found("experiment"),
+        Some(()) => Ok(ok()),
+        None => Err(not_found("experiment")),
     }
 }
 
 async fn count_experiment_sessions(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<TargetQuery>,
-) -> Reply {
-    try_reply!(authorize(
-        &state,
-        &headers,
-        "countScenarioExperimentSessions"
-    ));
+) -> Answer {
     let r = state.reporter();
     // One row per branch of the asked experiment, or per experiment when none is named.
     let rows: Vec<Value> = match q
@@ -898,5 +790,5 @@ async fn count_experiment_sessions(
             .map(|e| json!({ "key": e.key, "count": e.joined.len() }))
             .collect(),
     };
-    Reply::ok(&rows)
+    Ok(Reply::ok(&rows))
 }

@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use tower::ServiceExt;
 
+use crate::errors::gateway;
 use crate::state::EmulatorState;
-use crate::unified::{DEFAULT_UNIFIED_TOKEN, error};
+use crate::unified::DEFAULT_UNIFIED_TOKEN;
 
 /// The legacy Reporter token every emulator accepts.
 pub const DEFAULT_LEGACY_REPORTER_TOKEN: &str = "emulator-legacy-reporter-token";
@@ -46,7 +47,7 @@ async fn legacy(State(state): State<EmulatorState>, request: Request<Body>) -> R
         return StatusCode::NOT_FOUND.into_response();
     };
     if token != DEFAULT_LEGACY_REPORTER_TOKEN {
-        return error(
+        return gateway(
             StatusCode::UNAUTHORIZED,
             "reporter.auth.invalid_token",
             "The Reporter token matches no project",

@@ -7,20 +7,22 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::{Filter, Session};
 use crate::clock::Millis;
-use crate::extract::{PathParams, RawBody, parse_json, parse_json_or_default};
-use crate::reply::Reply;
+use crate::errors::{bad_request, not_found};
+use crate::extract::{Body as RequestBody, PathParams, Query};
+use crate::operation::op;
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
-use crate::unified::{authorize, bad_request, iso, not_found};
+use crate::unified::{Unified, iso};
 
 /// How long a report takes to generate (real time).
 const GENERATION_TIME: Duration = Duration::from_millis(200);
@@ -89,21 +91,54 @@ impl Task {
 pub(crate) fn routes() -> Router<EmulatorState> {
     const ASYNC: &str = "/api/v1/async/reporter/reports";
     Router::new()
-        .route(&format!("{ASYNC}/sessions"), post(start_sessions))
-        .route(&format!("{ASYNC}/messages"), post(start_messages))
-        .route(&format!("{ASYNC}/clients"), post(start_clients))
-        .route(&format!("{ASYNC}/telephony"), post(start_telephony))
-        .route(&format!("{ASYNC}/daily"), post(start_daily))
-        .route(&format!("{ASYNC}/client-list"), post(start_client_list))
-        .route(&format!("{ASYNC}/message-reaction"), post(start_reaction))
+        .route(
+            &format!("{ASYNC}/sessions"),
+            op("createSessionReport", post(start_sessions)),
+        )
+        .route(
+            &format!("{ASYNC}/messages"),
+            op("createMessageReport", post(start_messages)),
+        )
+        .route(
+            &format!("{ASYNC}/clients"),
+            op("createClientReport", post(start_clients)),
+        )
+        .route(
+            &format!("{ASYNC}/telephony"),
+            op("createTelephonyReport", post(start_telephony)),
+        )
+        .route(
+            &format!("{ASYNC}/daily"),
+            op("createDailyReport", post(start_daily)),
+        )
+        .route(
+            &format!("{ASYNC}/client-list"),
+            op("createClientListReport", post(start_client_list)),
+        )
+        .route(
+            &format!("{ASYNC}/message-reaction"),
+            op("createMessageReactionReport", post(start_reaction)),
+        )
         .route(
             "/api/v1/reporter/reports",
-            get(list).delete(delete_completed),
+            op("getNotDeletedReportGenerationTasks", get(list)).merge(op(
+                "deleteCompletedReportGenerationTasks",
+                axum::routing::delete(delete_completed),
+            )),
         )
-        .route("/api/v1/reporter/reports/all", delete(delete_all))
+        .route(
+            "/api/v1/reporter/reports/all",
+            op(
+                "deleteAllReportGenerationTasks",
+                axum::routing::delete(delete_all),
+            ),
+        )
         .route(
             "/api/v1/reporter/reports/tasks/{id}",
-            get(get_task).delete(delete_task),
+            op("getReportGenerationTask", get(get_task)).merge(op(
+                "deleteReportGenerationTask",
+                axum::routing::delete(delete_task),
+            )),
         )
         .route("/_emulator/reporter/files/{id}", get(file))
         .route("/_emulator/reporter/next-report-size", post(next_size))
@@ -179,188 +214,112 @@ fn started(id: String, at: Millis) -> Reply {
 
 async fn start_generic(
     state: EmulatorState,
-    headers: HeaderMap,
     q: StartQuery,
-    body: Result<RawBody, Reply>,
-    op: &'static str,
+    body: RequestBody,
     kind: &'static str,
     required: bool,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, op) {
-        return r;
-    }
-    let body: Value = match body.and_then(|RawBody(b)| {
-        if required {
-            parse_json(&b)
-        } else {
-            parse_json_or_default(&b)
-        }
-    }) {
-        Ok(v) => v,
-        Err(r) => return r,
+) -> Answer {
+    use jaicp_reporter::models::CreateReportDto;
+    let body: Value = if required {
+        body.checked::<CreateReportDto, _>()?
+    } else {
+        body.checked_or_default::<CreateReportDto, _>()?
     };
     let (id, at) = state.start_report(kind, q.project_short_name, &body);
-    started(id, at)
+    Ok(started(id, at))
 }
 
 async fn start_sessions(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
+    Unified(s): Unified,
     Query(q): Query<StartQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    start_generic(s, h, q, b, "createSessionReport", "SESSIONS", false).await
+    b: RequestBody,
+) -> Answer {
+    start_generic(s, q, b, "SESSIONS", false).await
 }
 
 async fn start_messages(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
+    Unified(s): Unified,
     Query(q): Query<StartQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    start_generic(s, h, q, b, "createMessageReport", "MESSAGES", false).await
+    b: RequestBody,
+) -> Answer {
+    start_generic(s, q, b, "MESSAGES", false).await
 }
 
-async fn start_clients(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
-    Query(q): Query<StartQuery>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    start_generic(s, h, q, b, "createClientReport", "CLIENTS", false).await
+async fn start_clients(Unified(s): Unified, Query(q): Query<StartQuery>, b: RequestBody) -> Answer {
+    start_generic(s, q, b, "CLIENTS", false).await
 }
 
-async fn start_telephony(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
-    Query(q): Query<StartQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&s, &h, "createTelephonyReport") {
-        return r;
-    }
+async fn start_telephony(Unified(s): Unified, Query(q): Query<StartQuery>) -> Answer {
     let (id, at) = s.start_report("TELEPHONY", q.project_short_name, &json!({}));
-    started(id, at)
+    Ok(started(id, at))
 }
 
-async fn start_daily(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&s, &h, "createDailyReport") {
-        return r;
-    }
-    let body: Value = match b.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+async fn start_daily(Unified(s): Unified, b: RequestBody) -> Answer {
+    let body: Value = b.json()?;
     if body.get("date").and_then(Value::as_str).is_none() {
-        return bad_request("`date` is required");
+        return Err(bad_request("`date` is required"));
     }
     let (id, at) = s.start_report("DAILY", None, &body);
-    started(id, at)
+    Ok(started(id, at))
 }
 
-async fn start_reaction(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&s, &h, "createMessageReactionReport") {
-        return r;
-    }
-    let body: Value = match b.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+async fn start_reaction(Unified(s): Unified, b: RequestBody) -> Answer {
+    let body: Value = b.json()?;
     let project = body
         .get("projectShortName")
         .and_then(Value::as_str)
         .map(str::to_owned);
     if project.is_none() || body.get("botId").and_then(Value::as_str).is_none() {
-        return bad_request("`projectShortName` and `botId` are required");
+        return Err(bad_request("`projectShortName` and `botId` are required"));
     }
     let (id, at) = s.start_report("MESSAGES", project, &body);
-    started(id, at)
+    Ok(started(id, at))
 }
 
 /// The client-list report answers with headers only (`Z-Request-id`, `Z-Request-time`).
 async fn start_client_list(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
+    Unified(s): Unified,
     Query(q): Query<StartQuery>,
-    b: Result<RawBody, Reply>,
-) -> Response {
-    if let Err(r) = authorize(&s, &h, "createClientListReport") {
-        return r.into_response();
-    }
-    let body: Value = match b.and_then(|RawBody(b)| parse_json(&b)) {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+    b: RequestBody,
+) -> Answer {
+    let body: Value = b.json()?;
     let (id, at) = s.start_report("CLIENTS_LIST", q.project_short_name, &body);
-    let mut response = StatusCode::OK.into_response();
-    if let (Ok(id), Ok(at)) = (HeaderValue::from_str(&id), HeaderValue::from_str(&iso(at))) {
-        response.headers_mut().insert("Z-Request-id", id);
-        response.headers_mut().insert("Z-Request-time", at);
-    }
-    response
+    Ok(Reply::empty(StatusCode::OK)
+        .with_header("Z-Request-id", id)
+        .with_header("Z-Request-time", iso(at)))
 }
 
-async fn list(State(s): State<EmulatorState>, h: HeaderMap) -> Reply {
-    if let Err(r) = authorize(&s, &h, "getNotDeletedReportGenerationTasks") {
-        return r;
-    }
+async fn list(Unified(s): Unified) -> Answer {
     let tasks: Vec<Value> = s.reporter().reports.tasks.iter().map(Task::json).collect();
-    Reply::ok(&json!({ "tasks": tasks }))
+    Ok(Reply::ok(&json!({ "tasks": tasks })))
 }
 
-async fn delete_completed(State(s): State<EmulatorState>, h: HeaderMap) -> Reply {
-    if let Err(r) = authorize(&s, &h, "deleteCompletedReportGenerationTasks") {
-        return r;
-    }
+async fn delete_completed(Unified(s): Unified) -> Answer {
     let now = Instant::now();
     s.reporter().reports.tasks.retain(|t| t.ready_at > now);
-    Reply::empty(StatusCode::OK)
+    Ok(Reply::empty(StatusCode::OK))
 }
 
-async fn delete_all(State(s): State<EmulatorState>, h: HeaderMap) -> Reply {
-    if let Err(r) = authorize(&s, &h, "deleteAllReportGenerationTasks") {
-        return r;
-    }
+async fn delete_all(Unified(s): Unified) -> Answer {
     s.reporter().reports.tasks.clear();
-    Reply::empty(StatusCode::OK)
+    Ok(Reply::empty(StatusCode::OK))
 }
 
-async fn get_task(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
-    PathParams(id): PathParams<String>,
-) -> Reply {
-    if let Err(r) = authorize(&s, &h, "getReportGenerationTask") {
-        return r;
-    }
+async fn get_task(Unified(s): Unified, PathParams(id): PathParams<String>) -> Answer {
     match s.reporter().reports.tasks.iter().find(|t| t.id == id) {
-        Some(t) => Reply::ok(&t.json()),
-        None => not_found("report generation task"),
+        Some(t) => Ok(Reply::ok(&t.json())),
+        None => Err(not_found("report generation task")),
     }
 }
 
-async fn delete_task(
-    State(s): State<EmulatorState>,
-    h: HeaderMap,
-    PathParams(id): PathParams<String>,
-) -> Reply {
-    if let Err(r) = authorize(&s, &h, "deleteReportGenerationTask") {
-        return r;
-    }
+async fn delete_task(Unified(s): Unified, PathParams(id): PathParams<String>) -> Answer {
     let mut r = s.reporter();
     let before = r.reports.tasks.len();
     r.reports.tasks.retain(|t| t.id != id);
     if r.reports.tasks.len() == before {
-        return not_found("report generation task");
+        return Err(not_found("report generation task"));
     }
-    Reply::empty(StatusCode::OK)
+    Ok(Reply::empty(StatusCode::OK))
 }
 
 #[derive(Debug, Deserialize)]
@@ -368,14 +327,10 @@ struct NextSize {
     bytes: u64,
 }
 
-async fn next_size(State(s): State<EmulatorState>, b: Result<RawBody, Reply>) -> Reply {
-    match b.and_then(|RawBody(b)| parse_json::<NextSize>(&b)) {
-        Ok(n) => {
-            s.set_next_report_size(n.bytes);
-            Reply::ok(&json!({ "nextReportBytes": n.bytes }))
-        }
-        Err(r) => r,
-    }
+async fn next_size(State(s): State<EmulatorState>, b: RequestBody) -> Answer {
+    let n: NextSize = b.json()?;
+    s.set_next_report_size(n.bytes);
+    Ok(Reply::ok(&json!({ "nextReportBytes": n.bytes })))
 }
 
 /// CSV escaping of one field.

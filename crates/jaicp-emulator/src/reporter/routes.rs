@@ -1,76 +1,109 @@
 //! Reporter data routes: sessions, messages, clients, statistics and filters.
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Filter, Session, paging};
-use crate::extract::{PathParams, RawBody, parse_json_or_default};
-use crate::reply::Reply;
+use crate::errors::{bad_request, not_found};
+use crate::extract::{Body, PathParams, Query};
+use crate::operation::op;
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
-use crate::unified::{authorize, bad_request, not_found};
+use crate::unified::Unified;
 
 const BASE: &str = "/api/v1/reporter";
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
-        .route(&format!("{BASE}/sessions/filter"), post(sessions))
-        .route(&format!("{BASE}/messages/filter"), post(messages))
-        .route(&format!("{BASE}/clients/filter"), post(clients))
+        .route(
+            &format!("{BASE}/sessions/filter"),
+            op("getSessionDataByFilter", post(sessions)),
+        )
+        .route(
+            &format!("{BASE}/messages/filter"),
+            op("getMessageDataByFilter", post(messages)),
+        )
+        .route(
+            &format!("{BASE}/clients/filter"),
+            op("getClientDataByFilter", post(clients)),
+        )
         .route(
             &format!("{BASE}/clients/all-for-bot"),
-            post(clients_for_bot),
+            op("getAllClientDataForBot", post(clients_for_bot)),
         )
-        .route(&format!("{BASE}/messages/by-session"), get(by_session))
-        .route(&format!("{BASE}/messages/by-client"), get(by_client))
+        .route(
+            &format!("{BASE}/messages/by-session"),
+            op("getMessagesForSession", get(by_session)),
+        )
+        .route(
+            &format!("{BASE}/messages/by-client"),
+            op("getMessagesForClient", get(by_client)),
+        )
         .route(
             &format!("{BASE}/messages/page-in-session"),
-            get(page_in_session),
+            op("getMessagePageInSession", get(page_in_session)),
         )
         .route(
             &format!("{BASE}/messages/page-in-client"),
-            get(page_in_client),
+            op("getMessagePageInClient", get(page_in_client)),
         )
-        .route(&format!("{BASE}/state-routes/filter"), post(state_routes))
+        .route(
+            &format!("{BASE}/state-routes/filter"),
+            op("getStateRoutesDataByFilter", post(state_routes)),
+        )
         .route(
             &format!("{BASE}/projects/sessions/count"),
-            get(sessions_count),
+            op("countAllProjectsSessions", get(sessions_count)),
         )
-        .route(&format!("{BASE}/stats/unique-clients"), get(unique_clients))
+        .route(
+            &format!("{BASE}/stats/unique-clients"),
+            op("getAllProjectsUniqueClients", get(unique_clients)),
+        )
         .route(
             &format!("{BASE}/stats/messages/with-advanced-filters"),
-            post(message_stats),
+            op("getMessageStats", post(message_stats)),
         )
         .route(
             &format!("{BASE}/stats/sessions/with-advanced-filters"),
-            post(session_stats),
+            op("getSessionStats", post(session_stats)),
         )
         .route(
             &format!("{BASE}/stats/session-labels"),
-            post(session_label_stats),
+            op("getSessionLabelStats", post(session_label_stats)),
         )
-        .route(&format!("{BASE}/stats/log-labels"), post(log_label_stats))
+        .route(
+            &format!("{BASE}/stats/log-labels"),
+            op("getLogLabelStats", post(log_label_stats)),
+        )
         .route(
             &format!("{BASE}/stats/switched-sessions"),
-            get(switched_sessions),
+            op("getSwitchedSessionCountByDay", get(switched_sessions)),
         )
-        .route(&format!("{BASE}/stats/telephony"), get(telephony_stats))
-        .route(&format!("{BASE}/filters"), get(available_filters))
-        .route(&format!("{BASE}/filter-options"), post(filter_options))
+        .route(
+            &format!("{BASE}/stats/telephony"),
+            op("getTelephonyStats", get(telephony_stats)),
+        )
+        .route(
+            &format!("{BASE}/filters"),
+            op("getAvailableFilters", get(available_filters)),
+        )
+        .route(
+            &format!("{BASE}/filter-options"),
+            op("getFilterOptions", post(filter_options)),
+        )
         .route(
             &format!("{BASE}/interval-filter-options"),
-            post(interval_filter_options),
+            op("getIntervalFilterOptions", post(interval_filter_options)),
         )
         .route(
             &format!("{BASE}/user-filter-sets/filterSetId"),
-            post(create_filter_set),
+            op("createFilterSetId", post(create_filter_set)),
         )
         .route(
             &format!("{BASE}/user-filter-sets/{{id}}"),
-            get(get_filter_set),
+            op("getUserFilterSet", get(get_filter_set)),
         )
 }
 
@@ -95,20 +128,17 @@ impl PageQuery {
     }
 }
 
-fn filters(body: Result<RawBody, Reply>) -> Result<Filter, Reply> {
-    let v: Value = body.and_then(|RawBody(b)| parse_json_or_default(&b))?;
+fn filters(body: Body) -> Result<Filter, Reply> {
+    let v: Value = body.json_or_default()?;
     Ok(Filter::parse(&v))
 }
 
-/// Authorizes, reads the filter body, and returns the matching sessions.
+/// Reads the filter body and returns the matching sessions.
 fn matching(
     state: &EmulatorState,
-    headers: &HeaderMap,
-    op: &'static str,
     q: &PageQuery,
-    body: Result<RawBody, Reply>,
+    body: Body,
 ) -> Result<(Filter, Vec<Session>), Reply> {
-    authorize(state, headers, op)?;
     let f = filters(body)?;
     let all = state.reporter_sessions();
     let r = state.reporter();
@@ -119,16 +149,8 @@ fn matching(
     Ok((f, kept))
 }
 
-async fn sessions(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (_, list) = match matching(&state, &headers, "getSessionDataByFilter", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn sessions(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
+    let (_, list) = matching(&state, &q, body)?;
     let (page, size) = q.page();
     let r = state.reporter();
     let items: Vec<Value> = list
@@ -137,19 +159,13 @@ async fn sessions(
         .take(size)
         .map(|s| r.session_json(s))
         .collect();
-    Reply::ok(&json!({ "paging": paging(page, size, list.len()), "sessions": items }))
+    Ok(Reply::ok(
+        &json!({ "paging": paging(page, size, list.len()), "sessions": items }),
+    ))
 }
 
-async fn messages(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (f, list) = match matching(&state, &headers, "getMessageDataByFilter", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn messages(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
+    let (f, list) = matching(&state, &q, body)?;
     let (page, size) = q.page();
     let r = state.reporter();
     let all: Vec<(&Session, &super::Msg)> = list
@@ -167,7 +183,9 @@ async fn messages(
         .take(size)
         .map(|(s, m)| r.message_json(s, m, true))
         .collect();
-    Reply::ok(&json!({ "paging": paging(page, size, all.len()), "messages": items }))
+    Ok(Reply::ok(
+        &json!({ "paging": paging(page, size, all.len()), "messages": items }),
+    ))
 }
 
 /// One row per client: the client's latest session.
@@ -200,29 +218,14 @@ fn page_of(rows: Vec<Value>, page: usize, size: usize) -> (Value, Vec<Value>) {
     )
 }
 
-async fn clients(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (_, list) = match matching(&state, &headers, "getClientDataByFilter", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn clients(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
+    let (_, list) = matching(&state, &q, body)?;
     let (page, size) = q.page();
     let (paging, clients) = page_of(client_rows(&state, &list), page, size);
-    Reply::ok(&json!({ "paging": paging, "clients": clients }))
+    Ok(Reply::ok(&json!({ "paging": paging, "clients": clients })))
 }
 
-async fn clients_for_bot(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getAllClientDataForBot") {
-        return r;
-    }
+async fn clients_for_bot(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
     let list: Vec<Session> = state
         .reporter_sessions()
         .into_iter()
@@ -230,23 +233,16 @@ async fn clients_for_bot(
         .collect();
     let (page, size) = q.page();
     let (paging, clients) = page_of(client_rows(&state, &list), page, size);
-    Reply::ok(&json!({ "paging": paging, "clients": clients }))
+    Ok(Reply::ok(&json!({ "paging": paging, "clients": clients })))
 }
 
-async fn by_session(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getMessagesForSession") {
-        return r;
-    }
+async fn by_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
     let Some(s) = state
         .reporter_sessions()
         .into_iter()
         .find(|s| Some(&s.id) == q.session_id.as_ref())
     else {
-        return not_found("session");
+        return Err(not_found("session"));
     };
     let (page, size) = q.page();
     let r = state.reporter();
@@ -257,28 +253,21 @@ async fn by_session(
         .take(size)
         .map(|m| r.message_json(&s, m, false))
         .collect();
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "paging": paging(page, size, s.messages.len()),
         "session": r.session_json(&s),
         "messages": items,
-    }))
+    })))
 }
 
-async fn by_client(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getMessagesForClient") {
-        return r;
-    }
+async fn by_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
     let list: Vec<Session> = state
         .reporter_sessions()
         .into_iter()
         .filter(|s| Some(&s.client_id) == q.client_id.as_ref())
         .collect();
     let Some(last) = list.last() else {
-        return not_found("client");
+        return Err(not_found("client"));
     };
     let (page, size) = q.page();
     let r = state.reporter();
@@ -293,9 +282,9 @@ async fn by_client(
         .collect();
     let first = list.first().map_or(last.start, |s| s.start);
     let (paging, messages) = page_of(all, page, size);
-    Reply::ok(
+    Ok(Reply::ok(
         &json!({ "paging": paging, "client": r.client_json(last, first), "messages": messages }),
-    )
+    ))
 }
 
 fn page_number(index: Option<usize>, size: usize) -> Reply {
@@ -305,14 +294,7 @@ fn page_number(index: Option<usize>, size: usize) -> Reply {
     }
 }
 
-async fn page_in_session(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getMessagePageInSession") {
-        return r;
-    }
+async fn page_in_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
     let index = state
         .reporter_sessions()
         .into_iter()
@@ -322,36 +304,21 @@ async fn page_in_session(
                 .iter()
                 .position(|m| Some(&m.question_id) == q.question_id.as_ref())
         });
-    page_number(index, q.page().1)
+    answer(page_number(index, q.page().1))
 }
 
-async fn page_in_client(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getMessagePageInClient") {
-        return r;
-    }
+async fn page_in_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
     let index = state
         .reporter_sessions()
         .into_iter()
         .filter(|s| Some(&s.client_id) == q.client_id.as_ref())
         .flat_map(|s| s.messages)
         .position(|m| Some(&m.question_id) == q.question_id.as_ref());
-    page_number(index, q.page().1)
+    answer(page_number(index, q.page().1))
 }
 
-async fn state_routes(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (_, list) = match matching(&state, &headers, "getStateRoutesDataByFilter", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn state_routes(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
+    let (_, list) = matching(&state, &q, body)?;
     let (page, size) = q.page();
     let routes: Vec<Value> = list
         .iter()
@@ -362,13 +329,10 @@ async fn state_routes(
         })
         .collect();
     let (paging, routes) = page_of(routes, page, size);
-    Reply::ok(&json!({ "paging": paging, "routes": routes }))
+    Ok(Reply::ok(&json!({ "paging": paging, "routes": routes })))
 }
 
-async fn sessions_count(State(state): State<EmulatorState>, headers: HeaderMap) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "countAllProjectsSessions") {
-        return r;
-    }
+async fn sessions_count(Unified(state): Unified) -> Answer {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for s in state.reporter_sessions() {
         *counts.entry(s.project).or_default() += 1;
@@ -377,17 +341,10 @@ async fn sessions_count(State(state): State<EmulatorState>, headers: HeaderMap) 
         .into_iter()
         .map(|(p, n)| json!({ "projectShortName": p, "amount": n }))
         .collect();
-    Reply::ok(&rows)
+    Ok(Reply::ok(&rows))
 }
 
-async fn unique_clients(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getAllProjectsUniqueClients") {
-        return r;
-    }
+async fn unique_clients(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
     let mut clients: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
     for s in state.reporter_sessions() {
@@ -402,7 +359,7 @@ async fn unique_clients(
         .into_iter()
         .map(|(p, c)| json!({ "projectShortName": p, "totalCount": c.len() }))
         .collect();
-    Reply::ok(&rows)
+    Ok(Reply::ok(&rows))
 }
 
 /// Counts per day (UTC) of `times`.
@@ -423,47 +380,27 @@ fn per_day(times: impl Iterator<Item = i64>) -> (Vec<Value>, usize) {
     )
 }
 
-async fn message_stats(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (f, list) = match matching(&state, &headers, "getMessageStats", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn message_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
+    let (f, list) = matching(&state, &q, body)?;
     let (stats, total) = per_day(
         list.iter()
             .flat_map(|s| s.messages.iter().filter(|m| f.message(m)).map(|m| m.ts)),
     );
-    Reply::ok(&json!({ "stats": stats, "totalCount": total }))
+    Ok(Reply::ok(&json!({ "stats": stats, "totalCount": total })))
 }
 
-async fn session_stats(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (_, list) = match matching(&state, &headers, "getSessionStats", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn session_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
+    let (_, list) = matching(&state, &q, body)?;
     let (stats, total) = per_day(list.iter().map(|s| s.start));
-    Reply::ok(&json!({ "stats": stats, "totalCount": total }))
+    Ok(Reply::ok(&json!({ "stats": stats, "totalCount": total })))
 }
 
 async fn session_label_stats(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (_, list) = match matching(&state, &headers, "getSessionLabelStats", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    body: Body,
+) -> Answer {
+    let (_, list) = matching(&state, &q, body)?;
     let r = state.reporter();
     let stats: Vec<Value> = r
         .session_labels
@@ -477,19 +414,15 @@ async fn session_label_stats(
             json!({ "label": super::ReporterState::session_label_json(l), "tsToValues": ts, "totalCount": n })
         })
         .collect();
-    Reply::ok(&json!({ "stats": stats }))
+    Ok(Reply::ok(&json!({ "stats": stats })))
 }
 
 async fn log_label_stats(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<PageQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let (_, list) = match matching(&state, &headers, "getLogLabelStats", &q, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    body: Body,
+) -> Answer {
+    let (_, list) = matching(&state, &q, body)?;
     let r = state.reporter();
     let stats: Vec<Value> = r
         .message_labels
@@ -508,7 +441,7 @@ async fn log_label_stats(
             json!({ "label": r.message_label_json(l), "tsToValues": ts, "totalCount": n })
         })
         .collect();
-    Reply::ok(&json!({ "stats": stats }))
+    Ok(Reply::ok(&json!({ "stats": stats })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -536,27 +469,15 @@ fn range(q: &RangeQuery) -> (Option<i64>, Option<i64>) {
     (t(&q.date_from), t(&q.date_to))
 }
 
-async fn switched_sessions(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<RangeQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getSwitchedSessionCountByDay") {
-        return r;
-    }
+async fn switched_sessions(Unified(_): Unified, Query(q): Query<RangeQuery>) -> Answer {
     let _ = range(&q);
-    // No session of the emulator is transferred to an agent.
-    Reply::ok(&json!({ "stats": [], "totalCount": 0 }))
+    answer(
+        // No session of the emulator is transferred to an agent.
+        Reply::ok(&json!({ "stats": [], "totalCount": 0 })),
+    )
 }
 
-async fn telephony_stats(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<RangeQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getTelephonyStats") {
-        return r;
-    }
+async fn telephony_stats(Unified(state): Unified, Query(q): Query<RangeQuery>) -> Answer {
     let (from, to) = range(&q);
     let calls: Vec<Session> = state
         .reporter_sessions()
@@ -574,12 +495,12 @@ async fn telephony_stats(
             .sum::<f64>()
             / n as f64
     };
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "averageCallDurationInSeconds": avg,
         "billingCount": outgoing.clone(),
         "incomingCount": [],
         "outgoingCount": outgoing,
-    }))
+    })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -589,19 +510,12 @@ struct FilterQuery {
     analytics_section: Option<String>,
 }
 
-async fn available_filters(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<FilterQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getAvailableFilters") {
-        return r;
-    }
+async fn available_filters(Unified(_): Unified, Query(q): Query<FilterQuery>) -> Answer {
     if q.analytics_section.is_none() {
-        return bad_request("`analyticsSection` is required");
+        return Err(bad_request("`analyticsSection` is required"));
     }
     let f = |key: &str, ty: &str, label: &str| json!({ "key": key, "type": ty, "label": label, "isDefault": key == "MESSAGE_TIME", "isRequired": false });
-    Reply::ok(&json!([
+    Ok(Reply::ok(&json!([
         f("MESSAGE_TIME", "DATE_TIME_RANGE", "Message time"),
         f("SESSION_START_TIME", "DATE_TIME_RANGE", "Session start"),
         f("MESSAGE_COUNT", "NUMERIC_RANGE", "Messages in the session"),
@@ -609,20 +523,16 @@ async fn available_filters(
         f("BOT_ID", "CHECKBOX", "Channel"),
         f("SESSION_LABELS", "CHECKBOX", "Session labels"),
         f("WITHOUT_EMPTY_SESSIONS", "RADIO", "Hide empty sessions"),
-    ]))
+    ])))
 }
 
 async fn filter_options(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     Query(q): Query<FilterQuery>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getFilterOptions") {
-        return r;
-    }
+    body: Body,
+) -> Answer {
     if let Err(r) = filters(body) {
-        return r;
+        return Err(r);
     }
     let sessions = state.reporter_sessions();
     let values: std::collections::BTreeSet<String> = match q.filter_key.as_deref() {
@@ -643,61 +553,37 @@ async fn filter_options(
         .into_iter()
         .map(|v| json!({ "value": v, "label": v, "isSelected": false }))
         .collect();
-    Reply::ok(&rows)
+    Ok(Reply::ok(&rows))
 }
 
-async fn interval_filter_options(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getIntervalFilterOptions") {
-        return r;
-    }
+async fn interval_filter_options(Unified(state): Unified, body: Body) -> Answer {
     if let Err(r) = filters(body) {
-        return r;
+        return Err(r);
     }
     let counts: Vec<usize> = state
         .reporter_sessions()
         .iter()
         .map(|s| s.messages.len())
         .collect();
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "minValue": counts.iter().min().copied().unwrap_or(0) as f64,
         "maxValue": counts.iter().max().copied().unwrap_or(0) as f64,
-    }))
+    })))
 }
 
-async fn create_filter_set(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "createFilterSetId") {
-        return r;
-    }
-    let v: Value = match body.and_then(|RawBody(b)| parse_json_or_default(&b)) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+async fn create_filter_set(Unified(state): Unified, body: Body) -> Answer {
+    let v: Value = body.json_or_default()?;
     let id = uuid::Uuid::new_v4().simple().to_string();
     state.reporter().filter_sets.insert(id.clone(), v);
-    Reply::ok(&id)
+    Ok(Reply::ok(&id))
 }
 
-async fn get_filter_set(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(id): PathParams<String>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getUserFilterSet") {
-        return r;
-    }
+async fn get_filter_set(Unified(state): Unified, PathParams(id): PathParams<String>) -> Answer {
     match state.reporter().filter_sets.get(&id) {
-        Some(v) => Reply::ok(&json!({
+        Some(v) => Ok(Reply::ok(&json!({
             "filterSetId": id,
             "filters": v.get("filters").cloned().unwrap_or_else(|| json!([])),
-        })),
-        None => not_found("filter set"),
+        }))),
+        None => Err(not_found("filter set")),
     }
 }

@@ -1,17 +1,18 @@
 //! Text campaign API routes.
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Campaign, Sending, Template};
-use crate::extract::{PathParams, RawBody, parse_json, parse_json_or_default};
-use crate::reply::Reply;
+use crate::errors::{bad_request, not_found};
+use crate::extract::{Body, PathParams, Query};
+use crate::operation::op;
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
-use crate::unified::{authorize, bad_request, iso, not_found};
+use crate::unified::{Unified, iso};
 
 const V1: &str = "/api/v1/text-campaign-service";
 
@@ -19,60 +20,65 @@ pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
         .route(
             &format!("{V1}/projects/{{project}}/text-campaigns"),
-            get(list).post(create),
+            op("getTextCampaigns", get(list)).merge(op("createTextCampaign", post(create))),
         )
         .route(
             &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}"),
-            get(get_one).put(update),
+            op("getTextCampaign", get(get_one)).merge(op("updateTextCampaign", put(update))),
         )
         .route(
             "/api/text-campaign-service/accounts/{account}/projects/{project}/text-campaigns/{id}",
-            get(get_account).put(update_account),
+            op("getAccountTextCampaign", get(get_account))
+                .merge(op("updateAccountTextCampaign", put(update_account))),
         )
         .route(
             &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/stop"),
-            put(stop),
+            op("stopTextCampaign", put(stop)),
         )
         .route(
             &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/resume"),
-            put(resume),
+            op("resumeTextCampaign", put(resume)),
         )
         .route(
             &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/complete"),
-            put(complete),
+            op("completeTextCampaign", put(complete)),
         )
         .route(
             &format!("{V1}/dynamics/sending-templates"),
-            post(create_template),
+            op("createEventSendingTemplate", post(create_template)),
         )
         .route(
             &format!("{V1}/dynamics/sending-templates/chat-history"),
-            get(history),
+            op("getEventSendingTemplateHistory", get(history)),
         )
         .route(
             &format!("{V1}/dynamics/sending-templates/{{uuid}}"),
-            get(get_template).delete(delete_template),
+            op("getEventSendingTemplate", get(get_template)).merge(op(
+                "deleteEventSendingTemplate",
+                axum::routing::delete(delete_template),
+            )),
         )
         .route(
             &format!("{V1}/dynamics/send-event-by-template/{{uuid}}"),
-            get(send_by_template_simple).post(send_by_template),
+            op("sendEventByTemplateSimple", get(send_by_template_simple))
+                .merge(op("sendEventByTemplate", post(send_by_template))),
         )
-        .route(&format!("{V1}/dynamics/send-event"), post(send_event))
-        .route(&format!("{V1}/dynamics/send-replies"), post(send_replies))
-        .route(&format!("{V1}/dynamics/sendings"), get(sendings))
+        .route(
+            &format!("{V1}/dynamics/send-event"),
+            op("sendEvent", post(send_event)),
+        )
+        .route(
+            &format!("{V1}/dynamics/send-replies"),
+            op("sendReplies", post(send_replies)),
+        )
+        .route(
+            &format!("{V1}/dynamics/sendings"),
+            op("getSendings", get(sendings)),
+        )
         .route(
             &format!("{V1}/dynamics/sendings/{{uuid}}/cancel"),
-            put(cancel),
+            op("cancelSending", put(cancel)),
         )
-}
-
-macro_rules! try_reply {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
 }
 
 /// The bot id of the project's first channel (text campaigns send through it).
@@ -113,12 +119,10 @@ struct ListQuery {
 }
 
 async fn list(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(project): PathParams<String>,
     Query(q): Query<ListQuery>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getTextCampaigns"));
+) -> Answer {
     let (page, size) = (q.page.unwrap_or(0), q.size.unwrap_or(20).clamp(1, 1000));
     let s = state.text_campaigns();
     let all: Vec<&Campaign> = s
@@ -137,30 +141,28 @@ async fn list(
         .take(size)
         .map(|c| c.json())
         .collect();
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "paging": { "pageNum": page, "pageSize": size, "totalCount": all.len() },
         "textCampaigns": items,
-    }))
+    })))
 }
 
 async fn create(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(project): PathParams<String>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "createTextCampaign"));
-    let b: CampaignBody = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
+    b: Body,
+) -> Answer {
+    let b: CampaignBody = b.json()?;
     if b.name.trim().is_empty() {
-        return bad_request("`name` must not be empty");
+        return Err(bad_request("`name` must not be empty"));
     }
     let Some(bot_id) = project_bot(&state, &project) else {
-        return not_found("project");
+        return Err(not_found("project"));
     };
     let now = state.now_ms();
     let mut s = state.text_campaigns();
     if s.by_name(&b.name).is_some() {
-        return bad_request("a text campaign with this name exists");
+        return Err(bad_request("a text campaign with this name exists"));
     }
     let id = s.add(Campaign {
         id: 0,
@@ -176,8 +178,8 @@ async fn create(
         replies: b.jgraph_replies,
     });
     match s.campaigns.get(&id) {
-        Some(c) => Reply::ok(&c.json()),
-        None => not_found("text campaign"),
+        Some(c) => Ok(Reply::ok(&c.json())),
+        None => Err(not_found("text campaign")),
     }
 }
 
@@ -191,28 +193,30 @@ fn find(state: &EmulatorState, project: &str, id: i64) -> Option<Campaign> {
 }
 
 async fn get_one(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams((project, id)): PathParams<(String, i64)>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getTextCampaign"));
-    find(&state, &project, id).map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json()))
+) -> Answer {
+    answer(
+        find(&state, &project, id)
+            .map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json())),
+    )
 }
 
 async fn get_account(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getAccountTextCampaign"));
-    find(&state, &project, id).map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json()))
+) -> Answer {
+    answer(
+        find(&state, &project, id)
+            .map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json())),
+    )
 }
 
-fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Result<RawBody, Reply>) -> Reply {
-    let b: CampaignBody = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
+fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Body) -> Answer {
+    let b: CampaignBody = b.json()?;
     let mut s = state.text_campaigns();
     let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
-        return not_found("text campaign");
+        return Err(not_found("text campaign"));
     };
     c.name = b.name;
     if let Some(d) = b.delay_between_sending {
@@ -230,26 +234,22 @@ fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Result<RawBody
     if b.jgraph_replies.is_some() {
         c.replies = b.jgraph_replies;
     }
-    Reply::ok(&c.json())
+    Ok(Reply::ok(&c.json()))
 }
 
 async fn update(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams((project, id)): PathParams<(String, i64)>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "updateTextCampaign"));
+    b: Body,
+) -> Answer {
     apply_update(&state, &project, id, b)
 }
 
 async fn update_account(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "updateAccountTextCampaign"));
+    b: Body,
+) -> Answer {
     apply_update(&state, &project, id, b)
 }
 
@@ -272,42 +272,42 @@ fn transition(
 }
 
 async fn stop(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams((project, id)): PathParams<(String, i64)>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "stopTextCampaign"));
-    transition(
+) -> Answer {
+    answer(transition(
         &state,
         &project,
         id,
         &["CREATED", "READY", "STARTED", "POSTPONED"],
         "STOPPED",
-    )
+    ))
 }
 
 async fn resume(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams((project, id)): PathParams<(String, i64)>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "resumeTextCampaign"));
-    transition(&state, &project, id, &["STOPPED", "POSTPONED"], "STARTED")
+) -> Answer {
+    answer(transition(
+        &state,
+        &project,
+        id,
+        &["STOPPED", "POSTPONED"],
+        "STARTED",
+    ))
 }
 
 async fn complete(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams((project, id)): PathParams<(String, i64)>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "completeTextCampaign"));
-    transition(
+) -> Answer {
+    answer(transition(
         &state,
         &project,
         id,
         &["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"],
         "COMPLETED",
-    )
+    ))
 }
 
 /// The campaign named `name`; a dynamic one is made in the project of `bot_id` when missing.
@@ -385,46 +385,31 @@ fn record_sending(
     Reply::ok(&json!({ "uuid": uuid }))
 }
 
-async fn send_event(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "sendEvent"));
-    let v: Value = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
-    let name = try_reply!(str_field(&v, "textCampaignName"));
-    let bot = try_reply!(str_field(&v, "botId"));
-    try_reply!(str_field(&v, "clientId"));
-    try_reply!(str_field(&v, "event"));
-    let id = try_reply!(campaign_for(&state, name, bot));
-    record_sending(&state, id, None, &v)
+async fn send_event(Unified(state): Unified, b: Body) -> Answer {
+    let v: Value = b.json()?;
+    let name = str_field(&v, "textCampaignName")?;
+    let bot = str_field(&v, "botId")?;
+    str_field(&v, "clientId")?;
+    str_field(&v, "event")?;
+    let id = campaign_for(&state, name, bot)?;
+    answer(record_sending(&state, id, None, &v))
 }
 
-async fn send_replies(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "sendReplies"));
-    let v: Value = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
-    let name = try_reply!(str_field(&v, "textCampaignName"));
-    let bot = try_reply!(str_field(&v, "botId"));
-    try_reply!(str_field(&v, "clientId"));
-    let id = try_reply!(campaign_for(&state, name, bot));
-    record_sending(&state, id, None, &v)
+async fn send_replies(Unified(state): Unified, b: Body) -> Answer {
+    let v: Value = b.json()?;
+    let name = str_field(&v, "textCampaignName")?;
+    let bot = str_field(&v, "botId")?;
+    str_field(&v, "clientId")?;
+    let id = campaign_for(&state, name, bot)?;
+    answer(record_sending(&state, id, None, &v))
 }
 
-async fn create_template(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "createEventSendingTemplate"));
-    let v: Value = try_reply!(b.and_then(|RawBody(b)| parse_json(&b)));
-    let name = try_reply!(str_field(&v, "textCampaignName"));
-    let bot = try_reply!(str_field(&v, "botId"));
-    try_reply!(str_field(&v, "clientId"));
-    let campaign_id = try_reply!(campaign_for(&state, name, bot));
+async fn create_template(Unified(state): Unified, b: Body) -> Answer {
+    let v: Value = b.json()?;
+    let name = str_field(&v, "textCampaignName")?;
+    let bot = str_field(&v, "botId")?;
+    str_field(&v, "clientId")?;
+    let campaign_id = campaign_for(&state, name, bot)?;
     let uuid = uuid::Uuid::new_v4().to_string();
     state.text_campaigns().templates.insert(
         uuid.clone(),
@@ -433,10 +418,10 @@ async fn create_template(
             body: v,
         },
     );
-    Reply::ok(&json!({
+    Ok(Reply::ok(&json!({
         "id": uuid,
         "link": format!("{V1}/dynamics/send-event-by-template/{uuid}"),
-    }))
+    })))
 }
 
 fn template_json(state: &EmulatorState, t: &Template) -> Value {
@@ -457,28 +442,18 @@ fn template_json(state: &EmulatorState, t: &Template) -> Value {
     v
 }
 
-async fn get_template(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(uuid): PathParams<String>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getEventSendingTemplate"));
+async fn get_template(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
     let t = state.text_campaigns().templates.get(&uuid).cloned();
     match t {
-        Some(t) => Reply::ok(&template_json(&state, &t)),
-        None => not_found("sending template"),
+        Some(t) => Ok(Reply::ok(&template_json(&state, &t))),
+        None => Err(not_found("sending template")),
     }
 }
 
-async fn delete_template(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(uuid): PathParams<String>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "deleteEventSendingTemplate"));
+async fn delete_template(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
     match state.text_campaigns().templates.remove(&uuid) {
-        Some(_) => Reply::empty(StatusCode::OK),
-        None => not_found("sending template"),
+        Some(_) => Ok(Reply::empty(StatusCode::OK)),
+        None => Err(not_found("sending template")),
     }
 }
 
@@ -496,23 +471,19 @@ fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Reply {
 }
 
 async fn send_by_template_simple(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(uuid): PathParams<String>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "sendEventByTemplateSimple"));
-    send_template(&state, &uuid, &json!({}))
+) -> Answer {
+    answer(send_template(&state, &uuid, &json!({})))
 }
 
 async fn send_by_template(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
+    Unified(state): Unified,
     PathParams(uuid): PathParams<String>,
-    b: Result<RawBody, Reply>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "sendEventByTemplate"));
-    let extra: Value = try_reply!(b.and_then(|RawBody(b)| parse_json_or_default(&b)));
-    send_template(&state, &uuid, &extra)
+    b: Body,
+) -> Answer {
+    let extra: Value = b.json_or_default()?;
+    answer(send_template(&state, &uuid, &extra))
 }
 
 #[derive(Debug, Deserialize)]
@@ -549,12 +520,7 @@ fn matching(state: &EmulatorState, q: &SendingsQuery) -> Vec<Sending> {
         .collect()
 }
 
-async fn sendings(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<SendingsQuery>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "getSendings"));
+async fn sendings(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> Answer {
     let all = matching(&state, &q);
     let items: Vec<Value> = all
         .iter()
@@ -562,35 +528,23 @@ async fn sendings(
         .take(q.limit.unwrap_or(100))
         .map(Sending::json)
         .collect();
-    Reply::ok(&json!({ "totalCount": all.len(), "sendings": items }))
+    Ok(Reply::ok(
+        &json!({ "totalCount": all.len(), "sendings": items }),
+    ))
 }
 
-async fn cancel(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    PathParams(uuid): PathParams<String>,
-) -> Reply {
-    try_reply!(authorize(&state, &headers, "cancelSending"));
+async fn cancel(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
     let mut s = state.text_campaigns();
     let Some(sending) = s.sendings.iter_mut().find(|x| x.uuid == uuid) else {
-        return not_found("sending");
+        return Err(not_found("sending"));
     };
     if sending.status == "PENDING" {
         sending.status = "CANCELED";
     }
-    Reply::empty(StatusCode::OK)
+    Ok(Reply::empty(StatusCode::OK))
 }
 
-async fn history(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<SendingsQuery>,
-) -> Reply {
-    try_reply!(authorize(
-        &state,
-        &headers,
-        "getEventSendingTemplateHistory"
-    ));
+async fn history(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> Answer {
     let all = matching(&state, &q);
     let messages: Vec<Value> = all
         .iter()
@@ -605,5 +559,7 @@ async fn history(
             })
         })
         .collect();
-    Reply::ok(&json!({ "totalCount": all.len(), "messages": messages }))
+    Ok(Reply::ok(
+        &json!({ "totalCount": all.len(), "messages": messages }),
+    ))
 }

@@ -6,16 +6,16 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::{authorize, iso};
+use super::{Unified, iso};
 use crate::clock::Millis;
-use crate::reply::Reply;
+use crate::extract::Query;
+use crate::operation::op;
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 /// Longest hold of one poll, whatever `timeout` asks for.
@@ -84,7 +84,7 @@ impl EventsState {
 }
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new().route("/api/v1/async/events", get(events))
+    Router::new().route("/api/v1/async/events", op("getAsyncRequest", get(events)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,14 +94,7 @@ struct EventsQuery {
     timeout: Option<u64>,
 }
 
-async fn events(
-    State(state): State<EmulatorState>,
-    headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
-) -> Reply {
-    if let Err(r) = authorize(&state, &headers, "getAsyncRequest") {
-        return r;
-    }
+async fn events(Unified(state): Unified, Query(q): Query<EventsQuery>) -> Answer {
     let hold = Duration::from_secs(q.timeout.unwrap_or(0)).min(MAX_HOLD);
     let until = Instant::now() + hold;
     loop {
@@ -127,7 +120,7 @@ async fn events(
                     v
                 })
                 .collect();
-            return Reply::ok(&json!({ "response": response }));
+            return Ok(Reply::ok(&json!({ "response": response })));
         }
         let wake = next.map_or(until, |n| n.min(until));
         tokio::time::sleep_until(wake).await;

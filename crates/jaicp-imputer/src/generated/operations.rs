@@ -2,8 +2,9 @@
 //! Operations of the `imputer` API (`specs/imputer.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// Renders a replica template into audio, filling its variables (given as one URL parameter each)
 /// and optionally setting the speed of the synthesised parts (0.5 to 2). A read as far as retries
@@ -68,7 +69,7 @@ impl GenerateAudioRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
         let mut request = self
             .ctx
             .request(&GENERATE_AUDIO)

@@ -3,7 +3,7 @@
 //! [`OperationSpec`] per operation with its method and path template.
 
 use jaicp_core::export::Method;
-use jaicp_core::{Idempotency, OperationSpec};
+use jaicp_core::request::{Idempotency, OperationSpec};
 
 /// Classifies texts, returning the best classes for each.
 ///

@@ -2,8 +2,9 @@
 //! Operations of the `nlp` API (`direct.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `listEntities` operation.
 ///
@@ -1636,7 +1637,7 @@ impl ExportIntentsRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
         let request = self.ctx.request(&EXPORT_INTENTS).options(self.options);
         request.send_streaming().await
     }

@@ -170,7 +170,7 @@ pub struct ErrorBody {
 
     /// `path`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<jaicp_core::SecretText>,
+    pub path: Option<jaicp_core::secret::SecretText>,
 
     /// `status`: integer (int32).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -738,7 +738,7 @@ pub struct SendTextRequest {
 pub struct SetWebhookRequest {
     /// `url`: string (uri). Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<jaicp_core::SecretText>,
+    pub url: Option<jaicp_core::secret::SecretText>,
 }
 
 /// The `TextMessageEvent` type.

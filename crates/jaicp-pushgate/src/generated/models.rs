@@ -24,7 +24,7 @@ pub struct ErrorBody {
 
     /// `path`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<jaicp_core::SecretText>,
+    pub path: Option<jaicp_core::secret::SecretText>,
 
     /// `status`: integer (int32).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,8 +2,9 @@
 //! Operations of the `pushgate` API (`specs/pushgate.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// Raises the event of the pushback, carrying the data saved when the bot made the link.
 /// Never repeated once it may have reached the server: the bot would see the event twice.

@@ -2,8 +2,9 @@
 //! Operations of the `reporter` API (`reporter-api.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `createClientListReport` operation.
 ///
@@ -66,7 +67,7 @@ impl CreateClientListReportRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
         let request = self
             .ctx
             .request(&CREATE_CLIENT_LIST_REPORT)

@@ -5,7 +5,8 @@ use jaicp_channel::Channels;
 use jaicp_channel::models::{
     BotChannelCreateDto, BotChannelUpdateDto, ChannelType, DeployBotChannelDto,
 };
-use jaicp_core::{AsyncEvents, Client, Error, Timestamp, UnifiedToken};
+use jaicp_core::async_task::AsyncEvents;
+use jaicp_core::{Client, Error, Timestamp, UnifiedToken};
 use jaicp_project::Projects;
 use jaicp_project::models::{ProjectCreateDto, ProjectUpdateDto};
 
@@ -155,7 +156,7 @@ pub(crate) async fn channel() -> Result<Vec<Outcome>, Error> {
 
 pub(crate) async fn async_events() -> Result<Vec<Outcome>, Error> {
     let client = Client::from_env()?;
-    let events = AsyncEvents::new(client.api(jaicp_core::Auth::bearer(&token())));
+    let events = AsyncEvents::new(client.api(jaicp_core::auth::Auth::bearer(&token())));
     let mut out = Vec::new();
     // Without a request id: every finished task of the token (the channel check's deploy).
     op!(

@@ -2,8 +2,9 @@
 //! Operations of the `shop` API (`shop.yml`): for each, an [`OperationSpec`] with its retry class, a
 //! request builder with the optional parameters as setters, and a method on the handle.
 
+use jaicp_core::CallOptions;
 use jaicp_core::export::Method;
-use jaicp_core::{ApiContext, CallOptions, Idempotency, KeyPlacement, OperationSpec};
+use jaicp_core::request::{ApiContext, Idempotency, KeyPlacement, OperationSpec};
 
 /// The `exportAll` operation.
 ///
@@ -47,7 +48,7 @@ impl ExportAllRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::StreamingResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
         let request = self.ctx.request(&EXPORT_ALL).options(self.options);
         request.send_streaming().await
     }
@@ -738,7 +739,7 @@ impl StartRebuildRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::RawResponse> {
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
         let request = self.ctx.request(&START_REBUILD).options(self.options);
         request.send_raw().await
     }

@@ -197,7 +197,7 @@ pub struct Said {
 
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<jaicp_core::SecretText>,
+    pub token: Option<jaicp_core::secret::SecretText>,
 }
 
 /// The `Words` type.

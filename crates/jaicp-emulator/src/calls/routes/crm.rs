@@ -12,9 +12,10 @@ use super::{Ctx, either, run, stopped_error};
 use crate::calls::default_policy;
 use crate::calls::model::CampaignStatus;
 use crate::calls::validate::{ValidJob, bad_phone, bad_zone, normalize_phone, parse_gmt_zone};
-use crate::extract::{IDEMPOTENCE_KEY, PathParams, RawBody, idempotence_header};
+use crate::errors::CallsError;
+use crate::extract::{Body, IDEMPOTENCE_KEY, PathParams, idempotence_header};
 use crate::idempotency::IDEMPOTENCE_WINDOW_MS;
-use crate::reply::{CallsError, Reply};
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
 /// Decoded `name=value` pairs from a query string or form body.
 fn form_pairs(raw: &[u8]) -> Vec<(String, String)> {
@@ -96,7 +97,13 @@ fn crm_add_work(ctx: &mut Ctx<'_>, mode: CrmMode, req: &CrmRequest) -> Result<Re
     let raw_phone = req
         .phone
         .as_deref()
-        .ok_or_else(|| Reply::invalid_request("Parameter 'phone' is required"))?;
+        // `PhoneErrorResponse` is the document's only 400 shape here that fits, and it requires
+        // `phone`: an absent number is an empty one.
+        .ok_or_else(|| {
+            CallsError::new("phone.bad.format", "Parameter 'phone' is required")
+                .with("phone", "")
+                .bad_request()
+        })?;
     let phone = normalize_phone(raw_phone).ok_or_else(|| bad_phone(raw_phone))?;
     if let Some(zone) = req.gmt_zone.as_deref().filter(|z| !z.is_empty())
         && parse_gmt_zone(zone).is_none()
@@ -150,14 +157,20 @@ pub(super) async fn add_phone_get(
     PathParams(token): PathParams<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Reply {
+) -> Answer {
     let req = CrmRequest::from_pairs(form_pairs(query.unwrap_or_default().as_bytes()));
     let mode = CrmMode {
         operation: "addPhoneGet",
         scope: "addPhone",
         duplicate_rule: true,
     };
-    crm_add(&state, &token, mode, req, idempotence_header(&headers))
+    answer(crm_add(
+        &state,
+        &token,
+        mode,
+        req,
+        idempotence_header(&headers),
+    ))
 }
 
 pub(super) async fn add_phone_get_test(
@@ -165,33 +178,39 @@ pub(super) async fn add_phone_get_test(
     PathParams(token): PathParams<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Reply {
+) -> Answer {
     let req = CrmRequest::from_pairs(form_pairs(query.unwrap_or_default().as_bytes()));
     let mode = CrmMode {
         operation: "addPhoneGetTest",
         scope: "addPhoneGetTest",
         duplicate_rule: false,
     };
-    crm_add(&state, &token, mode, req, idempotence_header(&headers))
+    answer(crm_add(
+        &state,
+        &token,
+        mode,
+        req,
+        idempotence_header(&headers),
+    ))
 }
 
 pub(super) async fn add_phone_post(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     let mode = CrmMode {
         operation: "addPhonePost",
         scope: "addPhone",
         duplicate_rule: true,
     };
     let header_key = idempotence_header(&headers);
-    match body {
-        Ok(RawBody(bytes)) => {
+    answer(match body.bytes() {
+        Ok(bytes) => {
             let req = CrmRequest::from_pairs(form_pairs(&bytes));
             crm_add(&state, &token, mode, req, header_key)
         }
         Err(reply) => run(&state, mode.operation, &token, None, |_| reply),
-    }
+    })
 }

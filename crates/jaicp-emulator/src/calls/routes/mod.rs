@@ -26,8 +26,9 @@ use super::validate::{
     RawJobParameters, ValidJob, check_duplicates, phone_key, phone_text, validate_job,
 };
 use crate::clock::Millis;
-use crate::extract::{PathParams, RawBody, idempotence_header, parse_json, parse_json_or_default};
-use crate::reply::{CallsError, Reply};
+use crate::errors::CallsError;
+use crate::extract::{Body, PathParams, idempotence_header};
+use crate::reply::{Answer, Reply, answer};
 use crate::state::{EmulatorState, Shared};
 use crm::{add_phone_get, add_phone_get_test, add_phone_post};
 use reports::{
@@ -105,7 +106,7 @@ pub(super) fn run(
     let mut calls = state.calls();
     let Some((campaign, ids)) = calls.campaign_and_ids(token) else {
         tracing::debug!(operation, "unknown campaign token");
-        return Reply::invalid_token();
+        return crate::errors::calls_invalid_token();
     };
     if let Some((scope, key)) = &idempotence
         && let Some(stored) = campaign.idempotency.lookup(scope, key, now)
@@ -154,13 +155,13 @@ async fn add_phones(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     let key = idempotence_header(&headers).map(|k| ("addPhones", k));
-    let parsed = body.and_then(|RawBody(bytes)| parse_json::<Vec<RawJobParameters>>(&bytes));
-    run(&state, "addPhones", &token, key, |ctx| {
+    let parsed = body.json::<Vec<RawJobParameters>>();
+    answer(run(&state, "addPhones", &token, key, |ctx| {
         either(parsed.and_then(|items| add_phones_work(ctx, items)))
-    })
+    }))
 }
 
 fn add_phones_work(ctx: &mut Ctx<'_>, items: Vec<RawJobParameters>) -> Result<Reply, Reply> {
@@ -232,11 +233,11 @@ async fn cancel_call_job(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
     headers: HeaderMap,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     let key = idempotence_header(&headers).map(|k| ("cancelCallJob", k));
-    let parsed = body.and_then(|RawBody(b)| parse_json_or_default::<Selection>(&b));
-    run(&state, "cancelCallJob", &token, key, |ctx| {
+    let parsed = body.json_or_default::<Selection>();
+    answer(run(&state, "cancelCallJob", &token, key, |ctx| {
         either(parsed.and_then(|selection| {
             let picked = select_jobs(ctx.campaign, &selection)?;
             let mut cancelled = Vec::new();
@@ -249,7 +250,7 @@ async fn cancel_call_job(
             }
             Ok(Reply::ok(&cancelled))
         }))
-    })
+    }))
 }
 
 // ------------------------------------------------------- campaign info/control
@@ -257,31 +258,31 @@ async fn cancel_call_job(
 async fn get_call_task(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-) -> Reply {
+) -> Answer {
     let fmt = state.shared.config.timestamps;
-    run(&state, "getCallTask", &token, None, |ctx| {
+    answer(run(&state, "getCallTask", &token, None, |ctx| {
         Reply::ok(&campaign_info(ctx.campaign, ctx.now, fmt))
-    })
+    }))
 }
 
 async fn get_call_task_status(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-) -> Reply {
-    run(&state, "getCallTaskStatus", &token, None, |ctx| {
+) -> Answer {
+    answer(run(&state, "getCallTaskStatus", &token, None, |ctx| {
         Reply::ok(ctx.campaign.status.api_name())
-    })
+    }))
 }
 
 async fn control_campaign(
     State(state): State<EmulatorState>,
     PathParams((token, action)): PathParams<(String, String)>,
     headers: HeaderMap,
-) -> Reply {
+) -> Answer {
     let key = idempotence_header(&headers).map(|k| ("controlCampaign", k));
-    run(&state, "controlCampaign", &token, key, |ctx| {
+    answer(run(&state, "controlCampaign", &token, key, |ctx| {
         control_work(ctx, &action)
-    })
+    }))
 }
 
 fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
@@ -292,7 +293,7 @@ fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
         ("resume", Paused) => InProgress,
         ("stop", InProgress | Paused) => Finished,
         ("pause" | "resume" | "stop", _) => {
-            return Reply::api_error(
+            return crate::errors::api_error_data(
                 StatusCode::BAD_REQUEST,
                 "invalid.call.task.state",
                 format!(
@@ -303,7 +304,7 @@ fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
             );
         }
         _ => {
-            return Reply::api_error(
+            return crate::errors::api_error_data(
                 StatusCode::BAD_REQUEST,
                 "invalid.campaign.control.action",
                 "The action must be one of: pause, resume, stop",

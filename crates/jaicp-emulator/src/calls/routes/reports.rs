@@ -7,17 +7,18 @@ use super::{Selection, either, run, select_jobs};
 use crate::calls::report::{attempt_report, attempt_reports, job_report};
 use crate::calls::validate::parse_instant;
 use crate::clock::Millis;
-use crate::extract::{PathParams, RawBody, parse_json_or_default};
-use crate::reply::Reply;
+use crate::errors::calls_invalid;
+use crate::extract::{Body, PathParams};
+use crate::reply::{Answer, Reply, answer};
 use crate::state::EmulatorState;
 pub(super) async fn get_call_job_report(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let parsed = body.and_then(|RawBody(b)| parse_json_or_default::<Selection>(&b));
+    body: Body,
+) -> Answer {
+    let parsed = body.json_or_default::<Selection>();
     let fmt = state.shared.config.timestamps;
-    run(&state, "getCallJobReport", &token, None, |ctx| {
+    answer(run(&state, "getCallJobReport", &token, None, |ctx| {
         either(parsed.and_then(|selection| {
             let picked = select_jobs(ctx.campaign, &selection)?;
             let rows: Vec<_> = picked
@@ -27,17 +28,17 @@ pub(super) async fn get_call_job_report(
                 .collect();
             Ok(Reply::ok(&rows))
         }))
-    })
+    }))
 }
 
 pub(super) async fn get_call_attempt_report(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let parsed = body.and_then(|RawBody(b)| parse_json_or_default::<Selection>(&b));
+    body: Body,
+) -> Answer {
+    let parsed = body.json_or_default::<Selection>();
     let fmt = state.shared.config.timestamps;
-    run(&state, "getCallAttemptReport", &token, None, |ctx| {
+    answer(run(&state, "getCallAttemptReport", &token, None, |ctx| {
         either(parsed.and_then(|selection| {
             let picked = select_jobs(ctx.campaign, &selection)?;
             let rows: Vec<_> = picked
@@ -47,7 +48,7 @@ pub(super) async fn get_call_attempt_report(
                 .collect();
             Ok(Reply::ok(&rows))
         }))
-    })
+    }))
 }
 
 /// `page`/`pageSize` with the document's defaults and limits.
@@ -62,7 +63,7 @@ impl Page {
         let obj = match value {
             None | Some(Value::Null) => return Ok(Self { page: 0, size: 20 }),
             Some(Value::Object(obj)) => obj,
-            Some(_) => return Err(Reply::invalid_request("pagination must be an object")),
+            Some(_) => return Err(calls_invalid("pagination must be an object")),
         };
         let field = |name: &str, default: usize, lo: usize, hi: usize| match obj.get(name) {
             None | Some(Value::Null) => Ok(default),
@@ -71,7 +72,7 @@ impl Page {
                 .and_then(|n| usize::try_from(n).ok())
                 .filter(|n| (lo..=hi).contains(n))
                 .ok_or_else(|| {
-                    Reply::invalid_request(format!("{name} must be an integer from {lo} to {hi}"))
+                    calls_invalid(format!("{name} must be an integer from {lo} to {hi}"))
                 }),
         };
         Ok(Self {
@@ -110,23 +111,22 @@ impl Range {
 }
 
 /// Reads `{filter, pagination}`; `prefix` is `createdAt` or `startedAt`.
-fn parse_by_date(body: &[u8], prefix: &str) -> Result<(Range, Range, Page), Reply> {
-    let value: Value = parse_json_or_default(body)?;
+fn parse_by_date(value: Value, prefix: &str) -> Result<(Range, Range, Page), Reply> {
     let root = match &value {
         Value::Null => Map::new(),
         Value::Object(map) => map.clone(),
-        _ => return Err(Reply::invalid_request("The body must be a JSON object")),
+        _ => return Err(calls_invalid("The body must be a JSON object")),
     };
     let filter = match root.get("filter") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(map)) => map.clone(),
-        Some(_) => return Err(Reply::invalid_request("filter must be an object")),
+        Some(_) => return Err(calls_invalid("filter must be an object")),
     };
     let bound = |name: String| -> Result<Option<Millis>, Reply> {
         match filter.get(&name) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => parse_instant(v).map(Some).ok_or_else(|| {
-                Reply::invalid_request(format!(
+                calls_invalid(format!(
                     "filter.{name} must be an ISO-8601 date-time or epoch milliseconds"
                 ))
             }),
@@ -146,11 +146,13 @@ fn parse_by_date(body: &[u8], prefix: &str) -> Result<(Range, Range, Page), Repl
 pub(super) async fn get_call_job_report_by_date(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let parsed = body.and_then(|RawBody(b)| parse_by_date(&b, "createdAt"));
+    body: Body,
+) -> Answer {
+    let parsed = body
+        .json_or_default::<Value>()
+        .and_then(|v| parse_by_date(v, "createdAt"));
     let fmt = state.shared.config.timestamps;
-    run(&state, "getCallJobReportByDate", &token, None, |ctx| {
+    answer(run(&state, "getCallJobReportByDate", &token, None, |ctx| {
         either(parsed.map(|(created, finished, page)| {
             let now = ctx.now;
             page.reply(
@@ -162,53 +164,67 @@ pub(super) async fn get_call_job_report_by_date(
                     .map(|j| job_report(j, now, fmt)),
             )
         }))
-    })
+    }))
 }
 
 pub(super) async fn get_call_job_report_unfinished(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
+    body: Body,
+) -> Answer {
     let parsed = body
-        .and_then(|RawBody(b)| parse_json_or_default::<Value>(&b))
+        .json_or_default::<Value>()
         .and_then(|v| Page::parse(Some(&v)));
     let fmt = state.shared.config.timestamps;
-    run(&state, "getCallJobReportUnfinished", &token, None, |ctx| {
-        either(parsed.map(|page| {
-            let now = ctx.now;
-            page.reply(
-                ctx.campaign
-                    .jobs
-                    .iter()
-                    .filter(|j| j.visible_finished_at(now).is_none())
-                    .map(|j| job_report(j, now, fmt)),
-            )
-        }))
-    })
+    answer(run(
+        &state,
+        "getCallJobReportUnfinished",
+        &token,
+        None,
+        |ctx| {
+            either(parsed.map(|page| {
+                let now = ctx.now;
+                page.reply(
+                    ctx.campaign
+                        .jobs
+                        .iter()
+                        .filter(|j| j.visible_finished_at(now).is_none())
+                        .map(|j| job_report(j, now, fmt)),
+                )
+            }))
+        },
+    ))
 }
 
 pub(super) async fn get_call_attempt_report_by_date(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
-    body: Result<RawBody, Reply>,
-) -> Reply {
-    let parsed = body.and_then(|RawBody(b)| parse_by_date(&b, "startedAt"));
+    body: Body,
+) -> Answer {
+    let parsed = body
+        .json_or_default::<Value>()
+        .and_then(|v| parse_by_date(v, "startedAt"));
     let fmt = state.shared.config.timestamps;
-    run(&state, "getCallAttemptReportByDate", &token, None, |ctx| {
-        either(parsed.map(|(started, finished, page)| {
-            let now = ctx.now;
-            page.reply(
-                ctx.campaign
-                    .jobs
-                    .iter()
-                    .flat_map(|j| j.attempts.iter().map(move |a| (j, a)))
-                    .filter(|(_, a)| {
-                        let end = Some(a.finished_at).filter(|f| *f <= now);
-                        started.contains(Some(a.started_at)) && finished.contains(end)
-                    })
-                    .map(|(j, a)| attempt_report(j, a, now, fmt)),
-            )
-        }))
-    })
+    answer(run(
+        &state,
+        "getCallAttemptReportByDate",
+        &token,
+        None,
+        |ctx| {
+            either(parsed.map(|(started, finished, page)| {
+                let now = ctx.now;
+                page.reply(
+                    ctx.campaign
+                        .jobs
+                        .iter()
+                        .flat_map(|j| j.attempts.iter().map(move |a| (j, a)))
+                        .filter(|(_, a)| {
+                            let end = Some(a.finished_at).filter(|f| *f <= now);
+                            started.contains(Some(a.started_at)) && finished.contains(end)
+                        })
+                        .map(|(j, a)| attempt_report(j, a, now, fmt)),
+                )
+            }))
+        },
+    ))
 }
