@@ -197,6 +197,7 @@ pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
             sdk / baseline
         ));
     }
+    table.push_str(&crate::bench_cli::add_phones(root, &base)?);
     println!("{table}");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;

@@ -16,6 +16,19 @@ pub struct Config {
     /// One entry per OpenAPI document.
     #[serde(default, rename = "document")]
     pub documents: Vec<DocumentConfig>,
+    /// Where a live JAICP host serves each official document (`cargo xtask specs fetch`).
+    #[serde(default, rename = "fetch")]
+    pub fetch: Vec<FetchSource>,
+}
+
+/// One official document as a live host serves it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FetchSource {
+    /// The file name it is saved under (the name `codegen` expects in the documents directory).
+    pub file: String,
+    /// Host-relative URL: the document itself, or an HTML page that loads it.
+    pub url: String,
 }
 
 /// Where a document comes from.

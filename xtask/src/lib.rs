@@ -7,10 +7,12 @@
 pub mod check;
 pub mod config;
 pub mod coverage;
+pub mod diff;
 pub mod emit;
 pub mod emit_models;
 pub mod emit_operations;
 pub mod facts;
+pub mod fetch;
 pub mod ir;
 pub mod load;
 pub mod normalize;

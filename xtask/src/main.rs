@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod bench_cli;
 mod man;
 mod release;
 use xtask::config::DocumentConfig;
@@ -24,7 +25,10 @@ tasks:
   bench [--build-time]              SDK vs raw reqwest against one local server: request overhead,
                                     throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
                                     1 GiB download (time and peak memory); --build-time adds cold
-                                    build times
+                                    build times; ends with the CLI case (below)
+  bench-cli                         jaicp calls add-phones of a generated 10,000,000-row CSV
+                                    (JAICP_BENCH_CLI_ROWS overrides) against the bench server: time,
+                                    rows/s and the CLI's peak memory against its 64 MiB budget
   surface [--check]                 write the public API listings (crates/jaicp-core and
                                     crates/jaicp, public-api.txt); --check fails when one is stale
   contract                          every operation of every document through a Prism proxy in front
@@ -39,6 +43,12 @@ tasks:
   specs normalize [--out DIR] [--specs DIR]
                                     write the bundled, corrected copy of every document (default
                                     target/specs) for tools such as Prism
+  specs fetch --host URL [--out DIR]
+                                    download the official documents from a live JAICP host, from
+                                    the places listed under [[fetch]] in codegen.toml (default
+                                    target/specs-fetched)
+  specs diff A B                    operations and schema fields added, removed or changed from the
+                                    documents in directory A to those in directory B
 
 The official documents directory comes from --specs or JAICP_SPECS_DIR; relative paths are resolved
 against the workspace root.";
@@ -139,11 +149,21 @@ fn run(args: &[String]) -> Result<ExitCode> {
         Some("coverage") => coverage(&parse(&args[1..])?),
         Some("specs") => match args.get(1).map(String::as_str) {
             Some("normalize") => normalize(&parse(&args[2..])?),
-            _ => bail!("usage: cargo xtask specs normalize [--out DIR] [--specs DIR]"),
+            Some("fetch") => specs_fetch(&args[2..]),
+            Some("diff") => specs_diff(&args[2..]),
+            _ => bail!(
+                "usage: cargo xtask specs normalize [--out DIR] [--specs DIR]\n       \
+                 cargo xtask specs fetch --host URL [--out DIR]\n       \
+                 cargo xtask specs diff A B"
+            ),
         },
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
             bench::bench(&workspace_root(), with_build)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("bench-cli") => {
+            bench_cli::standalone(&workspace_root())?;
             Ok(ExitCode::SUCCESS)
         }
         Some("surface") => surface(args.iter().any(|a| a == "--check")),
@@ -334,4 +354,69 @@ fn normalize(a: &Args) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn specs_fetch(args: &[String]) -> Result<ExitCode> {
+    let mut host = None;
+    let mut out = PathBuf::from("target/specs-fetched");
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--host" => host = Some(it.next().context("`--host` needs a URL")?.clone()),
+            "--out" => out = PathBuf::from(it.next().context("`--out` needs a directory")?),
+            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
+        }
+    }
+    let host = host.context("usage: cargo xtask specs fetch --host URL [--out DIR]")?;
+    let root = workspace_root();
+    let out = resolve_path(&root, &out);
+    xtask::check_output_dir(&root, &out)?;
+    let config = xtask::config::Config::load(&root.join("codegen.toml"))?;
+    if config.fetch.is_empty() {
+        bail!("codegen.toml lists no [[fetch]] sources");
+    }
+    let fetched = xtask::fetch::fetch(&host, &config.fetch, &out)?;
+    for (name, bytes) in &fetched.saved {
+        println!("{name}: {bytes} bytes → {}", out.join(name).display());
+    }
+    for (name, why) in &fetched.failed {
+        eprintln!("{name}: {why}");
+    }
+    println!(
+        "{} documents saved, {} failed",
+        fetched.saved.len(),
+        fetched.failed.len()
+    );
+    Ok(if fetched.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn specs_diff(args: &[String]) -> Result<ExitCode> {
+    let [a, b] = args else {
+        bail!("usage: cargo xtask specs diff A B");
+    };
+    let root = workspace_root();
+    let (a, b) = (
+        resolve_path(&root, &PathBuf::from(a)),
+        resolve_path(&root, &PathBuf::from(b)),
+    );
+    let diff = xtask::diff::diff_dirs(&a, &b)?;
+    if diff.is_empty() {
+        println!("no differences");
+    }
+    let mut total = 0;
+    for (doc, lines) in &diff {
+        println!("{doc}");
+        for line in lines {
+            println!("  {line}");
+        }
+        total += lines.len();
+    }
+    if total > 0 {
+        println!("{total} differences in {} documents", diff.len());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -167,6 +167,8 @@ pub enum Command {
     /// Write the man pages into a directory (used by `cargo xtask man`).
     #[command(name = "__man", hide = true)]
     Man(cmd::completions::ManArgs),
+    /// Check the configured JAICP against the SDK's documents; writes a report of shapes only.
+    Doctor(cmd::doctor::DoctorArgs),
 }
 
 /// The whole command tree, with the examples of every command in its help.

@@ -264,6 +264,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("config use", "jaicp config use prod"),
     (
+        "doctor",
+        "jaicp doctor --out ./doctor\njaicp doctor --allow chat --out ./doctor",
+    ),
+    (
         "auth",
         "jaicp auth status\njaicp auth status --profile prod -o json",
     ),

@@ -3,6 +3,12 @@
 //! Kept generic (scope = operation name, key = client string) so any API added
 //! beside Calls can reuse it. One store lives inside each campaign, which makes
 //! keys campaign-scoped for free.
+//!
+//! A key is bound to the request it first came with (Stripe's rule): the same operation with
+//! the same input gets the stored answer; the same key with other input (another control
+//! action, other numbers) is refused instead of answered with the first request's result.
+//! Whether JAICP does the same is unconfirmed, so [`crate::EmulatorBuilder::idempotency_bound_to_request`]
+//! switches it off (a key then replays whatever it first answered).
 
 use std::collections::HashMap;
 
@@ -22,6 +28,44 @@ const SWEEP_EVERY: usize = 1024;
 struct Stored {
     reply: Reply,
     at: Millis,
+    /// [`fingerprint`] of the request that stored it; 0 in state files written before keys
+    /// were bound to requests (such an entry replays for any request).
+    #[serde(default)]
+    request: u64,
+}
+
+/// A key a client sent with a request: where it applies, the key, and what the request was.
+#[derive(Clone, Debug)]
+pub(crate) struct Keyed {
+    /// The operation family the key is scoped to (e.g. `addPhone` for the CRM GET and POST).
+    pub(crate) scope: &'static str,
+    /// The client's key.
+    pub(crate) key: String,
+    /// [`fingerprint`] of the operation and its input.
+    pub(crate) request: u64,
+}
+
+/// What a lookup found.
+#[derive(Debug)]
+pub(crate) enum Found {
+    /// The stored answer of the same request.
+    Replay(Reply),
+    /// The key was first used with another request.
+    Mismatch,
+}
+
+/// A stable hash (FNV-1a, 64 bits) of the parts of a request, so a fingerprint written to a
+/// state file means the same after a restart.
+pub(crate) fn fingerprint(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        // Length first, so ("ab", "c") and ("a", "bc") differ.
+        for byte in (part.len() as u64).to_le_bytes().iter().chain(part.iter()) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash.max(1)
 }
 
 /// Responses keyed by (operation, key).
@@ -67,21 +111,28 @@ fn load_entries<'de, D: Deserializer<'de>>(
 }
 
 impl IdempotencyStore {
-    /// The stored reply for this key if it is still inside the window.
-    pub(crate) fn lookup(&self, scope: &'static str, key: &str, now: Millis) -> Option<Reply> {
-        self.entries
-            .get(&(scope, key.to_owned()))
-            .filter(|s| now.saturating_sub(s.at) < IDEMPOTENCE_WINDOW_MS)
-            .map(|s| s.reply.clone())
+    /// What is stored for this key inside the window; with `bound`, a key stored by another
+    /// request is a [`Found::Mismatch`].
+    pub(crate) fn lookup(&self, keyed: &Keyed, now: Millis, bound: bool) -> Option<Found> {
+        let stored = self
+            .entries
+            .get(&(keyed.scope, keyed.key.clone()))
+            .filter(|s| now.saturating_sub(s.at) < IDEMPOTENCE_WINDOW_MS)?;
+        if bound && stored.request != 0 && stored.request != keyed.request {
+            Some(Found::Mismatch)
+        } else {
+            Some(Found::Replay(stored.reply.clone()))
+        }
     }
 
-    /// Remembers `reply` (success or failure) for this key.
-    pub(crate) fn store(&mut self, scope: &'static str, key: String, reply: &Reply, now: Millis) {
+    /// Remembers `reply` (success or failure) for this key and request.
+    pub(crate) fn store(&mut self, keyed: Keyed, reply: &Reply, now: Millis) {
         self.entries.insert(
-            (scope, key),
+            (keyed.scope, keyed.key),
             Stored {
                 reply: reply.clone(),
                 at: now,
+                request: keyed.request,
             },
         );
         self.inserts_since_sweep += 1;
@@ -98,12 +149,47 @@ mod tests {
     use super::*;
     use axum::http::StatusCode;
 
+    fn keyed(scope: &'static str, body: &[u8]) -> Keyed {
+        Keyed {
+            scope,
+            key: "k".into(),
+            request: fingerprint(&[scope.as_bytes(), body]),
+        }
+    }
+
     #[test]
     fn replays_inside_window_only() {
         let mut store = IdempotencyStore::default();
-        store.store("op", "k".into(), &Reply::empty(StatusCode::OK), 0);
-        assert!(store.lookup("op", "k", 1000).is_some());
-        assert!(store.lookup("other", "k", 1000).is_none());
-        assert!(store.lookup("op", "k", IDEMPOTENCE_WINDOW_MS).is_none());
+        store.store(keyed("op", b"a"), &Reply::empty(StatusCode::OK), 0);
+        assert!(matches!(
+            store.lookup(&keyed("op", b"a"), 1000, true),
+            Some(Found::Replay(_))
+        ));
+        assert!(store.lookup(&keyed("other", b"a"), 1000, true).is_none());
+        assert!(
+            store
+                .lookup(&keyed("op", b"a"), IDEMPOTENCE_WINDOW_MS, true)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_key_is_bound_to_its_request_unless_switched_off() {
+        let mut store = IdempotencyStore::default();
+        store.store(keyed("op", b"a"), &Reply::empty(StatusCode::OK), 0);
+        assert!(matches!(
+            store.lookup(&keyed("op", b"b"), 1, true),
+            Some(Found::Mismatch)
+        ));
+        assert!(matches!(
+            store.lookup(&keyed("op", b"b"), 1, false),
+            Some(Found::Replay(_))
+        ));
+    }
+
+    #[test]
+    fn fingerprints_separate_their_parts() {
+        assert_ne!(fingerprint(&[b"ab", b"c"]), fingerprint(&[b"a", b"bc"]));
+        assert_eq!(fingerprint(&[b"x"]), fingerprint(&[b"x"]));
     }
 }

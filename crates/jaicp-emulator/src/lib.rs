@@ -39,10 +39,12 @@ mod chat;
 mod clock;
 mod counters;
 mod credentials;
+mod documents;
 mod errors;
 mod extract;
 mod idempotency;
 mod imputer;
+mod integrity;
 mod nlp;
 mod operation;
 mod operator;
@@ -56,6 +58,7 @@ mod server;
 mod state;
 mod text_campaigns;
 mod unified;
+mod variants;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -76,6 +79,7 @@ pub use server::{
 };
 pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 pub use unified::DEFAULT_UNIFIED_TOKEN;
+pub use variants::Variants;
 
 /// The emulator's HTTP routes over `state`, ready to serve or to merge into
 /// a larger router.
@@ -99,11 +103,13 @@ pub use unified::DEFAULT_UNIFIED_TOKEN;
 /// | POST | `/_emulator/channel/fail-next-deploy` | `{"code", "message"}`: the next deploy fails |
 /// | POST | `/_emulator/reporter/next-report-size` | `{"bytes"}`: the next report file has that size |
 /// | GET | `/_emulator/reporter/files/{taskId}` | a report file (the `fileUrl` of finished reports) |
+/// | GET | `/api/api-gateway/static/specs/{file}`, `/cailapub/static/openapi/{file}`, `/dialer/static/openapi/{file}` | OpenAPI documents and their pages, from [`EmulatorBuilder::documents_dir`] |
+/// | GET, PUT | `/_emulator/variants` | which variant of each unconfirmed fact is served ([`Variants`]) |
 ///
 /// The router does not run the background dialer; spawn
 /// [`EmulatorState::run_dialer`] for that (as [`Emulator`] and [`serve`] do).
 pub fn router(state: EmulatorState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(calls::routes::routes())
         .merge(chat::routes::routes())
         .merge(pushgate::routes::routes())
@@ -120,13 +126,22 @@ pub fn router(state: EmulatorState) -> Router {
         .merge(reporter::legacy::routes())
         .merge(text_campaigns::routes::routes())
         .merge(admin::routes())
+        .merge(variants::routes())
+        .merge(documents::routes())
         .fallback(errors::fallback)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             note_change,
         ))
-        .with_state(state)
+        .with_state(state.clone());
+    // Some variants move routes, so their check runs before routing: around the whole router,
+    // which the outer router reaches as its fallback.
+    let prefixed = tower::Layer::layer(
+        &axum::middleware::from_fn_with_state(state, variants::reroute),
+        routes,
+    );
+    Router::new().fallback_service(prefixed)
 }
 
 /// Every request may change the state (even reads move counters), so each one tells the

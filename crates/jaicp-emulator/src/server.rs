@@ -41,6 +41,9 @@ pub struct EmulatorBuilder {
     external_nlu: Option<(String, Option<(String, String)>)>,
     state_file: Option<PathBuf>,
     save_interval: Duration,
+    variants: crate::Variants,
+    documents_dir: Option<PathBuf>,
+    idempotency_bound: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -61,6 +64,9 @@ impl Default for EmulatorBuilder {
             external_nlu: None,
             state_file: None,
             save_interval: Duration::from_secs(1),
+            variants: crate::Variants::default(),
+            documents_dir: None,
+            idempotency_bound: true,
         }
     }
 }
@@ -161,6 +167,23 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves the other variant of the unconfirmed facts switched on in `variants` (default: every
+    /// fact as our documents assume). Also switchable at run time: `PUT /_emulator/variants`.
+    pub fn variants(mut self, variants: crate::Variants) -> Self {
+        self.variants = variants;
+        self
+    }
+
+    /// Whether an `Idempotence-Key` is bound to the request it first came with (default
+    /// `true`): a reused key with another operation or other input is refused with 400
+    /// `idempotence.key.reused` instead of answered with the first request's stored result.
+    /// Stripe's rule; JAICP's own behaviour is unconfirmed, so `false` restores "replay
+    /// whatever the key first answered".
+    pub fn idempotency_bound_to_request(mut self, bound: bool) -> Self {
+        self.idempotency_bound = bound;
+        self
+    }
+
     /// Keeps the state in `path`: loaded at start if the file exists, written atomically (temp
     /// file + rename) after changes (at most once per [`save_interval`](Self::save_interval))
     /// and at shutdown. A file that is corrupt, not an emulator state file, or from a newer
@@ -174,6 +197,14 @@ impl EmulatorBuilder {
     /// Shortest time between two saves of the state file after changes (default 1 s).
     pub fn save_interval(mut self, interval: Duration) -> Self {
         self.save_interval = interval.max(Duration::from_millis(10));
+        self
+    }
+
+    /// Serves the OpenAPI documents in `dir` where a JAICP host serves them (the API gateway's,
+    /// NLP Direct's and the dialer's pages and YAML files), so that `cargo xtask specs fetch`
+    /// can be run against the emulator. Files are read at each request.
+    pub fn documents_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.documents_dir = Some(dir.into());
         self
     }
 
@@ -203,6 +234,7 @@ impl EmulatorBuilder {
             timestamps: self.timestamps,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
             fast_forward: self.fast_forward,
+            idempotency_bound: self.idempotency_bound,
         };
         let rules = match &self.chat_rules {
             Some(text) => crate::chat::bot::Rules::parse(text)
@@ -267,6 +299,10 @@ impl EmulatorBuilder {
         }
         if let Some((url, basic)) = &self.external_nlu {
             state.set_external_nlu(url, basic.clone());
+        }
+        state.set_variants(self.variants);
+        if let Some(dir) = &self.documents_dir {
+            state.set_documents_dir(dir.clone());
         }
         Ok(state)
     }

@@ -46,6 +46,8 @@ pub(crate) struct Config {
     pub(crate) tick_ms: Millis,
     /// Whether the background dialer jumps the clock to the next event when idle.
     pub(crate) fast_forward: bool,
+    /// Whether an `Idempotence-Key` only replays for the request it first came with.
+    pub(crate) idempotency_bound: bool,
 }
 
 #[derive(Debug)]
@@ -66,6 +68,10 @@ pub(crate) struct Shared {
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
     pub(crate) persistence: Persistence,
+    /// Which variant of each unconfirmed fact is served.
+    pub(crate) variants: crate::variants::VariantCell,
+    /// Where the OpenAPI documents served for `cargo xtask specs fetch` are.
+    pub(crate) documents: crate::documents::DocumentsDir,
 }
 
 /// Where and when the state is saved.
@@ -183,6 +189,8 @@ impl EmulatorState {
                     path: state_file,
                     ..Persistence::default()
                 },
+                variants: Default::default(),
+                documents: Default::default(),
             }),
         }
     }

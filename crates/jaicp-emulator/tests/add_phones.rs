@@ -244,13 +244,16 @@ async fn idempotence_key_replays_and_creates_nothing() {
     assert_ne!(first, third);
     assert_eq!(emu.state().counters().jobs_created, 4);
 
-    // Failures are stored too: a corrected retry with the same key replays the error.
-    let (s4, bad) = api
-        .post_json_keyed(&url, "key-3", &json!([{"phone": "1"}]))
-        .await;
+    // Failures are stored too: the same request with the same key replays the error, and a
+    // corrected request under that key is refused (the key is bound to its first request).
+    let bad_body = json!([{"phone": "1"}]);
+    let (s4, bad) = api.post_json_keyed(&url, "key-3", &bad_body).await;
     assert_eq!(s4, StatusCode::BAD_REQUEST);
-    let (s5, replay) = api.post_json_keyed(&url, "key-3", &body).await;
+    let (s5, replay) = api.post_json_keyed(&url, "key-3", &bad_body).await;
     assert_eq!((s5, replay), (StatusCode::BAD_REQUEST, bad));
+    let (s5, reused) = api.post_json_keyed(&url, "key-3", &body).await;
+    assert_eq!(s5, StatusCode::BAD_REQUEST);
+    assert_eq!(reused["type"], json!("idempotence.key.reused"));
 
     // After 24 hours of emulator time the key is forgotten.
     emu.state()
@@ -297,9 +300,19 @@ async fn cancel_by_id_and_phone() {
 
     // Replayed with the same key: same answer, even though nothing is left to cancel.
     let (_, again) = api
-        .post_json_keyed(&url, "cancel-1", &json!({"ids": [ids[0]]}))
+        .post_json_keyed(
+            &url,
+            "cancel-1",
+            &json!({"ids": [ids[0]], "phones": ["+79006660002"]}),
+        )
         .await;
     assert_eq!(again, cancelled);
+    // The same key with another selection is refused.
+    let (status, reused) = api
+        .post_json_keyed(&url, "cancel-1", &json!({"ids": [ids[0]]}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(reused["type"], json!("idempotence.key.reused"));
     // Without a key, already-cancelled jobs are simply not listed.
     let (_, none) = api.post_json(&url, &json!({"ids": [ids[0]]})).await;
     assert_eq!(none, json!([]));

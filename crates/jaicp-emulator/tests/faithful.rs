@@ -230,3 +230,181 @@ async fn d3_bad_query_strings_and_bodies_answer_each_apis_json() {
     assert_eq!(content_type.as_deref(), Some("application/json"));
     assert_gateway_error(&body);
 }
+
+async fn post_keyed(
+    api: &common::Api,
+    url: &str,
+    key: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let mut request = api.client.post(url).header("Idempotence-Key", key);
+    if let Some(b) = body {
+        request = request.json(b);
+    }
+    let response = request.send().await.expect("request sent");
+    let status = response.status();
+    let text = response.text().await.expect("body read");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn d4_a_key_replays_only_its_own_request() {
+    let emu = common::quiet(5).await;
+    let api = common::Api::new(&emu);
+
+    let (status, _) = post_keyed(&api, &api.calls("/control/pause"), "k1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    // The same request replays.
+    let (status, _) = post_keyed(&api, &api.calls("/control/pause"), "k1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    // Another action with the same key is refused in the control operation's `ApiErrorData`.
+    let (status, body) = post_keyed(&api, &api.calls("/control/bogus"), "k1", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "idempotence.key.reused", "{body}");
+
+    let first = json!([{"phone": "79001112233"}]);
+    let other = json!([{"phone": "79001112244"}]);
+    let (status, ids) = post_keyed(&api, &api.calls("/addPhones"), "k2", Some(&first)).await;
+    assert_eq!(status, StatusCode::OK, "{ids}");
+    // The same body replays with the same ids.
+    let (status, again) = post_keyed(&api, &api.calls("/addPhones"), "k2", Some(&first)).await;
+    assert_eq!((status, &again), (StatusCode::OK, &ids));
+    // Other numbers with the same key: refused, and nothing is created for them.
+    let (status, body) = post_keyed(&api, &api.calls("/addPhones"), "k2", Some(&other)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["type"], "idempotence.key.reused", "{body}");
+    assert_eq!(emu.state().counters().jobs_created, 1);
+}
+
+#[tokio::test]
+async fn d4_binding_can_be_switched_off() {
+    let emu = common::quiet_builder(6)
+        .idempotency_bound_to_request(false)
+        .start()
+        .await
+        .expect("emulator starts");
+    let api = common::Api::new(&emu);
+    let (status, _) = post_keyed(&api, &api.calls("/control/pause"), "k1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post_keyed(&api, &api.calls("/control/bogus"), "k1", None).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "unbound keys replay the first answer"
+    );
+}
+
+#[tokio::test]
+async fn d5_deleting_a_project_takes_effect_in_every_api() {
+    let emu = common::quiet(7).await;
+    let base = emu.base_url();
+    let client = Client::new();
+    let chat = format!("{base}/chatapi/{}", jaicp_emulator::DEFAULT_CHAT_TOKEN);
+    let turn = json!({"clientId": "c1", "query": "hello"});
+    let response = client.post(&chat).json(&turn).send().await.expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let project = jaicp_emulator::DEFAULT_PROJECT_SHORT_NAME;
+    let campaigns =
+        format!("{base}/api/v1/text-campaign-service/projects/{project}/text-campaigns");
+    let (status, _, body) = send(
+        &client,
+        Method::POST,
+        &campaigns,
+        Some(&json!({"name": "spring"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sessions = format!("{base}/api/v1/reporter/sessions/filter");
+    let (_, _, before) = send(&client, Method::POST, &sessions, Some(&json!({}))).await;
+    assert!(
+        before["paging"]["totalCount"].as_u64().unwrap_or(0) > 0,
+        "the default project has sessions: {before}"
+    );
+
+    let (status, _, _) = send(
+        &client,
+        Method::DELETE,
+        &format!("{base}/api/v1/projects/1"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let response = client.post(&chat).json(&turn).send().await.expect("sent");
+    assert!(
+        response.status().is_client_error(),
+        "the deleted project's Chat API channel no longer answers: {}",
+        response.status()
+    );
+    let (_, _, list) = send(&client, Method::GET, &campaigns, None).await;
+    assert_eq!(list["paging"]["totalCount"], 0, "{list}");
+    let (_, _, after) = send(&client, Method::POST, &sessions, Some(&json!({}))).await;
+    assert_eq!(after["paging"]["totalCount"], 0, "{after}");
+}
+
+#[tokio::test]
+async fn d5_blocking_a_chat_channel_closes_and_a_new_one_opens_the_chat_api() {
+    let emu = common::quiet(8).await;
+    let base = emu.base_url();
+    let client = Client::new();
+    let turn = json!({"clientId": "c1", "query": "hello"});
+    let channel = json!({"accessToken": jaicp_emulator::DEFAULT_CHAT_TOKEN, "channelName": "web-app", "isBlock": true});
+    let (status, _, body) = send(
+        &client,
+        Method::PUT,
+        &format!("{base}/api/v1/bot-channels/1"),
+        Some(&channel),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let chat = format!("{base}/chatapi/{}", jaicp_emulator::DEFAULT_CHAT_TOKEN);
+    let response = client.post(&chat).json(&turn).send().await.expect("sent");
+    assert!(response.status().is_client_error(), "{}", response.status());
+
+    let new = json!({"channelType": "CHAT_API", "accessToken": "fresh-channel-token"});
+    let (status, _, body) = send(
+        &client,
+        Method::POST,
+        &format!("{base}/api/v1/bot-channels?projectId=1"),
+        Some(&new),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let response = client
+        .post(format!("{base}/chatapi/fresh-channel-token"))
+        .json(&turn)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn morphology_answers_say_they_are_not_caila() {
+    let emu = common::quiet(9).await;
+    let base = format!(
+        "{}/cailapub/api/caila/p/{DEFAULT_NLP_KEY}/nlu",
+        emu.base_url()
+    );
+    let client = Client::new();
+    for url in [
+        format!("{base}/conform?text=рубль&number=5"),
+        format!("{base}/inflect?text=рубль&tags=gent"),
+        format!("{base}/markup?query=рубля"),
+    ] {
+        let response = client.get(&url).send().await.expect("sent");
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let limit = response
+            .headers()
+            .get("x-jaicp-emulator-limit")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        assert!(limit.is_some(), "{url} must say it is not CAILA's answer");
+        let body = response.text().await.expect("body");
+        assert!(
+            !body.contains("рубльs"),
+            "no English plural on a Russian word: {body}"
+        );
+    }
+}

@@ -17,6 +17,7 @@
 //! | `channel` | `jaicp_channel` | Channel API: bot channels and deploys |
 //! | `reporter` | `jaicp_reporter` | Reporter API: analytics, labels, experiments, report files |
 //! | `text-campaigns` | `jaicp_text_campaigns` | Text campaign API |
+//! | `doctor` | `jaicp_doctor` | checks a live JAICP against the SDK's documents |
 //! | `full` | all of the above | |
 //!
 //! Each API is re-exported as a module of the same name (`jaicp::calls`, `jaicp::chat`, ...) when
@@ -87,6 +88,8 @@ pub use jaicp_channel as channel;
 #[cfg(feature = "reporter")]
 pub use jaicp_reporter as reporter;
 
+#[cfg(feature = "doctor")]
+pub use jaicp_doctor as doctor;
 /// The Text campaign API.
 #[cfg(feature = "text-campaigns")]
 pub use jaicp_text_campaigns as text_campaigns;

@@ -1,5 +1,5 @@
-//! The resume journal of `add-phones`: one JSON line per finished chunk, appended and flushed as
-//! soon as the chunk is done, so an interrupted run can skip what is already added. It holds no
+//! The resume journal of `add-phones`: one JSON line per finished chunk, appended as soon as the
+//! chunk is done, so an interrupted run can skip what is already added. It holds no
 //! token; numbers appear only for rejected entries.
 
 use std::collections::BTreeSet;
@@ -7,6 +7,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
@@ -47,8 +48,20 @@ pub struct Resumed {
 /// An open journal.
 pub struct Journal {
     path: PathBuf,
-    file: Mutex<File>,
+    file: Mutex<Synced>,
 }
+
+/// The file and when it was last forced to disk.
+struct Synced {
+    file: File,
+    synced: Instant,
+}
+
+/// How often finished chunks are forced to disk. Every line is written at once (a killed
+/// process loses nothing: the kernel has it); forcing it to the disk, which only matters for a
+/// crash of the machine, costs a couple of milliseconds, so it happens at most this often. A
+/// chunk lost that way is sent again under the same idempotence key: no duplicate job.
+const SYNC_EVERY: Duration = Duration::from_millis(500);
 
 impl Journal {
     /// Opens (or starts) the journal for this input. An existing journal of another input or
@@ -117,7 +130,10 @@ impl Journal {
         Ok((
             Journal {
                 path: path.to_owned(),
-                file: Mutex::new(file),
+                file: Mutex::new(Synced {
+                    file,
+                    synced: Instant::now(),
+                }),
             },
             resumed,
         ))
@@ -126,10 +142,19 @@ impl Journal {
     /// Appends a finished chunk and flushes it to disk.
     pub fn record(&self, entry: &Entry) -> anyhow::Result<()> {
         let line = serde_json::to_string(entry)?;
-        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        writeln!(file, "{line}")?;
-        file.sync_data()?;
+        let mut synced = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        writeln!(synced.file, "{line}")?;
+        if synced.synced.elapsed() >= SYNC_EVERY {
+            synced.file.sync_data()?;
+            synced.synced = Instant::now();
+        }
         Ok(())
+    }
+
+    /// Forces what is written to disk (at the end of a run).
+    pub fn sync(&self) {
+        let synced = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = synced.file.sync_data();
     }
 
     /// Where the journal is.

@@ -22,7 +22,7 @@ pub mod summary;
 pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -195,6 +195,9 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
     let hasher = Arc::new(Mutex::new(Sha256::new()));
     let (reader, source, spool, len): (Box<dyn Read + Send>, PathBuf, Option<Spool>, Option<u64>) =
         if is_stdin(&plan.input) {
+            if plan.progress && std::io::stdin().is_terminal() {
+                eprintln!("jaicp: reading numbers from stdin (end with Ctrl-D)");
+            }
             let path = spool_path();
             let file = std::fs::OpenOptions::new()
                 .write(true)
@@ -270,7 +273,7 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
                     );
                 }
             }
-            if checked.rows % 65_536 == 0 {
+            if checked.rows.is_multiple_of(65_536) {
                 progress.set_position(bytes.load(Ordering::Relaxed));
                 progress.set_message(format!("{} rows", text::human_count(checked.rows as f64)));
             }
@@ -294,6 +297,8 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
 struct Pass {
     /// Rows read that are not sent in this pass (refused, repeated, in skipped chunks).
     not_fed: AtomicU64,
+    /// Rows of this pass's chunks that have an outcome.
+    acked: AtomicU64,
     /// Rows repeating an earlier number.
     duplicates: AtomicU64,
     duplicate_samples: Mutex<Vec<Repeat>>,
@@ -386,7 +391,7 @@ impl Iterator for Feeder {
                 self.pass.not_fed.fetch_add(1, Ordering::Relaxed);
             } else {
                 self.lines.push(row.line);
-                if self.fed % self.chunk_size == 0 {
+                if self.fed.is_multiple_of(self.chunk_size) {
                     self.flush();
                 }
             }
@@ -477,7 +482,6 @@ pub fn dry_run(checked: &Checked, chunk_size: usize) -> Result<Summary, Failure>
 struct Tally {
     created: AtomicU64,
     server_rejected: AtomicU64,
-    acked: AtomicU64,
     inner: Mutex<TallyLists>,
 }
 
@@ -505,7 +509,7 @@ impl Recorder {
     fn record(&self, outcome: &ChunkOutcome, pass: &Pass, bar: &ProgressBar) {
         let t = &self.tally;
         let rows = outcome.created.len() + outcome.rejected.len() + outcome.pending.len();
-        t.acked.fetch_add(rows as u64, Ordering::Relaxed);
+        pass.acked.fetch_add(rows as u64, Ordering::Relaxed);
         t.created
             .fetch_add(outcome.created.len() as u64, Ordering::Relaxed);
         t.server_rejected
@@ -597,7 +601,7 @@ impl Recorder {
             }
         }
         drop(lists);
-        bar.set_position(pass.not_fed.load(Ordering::Relaxed) + t.acked.load(Ordering::Relaxed));
+        bar.set_position(pass.not_fed.load(Ordering::Relaxed) + pass.acked.load(Ordering::Relaxed));
         bar.set_message(format!(
             "{} added",
             text::human_count(t.created.load(Ordering::Relaxed) as f64)
@@ -633,11 +637,21 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
         }
         None => (None, Resumed::default()),
     };
+    if !resumed.chunks.is_empty() && opts.progress {
+        eprintln!(
+            "jaicp: resuming from {}: {} chunks already done ({} numbers added)",
+            journal
+                .as_ref()
+                .map_or_else(String::new, |j| j.path().display().to_string()),
+            resumed.chunks.len(),
+            resumed.created
+        );
+    }
     let checked = Arc::new(checked);
     let bar = bar(
         opts.progress,
         Some(checked.rows),
-        "{bar:30} {count}/{total} rows, {rate}, eta {eta} {msg}",
+        "sending  {bar:30} {count}/{total} rows, {rate}, eta {eta} {msg}",
     );
     let tally = Arc::new(Tally::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -671,8 +685,7 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
             first_chunk,
         };
         let (pass_cb, bar_cb) = (pass.clone(), bar.clone());
-        let (pass_progress, bar_progress, tally_progress) =
-            (pass.clone(), bar.clone(), tally.clone());
+        let (pass_progress, bar_progress) = (pass.clone(), bar.clone());
         calls
             .add_phones_iter(feeder)
             .chunk_size(chunk_size)
@@ -686,7 +699,7 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
             .on_progress(move |_| {
                 bar_progress.set_position(
                     pass_progress.not_fed.load(Ordering::Relaxed)
-                        + tally_progress.acked.load(Ordering::Relaxed),
+                        + pass_progress.acked.load(Ordering::Relaxed),
                 );
             })
             .run()
@@ -700,6 +713,9 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
         }
     }
     bar.finish_and_clear();
+    if let Some(journal) = &journal {
+        journal.sync();
+    }
 
     let mut summary = checked.base_summary();
     let lists = std::mem::take(&mut *tally.inner.lock().unwrap_or_else(|e| e.into_inner()));

@@ -351,13 +351,11 @@ fn csv_job(columns: &Columns, record: &csv::StringRecord) -> Result<CallJobParam
 /// Normalises the number and validates the call policy, as the SDK will: a row that passes here
 /// is never refused client-side later, so the rows sent line up with the rows read.
 fn finish(mut job: CallJobParameters) -> Result<CallJobParameters, RowError> {
-    let raw = job.phone.clone();
-    job.phone = normalize_phone(&job.phone);
     if let Some(days) = &job.allowed_days
         && let Some(bad) = days.iter().find(|d| matches!(d, DayOfWeek::Unknown(_)))
     {
         return Err(row_error(
-            &raw,
+            &job.phone,
             "allowedDays",
             format!(
                 "`{}` is not a day (mon, tue, wed, thu, fri, sat, sun)",
@@ -365,9 +363,17 @@ fn finish(mut job: CallJobParameters) -> Result<CallJobParameters, RowError> {
             ),
         ));
     }
+    // Validation normalises the number itself; the row keeps it as written until it passes.
     if let Err(jaicp_core::Error::InvalidInput { field, reason }) = validate_call_job("row", &job) {
         let field = field.strip_prefix("row.").unwrap_or(&field).to_owned();
-        return Err(row_error(&raw, &field, reason));
+        return Err(row_error(&job.phone, &field, reason));
+    }
+    if job
+        .phone
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'-' | b'(' | b')' | b'.' | b'\t'))
+    {
+        job.phone = normalize_phone(&job.phone);
     }
     Ok(job)
 }

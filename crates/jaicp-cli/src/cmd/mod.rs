@@ -6,6 +6,7 @@ pub mod channel;
 pub mod chat;
 pub mod completions;
 pub mod config;
+pub mod doctor;
 pub mod emulator;
 pub mod imputer;
 pub mod nlp;
@@ -43,6 +44,8 @@ pub fn default_timeout(command: &Command) -> Option<Duration> {
         | Command::Auth(_)
         | Command::Completions(_)
         | Command::Man(_) => Some(REQUEST_DEADLINE),
+        // The doctor makes a bounded series of probes, each with its own timeout.
+        Command::Doctor(_) => Some(WAIT_DEADLINE),
     }
 }
 
@@ -71,5 +74,6 @@ pub async fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
         Command::Auth(command) => auth::run(command, globals).await,
         Command::Completions(args) => completions::run(args, globals),
         Command::Man(args) => completions::man(args, globals),
+        Command::Doctor(args) => doctor::run(args, globals).await,
     }
 }

@@ -191,7 +191,12 @@ async fn send_async(
         tokio::time::sleep(task_state.shared.chat.async_delay).await;
         answer_later(task_state, token, turn, id).await;
     });
-    Ok(Reply::ok(&json!({ "questionId": question_id })))
+    let id_field = if state.variants().async_id_named_id {
+        "id"
+    } else {
+        "questionId"
+    };
+    Ok(Reply::ok(&json!({ id_field: question_id })))
 }
 
 /// Produces an async answer: into the client's events and, when registered, to the webhook.
@@ -279,6 +284,9 @@ async fn events(
             .lock()
             .events_after(&token, &client_id, since, cid.as_deref());
         if !found.is_empty() || tokio::time::Instant::now() >= deadline {
+            if found.is_empty() && state.variants().events_no_content {
+                return Ok(Reply::empty(StatusCode::NO_CONTENT));
+            }
             return Ok(Reply::ok(&json!({ "events": found })));
         }
         let _ = tokio::time::timeout_at(deadline, notified).await;

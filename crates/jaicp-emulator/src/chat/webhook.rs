@@ -9,10 +9,16 @@ use crate::state::EmulatorState;
 /// Attempts per delivery.
 const ATTEMPTS: u32 = 4;
 
-/// POSTs `turns` (an array, as JAICP promises) to `url`; retries with backoff on errors and on
+/// POSTs `turns` (an array, as JAICP promises; one turn as a bare object in the other variant,
+/// see [`crate::Variants`]) to `url`; retries with backoff on errors and on
 /// non-2xx answers. Counts deliveries and failures.
 pub(crate) async fn deliver(state: EmulatorState, url: String, turns: Vec<Value>) {
-    let body = match serde_json::to_vec(&turns) {
+    let single = turns.len() == 1 && state.variants().webhook_single_object;
+    let body = match if single {
+        serde_json::to_vec(&turns[0])
+    } else {
+        serde_json::to_vec(&turns)
+    } {
         Ok(b) => b,
         Err(_) => return,
     };

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::errors::{bad_request, not_found};
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::{Unified, iso};
 
@@ -81,22 +81,24 @@ async fn create(Unified(state): Unified, Query(q): Query<ProjectQuery>, body: Bo
         .channel_name
         .unwrap_or_else(|| b.channel_type.to_lowercase());
     let token = b.access_token.filter(|t| !t.is_empty());
-    answer(
-        match s.add_channel(
+    let id = s
+        .add_channel(
             pid,
             &name,
             &b.channel_type,
             token,
             b.is_auto_deploy.unwrap_or(true),
             now,
-        ) {
-            Some(id) => match s.channels.get(&id) {
-                Some(c) => Reply::ok(&c.json()),
-                None => not_found("channel"),
-            },
-            None => not_found("project"),
-        },
-    )
+        )
+        .ok_or_else(|| not_found("project"))?;
+    let channel = s
+        .channels
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| not_found("channel"))?;
+    drop(s);
+    state.channel_changed(None, Some(&channel));
+    Ok(Reply::ok(&channel.json()))
 }
 
 async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
@@ -136,6 +138,7 @@ async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: 
     let Some(c) = s.channels.get_mut(&id) else {
         return Err(not_found("channel"));
     };
+    let before = c.clone();
     c.access_token = b.access_token;
     c.name = b.channel_name;
     if let Some(a) = b.is_auto_deploy {
@@ -145,18 +148,19 @@ async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: 
         c.blocked = block;
     }
     c.modified_ms = now;
-    Ok(Reply::ok(&c.json()))
+    let after = c.clone();
+    drop(s);
+    state.channel_changed(Some(&before), Some(&after));
+    Ok(Reply::ok(&after.json()))
 }
 
 async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
-    match state.projects().channels.remove(&id) {
-        Some(c) => {
-            let mut v = c.json();
-            v["isRemoved"] = json!(true);
-            Ok(Reply::ok(&v))
-        }
-        None => Err(not_found("channel")),
-    }
+    let removed = state.projects().channels.remove(&id);
+    let c = removed.ok_or_else(|| not_found("channel"))?;
+    state.channel_changed(Some(&c), None);
+    let mut v = c.json();
+    v["isRemoved"] = json!(true);
+    Ok(Reply::ok(&v))
 }
 
 #[derive(Debug, Deserialize)]

@@ -86,7 +86,15 @@ impl ProjectsState {
         if let Some(p) = s.projects.get_mut(&id) {
             p.short_name = DEFAULT_PROJECT_SHORT_NAME.into();
         }
-        s.add_channel(id, "web-app", "CHAT_API", None, false, now);
+        // The Chat API's default token is this channel's (see `crate::integrity`).
+        s.add_channel(
+            id,
+            "web-app",
+            "CHAT_API",
+            Some(crate::chat::DEFAULT_CHAT_TOKEN.to_owned()),
+            false,
+            now,
+        );
         s
     }
 

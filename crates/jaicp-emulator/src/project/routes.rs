@@ -152,7 +152,15 @@ async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Ans
     };
     let body = s.project_json(&p);
     s.projects.remove(&id);
+    let channels: Vec<_> = s
+        .channels
+        .values()
+        .filter(|c| c.project_id == id)
+        .cloned()
+        .collect();
     s.channels.retain(|_, c| c.project_id != id);
+    drop(s);
+    state.project_deleted(&p.short_name, &channels);
     Ok(Reply::ok(&body))
 }
 

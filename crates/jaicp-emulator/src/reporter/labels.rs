@@ -1,9 +1,10 @@
 //! Reporter labels (session and message labels, label groups), comments on messages and scenario
 //! experiments.
 
-use axum::Router;
 use axum::http::StatusCode;
+use axum::routing::MethodRouter;
 use axum::routing::{get, post, put};
+use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -28,15 +29,21 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route(
             &format!("{BASE}/logs/labels/sessions/{{id}}"),
             op("getSessionLabel", get(get_session_label))
-                .merge(op("updateSessionLabel", put(update_session_label)))
+                .merge(op(
+                    "updateSessionLabel",
+                    kinded(Kind::Session, put(update_label)),
+                ))
                 .merge(op(
                     "deleteSessionLabel",
-                    axum::routing::delete(delete_session_label),
+                    kinded(Kind::Session, axum::routing::delete(delete_label)),
                 )),
         )
         .route(
             &format!("{BASE}/logs/labels/sessions/change-priority"),
-            op("updateSessionsPriority", put(session_priorities)),
+            op(
+                "updateSessionsPriority",
+                kinded(Kind::Session, put(change_priorities)),
+            ),
         )
         .route(
             &format!("{BASE}/session-labels/by-list"),
@@ -44,14 +51,14 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
         .route(
             &format!("{BASE}/session-labels/sessions"),
-            op("addLabelToSession", post(add_label_to_session)).merge(op(
+            op("addLabelToSession", kinded(Kind::Session, post(link))).merge(op(
                 "deleteLabelFromSession",
-                axum::routing::delete(delete_label_from_session),
+                kinded(Kind::Session, axum::routing::delete(unlink)),
             )),
         )
         .route(
             &format!("{BASE}/session-labels/sessions/set-by-list"),
-            op("setSessionLabels", post(set_session_labels)),
+            op("setSessionLabels", kinded(Kind::Session, post(set_links))),
         )
         .route(
             &format!("{BASE}/session-labels/sessions/bulk-labeling"),
@@ -65,15 +72,21 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         .route(
             &format!("{BASE}/message/labels/{{id}}"),
             op("getMessageLabel", get(get_message_label))
-                .merge(op("updateMessageLabel", put(update_message_label)))
+                .merge(op(
+                    "updateMessageLabel",
+                    kinded(Kind::Message, put(update_label)),
+                ))
                 .merge(op(
                     "deleteMessageLabel",
-                    axum::routing::delete(delete_message_label),
+                    kinded(Kind::Message, axum::routing::delete(delete_label)),
                 )),
         )
         .route(
             &format!("{BASE}/message/labels/change-priority"),
-            op("updateMessageLabelsPriority", put(message_priorities)),
+            op(
+                "updateMessageLabelsPriority",
+                kinded(Kind::Message, put(change_priorities)),
+            ),
         )
         .route(
             &format!("{BASE}/message/labels/groups"),
@@ -99,9 +112,9 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
         .route(
             &format!("{BASE}/message/labels/logs"),
-            op("addLabelToMessage", post(add_label_to_message)).merge(op(
+            op("addLabelToMessage", kinded(Kind::Message, post(link))).merge(op(
                 "deleteLabelFromMessage",
-                axum::routing::delete(delete_label_from_message),
+                kinded(Kind::Message, axum::routing::delete(unlink)),
             )),
         )
         .route(
@@ -110,7 +123,7 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
         .route(
             &format!("{BASE}/message/labels/logs/set-by-list"),
-            op("setMessageLabels", post(set_message_labels)),
+            op("setMessageLabels", kinded(Kind::Message, post(set_links))),
         )
         .route(
             &format!("{BASE}/comments/{{question_id}}"),
@@ -211,24 +224,6 @@ async fn get_session_label(Unified(state): Unified, PathParams(id): PathParams<i
     }
 }
 
-async fn update_session_label(
-    Unified(state): Unified,
-    PathParams(id): PathParams<i64>,
-    b: Body,
-) -> Answer {
-    let b: LabelCreate = b.json()?;
-    answer(update_label(&state, Kind::Session, id, b))
-}
-
-async fn delete_session_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
-    answer(delete_label(&state, Kind::Session, id))
-}
-
-async fn session_priorities(Unified(state): Unified, b: Body) -> Answer {
-    let b: Vec<Priority> = b.json()?;
-    answer(change_priorities(&state, Kind::Session, b))
-}
-
 async fn update_session_labels(Unified(state): Unified, b: Body) -> Answer {
     let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
@@ -254,33 +249,6 @@ fn message_exists(state: &EmulatorState, qid: &str) -> bool {
         .reporter_sessions()
         .iter()
         .any(|s| s.messages.iter().any(|m| m.question_id == qid))
-}
-
-async fn add_label_to_session(
-    Unified(state): Unified,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
-    let b: LabelId = b.json()?;
-    answer(link(&state, Kind::Session, q, b.label_id))
-}
-
-async fn delete_label_from_session(
-    Unified(state): Unified,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
-    let b: LabelId = b.json()?;
-    answer(unlink(&state, Kind::Session, q, b.label_id))
-}
-
-async fn set_session_labels(
-    Unified(state): Unified,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
-    let b: Vec<LabelId> = b.json()?;
-    answer(set_links(&state, Kind::Session, q, b))
 }
 
 #[derive(Debug, Deserialize)]
@@ -389,24 +357,6 @@ async fn get_message_label(Unified(state): Unified, PathParams(id): PathParams<i
     }
 }
 
-async fn update_message_label(
-    Unified(state): Unified,
-    PathParams(id): PathParams<i64>,
-    b: Body,
-) -> Answer {
-    let b: LabelCreate = b.json()?;
-    answer(update_label(&state, Kind::Message, id, b))
-}
-
-async fn delete_message_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
-    answer(delete_label(&state, Kind::Message, id))
-}
-
-async fn message_priorities(Unified(state): Unified, b: Body) -> Answer {
-    let b: Vec<Priority> = b.json()?;
-    answer(change_priorities(&state, Kind::Message, b))
-}
-
 async fn update_groups(Unified(state): Unified, b: Body) -> Answer {
     let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
@@ -467,24 +417,6 @@ async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn add_label_to_message(
-    Unified(state): Unified,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
-    let b: LabelId = b.json()?;
-    answer(link(&state, Kind::Message, q, b.label_id))
-}
-
-async fn delete_label_from_message(
-    Unified(state): Unified,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
-    let b: LabelId = b.json()?;
-    answer(unlink(&state, Kind::Message, q, b.label_id))
-}
-
 async fn bulk_messages(Unified(state): Unified, b: Body) -> Answer {
     let mut b: Bulk = b.json()?;
     let sessions = state.reporter_sessions();
@@ -507,18 +439,14 @@ async fn bulk_messages(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn set_message_labels(
-    Unified(state): Unified,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
-    let b: Vec<LabelId> = b.json()?;
-    answer(set_links(&state, Kind::Message, q, b))
+/// `route` serving labels of `kind`: the label handlers are shared by sessions and messages.
+fn kinded(kind: Kind, route: MethodRouter<EmulatorState>) -> MethodRouter<EmulatorState> {
+    route.layer(Extension(kind))
 }
 
 /// Sessions and messages carry labels the same way; only the maps, the query parameter that
 /// names the target and the existence check differ.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Kind {
     Session,
     Message,
@@ -569,32 +497,47 @@ impl Kind {
     }
 }
 
-fn delete_label(state: &EmulatorState, kind: Kind, id: i64) -> Reply {
+async fn delete_label(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    PathParams(id): PathParams<i64>,
+) -> Answer {
     let mut r = state.reporter();
     if kind.labels(&mut r).remove(&id).is_none() {
-        return not_found("label");
+        return Err(not_found("label"));
     }
     kind.links(&mut r).values_mut().for_each(|s| {
         s.remove(&id);
     });
-    ok()
+    Ok(ok())
 }
 
 /// Renames and re-prioritises a label; message labels may also move to another group.
-fn update_label(state: &EmulatorState, kind: Kind, id: i64, b: LabelCreate) -> Reply {
+async fn update_label(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    PathParams(id): PathParams<i64>,
+    b: Body,
+) -> Answer {
+    let b: LabelCreate = b.json()?;
     let mut r = state.reporter();
     let Some(l) = kind.labels(&mut r).get_mut(&id) else {
-        return not_found("label");
+        return Err(not_found("label"));
     };
     l.name = b.name;
     l.priority = b.priority;
     if matches!(kind, Kind::Message) && b.group_id.is_some() {
         l.group = b.group_id;
     }
-    ok()
+    Ok(ok())
 }
 
-fn change_priorities(state: &EmulatorState, kind: Kind, items: Vec<Priority>) -> Reply {
+async fn change_priorities(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    b: Body,
+) -> Answer {
+    let items: Vec<Priority> = b.json()?;
     let mut r = state.reporter();
     let labels = kind.labels(&mut r);
     for p in items {
@@ -602,41 +545,59 @@ fn change_priorities(state: &EmulatorState, kind: Kind, items: Vec<Priority>) ->
             l.priority = p.new_priority;
         }
     }
-    ok()
+    Ok(ok())
 }
 
-fn link(state: &EmulatorState, kind: Kind, q: TargetQuery, label_id: i64) -> Reply {
-    let Some(target) = kind.target(q).filter(|t| kind.exists(state, t)) else {
-        return not_found(kind.noun());
+async fn link(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    Query(q): Query<TargetQuery>,
+    b: Body,
+) -> Answer {
+    let LabelId { label_id } = b.json()?;
+    let Some(target) = kind.target(q).filter(|t| kind.exists(&state, t)) else {
+        return Err(not_found(kind.noun()));
     };
     let mut r = state.reporter();
     if !kind.labels(&mut r).contains_key(&label_id) {
-        return not_found("label");
+        return Err(not_found("label"));
     }
     kind.links(&mut r)
         .entry(target)
         .or_default()
         .insert(label_id);
-    ok()
+    Ok(ok())
 }
 
-fn unlink(state: &EmulatorState, kind: Kind, q: TargetQuery, label_id: i64) -> Reply {
+async fn unlink(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    Query(q): Query<TargetQuery>,
+    b: Body,
+) -> Answer {
+    let LabelId { label_id } = b.json()?;
     let Some(target) = kind.target(q) else {
-        return bad_request(kind.param());
+        return Err(bad_request(kind.param()));
     };
     if let Some(set) = kind.links(&mut state.reporter()).get_mut(&target) {
         set.remove(&label_id);
     }
-    ok()
+    Ok(ok())
 }
 
-fn set_links(state: &EmulatorState, kind: Kind, q: TargetQuery, labels: Vec<LabelId>) -> Reply {
-    let Some(target) = kind.target(q).filter(|t| kind.exists(state, t)) else {
-        return not_found(kind.noun());
+async fn set_links(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    Query(q): Query<TargetQuery>,
+    b: Body,
+) -> Answer {
+    let labels: Vec<LabelId> = b.json()?;
+    let Some(target) = kind.target(q).filter(|t| kind.exists(&state, t)) else {
+        return Err(not_found(kind.noun()));
     };
     kind.links(&mut state.reporter())
         .insert(target, labels.into_iter().map(|l| l.label_id).collect());
-    ok()
+    Ok(ok())
 }
 
 /// Adds (or, for `NOT_EXISTS`, removes) the bulk request's labels on every target.

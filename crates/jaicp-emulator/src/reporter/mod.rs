@@ -329,6 +329,10 @@ impl EmulatorState {
                 });
             }
         }
+        drop(calls);
+        // Sessions of deleted projects leave the Reporter (see `crate::integrity`).
+        let live = self.project_short_names();
+        out.retain(|s| live.contains(&s.project));
         out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
         out
     }

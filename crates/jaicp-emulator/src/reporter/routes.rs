@@ -531,9 +531,7 @@ async fn filter_options(
     Query(q): Query<FilterQuery>,
     body: Body,
 ) -> Answer {
-    if let Err(r) = filters(body) {
-        return Err(r);
-    }
+    filters(body)?;
     let sessions = state.reporter_sessions();
     let values: std::collections::BTreeSet<String> = match q.filter_key.as_deref() {
         Some("CHANNEL_TYPE") => sessions.iter().map(|s| s.channel_type.clone()).collect(),
@@ -557,9 +555,7 @@ async fn filter_options(
 }
 
 async fn interval_filter_options(Unified(state): Unified, body: Body) -> Answer {
-    if let Err(r) = filters(body) {
-        return Err(r);
-    }
+    filters(body)?;
     let counts: Vec<usize> = state
         .reporter_sessions()
         .iter()

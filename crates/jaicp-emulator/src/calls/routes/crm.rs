@@ -15,7 +15,8 @@ use crate::calls::validate::{ValidJob, bad_phone, bad_zone, normalize_phone, par
 use crate::errors::CallsError;
 use crate::extract::{Body, IDEMPOTENCE_KEY, PathParams, idempotence_header};
 use crate::idempotency::IDEMPOTENCE_WINDOW_MS;
-use crate::reply::{Answer, Reply, answer};
+use crate::idempotency::{Keyed, fingerprint};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 /// Decoded `name=value` pairs from a query string or form body.
 fn form_pairs(raw: &[u8]) -> Vec<(String, String)> {
@@ -82,12 +83,21 @@ fn crm_add(
     mode: CrmMode,
     req: CrmRequest,
     header_key: Option<String>,
-) -> Reply {
-    let key = req
-        .query_key
-        .clone()
-        .or(header_key)
-        .map(|k| (mode.scope, k));
+) -> Answer {
+    // The key is bound to the number, zone and payload, however they were sent (query or form).
+    let mut parts: Vec<&[u8]> = vec![
+        req.phone.as_deref().unwrap_or_default().as_bytes(),
+        req.gmt_zone.as_deref().unwrap_or_default().as_bytes(),
+    ];
+    for (k, v) in &req.payload {
+        parts.push(k.as_bytes());
+        parts.push(v.as_bytes());
+    }
+    let key = req.query_key.clone().or(header_key).map(|key| Keyed {
+        scope: mode.scope,
+        key,
+        request: fingerprint(&parts),
+    });
     run(state, mode.operation, token, key, |ctx| {
         either(crm_add_work(ctx, mode, &req))
     })
@@ -164,13 +174,7 @@ pub(super) async fn add_phone_get(
         scope: "addPhone",
         duplicate_rule: true,
     };
-    answer(crm_add(
-        &state,
-        &token,
-        mode,
-        req,
-        idempotence_header(&headers),
-    ))
+    crm_add(&state, &token, mode, req, idempotence_header(&headers))
 }
 
 pub(super) async fn add_phone_get_test(
@@ -185,13 +189,7 @@ pub(super) async fn add_phone_get_test(
         scope: "addPhoneGetTest",
         duplicate_rule: false,
     };
-    answer(crm_add(
-        &state,
-        &token,
-        mode,
-        req,
-        idempotence_header(&headers),
-    ))
+    crm_add(&state, &token, mode, req, idempotence_header(&headers))
 }
 
 pub(super) async fn add_phone_post(
@@ -206,11 +204,11 @@ pub(super) async fn add_phone_post(
         duplicate_rule: true,
     };
     let header_key = idempotence_header(&headers);
-    answer(match body.bytes() {
+    match body.bytes() {
         Ok(bytes) => {
             let req = CrmRequest::from_pairs(form_pairs(&bytes));
             crm_add(&state, &token, mode, req, header_key)
         }
         Err(reply) => run(&state, mode.operation, &token, None, |_| reply),
-    })
+    }
 }

@@ -26,8 +26,10 @@ use super::validate::{
     RawJobParameters, ValidJob, check_duplicates, phone_key, phone_text, validate_job,
 };
 use crate::clock::Millis;
+use crate::errors::Api;
 use crate::errors::CallsError;
 use crate::extract::{Body, PathParams, idempotence_header};
+use crate::idempotency::{Found, Keyed, fingerprint};
 use crate::reply::{Answer, Reply, answer};
 use crate::state::{EmulatorState, Shared};
 use crm::{add_phone_get, add_phone_get_test, add_phone_post};
@@ -91,13 +93,23 @@ impl Ctx<'_> {
     }
 }
 
-/// Shared request flow; `idempotence` is `(scope, key)` when the operation
-/// honours keys and the client sent one.
+/// Shared request flow; `idempotence` is the client's key when the operation honours keys
+/// and the client sent one.
 pub(super) fn run(
     state: &EmulatorState,
     operation: &'static str,
     token: &str,
-    idempotence: Option<(&'static str, String)>,
+    idempotence: Option<Keyed>,
+    work: impl FnOnce(&mut Ctx<'_>) -> Reply,
+) -> Answer {
+    answer(run_reply(state, operation, token, idempotence, work))
+}
+
+fn run_reply(
+    state: &EmulatorState,
+    operation: &'static str,
+    token: &str,
+    idempotence: Option<Keyed>,
     work: impl FnOnce(&mut Ctx<'_>) -> Reply,
 ) -> Reply {
     let shared = &*state.shared;
@@ -108,12 +120,19 @@ pub(super) fn run(
         tracing::debug!(operation, "unknown campaign token");
         return crate::errors::calls_invalid_token();
     };
-    if let Some((scope, key)) = &idempotence
-        && let Some(stored) = campaign.idempotency.lookup(scope, key, now)
-    {
-        shared.counters.idempotent_replay();
-        tracing::debug!(operation, campaign = campaign.id, "idempotent replay");
-        return stored;
+    if let Some(keyed) = &idempotence {
+        match campaign
+            .idempotency
+            .lookup(keyed, now, shared.config.idempotency_bound)
+        {
+            Some(Found::Replay(stored)) => {
+                shared.counters.idempotent_replay();
+                tracing::debug!(operation, campaign = campaign.id, "idempotent replay");
+                return stored;
+            }
+            Some(Found::Mismatch) => return key_reused(keyed.scope),
+            None => {}
+        }
     }
     let mut ctx = Ctx {
         campaign,
@@ -123,8 +142,8 @@ pub(super) fn run(
     };
     let reply = work(&mut ctx);
     let campaign = ctx.campaign;
-    if let Some((scope, key)) = idempotence {
-        campaign.idempotency.store(scope, key, &reply, now);
+    if let Some(keyed) = idempotence {
+        campaign.idempotency.store(keyed, &reply, now);
     }
     tracing::debug!(
         operation,
@@ -133,6 +152,41 @@ pub(super) fn run(
         "handled"
     );
     reply
+}
+
+/// 400 for a key first used with another request, in the operation's documented 400 shape
+/// (`ApiErrorData` for campaign control, `{type, message}` elsewhere).
+fn key_reused(scope: &str) -> Reply {
+    const MESSAGE: &str = "This Idempotence-Key was first used with another request; \
+                           use a new key for a new request";
+    if scope == "controlCampaign" {
+        crate::errors::api_error_data(
+            StatusCode::BAD_REQUEST,
+            "idempotence.key.reused",
+            MESSAGE,
+            &[],
+        )
+    } else {
+        CallsError::new("idempotence.key.reused", MESSAGE).bad_request()
+    }
+}
+
+/// The key of a request, bound to the operation and its input (`parts`).
+pub(super) fn keyed(headers: &HeaderMap, scope: &'static str, parts: &[&[u8]]) -> Option<Keyed> {
+    idempotence_header(headers).map(|key| Keyed {
+        scope,
+        key,
+        request: fingerprint(parts),
+    })
+}
+
+/// A JSON body in a canonical form (keys sorted, no spaces), so equal bodies that differ only
+/// in layout count as the same request; bytes that are not JSON stay as they are.
+pub(super) fn canonical(bytes: &[u8]) -> Vec<u8> {
+    serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|v| serde_json::to_vec(&v).ok())
+        .unwrap_or_else(|| bytes.to_vec())
 }
 
 /// Turns `Result<Reply, Reply>` (success or error reply) into a reply.
@@ -157,11 +211,16 @@ async fn add_phones(
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
-    let key = idempotence_header(&headers).map(|k| ("addPhones", k));
-    let parsed = body.json::<Vec<RawJobParameters>>();
-    answer(run(&state, "addPhones", &token, key, |ctx| {
+    let (key, parsed) = match body.bytes() {
+        Ok(bytes) => (
+            keyed(&headers, "addPhones", &[&canonical(&bytes)]),
+            crate::extract::parse::<Vec<RawJobParameters>>(Api::Calls { add_phone: false }, &bytes),
+        ),
+        Err(reply) => (None, Err(reply)),
+    };
+    run(&state, "addPhones", &token, key, |ctx| {
         either(parsed.and_then(|items| add_phones_work(ctx, items)))
-    }))
+    })
 }
 
 fn add_phones_work(ctx: &mut Ctx<'_>, items: Vec<RawJobParameters>) -> Result<Reply, Reply> {
@@ -235,9 +294,18 @@ async fn cancel_call_job(
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
-    let key = idempotence_header(&headers).map(|k| ("cancelCallJob", k));
-    let parsed = body.json_or_default::<Selection>();
-    answer(run(&state, "cancelCallJob", &token, key, |ctx| {
+    let (key, parsed) = match body.bytes() {
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => (
+            keyed(&headers, "cancelCallJob", &[b"{}"]),
+            Ok(Selection::default()),
+        ),
+        Ok(bytes) => (
+            keyed(&headers, "cancelCallJob", &[&canonical(&bytes)]),
+            crate::extract::parse::<Selection>(Api::Calls { add_phone: false }, &bytes),
+        ),
+        Err(reply) => (None, Err(reply)),
+    };
+    run(&state, "cancelCallJob", &token, key, |ctx| {
         either(parsed.and_then(|selection| {
             let picked = select_jobs(ctx.campaign, &selection)?;
             let mut cancelled = Vec::new();
@@ -250,7 +318,7 @@ async fn cancel_call_job(
             }
             Ok(Reply::ok(&cancelled))
         }))
-    }))
+    })
 }
 
 // ------------------------------------------------------- campaign info/control
@@ -260,18 +328,18 @@ async fn get_call_task(
     PathParams(token): PathParams<String>,
 ) -> Answer {
     let fmt = state.shared.config.timestamps;
-    answer(run(&state, "getCallTask", &token, None, |ctx| {
+    run(&state, "getCallTask", &token, None, |ctx| {
         Reply::ok(&campaign_info(ctx.campaign, ctx.now, fmt))
-    }))
+    })
 }
 
 async fn get_call_task_status(
     State(state): State<EmulatorState>,
     PathParams(token): PathParams<String>,
 ) -> Answer {
-    answer(run(&state, "getCallTaskStatus", &token, None, |ctx| {
+    run(&state, "getCallTaskStatus", &token, None, |ctx| {
         Reply::ok(ctx.campaign.status.api_name())
-    }))
+    })
 }
 
 async fn control_campaign(
@@ -279,10 +347,10 @@ async fn control_campaign(
     PathParams((token, action)): PathParams<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
-    let key = idempotence_header(&headers).map(|k| ("controlCampaign", k));
-    answer(run(&state, "controlCampaign", &token, key, |ctx| {
+    let key = keyed(&headers, "controlCampaign", &[action.as_bytes()]);
+    run(&state, "controlCampaign", &token, key, |ctx| {
         control_work(ctx, &action)
-    }))
+    })
 }
 
 fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {

@@ -9,7 +9,7 @@ use crate::calls::validate::parse_instant;
 use crate::clock::Millis;
 use crate::errors::calls_invalid;
 use crate::extract::{Body, PathParams};
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 pub(super) async fn get_call_job_report(
     State(state): State<EmulatorState>,
@@ -18,7 +18,7 @@ pub(super) async fn get_call_job_report(
 ) -> Answer {
     let parsed = body.json_or_default::<Selection>();
     let fmt = state.shared.config.timestamps;
-    answer(run(&state, "getCallJobReport", &token, None, |ctx| {
+    run(&state, "getCallJobReport", &token, None, |ctx| {
         either(parsed.and_then(|selection| {
             let picked = select_jobs(ctx.campaign, &selection)?;
             let rows: Vec<_> = picked
@@ -28,7 +28,7 @@ pub(super) async fn get_call_job_report(
                 .collect();
             Ok(Reply::ok(&rows))
         }))
-    }))
+    })
 }
 
 pub(super) async fn get_call_attempt_report(
@@ -38,7 +38,7 @@ pub(super) async fn get_call_attempt_report(
 ) -> Answer {
     let parsed = body.json_or_default::<Selection>();
     let fmt = state.shared.config.timestamps;
-    answer(run(&state, "getCallAttemptReport", &token, None, |ctx| {
+    run(&state, "getCallAttemptReport", &token, None, |ctx| {
         either(parsed.and_then(|selection| {
             let picked = select_jobs(ctx.campaign, &selection)?;
             let rows: Vec<_> = picked
@@ -48,7 +48,7 @@ pub(super) async fn get_call_attempt_report(
                 .collect();
             Ok(Reply::ok(&rows))
         }))
-    }))
+    })
 }
 
 /// `page`/`pageSize` with the document's defaults and limits.
@@ -152,7 +152,7 @@ pub(super) async fn get_call_job_report_by_date(
         .json_or_default::<Value>()
         .and_then(|v| parse_by_date(v, "createdAt"));
     let fmt = state.shared.config.timestamps;
-    answer(run(&state, "getCallJobReportByDate", &token, None, |ctx| {
+    run(&state, "getCallJobReportByDate", &token, None, |ctx| {
         either(parsed.map(|(created, finished, page)| {
             let now = ctx.now;
             page.reply(
@@ -164,7 +164,7 @@ pub(super) async fn get_call_job_report_by_date(
                     .map(|j| job_report(j, now, fmt)),
             )
         }))
-    }))
+    })
 }
 
 pub(super) async fn get_call_job_report_unfinished(
@@ -176,24 +176,18 @@ pub(super) async fn get_call_job_report_unfinished(
         .json_or_default::<Value>()
         .and_then(|v| Page::parse(Some(&v)));
     let fmt = state.shared.config.timestamps;
-    answer(run(
-        &state,
-        "getCallJobReportUnfinished",
-        &token,
-        None,
-        |ctx| {
-            either(parsed.map(|page| {
-                let now = ctx.now;
-                page.reply(
-                    ctx.campaign
-                        .jobs
-                        .iter()
-                        .filter(|j| j.visible_finished_at(now).is_none())
-                        .map(|j| job_report(j, now, fmt)),
-                )
-            }))
-        },
-    ))
+    run(&state, "getCallJobReportUnfinished", &token, None, |ctx| {
+        either(parsed.map(|page| {
+            let now = ctx.now;
+            page.reply(
+                ctx.campaign
+                    .jobs
+                    .iter()
+                    .filter(|j| j.visible_finished_at(now).is_none())
+                    .map(|j| job_report(j, now, fmt)),
+            )
+        }))
+    })
 }
 
 pub(super) async fn get_call_attempt_report_by_date(
@@ -205,26 +199,20 @@ pub(super) async fn get_call_attempt_report_by_date(
         .json_or_default::<Value>()
         .and_then(|v| parse_by_date(v, "startedAt"));
     let fmt = state.shared.config.timestamps;
-    answer(run(
-        &state,
-        "getCallAttemptReportByDate",
-        &token,
-        None,
-        |ctx| {
-            either(parsed.map(|(started, finished, page)| {
-                let now = ctx.now;
-                page.reply(
-                    ctx.campaign
-                        .jobs
-                        .iter()
-                        .flat_map(|j| j.attempts.iter().map(move |a| (j, a)))
-                        .filter(|(_, a)| {
-                            let end = Some(a.finished_at).filter(|f| *f <= now);
-                            started.contains(Some(a.started_at)) && finished.contains(end)
-                        })
-                        .map(|(j, a)| attempt_report(j, a, now, fmt)),
-                )
-            }))
-        },
-    ))
+    run(&state, "getCallAttemptReportByDate", &token, None, |ctx| {
+        either(parsed.map(|(started, finished, page)| {
+            let now = ctx.now;
+            page.reply(
+                ctx.campaign
+                    .jobs
+                    .iter()
+                    .flat_map(|j| j.attempts.iter().map(move |a| (j, a)))
+                    .filter(|(_, a)| {
+                        let end = Some(a.finished_at).filter(|f| *f <= now);
+                        started.contains(Some(a.started_at)) && finished.contains(end)
+                    })
+                    .map(|(j, a)| attempt_report(j, a, now, fmt)),
+            )
+        }))
+    })
 }

@@ -1,0 +1,181 @@
+//! `jaicp doctor`: checks the configured JAICP against the SDK's documents and writes a
+//! shareable report of shapes only (see the `jaicp-doctor` crate for what each check sends).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use jaicp_core::{ChatApiToken, Error, ImputerToken, PrompterToken, PushbackId};
+use jaicp_doctor::{Api, Doctor, Report};
+
+use crate::cli::Globals;
+use crate::credentials::read_secret_file;
+use crate::target::Target;
+
+/// Arguments of `jaicp doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also run the checks of API that have an effect (chat: one message and one async message;
+    /// prompter: one request; pushgate: fires the link; imputer: one synthesis). Repeatable.
+    #[arg(long = "allow", value_name = "API", value_parser = ["chat", "prompter", "pushgate", "imputer"])]
+    pub allow: Vec<String>,
+    /// File holding the Chat API channel token (default: $JAICP_CHAT_TOKEN).
+    #[arg(long, value_name = "PATH")]
+    pub chat_token_file: Option<PathBuf>,
+    /// File holding the Prompter API token (default: $JAICP_PROMPTER_TOKEN).
+    #[arg(long, value_name = "PATH")]
+    pub prompter_token_file: Option<PathBuf>,
+    /// File holding the Imputer token (default: $JAICP_IMPUTER_TOKEN).
+    #[arg(long, value_name = "PATH")]
+    pub imputer_token_file: Option<PathBuf>,
+    /// A replica template without variables, for the Imputer check.
+    #[arg(long, value_name = "ID")]
+    pub imputer_template: Option<String>,
+    /// File holding a pushback link (`https://host/pushgate/push_<id>`) or its id (default:
+    /// $JAICP_PUSHBACK_ID).
+    #[arg(long, value_name = "PATH")]
+    pub pushback_file: Option<PathBuf>,
+    /// A webhook body JAICP delivered to you, as captured (repeatable); read for its shape.
+    #[arg(long = "webhook-payload", value_name = "FILE")]
+    pub webhook_payloads: Vec<PathBuf>,
+    /// Write `doctor-report.md` and `doctor-report.json` into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print the JSON report instead of the Markdown one.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A credential from its file, the environment, or (against the embedded emulator) the
+/// emulator's; `None` when there is none, so its checks are reported as not exercised.
+fn credential<T>(
+    globals: &Globals,
+    file: Option<&Path>,
+    from_env: impl FnOnce() -> jaicp_core::Result<T>,
+    new: impl FnOnce(String) -> T,
+    emulator_default: Option<String>,
+) -> anyhow::Result<Option<T>> {
+    if let Some(path) = file {
+        return Ok(Some(new(read_secret_file(path, globals)?)));
+    }
+    match from_env() {
+        Ok(token) => Ok(Some(token)),
+        Err(Error::Config(_)) => Ok(emulator_default.map(new)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The id of a pushback link, or the text itself when it is only the id.
+fn pushback_id(text: &str) -> &str {
+    text.rsplit_once("/pushgate/push_")
+        .map_or(text, |(_, id)| id)
+        .trim_end_matches('/')
+}
+
+/// Runs `jaicp doctor`.
+pub async fn run(args: DoctorArgs, globals: &Globals) -> anyhow::Result<()> {
+    let target = Target::connect(globals).await?;
+    let embedded = target.emulator.as_ref();
+    let mut doctor = Doctor::new(target.client.clone());
+    for api in &args.allow {
+        if let Some(api) = Api::parse(api) {
+            doctor = doctor.allow_writes(api);
+        }
+    }
+    if let Some(token) = credential(
+        globals,
+        args.chat_token_file.as_deref(),
+        ChatApiToken::from_env,
+        ChatApiToken::new,
+        embedded.map(|_| jaicp_emulator::DEFAULT_CHAT_TOKEN.to_owned()),
+    )? {
+        doctor = doctor.chat_token(token);
+    }
+    if let Some(token) = credential(
+        globals,
+        args.prompter_token_file.as_deref(),
+        PrompterToken::from_env,
+        PrompterToken::new,
+        embedded.map(|_| jaicp_emulator::DEFAULT_PROMPTER_TOKEN.to_owned()),
+    )? {
+        doctor = doctor.prompter_token(token);
+    }
+    let template = args
+        .imputer_template
+        .clone()
+        .or_else(|| embedded.map(|_| "doctor-demo".to_owned()));
+    if let (Some(token), Some(template)) = (
+        credential(
+            globals,
+            args.imputer_token_file.as_deref(),
+            ImputerToken::from_env,
+            ImputerToken::new,
+            embedded.map(|_| jaicp_emulator::DEFAULT_IMPUTER_TOKEN.to_owned()),
+        )?,
+        template,
+    ) {
+        doctor = doctor.imputer(token, template);
+    }
+    // Against the embedded emulator, a pushback link made for the demo.
+    let demo_pushback = embedded.and_then(|e| {
+        e.state()
+            .create_pushback(jaicp_emulator::DEFAULT_CHAT_TOKEN, "jaicp-doctor", "/start")
+            .ok()
+    });
+    if let Some(link) = credential(
+        globals,
+        args.pushback_file.as_deref(),
+        PushbackId::from_env,
+        PushbackId::new,
+        demo_pushback,
+    )? {
+        doctor = doctor.pushback(PushbackId::new(pushback_id(link.expose())));
+    }
+    for path in &args.webhook_payloads {
+        let body = std::fs::read(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        doctor = doctor.webhook_payload(body);
+    }
+    eprintln!("jaicp doctor: checking (an events long poll may take a minute)...");
+    let report = doctor.run().await;
+    write(&report, &args)
+}
+
+fn write(report: &Report, args: &DoctorArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        for (name, text) in [
+            ("doctor-report.md", report.to_markdown()),
+            ("doctor-report.json", report.to_json()),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.to_markdown());
+    }
+    let (confirmed, contradicted, skipped) = report.counts();
+    eprintln!(
+        "jaicp doctor: {confirmed} confirmed, {contradicted} contradicted, {skipped} not exercised"
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pushback_id;
+
+    #[test]
+    fn pushback_links_and_bare_ids() {
+        assert_eq!(
+            pushback_id("https://app.jaicp.com/pushgate/push_abc123"),
+            "abc123"
+        );
+        assert_eq!(pushback_id("abc123"), "abc123");
+    }
+}
