@@ -558,3 +558,28 @@ fn a_server_that_echoes_the_token_does_not_get_it_printed() {
         assert!(!text.contains("CANARY-0xfeedface"), "{format}: {text}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_with_130() {
+    let env = Env::new();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jaicp"))
+        .env("XDG_DATA_HOME", env.dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", env.dir.path().join("config"))
+        .env_remove("JAICP_HOST")
+        .args(["chat", "events", "--client-id", "nobody-writes-to-me"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it start and begin waiting for events.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"));
+}
