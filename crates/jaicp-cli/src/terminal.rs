@@ -41,7 +41,7 @@ impl ColorMode {
     }
 }
 
-/// `NO_COLOR` (https://no-color.org): set to anything non-empty turns colour off in `auto`.
+/// `NO_COLOR` (<https://no-color.org>): set to anything non-empty turns colour off in `auto`.
 fn no_color_unset() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

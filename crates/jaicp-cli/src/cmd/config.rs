@@ -17,7 +17,7 @@ pub enum ConfigCommand {
         /// The profile (default: the active one).
         name: Option<String>,
     },
-    /// Set a key of a profile: host, <credential>_file or <credential>_env (credentials: token,
+    /// Set a key of a profile: host, CREDENTIAL_file or CREDENTIAL_env (credentials: token,
     /// campaign_token, chat_token, nlp_key, imputer_token). An empty value removes the key.
     Set {
         /// The key.
