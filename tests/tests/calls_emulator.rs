@@ -167,7 +167,7 @@ async fn typed_errors_from_the_server() {
 
     let wrong = jaicp_calls::Calls::new(
         &common::client(&emu),
-        &CampaignToken::new("0.0.no-such-campaign"),
+        &CampaignToken::new("0.0.no-such-campaign").unwrap(),
     );
     let err = wrong.campaign().send().await.unwrap_err();
     assert_eq!(err.calls_error(), Some(CallsError::InvalidToken));

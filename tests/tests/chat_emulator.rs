@@ -23,7 +23,10 @@ async fn emulator() -> Emulator {
 }
 
 fn chat(emu: &Emulator) -> Chat {
-    Chat::new(&common::client(emu), &ChatApiToken::new(emu.chat_token()))
+    Chat::new(
+        &common::client(emu),
+        &ChatApiToken::new(emu.chat_token()).unwrap(),
+    )
 }
 
 fn texts(turn: &ChatResponse) -> Vec<String> {
@@ -91,7 +94,7 @@ async fn async_answers_arrive_by_webhook_and_by_events_once_each() {
     let secret = "webhook-secret-0123456789";
     let (tx, mut rx) = mpsc::unbounded_channel::<ChatResponse>();
     let app = router(
-        WebhookConfig::new(ChatApiToken::new(emu.chat_token()), secret),
+        WebhookConfig::new(ChatApiToken::new(emu.chat_token()).unwrap(), secret),
         move |turns| {
             let tx = tx.clone();
             async move {
@@ -165,7 +168,10 @@ async fn async_answers_arrive_by_webhook_and_by_events_once_each() {
 #[tokio::test]
 async fn a_wrong_token_is_refused_as_auth() {
     let emu = emulator().await;
-    let bad = Chat::new(&common::client(&emu), &ChatApiToken::new("nobody:00"));
+    let bad = Chat::new(
+        &common::client(&emu),
+        &ChatApiToken::new("nobody:00").unwrap(),
+    );
     let err = bad.send("u", "hi").await.unwrap_err();
     assert!(err.is_auth(), "{err}");
     assert!(!err.to_string().contains("nobody:00"));
@@ -214,7 +220,7 @@ async fn the_imputer_returns_a_real_wav() {
     let emu = emulator().await;
     let imputer = Imputer::new(
         &common::client(&emu),
-        &jaicp_core::ImputerToken::new(jaicp_emulator::DEFAULT_IMPUTER_TOKEN),
+        &jaicp_core::ImputerToken::new(jaicp_emulator::DEFAULT_IMPUTER_TOKEN).unwrap(),
     );
     let replica = Replica::new("greeting").var("name", "Анна").speed(1.0);
     let audio = imputer.synthesize(&replica).await.unwrap();
@@ -234,7 +240,7 @@ async fn the_imputer_returns_a_real_wav() {
     assert!(err.is_ok());
     let bad = Imputer::new(
         &common::client(&emu),
-        &jaicp_core::ImputerToken::new("nope:1"),
+        &jaicp_core::ImputerToken::new("nope:1").unwrap(),
     );
     assert!(bad.synthesize(&replica).await.unwrap_err().is_auth());
 }
@@ -244,7 +250,7 @@ async fn the_prompter_proposes_answers_from_the_same_bot() {
     let emu = emulator().await;
     let prompter = jaicp_prompter::Prompter::new(
         &common::client(&emu),
-        &jaicp_core::PrompterToken::new(jaicp_emulator::DEFAULT_PROMPTER_TOKEN),
+        &jaicp_core::PrompterToken::new(jaicp_emulator::DEFAULT_PROMPTER_TOKEN).unwrap(),
     );
     let r = prompter
         .suggest("chat-1", "cust-1", "How much does it cost?")

@@ -29,7 +29,7 @@ pub fn client(emulator: &Emulator) -> Client {
 pub fn calls(emulator: &Emulator) -> Calls {
     Calls::new(
         &client(emulator),
-        &CampaignToken::new(emulator.campaign_token()),
+        &CampaignToken::new(emulator.campaign_token()).unwrap(),
     )
 }
 
@@ -96,7 +96,7 @@ impl LogCapture {
 pub fn nlp(emulator: &Emulator) -> jaicp_nlp::Nlp {
     jaicp_nlp::Nlp::new(
         &client(emulator),
-        &jaicp_core::NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY),
+        &jaicp_core::NlpKey::new(jaicp_emulator::DEFAULT_NLP_KEY).unwrap(),
     )
 }
 

@@ -41,7 +41,7 @@ async fn setup(script: Vec<Fault>) -> (Emulator, FaultProxy, Calls) {
     let proxy = FaultProxy::start(Some(emu.addr()), script).await;
     let calls = Calls::new(
         &client(&proxy, fast_retries()),
-        &CampaignToken::new(emu.campaign_token()),
+        &CampaignToken::new(emu.campaign_token()).unwrap(),
     );
     (emu, proxy, calls)
 }
@@ -71,7 +71,7 @@ async fn a_keyed_write_whose_answer_is_lost_is_applied_once() {
 #[tokio::test]
 async fn a_write_without_a_key_is_never_resent() {
     let (emu, proxy, _) = setup(vec![Fault::ForwardThenReset]).await;
-    let api = client(&proxy, fast_retries()).api(Auth::None);
+    let api = client(&proxy, fast_retries()).api(Auth::none());
     let path = format!("/api/calls/campaign/{}/addPhones", emu.campaign_token());
     let body = serde_json::json!([{"phone": "79001112233"}]);
     let err = api
@@ -183,7 +183,7 @@ async fn a_503_storm_exhausts_the_retry_budget() {
         .retry_budget(15)
         .build()
         .unwrap();
-    let calls = Calls::new(&client, &CampaignToken::new(emu.campaign_token()));
+    let calls = Calls::new(&client, &CampaignToken::new(emu.campaign_token()).unwrap());
     let err = calls.campaign().send().await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(
@@ -244,7 +244,7 @@ async fn a_gigantic_body_fails_fast_without_buffering() {
         .unwrap();
     let started = Instant::now();
     let err = client
-        .api(Auth::None)
+        .api(Auth::none())
         .raw(Method::GET, "/big")
         .send_raw()
         .await
@@ -292,7 +292,7 @@ async fn a_refused_connection_is_retried_even_for_writes_without_a_key() {
         .unwrap();
     let started = Instant::now();
     let err = client
-        .api(Auth::None)
+        .api(Auth::none())
         .raw(Method::POST, "/chatapi/x")
         .send_unit()
         .await

@@ -102,7 +102,10 @@ async fn the_bot_hands_the_dialog_to_the_desk_and_gets_it_back() {
         .clone()
         .expect("setWebhook was called");
 
-    let chat = Chat::new(&common::client(&emu), &ChatApiToken::new(emu.chat_token()));
+    let chat = Chat::new(
+        &common::client(&emu),
+        &ChatApiToken::new(emu.chat_token()).unwrap(),
+    );
     let mut events = chat
         .events("erin")
         .min_interval(Duration::from_millis(50))

@@ -17,7 +17,7 @@ use jaicp_project::models::{ProjectCreateDto, ProjectUpdateDto};
 const CANARY: &str = "unified-CANARY-c4n4ry-9f8e7d";
 
 fn token() -> UnifiedToken {
-    UnifiedToken::new(DEFAULT_UNIFIED_TOKEN)
+    UnifiedToken::new(DEFAULT_UNIFIED_TOKEN).unwrap()
 }
 
 #[tokio::test]
@@ -181,7 +181,7 @@ async fn a_refused_unified_token_is_an_auth_error_naming_the_api_never_the_token
 
     let emu = common::emulator().await;
     let client = common::client(&emu);
-    let bad = UnifiedToken::new(CANARY);
+    let bad = UnifiedToken::new(CANARY).unwrap();
     let projects = Projects::new(&client, &bad);
     let channels = Channels::new(&client, &bad);
     let reporter = jaicp_reporter::Reporter::new(&client, &bad);
@@ -251,7 +251,7 @@ async fn a_valid_unified_token_never_shows_on_success_paths() {
     let emu = common::emulator().await;
     emu.state().add_unified_token(CANARY);
     let client = common::client(&emu);
-    let token = UnifiedToken::new(CANARY);
+    let token = UnifiedToken::new(CANARY).unwrap();
     let projects = Projects::new(&client, &token);
     let channels = Channels::new(&client, &token);
     let reporter = jaicp_reporter::Reporter::new(&client, &token);

@@ -116,11 +116,11 @@ async fn the_canary_never_shows() {
         .await
         .unwrap();
     let client = common::client(&emu);
-    let token = CampaignToken::new(CANARY);
+    let token = CampaignToken::new(CANARY).unwrap();
     // The success paths, with the canary as a valid token...
     let mut shown = exercise(&Calls::new(&client, &token)).await;
     // ...and every error path, with the canary as an unknown token.
-    let stranger = CampaignToken::new(format!("{CANARY}-unknown"));
+    let stranger = CampaignToken::new(format!("{CANARY}-unknown")).unwrap();
     let errors = exercise(&Calls::new(&client, &stranger)).await;
     assert!(
         errors
@@ -257,7 +257,7 @@ async fn the_nlp_canary_never_shows() {
         .await
         .unwrap();
     let client = common::client(&emu);
-    let key = jaicp_core::NlpKey::new(NLP_CANARY);
+    let key = jaicp_core::NlpKey::new(NLP_CANARY).unwrap();
     let mut shown = exercise_nlp(&jaicp_nlp::Nlp::new(&client, &key)).await;
     assert!(
         shown
@@ -265,7 +265,7 @@ async fn the_nlp_canary_never_shows() {
             .any(|s| s.starts_with("simple: ") && s.contains("/Hello")),
         "{shown:#?}"
     );
-    let stranger = jaicp_core::NlpKey::new(format!("{NLP_CANARY}-unknown"));
+    let stranger = jaicp_core::NlpKey::new(format!("{NLP_CANARY}-unknown")).unwrap();
     let errors = exercise_nlp(&jaicp_nlp::Nlp::new(&client, &stranger)).await;
     assert!(
         errors.iter().filter(|s| s.contains("401")).count() >= 15,

@@ -59,14 +59,21 @@ async fn the_conversation_canaries_never_show() {
     emu.state().add_chat_channel(CHAT_CANARY).unwrap();
     let client = common::client(&emu);
     // Success paths (the answers echo the token)...
-    let mut shown = exercise_chat(&Chat::new(&client, &ChatApiToken::new(CHAT_CANARY))).await;
+    let mut shown = exercise_chat(&Chat::new(
+        &client,
+        &ChatApiToken::new(CHAT_CANARY).unwrap(),
+    ))
+    .await;
     assert!(
         shown[0].contains("questionId") || shown[0].contains("question_id"),
         "{}",
         shown[0]
     );
     // ...and error paths with an unknown token.
-    let stranger = Chat::new(&client, &ChatApiToken::new(format!("{CHAT_CANARY}x")));
+    let stranger = Chat::new(
+        &client,
+        &ChatApiToken::new(format!("{CHAT_CANARY}x")).unwrap(),
+    );
     let errors = exercise_chat(&stranger).await;
     assert!(
         errors.iter().filter(|e| e.contains("401")).count() >= 7,
@@ -85,7 +92,7 @@ async fn the_conversation_canaries_never_show() {
     ))));
 
     // Imputer with an unknown token.
-    let imputer = jaicp_imputer::Imputer::new(&client, &ImputerToken::new(IMPUTER_CANARY));
+    let imputer = jaicp_imputer::Imputer::new(&client, &ImputerToken::new(IMPUTER_CANARY).unwrap());
     shown.push(show(
         imputer
             .synthesize(&jaicp_imputer::Replica::new("greeting"))
@@ -116,8 +123,10 @@ async fn the_conversation_canaries_never_show() {
     shown.push(show(desk.close("u1", &bob).await));
 
     // Prompter with an unknown channel token.
-    let prompter =
-        jaicp_prompter::Prompter::new(&client, &jaicp_core::PrompterToken::new(PROMPTER_CANARY));
+    let prompter = jaicp_prompter::Prompter::new(
+        &client,
+        &jaicp_core::PrompterToken::new(PROMPTER_CANARY).unwrap(),
+    );
     let suggested = show(prompter.suggest("chat-1", "cust-1", "prices?").await);
     assert!(
         suggested.contains("HTTP 4"),

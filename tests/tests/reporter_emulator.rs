@@ -19,7 +19,7 @@ use tokio::io::AsyncWrite;
 fn reporter(emu: &jaicp_emulator::Emulator) -> Reporter {
     Reporter::new(
         &common::client(emu),
-        &UnifiedToken::new(DEFAULT_UNIFIED_TOKEN),
+        &UnifiedToken::new(DEFAULT_UNIFIED_TOKEN).unwrap(),
     )
 }
 
@@ -298,7 +298,7 @@ async fn the_legacy_reporter_serves_the_same_operations_under_the_token_path() {
     let client = common::client(&emu);
     let legacy = Reporter::legacy(
         &client,
-        &LegacyReporterToken::new(jaicp_emulator::DEFAULT_LEGACY_REPORTER_TOKEN),
+        &LegacyReporterToken::new(jaicp_emulator::DEFAULT_LEGACY_REPORTER_TOKEN).unwrap(),
     );
     let sessions: Vec<_> = legacy
         .session_stream(Filters::new(), Listing::default())
@@ -309,7 +309,10 @@ async fn the_legacy_reporter_serves_the_same_operations_under_the_token_path() {
     let file = legacy.create_session_report().wait().await.unwrap();
     assert!(file.rows.unwrap() > 0);
 
-    let stranger = Reporter::legacy(&client, &LegacyReporterToken::new("legacy-CANARY-t0k3n"));
+    let stranger = Reporter::legacy(
+        &client,
+        &LegacyReporterToken::new("legacy-CANARY-t0k3n").unwrap(),
+    );
     let err = stranger.get_message_labels().send().await.unwrap_err();
     assert!(err.is_auth(), "{err:?}");
     let text = format!("{err} {err:?} {stranger:?}");

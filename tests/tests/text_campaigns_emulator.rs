@@ -13,7 +13,7 @@ use jaicp_text_campaigns::models::{
 fn campaigns(emu: &jaicp_emulator::Emulator) -> TextCampaigns {
     TextCampaigns::new(
         &common::client(emu),
-        &UnifiedToken::new(DEFAULT_UNIFIED_TOKEN),
+        &UnifiedToken::new(DEFAULT_UNIFIED_TOKEN).unwrap(),
     )
 }
 

@@ -23,6 +23,7 @@ mod errors;
 mod generated;
 mod handle;
 mod reports;
+mod seen;
 pub mod validate;
 mod windows;
 

@@ -49,7 +49,7 @@ mod tests {
             .transport(Arc::new(t.clone()))
             .build()
             .unwrap();
-        Channels::new(&client, &UnifiedToken::new(CANARY))
+        Channels::new(&client, &UnifiedToken::new(CANARY).unwrap())
     }
 
     fn body() -> DeployBotChannelDto {

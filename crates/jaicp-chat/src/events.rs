@@ -172,7 +172,7 @@ impl Events {
 
     /// The attempt timeout of one poll.
     pub fn attempt_timeout(&self) -> Duration {
-        self.hold + self.margin
+        self.hold.saturating_add(self.margin)
     }
 
     /// Starts polling. The stream yields every new event once (by kind and `questionId`),

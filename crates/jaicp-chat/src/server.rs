@@ -19,7 +19,8 @@
 //! use jaicp_chat::server::{WebhookConfig, router};
 //! use jaicp_core::ChatApiToken;
 //!
-//! let config = WebhookConfig::new(ChatApiToken::new("channel-token"), "a-long-random-secret-segment");
+//! let token = ChatApiToken::new("channel-token").map_err(std::io::Error::other)?;
+//! let config = WebhookConfig::new(token, "a-long-random-secret-segment");
 //! let app = router(config, |turns| async move {
 //!     for turn in turns {
 //!         println!("{:?}: {} replies", turn.question_id, jaicp_chat::replies(&turn).len());

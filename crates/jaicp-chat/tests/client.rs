@@ -19,7 +19,7 @@ fn chat(t: &ScriptedTransport) -> Chat {
         .transport(Arc::new(t.clone()))
         .build()
         .unwrap();
-    Chat::new(&client, &ChatApiToken::new(TOKEN))
+    Chat::new(&client, &ChatApiToken::new(TOKEN).unwrap())
 }
 
 const TURN: &str = r#"{"clientId":"u1","questionId":"q1","token":"abcd1234:CANARYchatTOKEN0000000000000000000000000",

@@ -17,7 +17,7 @@ const SECRET: &str = "s3cret-segment-0123456789";
 
 fn app(limit: usize) -> (axum::Router, mpsc::UnboundedReceiver<Vec<ChatResponse>>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let config = WebhookConfig::new(ChatApiToken::new(TOKEN), SECRET).body_limit(limit);
+    let config = WebhookConfig::new(ChatApiToken::new(TOKEN).unwrap(), SECRET).body_limit(limit);
     let app = router(config, move |turns| {
         let tx = tx.clone();
         async move {
@@ -139,7 +139,7 @@ async fn an_oversized_body_is_413() {
 async fn a_short_configured_secret_refuses_everything() {
     let (tx, _rx) = mpsc::unbounded_channel::<()>();
     let app = router(
-        WebhookConfig::new(ChatApiToken::new(TOKEN), "short"),
+        WebhookConfig::new(ChatApiToken::new(TOKEN).unwrap(), "short"),
         move |_| {
             let _ = tx.clone();
             async {}
@@ -156,7 +156,7 @@ async fn a_short_configured_secret_refuses_everything() {
 
 #[test]
 fn the_config_debug_hides_the_token_and_the_secret() {
-    let config = WebhookConfig::new(ChatApiToken::new(TOKEN), SECRET);
+    let config = WebhookConfig::new(ChatApiToken::new(TOKEN).unwrap(), SECRET);
     let text = format!("{config:?}");
     assert!(!text.contains(TOKEN) && !text.contains(SECRET), "{text}");
 }

@@ -184,28 +184,34 @@ impl Target {
 
     /// The campaign token.
     pub fn campaign_token(&self, flag: Option<&Path>) -> anyhow::Result<CampaignToken> {
-        Ok(CampaignToken::new(self.credential(Kind::Campaign, flag)?))
+        token(CampaignToken::new(self.credential(Kind::Campaign, flag)?))
     }
 
     /// The Chat API channel token.
     pub fn chat_token(&self, flag: Option<&Path>) -> anyhow::Result<ChatApiToken> {
-        Ok(ChatApiToken::new(self.credential(Kind::Chat, flag)?))
+        token(ChatApiToken::new(self.credential(Kind::Chat, flag)?))
     }
 
     /// The unified token (Project, Channel, Reporter, Text campaigns).
     pub fn unified_token(&self, flag: Option<&Path>) -> anyhow::Result<UnifiedToken> {
-        Ok(UnifiedToken::new(self.credential(Kind::Unified, flag)?))
+        token(UnifiedToken::new(self.credential(Kind::Unified, flag)?))
     }
 
     /// The NLP Direct key.
     pub fn nlp_key(&self, flag: Option<&Path>) -> anyhow::Result<NlpKey> {
-        Ok(NlpKey::new(self.credential(Kind::Nlp, flag)?))
+        token(NlpKey::new(self.credential(Kind::Nlp, flag)?))
     }
 
     /// The Imputer token.
     pub fn imputer_token(&self, flag: Option<&Path>) -> anyhow::Result<ImputerToken> {
-        Ok(ImputerToken::new(self.credential(Kind::Imputer, flag)?))
+        token(ImputerToken::new(self.credential(Kind::Imputer, flag)?))
     }
+}
+
+/// A credential value the SDK refuses (not printable ASCII, spaces inside) is a credential
+/// problem (exit 3), said without the value.
+fn token<T>(made: jaicp_core::Result<T>) -> anyhow::Result<T> {
+    made.map_err(|e| Credentials(e.to_string()).into())
 }
 
 fn non_empty_env(name: &str) -> Option<String> {

@@ -213,7 +213,18 @@ fn mask_value(value: &mut Value) {
 fn mask_text(text: &str) -> String {
     let known = KNOWN_SECRETS.lock().unwrap_or_else(|e| e.into_inner());
     let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-    let scrubbed = jaicp_core::redact::scrub(text, &refs);
+    // Whole credentials only (as themselves or percent-encoded, as in an echoed URL): the SDK's
+    // own scrubber also hides any 6-byte fragment of a secret, which is right for logs but would
+    // blank ordinary words of results (the demo chat token starts with "emulator").
+    let mut scrubbed = text.to_owned();
+    for secret in refs {
+        let encoded = secret.replace(':', "%3A");
+        for shape in [secret, encoded.as_str()] {
+            if scrubbed.contains(shape) {
+                scrubbed = scrubbed.replace(shape, jaicp_core::redact::REDACTED);
+            }
+        }
+    }
     drop(known);
     if !scrubbed.contains("://") {
         return scrubbed;

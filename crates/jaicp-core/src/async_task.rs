@@ -224,7 +224,7 @@ impl AsyncTask {
                 .timeout(i64::try_from(hold_param).unwrap_or(i64::MAX))
                 .options(
                     CallOptions::default()
-                        .attempt_timeout(o.hold + o.margin)
+                        .attempt_timeout(o.hold.saturating_add(o.margin))
                         .deadline(left),
                 );
             if let Some(t) = o.start_time {

@@ -7,7 +7,7 @@ use http::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error, OpName, Result};
-use crate::redact::{redact_links, scrub, scrub_json};
+use crate::redact::{cut_chars, redact_links, scrub, scrub_cut, scrub_json};
 use crate::transport::{BodyStream, TransportError};
 
 pub(crate) enum CollectError {
@@ -42,30 +42,46 @@ pub(crate) async fn collect_capped(
     Ok(first.unwrap_or_else(|| buf.freeze()))
 }
 
-/// Reads at most `limit` bytes of a body and drops the rest unread.
+/// Reads at most `limit` bytes of a body and drops the rest unread. Also says whether the body
+/// ended within the limit (`false`: the prefix is cut, and may end inside a secret).
 pub(crate) async fn collect_prefix(
     mut body: BodyStream,
     limit: usize,
-) -> std::result::Result<Bytes, TransportError> {
+) -> std::result::Result<(Bytes, bool), TransportError> {
     let mut buf = BytesMut::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
         let room = limit.saturating_sub(buf.len());
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if buf.len() >= limit {
-            break;
+        if chunk.len() > room || buf.len() >= limit {
+            return Ok((buf.freeze(), false));
         }
     }
-    Ok(buf.freeze())
+    Ok((buf.freeze(), true))
 }
 
-/// The first characters of a body, redacted, for error messages.
-pub(crate) fn snippet(body: &[u8], secrets: &[&str]) -> Option<String> {
+/// Characters of a body shown in an error message.
+pub(crate) const SNIPPET_CHARS: usize = 200;
+
+/// The first characters of a body, for error messages: scrubbed first (every known secret, and
+/// token-shaped paths), then cut at a character boundary, so a cut never leaves a fragment of a
+/// secret. `complete` is false when `body` is itself the first bytes of a longer body.
+pub(crate) fn snippet(body: &[u8], complete: bool, secrets: &[&str]) -> Option<String> {
     if body.is_empty() {
         return None;
     }
-    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
-    Some(redact_links(&scrub(&text, secrets)))
+    let scrubbed = if complete {
+        scrub(&String::from_utf8_lossy(body), secrets)
+    } else {
+        scrub_cut(body, secrets)
+    };
+    let shown = redact_links(&scrubbed);
+    let cut = cut_chars(&shown, SNIPPET_CHARS);
+    Some(if cut.len() < shown.len() {
+        format!("{cut}…")
+    } else {
+        shown
+    })
 }
 
 /// Decodes JSON into `T`, reporting the path of the first bad value.
@@ -88,7 +104,7 @@ pub fn decode_json<T: DeserializeOwned>(op: OpName, body: &[u8], secrets: &[Stri
             op,
             path,
             message: scrub(&e.inner().to_string(), &refs),
-            snippet: snippet(body, &refs),
+            snippet: snippet(body, true, &refs),
         }
     })
 }
@@ -120,6 +136,7 @@ pub(crate) fn error_from_response(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
+    complete: bool,
     secrets: &[&str],
 ) -> Error {
     let request_id = ["z-request-id", "x-request-id"]
@@ -130,7 +147,7 @@ pub(crate) fn error_from_response(
     let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let (mut json, raw_body) = match parsed {
         Some(v) => (v, None),
-        None => (serde_json::Value::Null, snippet(body, secrets)),
+        None => (serde_json::Value::Null, snippet(body, complete, secrets)),
     };
     scrub_json(&mut json, secrets);
     let field = |name: &str| json.get(name).and_then(|v| v.as_str()).map(str::to_owned);

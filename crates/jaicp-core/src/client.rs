@@ -3,12 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use url::Url;
+use http::HeaderValue;
 
-use crate::auth::Auth;
 use crate::error::{Error, Result};
 use crate::host::{Host, is_loopback_url};
-use crate::request::ApiContext;
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::transport::{ReqwestTransport, Transport};
 
@@ -52,7 +50,13 @@ impl Default for Config {
 
 pub(crate) struct Inner {
     pub(crate) host: Host,
-    pub(crate) base: Url,
+    /// The host's base URL as text, without a trailing `/`: every request URL starts with it.
+    pub(crate) base_prefix: Box<str>,
+    /// The length of the base URL's own path (`/jaicp` in `https://host/jaicp`), which logs leave
+    /// out.
+    pub(crate) base_path_len: usize,
+    /// The `User-Agent` of every request, whatever the transport.
+    pub(crate) user_agent: HeaderValue,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) config: Config,
     pub(crate) budget: RetryBudget,
@@ -114,10 +118,9 @@ impl Client {
         self.inner.budget.available()
     }
 
-    /// An API handle with the given authentication: the base of every typed API crate, and the
-    /// way to reach endpoints the SDK does not model yet ([`ApiContext::raw`]).
-    pub fn api(&self, auth: Auth) -> ApiContext {
-        ApiContext::new(self.clone(), auth)
+    /// The base every request URL starts with.
+    pub(crate) fn base_prefix(&self) -> &str {
+        &self.inner.base_prefix
     }
 }
 
@@ -182,7 +185,8 @@ impl ClientBuilder {
         self
     }
 
-    /// User agent suffix, added after the SDK's own.
+    /// User agent suffix, added after the SDK's own. Sent on every request, whatever the
+    /// transport or reqwest client (unless a request sets its own `User-Agent`).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = Some(ua.into());
         self
@@ -195,8 +199,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a reqwest client you built (proxies, custom roots). Configure it not to follow
-    /// redirects: the SDK treats 3xx as an error, but a client that follows them never shows one.
+    /// Uses a reqwest client you built (proxies, custom roots).
+    ///
+    /// The pipeline still applies, per request, the user agent, `Accept`, the credential, the
+    /// attempt timeout, the deadline, the stall limit, the body caps and the retry rules. What
+    /// your client must not change: it must not follow redirects (`redirect::Policy::none()`;
+    /// the SDK treats a 3xx as an error, a client that follows them sends path tokens to
+    /// another URL), must not send `Referer`, and must not add default `Authorization` headers.
+    /// The connect timeout of [`ClientBuilder::connect_timeout`] cannot be put on a client that
+    /// is already built: set it on your builder (the attempt timeout bounds a connect anyway).
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.reqwest = Some(client);
         self
@@ -231,15 +242,21 @@ impl ClientBuilder {
             Some(extra) => format!("{USER_AGENT} {extra}"),
             None => USER_AGENT.to_owned(),
         };
+        let user_agent = HeaderValue::from_str(&ua)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         let transport: Arc<dyn Transport> = match (self.transport, self.reqwest) {
             (Some(t), _) => t,
             (None, Some(c)) => Arc::new(ReqwestTransport::from_client(c)),
-            (None, None) => Arc::new(ReqwestTransport::new(self.config.connect_timeout, &ua)?),
+            (None, None) => Arc::new(ReqwestTransport::new(self.config.connect_timeout)?),
         };
+        let base_path = base.path().trim_end_matches('/');
+        let base_prefix = format!("{}{base_path}", &base[..url::Position::BeforePath]);
         Ok(Client {
             inner: Arc::new(Inner {
                 host,
-                base,
+                base_path_len: base_path.len(),
+                base_prefix: base_prefix.into_boxed_str(),
+                user_agent,
                 transport,
                 budget: RetryBudget::new(self.retry_budget.unwrap_or(500)),
                 config: self.config,

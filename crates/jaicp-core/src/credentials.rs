@@ -2,11 +2,34 @@
 //!
 //! Each wraps a [`secrecy::SecretString`]: there is no `Display`, `Debug` prints `[REDACTED]`, and
 //! the value is zeroized on drop. The value is exposed only when a request is built.
+//!
+//! A token is printable ASCII without spaces (`!`..=`~`). Anything else is refused when the
+//! credential is made, before any request: a non-ASCII token would travel as raw UTF-8, and a
+//! server that echoes it decoded as Latin-1 (as Java servers do) would show it in a shape the
+//! redactor does not know. Every JAICP token seen so far fits the rule.
 
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
 use crate::error::{Error, Result};
+
+/// Checks that a token is printable ASCII without spaces. The error names the kind of token and
+/// the position of the first bad character, never the value.
+pub(crate) fn check_token(kind: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::invalid(kind, "is empty"));
+    }
+    match value.bytes().position(|b| !b.is_ascii_graphic()) {
+        None => Ok(()),
+        Some(i) => Err(Error::invalid(
+            kind,
+            format!(
+                "must be printable ASCII without spaces (character {} is not)",
+                value[..i].chars().count() + 1
+            ),
+        )),
+    }
+}
 
 /// Reads a secret from an environment variable, or from the file named by `<VAR>_FILE`.
 pub(crate) fn secret_from_env(var: &str) -> Result<Option<SecretString>> {
@@ -39,18 +62,25 @@ macro_rules! credential {
             /// The environment variable [`Self::from_env`] reads (or `<VAR>_FILE` for a file holding it).
             pub const ENV: &'static str = $env;
 
-            /// Wraps a token value. Surrounding whitespace is removed.
-            pub fn new(value: impl Into<String>) -> Self {
+            /// Wraps a token value. Surrounding whitespace is removed; what is left must be
+            /// printable ASCII without spaces, or the result is [`Error::InvalidInput`] (naming
+            /// the kind of token, never the value).
+            pub fn new(value: impl Into<String>) -> Result<Self> {
                 let value: String = value.into();
-                Self(SecretString::from(value.trim().to_owned()))
+                let trimmed = value.trim();
+                check_token($kind, trimmed)?;
+                Ok(Self(SecretString::from(trimmed.to_owned())))
             }
 
             /// Reads the token from the environment variable [`Self::ENV`], or from the file named by
             /// `<ENV>_FILE`. Tokens are never taken from command-line arguments.
             pub fn from_env() -> Result<Self> {
-                secret_from_env(Self::ENV)?.map(Self).ok_or_else(|| {
+                let secret = secret_from_env(Self::ENV)?.ok_or_else(|| {
                     Error::Config(format!("{} is not set (nor {}_FILE)", Self::ENV, Self::ENV))
-                })
+                })?;
+                check_token($kind, secret.expose_secret())
+                    .map_err(|e| Error::Config(format!("{}: {e}", Self::ENV)))?;
+                Ok(Self(secret))
             }
 
             /// The token value. Use only to hand it to something that must send it.
@@ -117,8 +147,34 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_value() {
-        let t = CampaignToken::new("123.456.CANARY");
+        let t = CampaignToken::new("123.456.CANARY").unwrap();
         assert_eq!(format!("{t:?}"), "CampaignToken([REDACTED])");
         assert_eq!(t.expose(), "123.456.CANARY");
+    }
+
+    #[test]
+    fn non_ascii_and_whitespace_tokens_are_refused_at_construction() {
+        for bad in [
+            "CANARY-ünï-123456",
+            "CANARY 123456",
+            "CANARY\t123456",
+            "CANARY\u{7f}123",
+            "",
+            "   ",
+        ] {
+            let err = UnifiedToken::new(bad).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidInput { field, .. } if field == "unified token"),
+                "{err:?}"
+            );
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("CANARY"), "{shown}");
+        }
+        // Surrounding whitespace is trimmed, every printable ASCII character is accepted.
+        let all: String = (b'!'..=b'~').map(char::from).collect();
+        assert_eq!(
+            ChatApiToken::new(format!("  {all}\n")).unwrap().expose(),
+            all
+        );
     }
 }

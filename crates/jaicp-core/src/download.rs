@@ -4,7 +4,7 @@
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::error::{Error, Result};
-use crate::request::{StreamingResponse, next_chunk};
+use crate::response::{StreamingResponse, next_chunk};
 
 /// Options of a download.
 #[derive(Default)]

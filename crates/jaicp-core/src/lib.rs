@@ -48,8 +48,10 @@ mod generated;
 mod host;
 pub mod pagination;
 mod path;
+mod pipeline;
 pub mod redact;
 pub mod request;
+mod response;
 pub mod retry;
 pub mod secret;
 #[cfg(feature = "test-util")]

@@ -11,26 +11,216 @@ use std::fmt;
 /// What a redacted secret is replaced with.
 pub const REDACTED: &str = "***";
 
-/// Path segments after which the next segment is a secret.
-const SECRET_AFTER: &[&str] = &["chatapi", "campaign", "p", "pushgate", "webhook", "token"];
+/// Path segments after which the next segment is a secret. When the next segment is itself one
+/// of these (`/chatapi/webhook/operatorapi/{key}`), the secret is the segment after the chain.
+const SECRET_AFTER: &[&str] = &[
+    "chatapi",
+    "campaign",
+    "p",
+    "pushgate",
+    "webhook",
+    "token",
+    "operatorapi",
+    "prompter_api",
+];
 
 /// Query parameters whose values are secrets.
 const SECRET_QUERY: &[&str] = &["token", "access_token", "accesstoken", "key", "secret"];
 
-/// Replaces every occurrence of the given secrets in `text`.
-pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        if secret.len() >= 4 && out.contains(secret) {
-            out = out.replace(secret, REDACTED);
-        }
-        // Path tokens may also appear percent-encoded (`:` in Imputer tokens).
-        let encoded = crate::path::encode_segment(secret);
-        if encoded != *secret && encoded.len() >= 4 && out.contains(encoded.as_str()) {
-            out = out.replace(encoded.as_str(), REDACTED);
+/// Secrets shorter than this are not searched for (they would match ordinary text).
+const MIN_SECRET: usize = 4;
+
+/// How a secret lines up with the text at one position.
+#[derive(Debug, PartialEq, Eq)]
+enum Match {
+    /// Not here.
+    No,
+    /// The whole secret, ending at this byte offset.
+    Full(usize),
+    /// The text ends in the middle of the secret (after at least one of its bytes).
+    Partial,
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+fn hex_byte(text: &[u8], at: usize) -> Option<u8> {
+    Some(hex_value(*text.get(at)?)? * 16 + hex_value(*text.get(at + 1)?)?)
+}
+
+/// Matches `secret` against `text` at `at`. Each byte of the secret may appear as itself,
+/// percent-encoded in either case (`%3A`, `%3a`), or JSON-escaped (`\/`, `\"`, `\\`,
+/// `\u003a`): the shapes a server's echo of a token takes in a URL, a query, a JSON text or a
+/// log line. Where two shapes fit (a `\` may be a raw backslash or the start of an escape),
+/// both are tried.
+fn match_at(text: &[u8], at: usize, secret: &[u8]) -> Match {
+    match_from(text, at, at, secret)
+}
+
+fn match_from(text: &[u8], start: usize, j: usize, secret: &[u8]) -> Match {
+    let Some((&b, rest)) = secret.split_first() else {
+        return Match::Full(j);
+    };
+    let Some(&c) = text.get(j) else {
+        return if j > start { Match::Partial } else { Match::No };
+    };
+    // Every way the next text bytes can spell `b`: (bytes used) or "cut short" (the text ends
+    // inside an encoding).
+    let mut widths = [0usize; 3];
+    let mut n = 0;
+    let mut cut_short = false;
+    if c == b {
+        widths[n] = 1;
+        n += 1;
+    }
+    if c == b'%' {
+        match hex_byte(text, j + 1) {
+            Some(v) if v == b => {
+                widths[n] = 3;
+                n += 1;
+            }
+            None if text.len() < j + 3 => cut_short = true,
+            _ => {}
         }
     }
-    out
+    if c == b'\\' {
+        match text.get(j + 1) {
+            Some(&e) if e == b && matches!(b, b'/' | b'"' | b'\\') => {
+                widths[n] = 2;
+                n += 1;
+            }
+            Some(b'u') => match (hex_byte(text, j + 2), hex_byte(text, j + 4)) {
+                (Some(0), Some(v)) if v == b => {
+                    widths[n] = 6;
+                    n += 1;
+                }
+                _ if text.len() < j + 6 => cut_short = true,
+                _ => {}
+            },
+            None => cut_short = true,
+            _ => {}
+        }
+    }
+    let mut partial = cut_short;
+    for &w in &widths[..n] {
+        match match_from(text, start, j + w, rest) {
+            Match::Full(end) => return Match::Full(end),
+            Match::Partial => partial = true,
+            Match::No => {}
+        }
+    }
+    if partial { Match::Partial } else { Match::No }
+}
+
+/// Length of the shortest fragment of a secret that is redacted wherever it appears.
+const FRAGMENT: usize = 6;
+
+/// Redacts every run of `text` that shares [`FRAGMENT`] or more consecutive bytes with a secret:
+/// a server that echoes part of a token (cut by itself, or escaped twice) shows none of it.
+fn scrub_fragments(text: String, secrets: &[&[u8]]) -> String {
+    let grams: std::collections::HashSet<&[u8]> = secrets
+        .iter()
+        .filter(|s| s.len() >= FRAGMENT)
+        .flat_map(|s| s.windows(FRAGMENT))
+        .collect();
+    let bytes = text.as_bytes();
+    if grams.is_empty() || bytes.len() < FRAGMENT {
+        return text;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i + FRAGMENT <= bytes.len() {
+        if !grams.contains(&bytes[i..i + FRAGMENT]) {
+            i += 1;
+            continue;
+        }
+        // Extend over every following window that is also a fragment.
+        let mut end = i + FRAGMENT;
+        while end < bytes.len() && grams.contains(&bytes[end + 1 - FRAGMENT..end + 1]) {
+            end += 1;
+        }
+        out.extend_from_slice(&bytes[copied..i]);
+        out.extend_from_slice(REDACTED.as_bytes());
+        copied = end;
+        i = end;
+    }
+    if copied == 0 {
+        return text;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    // Fragments of ASCII secrets are ASCII: cuts fall between characters.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Replaces every occurrence of the given secrets in `text`: raw, percent-encoded (either case
+/// of hex digits, mixed with raw bytes) or JSON-escaped, wherever it stands — then every raw
+/// fragment of 6 or more characters of a secret that is left (a partial echo).
+pub fn scrub(text: &str, secrets: &[&str]) -> String {
+    scrub_bytes(text.as_bytes(), secrets)
+}
+
+fn scrub_bytes(text: &[u8], secrets: &[&str]) -> String {
+    let secrets: Vec<&[u8]> = secrets
+        .iter()
+        .filter(|s| s.len() >= MIN_SECRET)
+        .map(|s| s.as_bytes())
+        .collect();
+    if secrets.is_empty() {
+        return String::from_utf8_lossy(text).into_owned();
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let found = secrets.iter().find_map(|s| match match_at(text, i, s) {
+            Match::Full(end) => Some(end),
+            _ => None,
+        });
+        match found {
+            Some(end) => {
+                out.extend_from_slice(REDACTED.as_bytes());
+                i = end;
+            }
+            None => {
+                out.push(text[i]);
+                i += 1;
+            }
+        }
+    }
+    // Secrets are ASCII, so a match never splits a character; stay safe regardless.
+    let whole = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    scrub_fragments(whole, &secrets)
+}
+
+/// Scrubs a text that was cut off at its end (the first bytes of a larger body): a secret that
+/// straddles the cut is dropped together with everything after its first byte, so no fragment
+/// of it survives; the rest is scrubbed as usual.
+pub(crate) fn scrub_cut(text: &[u8], secrets: &[&str]) -> String {
+    let longest = secrets.iter().map(|s| s.len()).max().unwrap_or(0);
+    // A fragment spans at most 6 text bytes per secret byte (`\u00XX`).
+    let window = longest.saturating_mul(6);
+    let mut end = text.len();
+    for i in text.len().saturating_sub(window)..text.len() {
+        let partial = secrets
+            .iter()
+            .filter(|s| s.len() >= MIN_SECRET)
+            .any(|s| match_at(text, i, s.as_bytes()) == Match::Partial);
+        if partial {
+            end = i;
+            break;
+        }
+    }
+    scrub_bytes(&text[..end], secrets)
+}
+
+/// The first `max_chars` characters of `text`, cut at a character boundary.
+pub(crate) fn cut_chars(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
 }
 
 /// Replaces secrets in every string of a JSON value (keys are kept).
@@ -54,14 +244,14 @@ pub fn redact_path(path: &str) -> String {
         if i > 0 {
             out.push('/');
         }
-        if redact_next && !segment.is_empty() {
+        let marker = SECRET_AFTER.iter().any(|m| segment.eq_ignore_ascii_case(m));
+        if redact_next && !segment.is_empty() && !marker {
             out.push_str(REDACTED);
             redact_next = false;
             continue;
         }
         out.push_str(segment);
-        let lower = segment.to_ascii_lowercase();
-        redact_next = SECRET_AFTER.contains(&lower.as_str());
+        redact_next = marker || (redact_next && segment.is_empty());
     }
     out
 }
@@ -100,7 +290,8 @@ pub fn redact_url(url: &str) -> String {
     parsed.to_string().replace("%2A%2A%2A", REDACTED)
 }
 
-/// Redacts every URL that appears inside free text (for transport error messages).
+/// Redacts every URL and every token-shaped path that appears inside free text (transport error
+/// messages, error bodies), wherever it starts: after a space, a quote, an ellipsis or nothing.
 pub(crate) fn redact_links(text: &str) -> String {
     if !text.contains("://") && !text.contains('/') {
         return text.to_owned();
@@ -117,7 +308,7 @@ pub(crate) fn redact_links(text: &str) -> String {
                     .map_or(rest.len(), |i| i + 1);
                 let (link, trail) = rest.split_at(end);
                 format!("{lead}{}{trail}{tail}", redact_url(link))
-            } else if trimmed.starts_with('/') {
+            } else if trimmed.contains('/') {
                 format!("{}{tail}", redact_path(trimmed))
             } else {
                 word.to_owned()

@@ -9,9 +9,6 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// The name of the idempotence key header and query parameter.
-pub(crate) const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
-
 /// Statuses a retry could cure.
 pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
@@ -85,6 +82,12 @@ impl RetryPolicy {
     /// The back-off before attempt `attempt + 1`, after `attempt` failed attempts (1-based):
     /// `U[0,1) * min(cap, base * 2^(attempt-1))`.
     pub fn backoff(&self, attempt: u32, throttled: bool) -> Duration {
+        self.backoff_with(attempt, throttled, fastrand::f64())
+    }
+
+    /// [`RetryPolicy::backoff`] with the jitter sample given (`U[0,1)`), so that the retry
+    /// decision stays a pure function. Saturates: no base or cap can overflow it.
+    pub(crate) fn backoff_with(&self, attempt: u32, throttled: bool, jitter: f64) -> Duration {
         let base = if throttled {
             self.throttled_base
         } else {
@@ -93,7 +96,8 @@ impl RetryPolicy {
         let exp = attempt.saturating_sub(1).min(30);
         let ceiling = base.saturating_mul(1u32 << exp).min(self.cap);
         if self.jitter {
-            ceiling.mul_f64(fastrand::f64())
+            // `mul_f64` panics on a product past `Duration::MAX`; the factor is below 1.
+            ceiling.mul_f64(jitter.clamp(0.0, 1.0))
         } else {
             ceiling
         }

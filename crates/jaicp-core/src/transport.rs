@@ -155,13 +155,12 @@ impl ReqwestTransport {
     /// A reqwest client with the SDK's safe settings: no redirects, no `Referer`, the given connect
     /// timeout. No read timeout here: buffered bodies are bounded by the attempt timeout and
     /// streamed ones by the stall limit, both in the pipeline, so a per-read timer would be a
-    /// second clock on the hot path.
-    pub fn new(connect_timeout: Duration, user_agent: &str) -> crate::Result<Self> {
+    /// second clock on the hot path. The user agent is set per request by the pipeline.
+    pub fn new(connect_timeout: Duration) -> crate::Result<Self> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .connect_timeout(connect_timeout)
-            .user_agent(user_agent)
             .build()
             .map_err(|e| {
                 crate::Error::Config(format!("cannot build the HTTP client: {}", e.without_url()))
@@ -198,14 +197,14 @@ fn classify(e: reqwest::Error) -> TransportError {
 #[async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let mut builder = self
-            .client
-            .request(request.method, request.url)
-            .headers(request.headers);
+        // The request is handed over whole: its headers move in rather than being merged into
+        // an empty map, as the request builder would do.
+        let mut outgoing = reqwest::Request::new(request.method, request.url);
+        *outgoing.headers_mut() = request.headers;
         if !request.body.is_empty() {
-            builder = builder.body(request.body);
+            *outgoing.body_mut() = Some(request.body.into());
         }
-        let mut response = builder.send().await.map_err(classify)?;
+        let mut response = self.client.execute(outgoing).await.map_err(classify)?;
         let status = response.status();
         // Taking the headers avoids copying them.
         let headers = std::mem::take(response.headers_mut());

@@ -35,7 +35,10 @@ async fn a_302_is_not_followed() {
             );
         })
         .await;
-    let api = client(&server).api(Auth::path_token("token", &CampaignToken::new(CANARY)));
+    let api = client(&server).api(Auth::path_token(
+        "token",
+        &CampaignToken::new(CANARY).unwrap(),
+    ));
     let err = api.request(&OP).send_unit().await.unwrap_err();
     redirect.assert_calls_async(1).await;
     match &err {
@@ -66,7 +69,7 @@ async fn a_declared_oversized_body_is_refused_before_reading() {
         .build()
         .unwrap();
     let err = c
-        .api(Auth::None)
+        .api(Auth::none())
         .request(&OP)
         .path_param("token", "x")
         .send_raw()
@@ -88,7 +91,10 @@ async fn connection_errors_never_show_the_url() {
         .build()
         .unwrap();
     let err = c
-        .api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+        .api(Auth::path_token(
+            "token",
+            &CampaignToken::new(CANARY).unwrap(),
+        ))
         .request(&OP)
         .send_unit()
         .await
@@ -96,4 +102,55 @@ async fn connection_errors_never_show_the_url() {
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains(CANARY), "{shown}");
+}
+
+#[tokio::test]
+async fn the_user_agent_and_timeouts_hold_with_a_custom_reqwest_client() {
+    let server = MockServer::start_async().await;
+    let ua = format!("jaicp-rs/{} my-service/2.0", env!("CARGO_PKG_VERSION"));
+    let ok = server
+        .mock_async(|when, then| {
+            when.path(format!("/api/calls/campaign/{CANARY}"))
+                .header("user-agent", ua.as_str());
+            then.status(200).body("{}");
+        })
+        .await;
+    let slow = server
+        .mock_async(|when, then| {
+            when.path("/slow");
+            then.status(200)
+                .delay(std::time::Duration::from_secs(5))
+                .body("{}");
+        })
+        .await;
+    // A client the user built with none of the SDK's settings (reqwest's own user agent would
+    // be none at all).
+    let custom = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = Client::builder()
+        .host(Host::custom(&server.base_url()).unwrap())
+        .allow_insecure_loopback(true)
+        .reqwest_client(custom)
+        .user_agent("my-service/2.0")
+        .attempt_timeout(std::time::Duration::from_millis(200))
+        .retry(jaicp_core::retry::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let api = client.api(Auth::path_token(
+        "token",
+        &CampaignToken::new(CANARY).unwrap(),
+    ));
+    api.request(&OP).send_unit().await.unwrap();
+    ok.assert_calls_async(1).await;
+    // The attempt timeout is the pipeline's: it holds for the custom client too.
+    let started = std::time::Instant::now();
+    let err = api.raw(Method::GET, "/slow").send_unit().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { .. }),
+        "expected a timeout, got {err:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    slow.assert_calls_async(1).await;
 }

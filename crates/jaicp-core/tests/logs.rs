@@ -50,7 +50,10 @@ async fn logs_never_contain_the_token() {
         .build()
         .unwrap();
     let err = client
-        .api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+        .api(Auth::path_token(
+            "token",
+            &CampaignToken::new(CANARY).unwrap(),
+        ))
         .request(&KEYED_OP)
         .json(&["1"])
         .send_unit()

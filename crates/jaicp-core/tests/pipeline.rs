@@ -52,7 +52,10 @@ fn client(transport: &ScriptedTransport) -> Client {
 }
 
 fn api(transport: &ScriptedTransport) -> jaicp_core::request::ApiContext {
-    client(transport).api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+    client(transport).api(Auth::path_token(
+        "token",
+        &CampaignToken::new(CANARY).unwrap(),
+    ))
 }
 
 #[tokio::test(start_paused = true)]
@@ -224,7 +227,10 @@ async fn the_deadline_holds() {
         .unwrap();
     let started = tokio::time::Instant::now();
     let err = c
-        .api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+        .api(Auth::path_token(
+            "token",
+            &CampaignToken::new(CANARY).unwrap(),
+        ))
         .request(&GET_OP)
         .send_unit()
         .await
@@ -262,7 +268,7 @@ async fn an_oversized_body_fails_without_being_buffered() {
         .build()
         .unwrap();
     let err = c
-        .api(Auth::None)
+        .api(Auth::none())
         .request(&GET_OP)
         .path_param("token", "x")
         .send_raw()
@@ -287,7 +293,7 @@ async fn retry_budget_stops_a_retry_storm() {
         .build()
         .unwrap();
     let err = c
-        .api(Auth::None)
+        .api(Auth::none())
         .request(&GET_OP)
         .path_param("token", "x")
         .send_unit()
@@ -302,12 +308,14 @@ async fn retry_budget_stops_a_retry_storm() {
 async fn bearer_header_is_sensitive_and_path_tokens_are_encoded() {
     let t = ScriptedTransport::new([Step::json(200, "{}")]);
     let c = client(&t);
-    c.api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni-CANARY")))
-        .request(&GET_OP)
-        .path_param("token", "a:b")
-        .send_unit()
-        .await
-        .unwrap();
+    c.api(Auth::bearer(
+        &jaicp_core::UnifiedToken::new("uni-CANARY").unwrap(),
+    ))
+    .request(&GET_OP)
+    .path_param("token", "a:b")
+    .send_unit()
+    .await
+    .unwrap();
     let r = &t.requests()[0];
     let auth = r.headers.get("authorization").unwrap();
     assert!(auth.is_sensitive());
@@ -323,7 +331,7 @@ async fn bearer_header_is_sensitive_and_path_tokens_are_encoded() {
 async fn path_traversal_is_refused_before_sending() {
     let t = ScriptedTransport::new([Step::json(200, "{}")]);
     let err = client(&t)
-        .api(Auth::None)
+        .api(Auth::none())
         .request(&GET_OP)
         .path_param("token", "../admin")
         .send_unit()
@@ -369,7 +377,9 @@ async fn plain_http_is_refused_for_remote_hosts() {
 #[tokio::test]
 async fn raw_refuses_absolute_urls_so_auth_stays_on_the_host() {
     let t = ScriptedTransport::new([Step::json(200, "{}")]);
-    let api = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("secret")));
+    let api = client(&t).api(Auth::bearer(
+        &jaicp_core::UnifiedToken::new("secret").unwrap(),
+    ));
     let err = api
         .raw(Method::GET, "https://evil.example/steal")
         .send_unit()
@@ -396,7 +406,7 @@ async fn downloads_stream_with_progress_and_a_size_cap() {
             chunk: 4096,
         },
     ]);
-    let api = client(&t).api(Auth::None);
+    let api = client(&t).api(Auth::none());
     let mut sink: Vec<u8> = Vec::new();
     let mut calls = Vec::new();
     let mut progress = |done: u64, _total: Option<u64>| calls.push(done);
@@ -445,7 +455,7 @@ async fn a_stalled_download_fails_after_the_stall_timeout() {
     let started = tokio::time::Instant::now();
     let mut sink = tokio::io::sink();
     let err = c
-        .api(Auth::None)
+        .api(Auth::none())
         .raw(Method::GET, "/file")
         .send_streaming()
         .await
@@ -483,7 +493,7 @@ async fn a_stalled_json_body_is_cut_by_the_attempt_timeout_and_retried() {
 #[tokio::test(start_paused = true)]
 async fn raw_requests_keep_auth_and_retries() {
     let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(200, r#"{"id":5}"#)]);
-    let api = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni")));
+    let api = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni").unwrap()));
     let v: serde_json::Value = api
         .raw(Method::GET, "/api/v1/projects/{id}")
         .path_param("id", "p 1")
@@ -499,7 +509,7 @@ async fn raw_requests_keep_auth_and_retries() {
     assert_eq!(sent[1].headers["authorization"], "Bearer uni");
     // A raw POST has no key, so it is not retried after a 503.
     let t = ScriptedTransport::new([Step::json(503, "{}"), Step::json(200, "{}")]);
-    let api = client(&t).api(Auth::None);
+    let api = client(&t).api(Auth::none());
     assert!(
         api.raw(Method::POST, "/x")
             .json(&1)
@@ -565,7 +575,9 @@ fn api_contexts_and_clients_never_debug_print_secrets() {
     let t = ScriptedTransport::new([]);
     let shown = format!("{:?} {:?}", api(&t), client(&t));
     assert!(!shown.contains(CANARY), "{shown}");
-    let bearer = client(&t).api(Auth::bearer(&jaicp_core::UnifiedToken::new("uni-CANARY-2")));
+    let bearer = client(&t).api(Auth::bearer(
+        &jaicp_core::UnifiedToken::new("uni-CANARY-2").unwrap(),
+    ));
     assert!(!format!("{bearer:?}").contains("uni-CANARY-2"));
 }
 
@@ -581,7 +593,10 @@ static REPORTER_OP: OperationSpec = OperationSpec {
 async fn path_rewrites_move_an_api_under_a_token_path_and_stay_redacted() {
     let t = ScriptedTransport::new([Step::json(200, "{}"), Step::json(500, "{}")]);
     let ctx = client(&t)
-        .api(Auth::path_token("token", &CampaignToken::new(CANARY)))
+        .api(Auth::path_token(
+            "token",
+            &CampaignToken::new(CANARY).unwrap(),
+        ))
         .with_path_rewrite("/api/v1/reporter", "/reporter/p/{token}");
     ctx.request(&REPORTER_OP).send_unit().await.unwrap();
     assert_eq!(
@@ -590,7 +605,7 @@ async fn path_rewrites_move_an_api_under_a_token_path_and_stay_redacted() {
     );
     // A path that only shares a prefix string is left alone.
     let other = client(&t)
-        .api(Auth::None)
+        .api(Auth::none())
         .with_path_rewrite("/api/v1/report", "/x");
     let err = other
         .request(&REPORTER_OP)

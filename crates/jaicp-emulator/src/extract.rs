@@ -19,6 +19,10 @@ pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// Name of the idempotence header (and, for GET, of the query parameter).
 pub(crate) const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
 
+/// A generated model's required-field check (`models::strict::Required::missing` of an API
+/// crate built with its `strict` feature).
+pub(crate) type Missing = fn(&serde_json::Value, &str, &mut Vec<String>);
+
 /// Path parameters; a bad path yields the API's 400.
 #[derive(Debug)]
 pub(crate) struct PathParams<T>(pub(crate) T);
@@ -129,23 +133,37 @@ impl Body {
     }
 
     /// The body checked against `M`, the SDK's generated model of the document's request
-    /// schema, then read into `T` (the handler's own view of it). A field of the wrong JSON
-    /// type anywhere in the body is the API's 400 naming the field, so it is never stored or
-    /// echoed; unknown fields are ignored, as the generated models ignore them.
-    pub(crate) fn checked<M: DeserializeOwned, T: DeserializeOwned>(self) -> Result<T, Reply> {
+    /// schema, then read into `T` (the handler's own view of it): a field of the wrong JSON type
+    /// anywhere in the body, or a required field (`missing`, the model's generated
+    /// `strict::Required::missing`) that is absent or `null`, is the API's 400 naming the
+    /// field, so such input is never stored or echoed. Unknown fields are ignored, as the
+    /// generated models ignore them.
+    pub(crate) fn checked<M: DeserializeOwned, T: DeserializeOwned>(
+        self,
+        missing: Missing,
+    ) -> Result<T, Reply> {
         let api = self.api;
         let bytes = self.bytes?;
         parse::<M>(api, &bytes)?;
-        parse(api, &bytes)
+        let value: serde_json::Value = parse(api, &bytes)?;
+        let mut absent = Vec::new();
+        missing(&value, "$", &mut absent);
+        if !absent.is_empty() {
+            let list: Vec<String> = absent.iter().map(|p| format!("`{p}`")).collect();
+            return Err(api.bad_request(&format!("Required: {}", list.join(", "))));
+        }
+        serde_json::from_value(value)
+            .map_err(|e| api.bad_request(&format!("Invalid JSON body: {e}")))
     }
 
     /// Like [`Body::checked`], but an empty body counts as `T::default()`.
     pub(crate) fn checked_or_default<M: DeserializeOwned, T: DeserializeOwned + Default>(
         self,
+        missing: Missing,
     ) -> Result<T, Reply> {
         match &self.bytes {
             Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
-            _ => self.checked::<M, T>(),
+            _ => self.checked::<M, T>(missing),
         }
     }
 

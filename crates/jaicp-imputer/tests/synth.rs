@@ -12,7 +12,10 @@ fn imputer(t: &ScriptedTransport) -> Imputer {
         .transport(Arc::new(t.clone()))
         .build()
         .unwrap();
-    Imputer::new(&client, &ImputerToken::new("abcd1234:CANARYimputer"))
+    Imputer::new(
+        &client,
+        &ImputerToken::new("abcd1234:CANARYimputer").unwrap(),
+    )
 }
 
 fn wav() -> Step {

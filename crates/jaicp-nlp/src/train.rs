@@ -122,11 +122,11 @@ impl Train {
                 _ => {}
             }
             let waited = begun.elapsed();
-            if waited + pause > self.poll.deadline {
+            if waited.saturating_add(pause) > self.poll.deadline {
                 return Err(training_timed_out(waited));
             }
             tokio::time::sleep(pause).await;
-            pause = (pause + pause / 2).min(self.poll.max_interval);
+            pause = pause.saturating_add(pause / 2).min(self.poll.max_interval);
         }
     }
 }

@@ -18,8 +18,8 @@ fn nlp(t: &ScriptedTransport, prefix: Option<&str>) -> Nlp {
         .build()
         .unwrap();
     match prefix {
-        Some(p) => Nlp::with_prefix(&client, &NlpKey::new(KEY), p),
-        None => Nlp::new(&client, &NlpKey::new(KEY)),
+        Some(p) => Nlp::with_prefix(&client, &NlpKey::new(KEY).unwrap(), p),
+        None => Nlp::new(&client, &NlpKey::new(KEY).unwrap()),
     }
 }
 

@@ -47,7 +47,7 @@ impl OperatorClient {
             .host(Host::custom(&parsed.origin().ascii_serialization())?)
             .allow_insecure_loopback(loopback)
             .build()?;
-        Ok(Self::new(&client, &OperatorApiKey::new(key)))
+        Ok(Self::new(&client, &OperatorApiKey::new(key)?))
     }
 
     /// A client for the key on the client's host.

@@ -48,7 +48,7 @@ impl Pushgate {
             .host(Host::custom(&origin)?)
             .allow_insecure_loopback(loopback)
             .build()?;
-        Ok(Self::new(&client, &PushbackId::new(id)))
+        Ok(Self::new(&client, &PushbackId::new(id)?))
     }
 
     /// A handle for the pushback `id` on the client's host.

@@ -120,7 +120,7 @@ mod tests {
             .transport(Arc::new(t.clone()))
             .build()
             .unwrap();
-        let r = Reporter::legacy(&client, &LegacyReporterToken::new(CANARY));
+        let r = Reporter::legacy(&client, &LegacyReporterToken::new(CANARY).unwrap());
         r.sessions_page()
             .body(FiltersDto::default())
             .send()

@@ -108,7 +108,7 @@ impl Reporter {
                     .build()?;
                 let url = url_parts(&file.file_url)?;
                 client
-                    .api(Auth::None)
+                    .api(Auth::none())
                     .raw(http_get(), url)
                     .send_streaming()
                     .await?

@@ -106,7 +106,7 @@ pub(crate) async fn run(operation: &'static str, check: Check<'_>) -> Outcome {
 async fn calls() -> Result<Vec<Outcome>, Error> {
     let client = Client::from_env()?;
     let token = CampaignToken::from_env()
-        .unwrap_or_else(|_| CampaignToken::new("1.1.emulator-demo-campaign"));
+        .unwrap_or_else(|_| CampaignToken::new("1.1.emulator-demo-campaign").unwrap());
     let calls = Calls::new(&client, &token);
     let suffix = Timestamp::now().as_millis() % 1_000_000;
     let phone = |n: i64| format!("7900{:07}", suffix * 10 + n);
@@ -292,7 +292,8 @@ async fn calls() -> Result<Vec<Outcome>, Error> {
 
 async fn chat() -> Result<Vec<Outcome>, Error> {
     let client = Client::from_env()?;
-    let token = ChatApiToken::from_env().unwrap_or_else(|_| ChatApiToken::new(EMULATOR_CHAT_TOKEN));
+    let token = ChatApiToken::from_env()
+        .unwrap_or_else(|_| ChatApiToken::new(EMULATOR_CHAT_TOKEN).unwrap());
     let chat = jaicp_chat::Chat::new(&client, &token);
     let user = format!("contract-{}", Timestamp::now().as_millis());
     let user = user.as_str();
@@ -383,7 +384,7 @@ async fn pushgate() -> Result<Vec<Outcome>, Error> {
         .host(Host::custom(&emulator)?)
         .allow_insecure_loopback(true)
         .build()?
-        .api(Auth::None);
+        .api(Auth::none());
     let made: serde_json::Value = admin
         .raw(Method::POST, "/_emulator/pushgate/pushbacks")
         .json(&serde_json::json!({"clientId": "contract-pushgate", "event": "parcelShipped"}))
@@ -418,8 +419,8 @@ async fn pushgate() -> Result<Vec<Outcome>, Error> {
 
 async fn imputer() -> Result<Vec<Outcome>, Error> {
     let client = Client::from_env()?;
-    let token =
-        ImputerToken::from_env().unwrap_or_else(|_| ImputerToken::new(EMULATOR_IMPUTER_TOKEN));
+    let token = ImputerToken::from_env()
+        .unwrap_or_else(|_| ImputerToken::new(EMULATOR_IMPUTER_TOKEN).unwrap());
     let imputer = jaicp_imputer::Imputer::new(&client, &token);
     let replica = jaicp_imputer::Replica::new("greeting")
         .var("name", "Anna")
@@ -471,7 +472,7 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
 async fn prompter() -> Result<Vec<Outcome>, Error> {
     let client = Client::from_env()?;
     let token = jaicp_core::PrompterToken::from_env()
-        .unwrap_or_else(|_| jaicp_core::PrompterToken::new(EMULATOR_PROMPTER_TOKEN));
+        .unwrap_or_else(|_| jaicp_core::PrompterToken::new(EMULATOR_PROMPTER_TOKEN).unwrap());
     let prompter = jaicp_prompter::Prompter::new(&client, &token);
     Ok(vec![
         run(
@@ -505,7 +506,7 @@ async fn nlp() -> Result<Vec<Outcome>, Error> {
 
     let client = Client::from_env()?;
     let key = jaicp_core::NlpKey::from_env()
-        .unwrap_or_else(|_| jaicp_core::NlpKey::new("emulator-nlp-key"));
+        .unwrap_or_else(|_| jaicp_core::NlpKey::new("emulator-nlp-key").unwrap());
     // Prism matches paths without the document's server path (`/cailapub`); the contract script
     // gives Prism the emulator's `/cailapub` as its upstream and sets this to "".
     let prefix =

@@ -320,6 +320,9 @@ struct Feeder {
     skip: Arc<HashSet<usize>>,
     stop: Arc<AtomicBool>,
     pass: Arc<Pass>,
+    /// Line numbers are kept only while a chunk is in flight, for its outcome to name them; a
+    /// dry run has no outcomes.
+    record_lines: bool,
     lines: Vec<u64>,
 }
 
@@ -389,7 +392,7 @@ impl Iterator for Feeder {
             self.fed += 1;
             if self.skip.contains(&chunk) {
                 self.pass.not_fed.fetch_add(1, Ordering::Relaxed);
-            } else {
+            } else if self.record_lines {
                 self.lines.push(row.line);
                 if self.fed.is_multiple_of(self.chunk_size) {
                     self.flush();
@@ -407,6 +410,7 @@ impl Checked {
         limit: Option<usize>,
         skip: Arc<HashSet<usize>>,
         stop: Arc<AtomicBool>,
+        record_lines: bool,
     ) -> Result<(Feeder, Arc<Pass>), Failure> {
         let file = std::fs::File::open(&self.source)
             .map_err(|e| Failure::Input(format!("cannot read {}: {e}", self.source.display())))?;
@@ -422,6 +426,7 @@ impl Checked {
                 skip,
                 stop,
                 pass: pass.clone(),
+                record_lines,
                 lines: Vec::new(),
             },
             pass,
@@ -460,7 +465,13 @@ fn pass_error(pass: &Pass) -> Result<(), Failure> {
 
 /// `--dry-run`: the second pass without sending (blocking).
 pub fn dry_run(checked: &Checked, chunk_size: usize) -> Result<Summary, Failure> {
-    let (feeder, pass) = checked.feeder(chunk_size.max(1), None, Arc::default(), Arc::default())?;
+    let (feeder, pass) = checked.feeder(
+        chunk_size.max(1),
+        None,
+        Arc::default(),
+        Arc::default(),
+        false,
+    )?;
     let would_send = feeder.count() as u64;
     pass_error(&pass)?;
     let mut summary = checked.base_summary();
@@ -673,7 +684,7 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
         let c2 = checked.clone();
         let (s2, sk2) = (stop.clone(), skip.clone());
         let (feeder, pass) =
-            tokio::task::spawn_blocking(move || c2.feeder(chunk_size, limit, sk2, s2))
+            tokio::task::spawn_blocking(move || c2.feeder(chunk_size, limit, sk2, s2, true))
                 .await
                 .map_err(|e| Failure::Input(e.to_string()))??;
         let recorder = Recorder {

@@ -70,7 +70,7 @@ async fn check(target: &Target, kind: Kind, value: &str) -> String {
     let call = async {
         match kind {
             Kind::Unified => {
-                let token = jaicp_core::UnifiedToken::new(value);
+                let token = jaicp_core::UnifiedToken::new(value)?;
                 jaicp_project::Projects::new(client, &token)
                     .list()
                     .page(0)
@@ -80,7 +80,7 @@ async fn check(target: &Target, kind: Kind, value: &str) -> String {
                     .map(|_| ())
             }
             Kind::Campaign => {
-                let token = jaicp_core::CampaignToken::new(value);
+                let token = jaicp_core::CampaignToken::new(value)?;
                 jaicp_calls::Calls::new(client, &token)
                     .campaign()
                     .send()
@@ -88,14 +88,14 @@ async fn check(target: &Target, kind: Kind, value: &str) -> String {
                     .map(|_| ())
             }
             Kind::Chat => {
-                let token = jaicp_core::ChatApiToken::new(value);
+                let token = jaicp_core::ChatApiToken::new(value)?;
                 jaicp::chat::Chat::new(client, &token)
                     .load_state("jaicp-auth-status")
                     .await
                     .map(|_| ())
             }
             Kind::Nlp => {
-                let key = jaicp_core::NlpKey::new(value);
+                let key = jaicp_core::NlpKey::new(value)?;
                 let prefix =
                     std::env::var("JAICP_NLP_PREFIX").unwrap_or_else(|_| "/cailapub".to_owned());
                 jaicp_nlp::Nlp::with_prefix(client, &key, &prefix)

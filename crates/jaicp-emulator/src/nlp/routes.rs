@@ -18,6 +18,9 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use jaicp_nlp::models::strict::Required;
+use jaicp_nlp::models::{IntentData, NamedEntityData, ProjectExportImportData};
+
 use super::external::ExternalNlu;
 use super::matcher;
 use super::model::{
@@ -741,7 +744,7 @@ async fn import_project(
     body: Body,
 ) -> Answer {
     let data: Result<ProjectData, Reply> =
-        body.checked::<jaicp_nlp::models::ProjectExportImportData, _>();
+        body.checked::<ProjectExportImportData, _>(ProjectExportImportData::missing);
     with(&state, "importProject", &key, |p, now| {
         let data = data?;
         if let Err(e) = check_project(&data) {
@@ -917,7 +920,7 @@ async fn create_intent(
     PathParams(key): PathParams<String>,
     body: Body,
 ) -> Answer {
-    let intent: Result<Intent, Reply> = body.json();
+    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing);
     with(&state, "createIntent", &key, |p, now| {
         let intent = intent?;
         if let Err(e) = check_intent(&intent) {
@@ -1002,7 +1005,7 @@ async fn recursive_update(
     PathParams((key, id)): PathParams<(String, i64)>,
     body: Body,
 ) -> Answer {
-    let intent: Result<Intent, Reply> = body.json();
+    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing);
     with(&state, "recursiveUpdate", &key, |p, now| {
         let mut intent = intent?;
         let Some(old) = p.intents.get(&id).cloned() else {
@@ -1110,7 +1113,8 @@ async fn create_entity(
     PathParams(key): PathParams<String>,
     body: Body,
 ) -> Answer {
-    let entity: Result<Entity, Reply> = body.json();
+    let entity: Result<Entity, Reply> =
+        body.checked::<NamedEntityData, _>(NamedEntityData::missing);
     with(&state, "createEntity", &key, |p, now| {
         let entity = entity?;
         if let Err(e) = check_entity(&entity) {
@@ -1190,7 +1194,8 @@ async fn update_entity(
     PathParams((key, id)): PathParams<(String, i64)>,
     body: Body,
 ) -> Answer {
-    let entity: Result<Entity, Reply> = body.json();
+    let entity: Result<Entity, Reply> =
+        body.checked::<NamedEntityData, _>(NamedEntityData::missing);
     with(&state, "updateEntity", &key, |p, now| {
         let mut entity = entity?;
         if !p.entities.contains_key(&id) {

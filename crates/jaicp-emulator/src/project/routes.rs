@@ -6,6 +6,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::errors::{bad_request, not_found};
+use jaicp_project::models::strict::Required;
+use jaicp_project::models::{ProjectCreateDto, ProjectUpdateDto};
+
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
 use crate::reply::{Answer, Reply};
@@ -73,7 +76,7 @@ struct CreateBody {
 }
 
 async fn create(Unified(state): Unified, body: Body) -> Answer {
-    let b: CreateBody = body.checked::<jaicp_project::models::ProjectCreateDto, _>()?;
+    let b: CreateBody = body.checked::<ProjectCreateDto, _>(ProjectCreateDto::missing)?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -127,7 +130,7 @@ struct UpdateBody {
 }
 
 async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
-    let b: UpdateBody = body.checked::<jaicp_project::models::ProjectUpdateDto, _>()?;
+    let b: UpdateBody = body.checked::<ProjectUpdateDto, _>(ProjectUpdateDto::missing)?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(p) = s.projects.get_mut(&id) else {

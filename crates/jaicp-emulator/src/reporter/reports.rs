@@ -18,6 +18,9 @@ use tokio::time::Instant;
 use super::{Filter, Session};
 use crate::clock::Millis;
 use crate::errors::{bad_request, not_found};
+use jaicp_reporter::models::CreateReportDto;
+use jaicp_reporter::models::strict::Required;
+
 use crate::extract::{Body as RequestBody, PathParams, Query};
 use crate::operation::op;
 use crate::reply::{Answer, Reply};
@@ -219,11 +222,10 @@ async fn start_generic(
     kind: &'static str,
     required: bool,
 ) -> Answer {
-    use jaicp_reporter::models::CreateReportDto;
     let body: Value = if required {
-        body.checked::<CreateReportDto, _>()?
+        body.checked::<CreateReportDto, _>(CreateReportDto::missing)?
     } else {
-        body.checked_or_default::<CreateReportDto, _>()?
+        body.checked_or_default::<CreateReportDto, _>(CreateReportDto::missing)?
     };
     let (id, at) = state.start_report(kind, q.project_short_name, &body);
     Ok(started(id, at))

@@ -17,7 +17,7 @@ pub(crate) const EMULATOR_PROJECT: &str = "demo-bot-1-emu";
 pub(crate) const EMULATOR_BOT_ID: &str = "1-demo-bot-1-emu-1";
 
 pub(crate) fn token() -> UnifiedToken {
-    UnifiedToken::from_env().unwrap_or_else(|_| UnifiedToken::new(EMULATOR_TOKEN))
+    UnifiedToken::from_env().unwrap_or_else(|_| UnifiedToken::new(EMULATOR_TOKEN).unwrap())
 }
 
 /// Pushes the outcome of one operation.

@@ -1,0 +1,71 @@
+//! What a request returns: a response read into memory, or one whose body is still streaming.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::HeaderMap;
+
+use crate::error::{Error, OpName, Result, TimeoutPhase};
+use crate::transport::BodyStream;
+
+/// A response read into memory.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RawResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A successful response whose body has not been read yet (downloads).
+#[non_exhaustive]
+pub struct StreamingResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Declared length, when the server sent one.
+    pub content_length: Option<u64>,
+    /// The body.
+    pub body: BodyStream,
+    pub(crate) op: OpName,
+    pub(crate) stall_timeout: Duration,
+}
+
+impl std::fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .field("content_length", &self.content_length)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads a streaming body chunk by chunk, failing when it stalls longer than the stall timeout
+/// (any length: tokio's timer saturates a huge one to "never").
+pub(crate) async fn next_chunk(response: &mut StreamingResponse) -> Result<Option<Bytes>> {
+    match tokio::time::timeout(response.stall_timeout, response.body.next()).await {
+        Err(_) => Err(Error::Timeout {
+            op: response.op,
+            phase: TimeoutPhase::Stall,
+            elapsed: response.stall_timeout,
+        }),
+        Ok(None) => Ok(None),
+        Ok(Some(Ok(chunk))) => Ok(Some(chunk)),
+        Ok(Some(Err(e))) => Err(Error::Transport {
+            op: response.op,
+            message: e.message,
+        }),
+    }
+}
