@@ -11,8 +11,14 @@ use jaicp_core::export::Method;
 use jaicp_core::{CampaignToken, Client, Host};
 
 const TOKEN: &str = "1.1.bench-campaign";
-/// Requests in the sequential case.
-const SEQUENTIAL: usize = 2_000;
+/// Requests in the sequential case (`JAICP_BENCH_REQUESTS` overrides it: the instruction count
+/// per request is the difference of two runs of different lengths).
+fn sequential() -> usize {
+    std::env::var("JAICP_BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
+}
 /// Requests in each throughput case.
 const THROUGHPUT: usize = 20_000;
 /// Numbers in the bulk case.
@@ -20,10 +26,45 @@ const BULK: usize = 1_000_000;
 /// MiB in the download case.
 const DOWNLOAD_MIB: u64 = 1024;
 
-type Result<T> = std::result::Result<T, String>;
+/// A case's failure, as text for the harness (the bench binary prints it and exits non-zero).
+#[derive(Debug)]
+pub struct Failed(pub String);
 
-fn e(err: impl std::fmt::Display) -> String {
-    err.to_string()
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Failed {}
+
+impl From<String> for Failed {
+    fn from(s: String) -> Self {
+        Failed(s)
+    }
+}
+
+type Result<T> = std::result::Result<T, Failed>;
+
+fn e(err: impl std::fmt::Display) -> Failed {
+    Failed(err.to_string())
+}
+
+/// CPU time this process has used, user + system, in seconds (all threads, exited ones too;
+/// `/proc/self/stat` counts in USER_HZ ticks, which Linux fixes at 100 a second).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last `)`.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
 /// Peak resident memory of this process (VmHWM), KiB.
@@ -69,14 +110,16 @@ fn numbers() -> impl Iterator<Item = CallJobParameters> + Send + 'static {
 pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
     let base = base.trim_end_matches('/').to_owned();
     let mut started = Instant::now();
+    let mut cpu_started = cpu_seconds();
     let (requests, bytes) = match (case, side) {
         ("report", side) => {
-            let (n, download_started) = report_download(&base, side).await?;
+            let (n, download_started, cpu) = report_download(&base, side).await?;
             started = download_started;
+            cpu_started = cpu;
             (1, n)
         }
-        ("sequential", "sdk") => sdk_get(&base, SEQUENTIAL, 1).await?,
-        ("sequential", "raw") => raw_get(&base, SEQUENTIAL, 1).await?,
+        ("sequential", "sdk") => sdk_get(&base, sequential(), 1).await?,
+        ("sequential", "raw") => raw_get(&base, sequential(), 1).await?,
         (c, s) if c.starts_with("concurrent-") => {
             let n: usize = c.trim_start_matches("concurrent-").parse().map_err(e)?;
             match s {
@@ -95,7 +138,10 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
                 .await
                 .map_err(e)?;
             if report.totals.created != BULK {
-                return Err(format!("created {} of {BULK}", report.totals.created));
+                return Err(Failed(format!(
+                    "created {} of {BULK}",
+                    report.totals.created
+                )));
             }
             (BULK / 1000, 0)
         }
@@ -125,14 +171,14 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
                         .await
                         .map_err(e)?;
                     let ids: Vec<String> = serde_json::from_slice(&answer).map_err(e)?;
-                    Ok::<usize, String>(ids.len())
+                    Ok::<usize, Failed>(ids.len())
                 }
             }))
             .buffer_unordered(4)
             .try_fold(0, |acc, n| async move { Ok(acc + n) })
             .await?;
             if created != BULK {
-                return Err(format!("created {created} of {BULK}"));
+                return Err(Failed(format!("created {created} of {BULK}")));
             }
             (BULK / 1000, 0)
         }
@@ -168,12 +214,13 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
             }
             (1, n)
         }
-        _ => return Err(format!("unknown case `{case}` / side `{side}`")),
+        _ => return Err(Failed(format!("unknown case `{case}` / side `{side}`"))),
     };
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_started;
     println!(
         "{}",
-        serde_json::json!({"case": case, "side": side, "seconds": seconds, "requests": requests, "bytes": bytes, "peak_rss_kib": peak_rss_kib()})
+        serde_json::json!({"case": case, "side": side, "seconds": seconds, "cpu_seconds": cpu, "requests": requests, "bytes": bytes, "peak_rss_kib": peak_rss_kib()})
     );
     Ok(())
 }
@@ -181,7 +228,7 @@ pub async fn run(case: &str, side: &str, base: &str) -> Result<()> {
 /// A 1 GiB message report from the emulator: both sides prepare it the same way (through the
 /// SDK: start, long-poll until ready), then only the download is timed — through
 /// `Reporter::download_report`, or a hand-written reqwest stream with the same Bearer token.
-async fn report_download(base: &str, side: &str) -> Result<(u64, Instant)> {
+async fn report_download(base: &str, side: &str) -> Result<(u64, Instant, f64)> {
     let size: u64 = DOWNLOAD_MIB * 1024 * 1024;
     raw_client()?
         .post(format!("{base}/_emulator/reporter/next-report-size"))
@@ -196,6 +243,7 @@ async fn report_download(base: &str, side: &str) -> Result<(u64, Instant)> {
     let reporter = jaicp_reporter::Reporter::new(&sdk_client(base)?, &token);
     let file = reporter.create_message_report().wait().await.map_err(e)?;
     let started = Instant::now();
+    let cpu_started = cpu_seconds();
     let mut sink = tokio::io::sink();
     let n = if side == "sdk" {
         reporter
@@ -233,9 +281,9 @@ async fn report_download(base: &str, side: &str) -> Result<(u64, Instant)> {
         n
     };
     if n != size {
-        return Err(format!("downloaded {n} of {size} bytes"));
+        return Err(Failed(format!("downloaded {n} of {size} bytes")));
     }
-    Ok((n, started))
+    Ok((n, started, cpu_started))
 }
 
 async fn sdk_get(base: &str, total: usize, in_flight: usize) -> Result<(usize, u64)> {

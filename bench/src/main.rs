@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod cases;
+mod decode;
 mod server;
 
 #[tokio::main]
@@ -14,13 +15,16 @@ async fn main() -> std::process::ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("server") => {
             let port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
-            server::serve(port).await
+            server::serve(port).await.map_err(|e| e.to_string())
         }
-        Some("emulator") => emulator().await,
-        Some("run") if args.len() >= 4 => cases::run(&args[1], &args[2], &args[3]).await,
+        Some("emulator") => emulator().await.map_err(|e| e.to_string()),
+        Some("decode") => decode::run(),
+        Some("run") if args.len() >= 4 => cases::run(&args[1], &args[2], &args[3])
+            .await
+            .map_err(|e| e.to_string()),
         _ => Err(
-            "usage: jaicp-bench server --port P | emulator | run <case> <sdk|raw> <base-url>"
-                .into(),
+            "usage: jaicp-bench server --port P | emulator | decode | run <case> <sdk|raw> <base-url>"
+                .to_owned(),
         ),
     };
     match result {
@@ -33,12 +37,11 @@ async fn main() -> std::process::ExitCode {
 }
 
 /// Serves the JAICP emulator (for the report-file case) until killed; prints its port first.
-async fn emulator() -> Result<(), String> {
+async fn emulator() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = jaicp_emulator::Emulator::builder()
         .dial_interval(std::time::Duration::ZERO)
         .start()
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     println!("{}", emulator.addr().port());
     std::future::pending::<()>().await;
     drop(emulator);

@@ -46,7 +46,7 @@ async fn download(Path(mib): Path<u64>) -> axum::response::Response {
 use axum::response::IntoResponse;
 
 /// Serves until killed; prints the bound port on stdout first.
-pub async fn serve(port: u16) -> Result<(), String> {
+pub async fn serve(port: u16) -> std::io::Result<()> {
     let app = Router::new()
         .route(
             "/api/calls/campaign/{token}",
@@ -55,12 +55,7 @@ pub async fn serve(port: u16) -> Result<(), String> {
         .route("/api/calls/campaign/{token}/addPhones", post(add_phones))
         .route("/download/{mib}", get(download))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024));
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .map_err(|e| e.to_string())?;
-    println!(
-        "{}",
-        listener.local_addr().map_err(|e| e.to_string())?.port()
-    );
-    axum::serve(listener, app).await.map_err(|e| e.to_string())
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    println!("{}", listener.local_addr()?.port());
+    axum::serve(listener, app).await
 }

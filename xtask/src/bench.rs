@@ -1,5 +1,12 @@
 //! `cargo xtask bench`: runs every benchmark case through the SDK and through raw reqwest against
 //! the same local server in the same run, alternating sides, and prints the ratios.
+//!
+//! Wall time on a 2-core machine where client and server share the cores swings by ±20 %, so
+//! the harness measures what the client itself spends: the CPU time (user + system) of the
+//! client process, each case run at least 7 times per side in alternation, reported as
+//! min / median / max with the ratio of the medians; and, where valgrind is installed, the
+//! instructions per request (callgrind, the difference of a 2,000- and a 200-request run, so
+//! that start-up costs cancel out).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -10,23 +17,98 @@ use anyhow::{Context, Result, bail};
 /// One measured run.
 #[derive(Debug, Clone, serde::Deserialize)]
 struct Sample {
-    case: String,
     seconds: f64,
-    requests: u64,
-    bytes: u64,
+    cpu_seconds: f64,
     peak_rss_kib: u64,
 }
 
-/// Cases, with how many times each side runs (the median is kept).
+/// Cases, with how many times each side runs (alternating; min, median and max are kept).
 const CASES: &[(&str, usize)] = &[
-    ("sequential", 5),
-    ("concurrent-1", 3),
-    ("concurrent-16", 3),
-    ("concurrent-256", 3),
-    ("bulk", 1),
-    ("download", 3),
-    ("report", 1),
+    ("sequential", 7),
+    ("concurrent-1", 7),
+    ("concurrent-16", 9),
+    ("concurrent-256", 9),
+    ("bulk", 7),
+    ("download", 7),
+    ("report", 7),
 ];
+
+/// What a case is, for the table.
+fn describe(case: &str) -> &'static str {
+    match case {
+        "sequential" => "2,000 sequential requests",
+        "concurrent-1" => "20,000 requests, 1 in flight",
+        "concurrent-16" => "20,000 requests, 16 in flight",
+        "concurrent-256" => "20,000 requests, 256 in flight",
+        "bulk" => "add 1,000,000 numbers (chunks of 1,000, 4 in flight)",
+        "download" => "stream a 1 GiB download to a sink",
+        "report" => "stream a 1 GiB Reporter report file from the emulator (download only)",
+        _ => "other",
+    }
+}
+
+/// Min, median and max of some figures.
+#[derive(Debug, Clone, Copy)]
+struct Spread {
+    min: f64,
+    median: f64,
+    max: f64,
+}
+
+fn spread(mut v: Vec<f64>) -> Spread {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let median = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    Spread {
+        min: v[0],
+        median,
+        max: v[n - 1],
+    }
+}
+
+/// Instructions of one run of the sequential case under callgrind, or `None` without valgrind.
+fn instructions(
+    bin: &std::path::Path,
+    side: &str,
+    base: &str,
+    requests: usize,
+) -> Result<Option<u64>> {
+    let out = match Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(bin)
+        .args(["run", "sequential", side, base])
+        .env("JAICP_BENCH_REQUESTS", requests.to_string())
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) => return Ok(None),
+    };
+    if !out.status.success() {
+        bail!("callgrind {side}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let text = String::from_utf8_lossy(&out.stderr);
+    let collected = text
+        .lines()
+        .find_map(|l| {
+            l.split_once("Collected :")
+                .map(|(_, n)| n.trim().to_owned())
+        })
+        .context("callgrind printed no instruction count")?;
+    Ok(Some(collected.parse()?))
+}
+
+/// One case's figures, raw side first.
+struct Row {
+    case: &'static str,
+    runs: usize,
+    cpu: (Spread, Spread),
+    wall: (Spread, Spread),
+    peak: (Spread, Spread),
+}
 
 struct Server(Child);
 
@@ -41,7 +123,7 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn bench_binary(root: &std::path::Path) -> Result<std::path::PathBuf> {
+pub(crate) fn bench_binary(root: &std::path::Path) -> Result<std::path::PathBuf> {
     let status = cargo()
         .current_dir(root)
         .args(["build", "--release", "--locked", "-p", "jaicp-bench"])
@@ -70,11 +152,6 @@ fn run_case(bin: &std::path::Path, case: &str, side: &str, base: &str) -> Result
     let line = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(line.trim())
         .with_context(|| format!("bad output from {case}/{side}: {line}"))
-}
-
-fn median(mut samples: Vec<Sample>) -> Sample {
-    samples.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
-    samples.swap_remove(samples.len() / 2)
 }
 
 /// Cold build of `jaicp-calls` against a crate that only depends on reqwest + serde + tokio.
@@ -118,7 +195,7 @@ fn build_times(root: &std::path::Path) -> Result<(f64, f64)> {
 }
 
 /// Entry point.
-pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
+pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result<()> {
     let bin = bench_binary(root)?;
     let mut child = Command::new(&bin)
         .args(["server", "--port", "0"])
@@ -162,33 +239,60 @@ pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
                 }
             }
         }
-        let (s, r) = (median(sdk), median(raw));
-        eprintln!("{case}: sdk {:.3}s, raw {:.3}s", s.seconds, r.seconds);
-        rows.push((s, r));
+        let cpu = |v: &[Sample]| spread(v.iter().map(|s| s.cpu_seconds).collect());
+        let wall = |v: &[Sample]| spread(v.iter().map(|s| s.seconds).collect());
+        let peak =
+            |v: &[Sample]| spread(v.iter().map(|s| s.peak_rss_kib as f64 / 1024.0).collect());
+        let row = Row {
+            case,
+            runs: *runs,
+            cpu: (cpu(&raw), cpu(&sdk)),
+            wall: (wall(&raw), wall(&sdk)),
+            peak: (peak(&raw), peak(&sdk)),
+        };
+        eprintln!(
+            "{case}: cpu sdk/raw {:.3}x, wall {:.3}x",
+            row.cpu.1.median / row.cpu.0.median,
+            row.wall.1.median / row.wall.0.median
+        );
+        rows.push(row);
     }
 
     let mut table = String::from(
-        "| case | raw reqwest | SDK | SDK / raw (time) | peak memory raw / SDK |\n|---|---|---|---|---|\n",
+        "| case | runs per side | CPU raw (min / median / max) | CPU SDK (min / median / max) | CPU SDK / raw | wall SDK / raw | peak memory raw / SDK |\n|---|---|---|---|---|---|---|\n",
     );
-    for (s, r) in &rows {
-        let rate = |x: &Sample| {
-            if x.bytes > 0 {
-                format!("{:.0} MiB/s", x.bytes as f64 / 1048576.0 / x.seconds)
-            } else {
-                format!("{:.0} req/s", x.requests as f64 / x.seconds)
-            }
-        };
+    for r in &rows {
+        let s3 = |x: Spread| format!("{:.3} / {:.3} / {:.3} s", x.min, x.median, x.max);
         table.push_str(&format!(
-            "| {} | {:.3} s ({}) | {:.3} s ({}) | {:.3}× | {:.1} / {:.1} MiB |\n",
-            s.case,
-            r.seconds,
-            rate(r),
-            s.seconds,
-            rate(s),
-            s.seconds / r.seconds,
-            r.peak_rss_kib as f64 / 1024.0,
-            s.peak_rss_kib as f64 / 1024.0
+            "| {} | {} | {} | {} | {:.3}× | {:.3}× | {:.1} / {:.1} MiB |\n",
+            describe(r.case),
+            r.runs,
+            s3(r.cpu.0),
+            s3(r.cpu.1),
+            r.cpu.1.median / r.cpu.0.median,
+            r.wall.1.median / r.wall.0.median,
+            r.peak.0.median,
+            r.peak.1.median,
         ));
+    }
+    // Instructions per request: the difference of a long and a short run cancels start-up.
+    let (long, short) = (2_000usize, 200usize);
+    let per_request = |side: &str| -> Result<Option<f64>> {
+        let (Some(a), Some(b)) = (
+            instructions(&bin, side, &base, long)?,
+            instructions(&bin, side, &base, short)?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(a.saturating_sub(b) as f64 / (long - short) as f64))
+    };
+    match (per_request("raw")?, per_request("sdk")?) {
+        (Some(raw), Some(sdk)) => table.push_str(&format!(
+            "\nInstructions per sequential request (callgrind, ({long} − {short} requests) / {}): raw {raw:.0}, SDK {sdk:.0}, {:.3}×.\n",
+            long - short,
+            sdk / raw
+        )),
+        _ => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
     }
     table.push_str(&crate::bench_emulator::run(root)?);
     if with_build {
@@ -198,7 +302,9 @@ pub fn bench(root: &std::path::Path, with_build: bool) -> Result<()> {
             sdk / baseline
         ));
     }
-    table.push_str(&crate::bench_cli::add_phones(root, &base)?);
+    if with_cli {
+        table.push_str(&crate::bench_cli::add_phones(root, &base)?);
+    }
     println!("{table}");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;

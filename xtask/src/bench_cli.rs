@@ -141,11 +141,7 @@ pub fn add_phones(root: &Path, base: &str) -> Result<String> {
     let peak = match run.peak_kib {
         Some(kib) => {
             let mib = kib as f64 / 1024.0;
-            let verdict = if mib <= BUDGET_MIB {
-                "within"
-            } else {
-                "OVER"
-            };
+            let verdict = if mib <= BUDGET_MIB { "within" } else { "OVER" };
             format!("{mib:.1} MiB peak memory ({verdict} the {BUDGET_MIB:.0} MiB budget)")
         }
         None => "peak memory not measured (no /proc)".into(),

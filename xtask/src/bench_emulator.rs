@@ -38,7 +38,9 @@ impl Drop for Proc {
 }
 
 fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 fn wait_port(port: u16, what: &str) -> Result<()> {
@@ -66,7 +68,16 @@ fn target_dir(root: &Path) -> PathBuf {
 fn start_emulator(root: &Path) -> Result<(Proc, u16)> {
     let status = cargo()
         .current_dir(root)
-        .args(["build", "--release", "--locked", "-q", "-p", "jaicp-emulator", "--example", "serve"])
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "-q",
+            "-p",
+            "jaicp-emulator",
+            "--example",
+            "serve",
+        ])
         .status()
         .context("cannot run cargo")?;
     if !status.success() {
@@ -119,7 +130,8 @@ impl Conn {
 
     /// Sends one request and reads the whole answer; returns its status.
     fn call(&mut self, method: &str, path: &str, body: Option<&[u8]>) -> Result<u16> {
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n");
+        let mut head =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n");
         if let Some(b) = body {
             head.push_str(&format!(
                 "Content-Type: application/json\r\nContent-Length: {}\r\n",
@@ -209,7 +221,8 @@ fn memory_case(root: &Path) -> Result<String> {
         })
         .collect();
     for w in workers {
-        w.join().map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
+        w.join()
+            .map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
     }
     let seconds = started.elapsed().as_secs_f64();
     std::thread::sleep(Duration::from_millis(500));
@@ -281,7 +294,8 @@ fn throughput(port: u16) -> Result<(f64, u64)> {
     stop.store(true, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
     for w in workers {
-        w.join().map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
+        w.join()
+            .map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
     }
     Ok((
         ok.load(Ordering::Relaxed) as f64 / seconds,
@@ -298,7 +312,13 @@ fn start_prism(root: &Path) -> Result<(Proc, u16)> {
         std::fs::create_dir_all(&dir)?;
         let status = Command::new("npm")
             .current_dir(&dir)
-            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "@stoplight/prism-cli@5"])
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "@stoplight/prism-cli@5",
+            ])
             .status()
             .context("cannot run npm (the Prism comparison needs Node.js)")?;
         if !status.success() {
@@ -363,7 +383,8 @@ fn throughput_for(port: u16, seconds: u64) -> Result<()> {
 
 /// Runs both emulator cases; returns their Markdown table.
 pub fn run(root: &Path) -> Result<String> {
-    let mut table = String::from("\n| emulator case | result | against the goal |\n|---|---|---|\n");
+    let mut table =
+        String::from("\n| emulator case | result | against the goal |\n|---|---|---|\n");
     table.push_str(&memory_case(root)?);
     table.push_str(&throughput_case(root)?);
     Ok(table)

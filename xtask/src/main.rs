@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bench;
-mod bench_emulator;
 mod bench_cli;
+mod bench_decode;
+mod bench_emulator;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -22,13 +23,17 @@ tasks:
                                     generate every document (mapped or not) into DIR/<api>/
                                     (a trial run; DIR must be outside the tracked tree or under target/)
   coverage [--specs DIR]            operations with generated code, per document
-  bench [--build-time]              SDK vs raw reqwest against one local server: request overhead,
-                                    throughput at 1/16/256 in flight, bulk add of 1,000,000 numbers,
-                                    1 GiB download (time and peak memory); --build-time adds cold
-                                    build times; ends with the CLI case (below)
+  bench [--build-time] [--skip-cli] SDK vs raw reqwest against one local server: client CPU time
+                                    (min/median/max of 7+ alternating runs), wall time, peak memory
+                                    and callgrind instructions per request for requests at 1/16/256
+                                    in flight, bulk add of 1,000,000 numbers, 1 GiB downloads;
+                                    --build-time adds cold build times; ends with the CLI case
+                                    (below) unless --skip-cli
   bench-cli                         jaicp calls add-phones of a generated 10,000,000-row CSV
                                     (JAICP_BENCH_CLI_ROWS overrides) against the bench server: time,
                                     rows/s and the CLI's peak memory against its 64 MiB budget
+  bench decode                      decode cost of the lossless models (extra maps, raw JSON) against
+                                    mirrors without them
   surface [--check]                 write the public API listings (crates/jaicp-core and
                                     crates/jaicp, public-api.txt); --check fails when one is stale
   contract                          every operation of every document through a Prism proxy in front
@@ -155,9 +160,14 @@ fn run(args: &[String]) -> Result<ExitCode> {
                  cargo xtask specs diff A B"
             ),
         },
+        Some("bench") if args.get(1).map(String::as_str) == Some("decode") => {
+            bench_decode::run(&workspace_root())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
-            bench::bench(&workspace_root(), with_build)?;
+            let with_cli = !args.iter().any(|a| a == "--skip-cli");
+            bench::bench(&workspace_root(), with_build, with_cli)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("bench-cli") => {

@@ -29,7 +29,8 @@ pub struct Auth(Kind);
 enum Kind {
     #[default]
     None,
-    Bearer(SecretString),
+    /// The token, and its header value made once (sensitive); `None` if it cannot be one.
+    Bearer(SecretString, Option<HeaderValue>),
     PathToken {
         param: &'static str,
         secret: SecretString,
@@ -37,7 +38,15 @@ enum Kind {
     Basic {
         user: String,
         password: SecretString,
+        header: Option<HeaderValue>,
     },
+}
+
+/// A header value marked sensitive, so that HTTP stacks keep it out of their logs.
+fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 impl Auth {
@@ -48,7 +57,9 @@ impl Auth {
 
     /// `Authorization: Bearer <token>` with a credential (the unified token).
     pub fn bearer<C: Credential>(credential: &C) -> Self {
-        Auth(Kind::Bearer(credential.secret().clone()))
+        let secret = credential.secret().clone();
+        let header = sensitive(&format!("Bearer {}", secret.expose_secret()));
+        Auth(Kind::Bearer(secret, header))
     }
 
     /// The credential fills the path parameter `param` (e.g. `token` in
@@ -69,7 +80,12 @@ impl Auth {
             return Err(Error::invalid("basic user", "must not contain `:`"));
         }
         check_token("basic password", password.expose_secret())?;
-        Ok(Auth(Kind::Basic { user, password }))
+        let header = sensitive(&format!("Basic {}", basic_value(&user, &password)));
+        Ok(Auth(Kind::Basic {
+            user,
+            password,
+            header,
+        }))
     }
 
     /// The name of the path parameter the credential fills, for path-token authentication.
@@ -85,10 +101,10 @@ impl Auth {
     pub(crate) fn secrets(&self) -> Vec<String> {
         match &self.0 {
             Kind::None => Vec::new(),
-            Kind::Bearer(s) | Kind::PathToken { secret: s, .. } => {
+            Kind::Bearer(s, _) | Kind::PathToken { secret: s, .. } => {
                 vec![s.expose_secret().to_owned()]
             }
-            Kind::Basic { user, password } => vec![
+            Kind::Basic { user, password, .. } => vec![
                 password.expose_secret().to_owned(),
                 basic_value(user, password),
             ],
@@ -96,19 +112,18 @@ impl Auth {
     }
 
     /// Puts the credential's header on a request (nothing for path tokens: the URL builder
-    /// fills them). The value is marked sensitive so that HTTP stacks keep it out of their logs.
+    /// fills them). The value was made once, with the `Auth`, and is marked sensitive so that
+    /// HTTP stacks keep it out of their logs; a copy shares its bytes.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) -> Result<()> {
         let value = match &self.0 {
-            Kind::Bearer(secret) => format!("Bearer {}", secret.expose_secret()),
-            Kind::Basic { user, password } => format!("Basic {}", basic_value(user, password)),
+            Kind::Bearer(_, header) | Kind::Basic { header, .. } => header.as_ref(),
             Kind::None | Kind::PathToken { .. } => return Ok(()),
         };
-        // Cannot fail for a checked credential; kept as an error rather than a panic.
-        let mut value = HeaderValue::from_str(&value).map_err(|_| {
+        // Cannot be missing for a checked credential; kept as an error rather than a panic.
+        let value = value.ok_or_else(|| {
             Error::Config("the credential contains characters not allowed in a header".into())
         })?;
-        value.set_sensitive(true);
-        headers.insert(AUTHORIZATION, value);
+        headers.insert(AUTHORIZATION, value.clone());
         Ok(())
     }
 }
@@ -123,7 +138,7 @@ impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Kind::None => f.write_str("Auth::None"),
-            Kind::Bearer(_) => f.write_str("Auth::Bearer([REDACTED])"),
+            Kind::Bearer(..) => f.write_str("Auth::Bearer([REDACTED])"),
             Kind::PathToken { param, .. } => write!(f, "Auth::PathToken({param}: [REDACTED])"),
             Kind::Basic { user, .. } => write!(f, "Auth::Basic({user}: [REDACTED])"),
         }

@@ -197,14 +197,14 @@ fn classify(e: reqwest::Error) -> TransportError {
 #[async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let mut builder = self
-            .client
-            .request(request.method, request.url)
-            .headers(request.headers);
+        // The request is handed over whole: its headers move in rather than being merged into
+        // an empty map, as the request builder would do.
+        let mut outgoing = reqwest::Request::new(request.method, request.url);
+        *outgoing.headers_mut() = request.headers;
         if !request.body.is_empty() {
-            builder = builder.body(request.body);
+            *outgoing.body_mut() = Some(request.body.into());
         }
-        let mut response = builder.send().await.map_err(classify)?;
+        let mut response = self.client.execute(outgoing).await.map_err(classify)?;
         let status = response.status();
         // Taking the headers avoids copying them.
         let headers = std::mem::take(response.headers_mut());

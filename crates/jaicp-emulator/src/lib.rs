@@ -56,6 +56,7 @@ mod pushgate;
 mod reply;
 mod reporter;
 mod server;
+mod spelling;
 mod state;
 mod text_campaigns;
 mod unified;
@@ -79,6 +80,7 @@ pub use reporter::legacy::DEFAULT_LEGACY_REPORTER_TOKEN;
 pub use server::{
     DEFAULT_CAMPAIGN_NAME, DEFAULT_CAMPAIGN_TOKEN, DEFAULT_SEED, Emulator, EmulatorBuilder, serve,
 };
+pub use spelling::FieldSpelling;
 pub use state::{AdminError, AdvanceSummary, EmulatorState, TimestampFormat};
 pub use unified::DEFAULT_UNIFIED_TOKEN;
 pub use variants::Variants;

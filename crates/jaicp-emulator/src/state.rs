@@ -46,6 +46,8 @@ pub(crate) struct Config {
     /// How long a request body may take to arrive.
     pub(crate) body_read_timeout: Duration,
     pub(crate) timestamps: TimestampFormat,
+    /// Spelling of fields an official document requires but does not declare.
+    pub(crate) spelling: crate::spelling::FieldSpelling,
     /// Emulator time between two dialer ticks during [`EmulatorState::advance_calls`].
     pub(crate) tick_ms: Millis,
     /// Whether the background dialer jumps the clock to the next event when idle.

@@ -12,8 +12,8 @@ mod send;
 
 use std::time::Duration;
 
-use http::HeaderValue;
 use http::header::{ACCEPT, HeaderName, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -75,7 +75,9 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
         ),
         _ => req.idempotency_key.take(),
     };
-    let mut headers = std::mem::take(&mut req.headers);
+    // The request's own headers, the key among them; every attempt adds the defaults to a copy
+    // (free when there are none, the usual case).
+    let mut template = std::mem::take(&mut req.headers);
     if let Some(k) = &key {
         match req.idempotency {
             Idempotency::Keyed(KeyPlacement::Query) => {
@@ -83,7 +85,7 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
             }
             _ => {
                 if let Ok(v) = HeaderValue::from_str(k) {
-                    headers.insert(HeaderName::from_static("idempotence-key"), v);
+                    template.insert(HeaderName::from_static("idempotence-key"), v);
                 }
             }
         }
@@ -94,23 +96,30 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
         _ => RetryClass::Unsafe,
     };
     let url = crate::request::url::build(&req)?;
-    if !headers.contains_key(ACCEPT) {
-        headers.insert(
-            ACCEPT,
-            HeaderValue::from_static("application/json, */*;q=0.5"),
-        );
-    }
-    // Set here rather than in a transport, so that it holds for a user's own transport or
-    // reqwest client as well.
-    if !headers.contains_key(USER_AGENT) {
-        headers.insert(USER_AGENT, inner.user_agent.clone());
-    }
-    shared.auth.apply(&mut headers)?;
+    let headers_for_attempt = |template: &HeaderMap| -> Result<HeaderMap> {
+        let mut headers = HeaderMap::with_capacity(template.len() + 3);
+        for (name, value) in template {
+            headers.append(name.clone(), value.clone());
+        }
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(
+                ACCEPT,
+                HeaderValue::from_static("application/json, */*;q=0.5"),
+            );
+        }
+        // Set here rather than in a transport, so that it holds for a user's own transport or
+        // reqwest client as well.
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, inner.user_agent.clone());
+        }
+        shared.auth.apply(&mut headers)?;
+        Ok(headers)
+    };
+    // Checked before anything is sent (a credential that cannot be a header).
+    let first_headers = headers_for_attempt(&template)?;
 
     let secrets = shared.secrets.clone();
     let raw = req.is_raw();
-    let method = req.method;
-    let body = req.body;
     let shown = crate::request::url::ShownPath {
         path: url.path().get(inner.base_path_len..).unwrap_or(""),
         token: shared
@@ -123,13 +132,15 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
         "jaicp.request",
         api = op.api,
         operation = op.operation,
-        method = %method,
+        method = %req.method,
         path = %shown,
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
-    let mut url = Some(url);
+    // The first attempt takes the URL and headers built above; a retry builds them again (rare,
+    // and cheaper than copying them for every request in case one is needed).
+    let mut first = Some((url, first_headers));
 
     async move {
         let started = Instant::now();
@@ -149,19 +160,15 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
             let this_timeout = attempt_timeout.min(remaining);
             let limited_by_deadline = remaining < attempt_timeout;
             tracing::Span::current().record("attempt", attempt);
-            // The last possible attempt takes the URL and headers; earlier ones send copies.
-            let last = attempt >= policy.max_attempts;
-            let this_url = if last { url.take() } else { url.clone() };
-            let Some(this_url) = this_url else {
-                // Unreachable: nothing follows the last attempt.
-                return Err(Error::Config("no attempt left to send".into()));
+            let (this_url, this_headers) = match first.take() {
+                Some(prepared) => prepared,
+                None => (
+                    crate::request::url::build(&req)?,
+                    headers_for_attempt(&template)?,
+                ),
             };
-            let this_headers = if last {
-                std::mem::take(&mut headers)
-            } else {
-                headers.clone()
-            };
-            let request = HttpRequest::new(method.clone(), this_url, this_headers, body.clone());
+            let request =
+                HttpRequest::new(req.method.clone(), this_url, this_headers, req.body.clone());
             let outcome = tokio::time::timeout(
                 this_timeout,
                 attempt::run(inner, request, op, &mode, body_cap, &secrets),

@@ -35,6 +35,7 @@ pub struct EmulatorBuilder {
     campaigns: Vec<(String, String)>,
     dial_interval: Duration,
     timestamps: TimestampFormat,
+    spelling: crate::FieldSpelling,
     start_time: Option<Timestamp>,
     manual_clock: bool,
     max_simultaneous_calls: usize,
@@ -61,6 +62,7 @@ impl Default for EmulatorBuilder {
             campaigns: Vec::new(),
             dial_interval: Duration::from_millis(200),
             timestamps: TimestampFormat::default(),
+            spelling: crate::FieldSpelling::default(),
             start_time: None,
             manual_clock: false,
             max_simultaneous_calls: 10,
@@ -109,6 +111,13 @@ impl EmulatorBuilder {
     /// through [`EmulatorState::advance_calls`] or [`EmulatorState::dial_once`].
     pub fn dial_interval(mut self, interval: Duration) -> Self {
         self.dial_interval = interval;
+        self
+    }
+
+    /// Which name the answers use for fields an official document requires under one name and
+    /// declares under another (default: the required one). See [`crate::FieldSpelling`].
+    pub fn field_spelling(mut self, spelling: crate::FieldSpelling) -> Self {
+        self.spelling = spelling;
         self
     }
 
@@ -267,6 +276,7 @@ impl EmulatorBuilder {
             limits: self.limits,
             body_read_timeout: self.body_read_timeout,
             timestamps: self.timestamps,
+            spelling: self.spelling,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
             fast_forward: self.fast_forward,
             idempotency_bound: self.idempotency_bound,

@@ -51,6 +51,9 @@ pub(crate) fn routes() -> Router<EmulatorState> {
             get(add_phone_get).post(add_phone_post),
         )
         .route(&format!("{CRM}/test/addPhone"), get(add_phone_get_test))
+        // The older single-number route (1.10 help pages), beside the other Calls routes; the SDK
+        // reaches it with `CallsPaths::older()`.
+        .route(&format!("{CALLS}/addPhone"), get(add_phone_get))
         .route(&format!("{CALLS}/callJob/cancel"), post(cancel_call_job))
         .route(
             &format!("{CALLS}/callJob/getReport"),
