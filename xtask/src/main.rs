@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 mod bench;
 mod bench_cli;
 mod bench_decode;
+mod bench_emulator;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};

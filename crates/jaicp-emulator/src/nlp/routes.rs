@@ -718,6 +718,20 @@ async fn status(State(state): State<EmulatorState>, PathParams(key): PathParams<
 // ---------------------------------------------------------------------------------------------
 
 fn check_project(data: &ProjectData) -> Result<(), String> {
+    // Free-form objects of the document, which the generated model reads as any JSON value.
+    let extended = data
+        .settings
+        .as_ref()
+        .and_then(|s| s.get("extendedSettings"))
+        .and_then(Value::as_object);
+    for key in ["mlpsClassifierSettings", "stsSettings"] {
+        if extended
+            .and_then(|e| e.get(key))
+            .is_some_and(|v| !v.is_object() && !v.is_null())
+        {
+            return Err(format!("settings.extendedSettings.{key} must be an object"));
+        }
+    }
     let mut paths = BTreeSet::new();
     for (i, intent) in data.intents.iter().enumerate() {
         check_intent(intent).map_err(|e| format!("intents[{i}]: {e}"))?;
