@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use jaicp_nlp::models::{InferenceRequestData, IntentsSearchCriteria, PhraseMarkupData};
-use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, PollOptions};
+use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, NlpError, NlpErrorExt, PollOptions};
 
 use crate::cli::Globals;
 use crate::output::{Format, print_rows, rows as to_rows};
@@ -300,7 +300,12 @@ async fn intents(nlp: &Nlp, command: IntentsCommand, out: &mut impl Write) -> an
             print_rows(out, format, COLUMNS, &to_rows(&list)?)?;
         }
         IntentsCommand::Get { id } => {
-            let intent = nlp.intent(id).await?;
+            let intent = match nlp.intent(id).await {
+                Err(e) if e.nlp_error() == Some(NlpError::UnknownIntent) => {
+                    anyhow::bail!("the project has no intent with id {id}")
+                }
+                other => other?,
+            };
             serde_json::to_writer_pretty(&mut *out, &intent)?;
             writeln!(out)?;
         }
