@@ -22,11 +22,16 @@ pub fn emit(api: &Api) -> TokenStream {
             api.api, api.file
         )
     } else {
+        let unknown = if api.keep_unknown {
+            "kept in each struct's `extra` map"
+        } else {
+            "ignored"
+        };
         format!(
             "Types of the `{}` API, one per schema of `{}`.\n\n\
              Request types have public fields and `Default`: build them with struct literal syntax and\n\
              `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and\n\
-             unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.",
+             unknown fields are {unknown}. Enums keep values this SDK does not know in an `Unknown` variant.",
             api.api, api.file
         )
     });
@@ -59,12 +64,155 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    let strict = if api.server { quote!() } else { strict(api) };
     quote! {
         #file_doc
         #serde_use
         #(#items)*
         #helper
+        #strict
     }
+}
+
+/// The `strict` module (behind the crate's `strict` feature): for a server that reads these
+/// request types, the required fields each one and its nested request types must carry. Serde
+/// already refuses wrong types; the models themselves stay lenient so the SDK can read what a
+/// server sends, which is why required fields are checked here and not by the derive.
+fn strict(api: &Api) -> TokenStream {
+    let impls: Vec<TokenStream> = api
+        .models
+        .iter()
+        .filter(|m| m.direction == Direction::Input)
+        .filter_map(|m| match &m.kind {
+            ModelKind::Struct(fields) => Some(required_impl(api, m, fields)),
+            _ => None,
+        })
+        .collect();
+    if impls.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// Required fields of the request types, for servers that must refuse a request the
+        /// document does not allow (the emulator). Compiled only with the `strict` feature.
+        #[cfg(feature = "strict")]
+        pub mod strict {
+            use jaicp_core::export::serde_json::Value;
+
+            /// A request type whose required fields can be checked in a JSON value.
+            pub trait Required {
+                /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+                /// or sets to `null`, in this type and in the request types nested in it.
+                fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+            }
+
+            #(#impls)*
+        }
+    }
+}
+
+fn required_impl(api: &Api, m: &Model, fields: &[Field]) -> TokenStream {
+    let name = ident(&m.name);
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.wire.as_str())
+        .collect();
+    let nested: Vec<TokenStream> = fields.iter().filter_map(|f| nested_check(api, f)).collect();
+    let body = if required.is_empty() && nested.is_empty() {
+        quote! { let _ = (value, at, out); }
+    } else {
+        let own = if required.is_empty() {
+            quote!()
+        } else {
+            quote! {
+                for name in [#(#required),*] {
+                    if object.get(name).is_none_or(Value::is_null) {
+                        out.push(format!("{at}.{name}"));
+                    }
+                }
+            }
+        };
+        quote! {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            #own
+            #(#nested)*
+        }
+    };
+    quote! {
+        impl Required for super::#name {
+            fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+                #body
+            }
+        }
+    }
+}
+
+/// The check of a field whose type is (a list or map of) a request struct, if it is one.
+fn nested_check(api: &Api, f: &Field) -> Option<TokenStream> {
+    enum Shape {
+        One,
+        List,
+        Map,
+    }
+    let (shape, model) = match unalias(api, &f.ty) {
+        TypeRef::Named(n) => (Shape::One, n),
+        TypeRef::Vec(inner) => match unalias(api, &inner) {
+            TypeRef::Named(n) => (Shape::List, n),
+            _ => return None,
+        },
+        TypeRef::Map(inner) => match unalias(api, &inner) {
+            TypeRef::Named(n) => (Shape::Map, n),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let target = api.models.iter().find(|m| m.name == model)?;
+    if target.direction != Direction::Input || !matches!(target.kind, ModelKind::Struct(_)) {
+        return None;
+    }
+    let ty = ident(&model);
+    let wire = &f.wire;
+    Some(match shape {
+        Shape::One => quote! {
+            if let Some(v) = object.get(#wire) {
+                <super::#ty as Required>::missing(v, &format!("{at}.{}", #wire), out);
+            }
+        },
+        Shape::List => quote! {
+            if let Some(Value::Array(items)) = object.get(#wire) {
+                for (i, v) in items.iter().enumerate() {
+                    <super::#ty as Required>::missing(v, &format!("{at}.{}[{i}]", #wire), out);
+                }
+            }
+        },
+        Shape::Map => quote! {
+            if let Some(Value::Object(entries)) = object.get(#wire) {
+                for (k, v) in entries {
+                    <super::#ty as Required>::missing(v, &format!("{at}.{}.{k}", #wire), out);
+                }
+            }
+        },
+    })
+}
+
+/// `t` with aliases and boxes followed.
+fn unalias(api: &Api, t: &TypeRef) -> TypeRef {
+    let mut t = t.clone();
+    for _ in 0..32 {
+        match t {
+            TypeRef::Boxed(inner) => t = *inner,
+            TypeRef::Named(ref n) => {
+                match api.models.iter().find(|m| &m.name == n).map(|m| &m.kind) {
+                    Some(ModelKind::Alias { ty, .. }) => t = ty.clone(),
+                    _ => return t,
+                }
+            }
+            _ => return t,
+        }
+    }
+    t
 }
 
 #[derive(Default)]
@@ -123,7 +271,11 @@ fn structure(api: &Api, m: &Model, fields: &[Field], uses: &mut Uses) -> TokenSt
     let output = m.direction == Direction::Output;
     let mut text = heading(m);
     text.push_str(&format!("\n\nFrom {}.{}", m.origin, used_by(m)));
-    if output {
+    if output && api.keep_unknown {
+        text.push_str(
+            " Received from the server: every field is optional and unknown fields are kept in `extra`.",
+        );
+    } else if output {
         text.push_str(
             " Received from the server: every field is optional and unknown fields are ignored.",
         );
@@ -136,6 +288,11 @@ fn structure(api: &Api, m: &Model, fields: &[Field], uses: &mut Uses) -> TokenSt
     } else {
         quote!()
     };
+    let extra = if api.keep_unknown {
+        unknown_fields(fields)
+    } else {
+        quote!()
+    };
     let fields: Vec<TokenStream> = fields.iter().map(|f| field(api, f, output, uses)).collect();
     quote! {
         #d
@@ -144,7 +301,27 @@ fn structure(api: &Api, m: &Model, fields: &[Field], uses: &mut Uses) -> TokenSt
         #non_exhaustive
         pub struct #name {
             #(#fields)*
+            #extra
         }
+    }
+}
+
+/// The flattened map that keeps fields the document does not declare (`keep_unknown_fields`):
+/// decoding then writing a value gives back every field the server sent. Named `extra`, or
+/// `unknown_fields` when the schema has a property of that name.
+fn unknown_fields(fields: &[Field]) -> TokenStream {
+    let name = if fields.iter().any(|f| f.name == "extra") {
+        ident("unknown_fields")
+    } else {
+        ident("extra")
+    };
+    let d = doc(
+        "Fields this version of the SDK does not know, as received (written back when serialised).",
+    );
+    quote! {
+        #d
+        #[serde(flatten)]
+        pub #name: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
     }
 }
 

@@ -7,6 +7,8 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod bench_cli;
+mod bench_decode;
+mod bench_emulator;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -30,6 +32,8 @@ tasks:
   bench-cli                         jaicp calls add-phones of a generated 10,000,000-row CSV
                                     (JAICP_BENCH_CLI_ROWS overrides) against the bench server: time,
                                     rows/s and the CLI's peak memory against its 64 MiB budget
+  bench decode                      decode cost of the lossless models (extra maps, raw JSON) against
+                                    mirrors without them
   surface [--check]                 write the public API listings (crates/jaicp-core and
                                     crates/jaicp, public-api.txt); --check fails when one is stale
   contract                          every operation of every document through a Prism proxy in front
@@ -156,6 +160,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
                  cargo xtask specs diff A B"
             ),
         },
+        Some("bench") if args.get(1).map(String::as_str) == Some("decode") => {
+            bench_decode::run(&workspace_root())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
             let with_cli = !args.iter().any(|a| a == "--skip-cli");

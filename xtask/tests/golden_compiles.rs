@@ -144,6 +144,18 @@ fn secret_strings_are_hidden_and_unions_keep_unknown_kinds() {
     );
 }
 
+#[test]
+fn kept_unknown_fields_survive_a_round_trip() {
+    use talk::models::Said;
+    let wire = serde_json::json!({
+        "token": "t", "parts": [{"kind": "words", "text": "hi", "lang": "en"}],
+        "userId": 42, "meta": {"a": [1, null]}
+    });
+    let said: Said = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(said.extra["userId"], 42);
+    assert_eq!(serde_json::to_value(&said).unwrap(), wire);
+}
+
 #[path = "golden/hook/mod.rs"]
 #[allow(dead_code)]
 mod hook;

@@ -79,18 +79,27 @@ fn markers_and_tags_agree_with_the_documents() {
         }
         let mut found = Vec::new();
         tags(&doc, String::new(), &mut found);
+        let mut missing = Vec::new();
         for (pointer, tag) in found.iter().filter(|(_, t)| names_a_check(t)) {
             assert!(
                 CHECKS.iter().any(|c| c.id == tag),
                 "{spec}#{pointer} names `{tag}`, which doctor does not have"
             );
-            assert!(
-                MARKERS
-                    .iter()
-                    .any(|m| m.spec == spec && m.pointer == pointer && m.check == tag),
-                "{spec}#{pointer} is tagged `{tag}` but doctor's marker table lacks it"
-            );
+            if !MARKERS
+                .iter()
+                .any(|m| m.spec == spec && m.pointer == pointer && m.check == tag)
+            {
+                // Printed as the line to add to src/markers.rs.
+                missing.push(format!(
+                    "    marker!(\"{spec}\", \"{pointer}\", \"{tag}\"),"
+                ));
+            }
         }
+        assert!(
+            missing.is_empty(),
+            "tagged in {spec} but missing from src/markers.rs:\n{}",
+            missing.join("\n")
+        );
     }
 }
 

@@ -80,6 +80,23 @@ async fn d1_wrong_typed_project_input_is_refused_and_not_stored() {
     let (_, _, after) = send(&client, Method::GET, &url, None).await;
     assert_eq!(before, after, "a refused update changes nothing");
 
+    // A required field missing is refused too, naming it.
+    let (status, _, body) = send(
+        &client,
+        Method::POST,
+        &format!("{base}/api/v1/projects"),
+        Some(&json!({"description": "no name"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("$.name"),
+        "{body}"
+    );
+
     let create = json!({"name": 5});
     let (status, _, body) = send(
         &client,

@@ -1166,3 +1166,214 @@ where
 {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
+
+/// Required fields of the request types, for servers that must refuse a request the
+/// document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A request type whose required fields can be checked in a JSON value.
+    pub trait Required {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+    }
+
+    impl Required for super::AllowedTime {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("default") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "default"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("fri") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "fri"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("mon") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "mon"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("sat") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "sat"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("sun") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "sun"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("thu") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "thu"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("tue") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "tue"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("wed") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::LocalTimeInterval as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "wed"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::CallAttemptDates {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::CallAttemptDatesWithPagination {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("filter") {
+                <super::CallAttemptDates as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "filter"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("pagination") {
+                <super::PaginationRequest as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "pagination"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::CallJobDates {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::CallJobDatesWithPagination {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("filter") {
+                <super::CallJobDates as Required>::missing(v, &format!("{at}.{}", "filter"), out);
+            }
+            if let Some(v) = object.get("pagination") {
+                <super::PaginationRequest as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "pagination"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::CallJobExternalCheck {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["externalCheckUrl"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::CallJobParameters {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["phone"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("allowedTime") {
+                <super::AllowedTime as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "allowedTime"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("externalCheck") {
+                <super::CallJobExternalCheck as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "externalCheck"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::CallNumbersAndCallJobIds {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::LocalTimeInterval {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["localTimeFrom", "localTimeTo"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::PaginationRequest {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+}

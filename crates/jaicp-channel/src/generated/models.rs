@@ -3339,3 +3339,1541 @@ where
 {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
+
+/// Required fields of the request types, for servers that must refuse a request the
+/// document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A request type whose required fields can be checked in a JSON value.
+    pub trait Required {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+    }
+
+    impl Required for super::AimyvoiceTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::AlisaBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("skills") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::AlisaBotChannelSkillItem as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "skills"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::AlisaBotChannelSkillItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::AsmAsrConfig {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["model"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::AsrConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("asmAsrConfig") {
+                <super::AsmAsrConfig as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "asmAsrConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("azureAsrConfig") {
+                <super::AzureAsrConfig as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "azureAsrConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("googleAsrConfig") {
+                <super::GoogleAsrConfig as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "googleAsrConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("speech") {
+                <super::SpeechProviderDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "speech"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("yandexAsrConfig") {
+                <super::YandexAsrConfig as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "yandexAsrConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("zitechAsrConfig") {
+                <super::ZitechAsrConfig as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "zitechAsrConfig"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::AsrTtsDiagnosticModeConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::AudioTokenDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["token"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::AudiogramTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::AzureAsrConfig {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["languageCode"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::AzureBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::AzureTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::Bitrix24BotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::BotChannelChatWidgetParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("widgetOptions") {
+                <super::ChatWidgetOptionsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "widgetOptions"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::BotChannelCreateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["channelType"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("chatWidgetParams") {
+                <super::BotChannelChatWidgetParamsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "chatWidgetParams"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("customData") {
+                <super::BotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "customData"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("repositoryReference") {
+                <super::BotChannelRepositoryReferenceParamsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "repositoryReference"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("telephonyParams") {
+                <super::BotChannelTelephonyParamsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "telephonyParams"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::BotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("alisa") {
+                <super::AlisaBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "alisa"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("azure") {
+                <super::AzureBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "azure"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("bitrix24") {
+                <super::Bitrix24BotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "bitrix24"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("chat2Desk") {
+                <super::Chat2DeskBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "chat2Desk"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("chatApi") {
+                <super::ChatApiBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "chatApi"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("ednaChatCenter") {
+                <super::EdnaChatCenterBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "ednaChatCenter"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("ednaWhatsapp") {
+                <super::EdnaWhatsappBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "ednaWhatsapp"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("googleAssistant") {
+                <super::GoogleAssistantBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "googleAssistant"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("iDigitalWhatsapp") {
+                <super::IDigitalWhatsappBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "iDigitalWhatsapp"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("jivo") {
+                <super::JivoBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "jivo"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("livetex") {
+                <super::LivetexBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "livetex"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("marusia") {
+                <super::MarusiaBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "marusia"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("mattermost") {
+                <super::MattermostBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "mattermost"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("slack") {
+                <super::SlackBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "slack"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("vk") {
+                <super::VkBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "vk"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("vonage") {
+                <super::VonageBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "vonage"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("weChat") {
+                <super::WeChatBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "weChat"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("webim") {
+                <super::WebimBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "webim"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("whatsapp") {
+                <super::WhatsappBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "whatsapp"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("zenDesk") {
+                <super::ZenDeskBotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "zenDesk"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::BotChannelRepositoryReferenceParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::BotChannelTelephonyParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("config") {
+                <super::TelephonyConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "config"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::BotChannelUpdateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["accessToken", "channelName"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("chatWidgetParams") {
+                <super::BotChannelChatWidgetParamsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "chatWidgetParams"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("customData") {
+                <super::BotChannelCustomData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "customData"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("repositoryReference") {
+                <super::BotChannelRepositoryReferenceParamsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "repositoryReference"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("telephonyParams") {
+                <super::BotChannelTelephonyParamsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "telephonyParams"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::CailaTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::Chat2DeskBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ChatApiBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in [
+                "avatar",
+                "blockForm",
+                "buttonsSamePlace",
+                "embedmentContainer",
+                "fileUpload",
+                "font",
+                "headline",
+                "hidePoweredByJustAI",
+                "involvement",
+                "linkPreview",
+                "names",
+                "palette",
+                "percentage",
+                "position",
+                "positionOffset",
+                "sendBtn",
+                "sessionByUserMessage",
+                "showCloseButton",
+                "showLogo",
+                "showSpinner",
+                "sizes",
+                "soundNotification",
+            ] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("avatar") {
+                <super::ChatWidgetOptionsDtoAvatar as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "avatar"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("blockForm") {
+                <super::ChatWidgetOptionsDtoBlockForm as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "blockForm"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("bubble") {
+                <super::ChatWidgetOptionsDtoBubble as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "bubble"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("captions") {
+                <super::ChatWidgetOptionsDtoCaptions as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "captions"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("embedmentContainer") {
+                <super::ChatWidgetOptionsDtoEmbedmentContainer as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "embedmentContainer"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("fileUpload") {
+                <super::ChatWidgetOptionsDtoFileUpload as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "fileUpload"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("headline") {
+                <super::ChatWidgetOptionsDtoHeadline as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "headline"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("involvement") {
+                <super::ChatWidgetOptionsDtoInvolvement as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "involvement"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("linkPreview") {
+                <super::ChatWidgetOptionsDtoLinkPreview as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "linkPreview"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("names") {
+                <super::ChatWidgetOptionsDtoNames as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "names"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("palette") {
+                <super::ChatWidgetOptionsDtoPalette as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "palette"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("positionOffset") {
+                <super::ChatWidgetOptionsDtoPositionOffset as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "positionOffset"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("sendBtn") {
+                <super::ChatWidgetOptionsDtoSendBtn as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "sendBtn"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("sessionByUserMessage") {
+                <super::ChatWidgetOptionsDtoSessionByUserMessage as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "sessionByUserMessage"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("sizes") {
+                <super::ChatWidgetOptionsDtoSizes as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "sizes"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("soundNotification") {
+                <super::ChatWidgetOptionsDtoSoundNotification as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "soundNotification"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoAvatar {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["show", "size"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoBlockForm {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoBubble {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["delay", "show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoCaptions {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoEmbedmentContainer {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["enabled"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoFileUpload {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoHeadline {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoInvolvement {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["enabled"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("events") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::ChatWidgetOptionsDtoInvolvementEventsItem as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "events"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoInvolvementEventsItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoLinkPreview {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoNames {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoPalette {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in [
+                "botMessageBackgroundColor",
+                "botMessageTextColor",
+                "chatBackgroundColor",
+                "chatBackgroundOpacity",
+                "formButtonsColor",
+                "formTextColor",
+                "headlineBackgroundColor",
+                "headlineTextColor",
+                "userMessageBackgroundColor",
+                "userMessageTextColor",
+            ] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoPositionOffset {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["bottom", "right"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoSendBtn {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoSessionByUserMessage {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["buttonsShow", "delay", "show"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("buttons") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::ChatWidgetOptionsDtoSessionByUserMessageButtonsItem as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "buttons"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoSessionByUserMessageButtonsItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoSizes {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["avatar", "font"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ChatWidgetOptionsDtoSoundNotification {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["option"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ClassicMlSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::CnnSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::DeployBotChannelDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["botId", "projectShortName"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::EdnaChatCenterBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::EdnaWhatsappBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ExtendedProjectSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("classicMLSettings") {
+                <super::ClassicMlSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "classicMLSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("cnnSettings") {
+                <super::CnnSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "cnnSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("externalNluSettings") {
+                <super::ExternalNluSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "externalNluSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("logregSettings") {
+                <super::LogregSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "logregSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("mlp") {
+                <super::MlpSettings as Required>::missing(v, &format!("{at}.{}", "mlp"), out);
+            }
+            if let Some(v) = object.get("stsSettings") {
+                <super::StsSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "stsSettings"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ExternalNluSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("nluActionAdditionalProperties") {
+                <super::ExternalNluSettingsNluActionAdditionalProperties as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "nluActionAdditionalProperties"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("nluProviderSettings") {
+                <super::ExternalNluSettingsNluProviderSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "nluProviderSettings"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ExternalNluSettingsNluActionAdditionalProperties {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("classification") {
+                <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "classification"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ExternalNluSettingsNluActionAdditionalPropertiesClassification {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ExternalNluSettingsNluProviderSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("classification") {
+                <super::NluActionDescription as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "classification"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("markup") {
+                <super::NluActionDescription as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "markup"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("ner") {
+                <super::NluActionDescription as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "ner"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::GoogleAsrConfig {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["languageCode", "model"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::GoogleAssistantBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::GoogleTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::IDigitalWhatsappBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::InternalTrunkConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("telephonyNumberPocketAccountRK") {
+                <super::TelephonyNumberPocketAccountRk as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "telephonyNumberPocketAccountRK"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::JivoBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::LivetexBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::LogregSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MarusiaBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MattermostBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["host"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::MlpSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("derivedModel") {
+                <super::MlpSettingsDerivedModel as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "derivedModel"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("markup") {
+                <super::MlpSettingsMarkup as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "markup"),
+                    out,
+                );
+            }
+            if let Some(Value::Array(items)) = object.get("nerModels") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::MlpSettingsNerModelsItem as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "nerModels"),
+                        out,
+                    );
+                }
+            }
+            if let Some(v) = object.get("trainingModel") {
+                <super::MlpSettingsTrainingModel as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "trainingModel"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::MlpSettingsDerivedModel {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MlpSettingsMarkup {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MlpSettingsNerModelsItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MlpSettingsTrainingModel {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::NluActionDescription {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::NoiseConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ProjectSettingsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("extendedSettings") {
+                <super::ExtendedProjectSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "extendedSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("validation") {
+                <super::SoftValidationSettingsData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "validation"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::SberTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SlackBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SoftValidationSettingsData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderAimyvoiceDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderAsmDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderAudiogramDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderAzureDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderCailaDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("aimyvoice") {
+                <super::SpeechProviderAimyvoiceDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "aimyvoice"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("asm") {
+                <super::SpeechProviderAsmDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "asm"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("audiogram") {
+                <super::SpeechProviderAudiogramDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "audiogram"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("azure") {
+                <super::SpeechProviderAzureDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "azure"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("caila") {
+                <super::SpeechProviderCailaDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "caila"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("google") {
+                <super::SpeechProviderGoogleDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "google"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("kaldi") {
+                <super::SpeechProviderKaldiDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "kaldi"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("sber") {
+                <super::SpeechProviderSberDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "sber"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("tinkoff") {
+                <super::SpeechProviderTinkoffDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "tinkoff"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("yandex") {
+                <super::SpeechProviderYandexDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "yandex"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("zitech") {
+                <super::SpeechProviderZitechDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "zitech"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::SpeechProviderGoogleDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderKaldiDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderSberDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderTinkoffDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderYandexDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::SpeechProviderZitechDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::StsSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::TelephonyConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("asr") {
+                <super::AsrConfigDto as Required>::missing(v, &format!("{at}.{}", "asr"), out);
+            }
+            if let Some(v) = object.get("asrTtsDiagnosticModeConfig") {
+                <super::AsrTtsDiagnosticModeConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "asrTtsDiagnosticModeConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("audioToken") {
+                <super::AudioTokenDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "audioToken"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("internalTrunkConfig") {
+                <super::InternalTrunkConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "internalTrunkConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("noiseConfig") {
+                <super::NoiseConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "noiseConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("projectSettings") {
+                <super::ProjectSettingsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "projectSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("tts") {
+                <super::TtsConfigDto as Required>::missing(v, &format!("{at}.{}", "tts"), out);
+            }
+        }
+    }
+
+    impl Required for super::TelephonyNumberPocketAccountRk {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::TtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("aimyvoiceTtsConfig") {
+                <super::AimyvoiceTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "aimyvoiceTtsConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("audiogramTtsConfig") {
+                <super::AudiogramTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "audiogramTtsConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("azureTtsConfig") {
+                <super::AzureTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "azureTtsConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("cailaTtsConfig") {
+                <super::CailaTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "cailaTtsConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("googleTtsConfig") {
+                <super::GoogleTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "googleTtsConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("sberTtsConfig") {
+                <super::SberTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "sberTtsConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("yandexTtsConfig") {
+                <super::YandexTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "yandexTtsConfig"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("zitechTtsConfig") {
+                <super::ZitechTtsConfigDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "zitechTtsConfig"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::VkBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::VonageBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::WeChatBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::WebimBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::WhatsappBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::YandexAsrConfig {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["languageCode", "model"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::YandexTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ZenDeskBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ZitechAsrConfig {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["model"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::ZitechTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+}

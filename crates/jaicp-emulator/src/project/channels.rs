@@ -7,6 +7,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::errors::{bad_request, not_found};
+use jaicp_channel::models::strict::Required;
+use jaicp_channel::models::{BotChannelCreateDto, BotChannelUpdateDto, DeployBotChannelDto};
+
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
 use crate::reply::{Answer, Reply};
@@ -71,7 +74,7 @@ struct CreateBody {
 }
 
 async fn create(Unified(state): Unified, Query(q): Query<ProjectQuery>, body: Body) -> Answer {
-    let b: CreateBody = body.json()?;
+    let b: CreateBody = body.checked::<BotChannelCreateDto, _>(BotChannelCreateDto::missing)?;
     let Some(pid) = q.project_id else {
         return Err(bad_request("`projectId` is required"));
     };
@@ -132,7 +135,7 @@ struct UpdateBody {
 }
 
 async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
-    let b: UpdateBody = body.json()?;
+    let b: UpdateBody = body.checked::<BotChannelUpdateDto, _>(BotChannelUpdateDto::missing)?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(c) = s.channels.get_mut(&id) else {
@@ -173,7 +176,7 @@ struct DeployBody {
 }
 
 async fn deploy(Unified(state): Unified, body: Body) -> Answer {
-    let b: DeployBody = body.json()?;
+    let b: DeployBody = body.checked::<DeployBotChannelDto, _>(DeployBotChannelDto::missing)?;
     let now = state.now_ms();
     let (delay, result) = {
         let mut s = state.projects();

@@ -6,6 +6,9 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
+use jaicp_prompter::models::PrompterRequest;
+use jaicp_prompter::models::strict::Required;
+
 use crate::errors::spring;
 use crate::extract::{Body, PathParams};
 use crate::reply::{Answer, Reply};
@@ -24,7 +27,7 @@ async fn suggest(
     if token != super::DEFAULT_PROMPTER_TOKEN {
         return Err(spring(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
     }
-    let request = body.checked::<jaicp_prompter::models::PrompterRequest, serde_json::Value>()?;
+    let request = body.checked::<PrompterRequest, serde_json::Value>(PrompterRequest::missing)?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),
         request["chatId"].as_str(),

@@ -12,6 +12,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Experiment, Filter, Label, ReporterState};
 use crate::errors::{bad_request, not_found};
+use jaicp_reporter::models::ScenarioExperimentDto;
+use jaicp_reporter::models::strict::Required;
+
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
 use crate::reply::{Answer, Reply, answer};
@@ -663,7 +666,7 @@ struct NewExperiment {
 }
 
 async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
-    let b: NewExperiment = b.checked::<jaicp_reporter::models::ScenarioExperimentDto, _>()?;
+    let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(ScenarioExperimentDto::missing)?;
     if b.branches.is_empty() {
         return Err(bad_request("an experiment needs at least one branch"));
     }

@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 
 use super::{Campaign, Sending, Template};
 use crate::errors::{bad_request, not_found};
+use jaicp_text_campaigns::models::strict::Required;
+use jaicp_text_campaigns::models::{CreateTextCampaignDto, UpdateTextCampaignDto};
+
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
 use crate::reply::{Answer, Reply, answer};
@@ -152,7 +155,7 @@ async fn create(
     PathParams(project): PathParams<String>,
     b: Body,
 ) -> Answer {
-    let b: CampaignBody = b.json()?;
+    let b: CampaignBody = b.checked::<CreateTextCampaignDto, _>(CreateTextCampaignDto::missing)?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -213,7 +216,7 @@ async fn get_account(
 }
 
 fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Body) -> Answer {
-    let b: CampaignBody = b.json()?;
+    let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(UpdateTextCampaignDto::missing)?;
     let mut s = state.text_campaigns();
     let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
         return Err(not_found("text campaign"));

@@ -1298,3 +1298,375 @@ where
 {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
+
+/// Required fields of the request types, for servers that must refuse a request the
+/// document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A request type whose required fields can be checked in a JSON value.
+    pub trait Required {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+    }
+
+    impl Required for super::AnalyzeRequestData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("data") {
+                <super::InferenceRequestData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "data"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::CreateNamedEntityRecordData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["data"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("data") {
+                <super::NamedEntityRecordData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "data"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::DetectLanguageRequestData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::EntityMarkupData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ExtendedProjectSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::InferenceMultipleRequestData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("phrases") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::InferenceRequestPhrasesAndSlots as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "phrases"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::InferenceRequestData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("knownSlots") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::KnownSlotData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "knownSlots"),
+                        out,
+                    );
+                }
+            }
+            if let Some(v) = object.get("phrase") {
+                <super::PhraseMarkupData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "phrase"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::InferenceRequestPhrasesAndSlots {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("knownSlots") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::KnownSlotData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "knownSlots"),
+                        out,
+                    );
+                }
+            }
+            if let Some(v) = object.get("phrase") {
+                <super::PhraseMarkupData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "phrase"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::IntentData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("phrases") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::PhraseMarkupData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "phrases"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("slots") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::SlotData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "slots"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::IntentsSearchCriteria {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::KnownSlotData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::NamedEntityData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["name", "type"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::NamedEntityRecordData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["rule", "type", "value"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::NamedEntityWithRecordsData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("entity") {
+                <super::NamedEntityData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "entity"),
+                    out,
+                );
+            }
+            if let Some(Value::Array(items)) = object.get("records") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::NamedEntityRecordData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "records"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::PhraseMarkupData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("entities") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::EntityMarkupData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "entities"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("phraseMarkup") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::WordMarkupData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "phraseMarkup"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::ProjectData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ProjectExportImportData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("entities") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::NamedEntityWithRecordsData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "entities"),
+                        out,
+                    );
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("intents") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::IntentData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "intents"),
+                        out,
+                    );
+                }
+            }
+            if let Some(v) = object.get("project") {
+                <super::ProjectData as Required>::missing(v, &format!("{at}.{}", "project"), out);
+            }
+            if let Some(v) = object.get("settings") {
+                <super::ProjectSettingsData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "settings"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ProjectSettingsData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("extendedSettings") {
+                <super::ExtendedProjectSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "extendedSettings"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::SlotData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::UpdateAllNamedEntityRecordData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["data"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(Value::Array(items)) = object.get("data") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::NamedEntityRecordData as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "data"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    impl Required for super::UpdateNamedEntityRecordData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["data"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("data") {
+                <super::NamedEntityRecordData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "data"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::WordMarkupData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("annotations") {
+                <super::WordMarkupDataAnnotations as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "annotations"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::WordMarkupDataAnnotations {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+}

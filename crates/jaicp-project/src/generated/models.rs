@@ -1501,6 +1501,10 @@ pub struct ProjectDtoBotChannelsItem {
     /// `id`: integer (int64). Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+
+    /// `type`: `ChannelType`. Marked required by the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ChannelType>,
 }
 
 /// The `ProjectListDto` type.
@@ -1975,4 +1979,366 @@ where
     T: Default + Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+/// Required fields of the request types, for servers that must refuse a request the
+/// document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A request type whose required fields can be checked in a JSON value.
+    pub trait Required {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+    }
+
+    impl Required for super::ClassicMlSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::CleanupDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::CnnSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ExtendedProjectSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("classicMLSettings") {
+                <super::ClassicMlSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "classicMLSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("cnnSettings") {
+                <super::CnnSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "cnnSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("externalNluSettings") {
+                <super::ExternalNluSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "externalNluSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("logregSettings") {
+                <super::LogregSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "logregSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("mlp") {
+                <super::MlpSettings as Required>::missing(v, &format!("{at}.{}", "mlp"), out);
+            }
+            if let Some(v) = object.get("stsSettings") {
+                <super::StsSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "stsSettings"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ExternalNluSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("nluActionAdditionalProperties") {
+                <super::ExternalNluSettingsNluActionAdditionalProperties as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "nluActionAdditionalProperties"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("nluProviderSettings") {
+                <super::ExternalNluSettingsNluProviderSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "nluProviderSettings"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ExternalNluSettingsNluActionAdditionalProperties {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("classification") {
+                <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "classification"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ExternalNluSettingsNluActionAdditionalPropertiesClassification {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ExternalNluSettingsNluProviderSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("classification") {
+                <super::NluActionDescription as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "classification"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("markup") {
+                <super::NluActionDescription as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "markup"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("ner") {
+                <super::NluActionDescription as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "ner"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::GitIntegrationDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::GitRepositoryConnectionDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::JaicfParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::LogregSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MlpSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("derivedModel") {
+                <super::MlpSettingsDerivedModel as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "derivedModel"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("markup") {
+                <super::MlpSettingsMarkup as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "markup"),
+                    out,
+                );
+            }
+            if let Some(Value::Array(items)) = object.get("nerModels") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::MlpSettingsNerModelsItem as Required>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "nerModels"),
+                        out,
+                    );
+                }
+            }
+            if let Some(v) = object.get("trainingModel") {
+                <super::MlpSettingsTrainingModel as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "trainingModel"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::MlpSettingsDerivedModel {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MlpSettingsMarkup {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MlpSettingsNerModelsItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::MlpSettingsTrainingModel {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::NluActionDescription {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ProjectCreateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["name"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("cleanup") {
+                <super::CleanupDto as Required>::missing(v, &format!("{at}.{}", "cleanup"), out);
+            }
+            if let Some(v) = object.get("gitIntegration") {
+                <super::GitIntegrationDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "gitIntegration"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("gitRepository") {
+                <super::GitRepositoryConnectionDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "gitRepository"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("jaicf") {
+                <super::JaicfParamsDto as Required>::missing(v, &format!("{at}.{}", "jaicf"), out);
+            }
+            if let Some(v) = object.get("projectSettingsData") {
+                <super::ProjectSettingsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "projectSettingsData"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("telephonyParams") {
+                <super::TelephonyParamsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "telephonyParams"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("template") {
+                <super::ProjectTemplateDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "template"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ProjectSettingsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("extendedSettings") {
+                <super::ExtendedProjectSettings as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "extendedSettings"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("validation") {
+                <super::SoftValidationSettingsData as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "validation"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::ProjectTemplateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::ProjectUpdateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["name"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("projectSettingsData") {
+                <super::ProjectSettingsDto as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "projectSettingsData"),
+                    out,
+                );
+            }
+        }
+    }
+
+    impl Required for super::SoftValidationSettingsData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::StsSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::TelephonyParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
 }

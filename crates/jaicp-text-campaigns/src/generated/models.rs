@@ -821,6 +821,14 @@ pub struct TextCampaignDto {
     #[serde(rename = "projectShortName", skip_serializing_if = "Option::is_none")]
     pub project_short_name: Option<String>,
 
+    /// `startNow`: boolean. Marked required by the document.
+    #[serde(rename = "startNow", skip_serializing_if = "Option::is_none")]
+    pub start_now: Option<bool>,
+
+    /// `startTime`: string (date-time). Marked required by the document.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<jaicp_core::Timestamp>,
+
     /// `status`: `TextCampaignStatus`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TextCampaignStatus>,
@@ -1101,4 +1109,89 @@ where
     T: Default + Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+/// Required fields of the request types, for servers that must refuse a request the
+/// document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A request type whose required fields can be checked in a JSON value.
+    pub trait Required {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+    }
+
+    impl Required for super::CreateTextCampaignDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["name"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::EventSendingTemplateCreateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["botId", "clientId", "textCampaignName"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::EventSendingTemplateSendDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::TextCampaignSendEventCreateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["botId", "clientId", "event", "textCampaignName"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::TextCampaignSendRepliesCreateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["botId", "clientId", "textCampaignName"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::UpdateTextCampaignDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["name"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
 }
