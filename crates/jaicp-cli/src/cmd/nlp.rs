@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use jaicp_nlp::models::{InferenceRequestData, IntentsSearchCriteria, PhraseMarkupData};
-use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, PollOptions};
+use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, NlpError, NlpErrorExt, PollOptions};
 
 use crate::cli::Globals;
 use crate::output::rows as to_rows;
@@ -291,7 +291,12 @@ async fn intents(nlp: &Nlp, command: IntentsCommand, globals: &Globals) -> anyho
             out.rows(COLUMNS, to_rows(&list)?)?;
         }
         IntentsCommand::Get { id } => {
-            let intent = nlp.intent(id).await?;
+            let intent = match nlp.intent(id).await {
+                Err(e) if e.nlp_error() == Some(NlpError::UnknownIntent) => {
+                    anyhow::bail!("the project has no intent with id {id}")
+                }
+                other => other?,
+            };
             out.value(&intent)?;
         }
         IntentsCommand::Search { text } => {
