@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod cases;
+mod decode;
 mod server;
 
 #[tokio::main]
@@ -17,11 +18,12 @@ async fn main() -> std::process::ExitCode {
             server::serve(port).await.map_err(|e| e.to_string())
         }
         Some("emulator") => emulator().await.map_err(|e| e.to_string()),
+        Some("decode") => decode::run(),
         Some("run") if args.len() >= 4 => cases::run(&args[1], &args[2], &args[3])
             .await
             .map_err(|e| e.to_string()),
         _ => Err(
-            "usage: jaicp-bench server --port P | emulator | run <case> <sdk|raw> <base-url>"
+            "usage: jaicp-bench server --port P | emulator | decode | run <case> <sdk|raw> <base-url>"
                 .to_owned(),
         ),
     };

@@ -127,13 +127,24 @@ async fn the_bot_hands_the_dialog_to_the_desk_and_gets_it_back() {
     );
     wait_for(&desk, "text erin my parcel is late").await;
 
-    let agent = OperatorClient::from_webhook_url(webhook.expose()).unwrap();
+    // The emulator hands over the documented `/chatadapter` form on its plain-HTTP loopback host.
+    assert!(
+        webhook
+            .expose()
+            .contains("/chatadapter/chatapi/webhook/operatorapi/")
+    );
+    let agent = OperatorClient::from_webhook_url_with(
+        jaicp_core::Client::builder().allow_insecure_loopback(true),
+        webhook.expose(),
+    )
+    .unwrap();
     assert!(!format!("{agent:?}").contains(jaicp_emulator::DEFAULT_OPERATOR_KEY));
     let bob = Employee {
         employee_id: "7".into(),
         first_name: "Bob".into(),
         last_name: "Lee".into(),
         avatar_url: "https://cdn.example.com/bob.png".into(),
+        ..Default::default()
     };
     agent
         .send_text("erin", &bob, "Hi, I am Bob.")
@@ -167,10 +178,10 @@ async fn the_bot_hands_the_dialog_to_the_desk_and_gets_it_back() {
     assert_eq!(bot.data.unwrap().nlp_class.as_deref(), Some("/Prices"));
 
     // A wrong key is refused; an event for JAICP is never re-sent.
-    let stranger = OperatorClient::from_webhook_url(&format!(
-        "{}/chatapi/webhook/operatorapi/wrong-key",
-        emu.base_url()
-    ))
+    let stranger = OperatorClient::from_webhook_url_with(
+        jaicp_core::Client::builder().allow_insecure_loopback(true),
+        &format!("{}/chatapi/webhook/operatorapi/wrong-key", emu.base_url()),
+    )
     .unwrap();
     assert_eq!(
         stranger.close("erin", &bob).await.unwrap_err().status(),

@@ -102,7 +102,7 @@ async fn the_conversation_canaries_never_show() {
 
     // Operator: the desk posts events to a JAICP webhook URL whose key is unknown here.
     let hook = format!(
-        "{}/chatapi/webhook/operatorapi/{OPERATOR_CANARY}",
+        "{}/chatadapter/chatapi/webhook/operatorapi/{OPERATOR_CANARY}",
         emu.base_url()
     );
     let desk = jaicp_operator::OperatorClient::from_webhook_url_with(

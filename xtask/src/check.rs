@@ -126,10 +126,12 @@ fn collect_prose(v: &Value, out: &mut Vec<String>) {
 fn words(text: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for (line_no, line) in text.lines().enumerate() {
-        // Dotted and dashed names (`id.not.found`, `phone.gmtZone.bad.format`) stay one word: they are
-        // codes, not prose.
-        for w in line.split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
-            let w = w.trim_matches(|c: char| matches!(c, '.' | '_' | '-'));
+        // Dotted and dashed names (`id.not.found`, `phone.gmtZone.bad.format`) and paths
+        // (`/api/api-gateway/static/specs/async-api.html`) stay one word: they are codes and
+        // addresses, not prose.
+        for w in line.split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '/')))
+        {
+            let w = w.trim_matches(|c: char| matches!(c, '.' | '_' | '-' | '/'));
             if !w.is_empty() {
                 out.push((w.to_lowercase(), line_no + 1));
             }

@@ -71,6 +71,12 @@ pub struct DocumentConfig {
     /// How the handle authenticates; the parameter it fills is not a method argument.
     #[serde(default)]
     pub auth: Option<AuthConfig>,
+    /// Every struct keeps the fields it does not know in an `extra` map (flattened) and writes
+    /// them back when serialised. Meant for the documents we wrote ourselves, where the real
+    /// server is known to send more than we describe; the official documents' models stay
+    /// without it (a flattened map makes serde buffer unknown fields, which costs time).
+    #[serde(default)]
+    pub keep_unknown_fields: bool,
     /// Corrections applied to the document before anything reads it.
     #[serde(default)]
     pub fixes: Fixes,

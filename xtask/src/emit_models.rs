@@ -22,11 +22,16 @@ pub fn emit(api: &Api) -> TokenStream {
             api.api, api.file
         )
     } else {
+        let unknown = if api.keep_unknown {
+            "kept in each struct's `extra` map"
+        } else {
+            "ignored"
+        };
         format!(
             "Types of the `{}` API, one per schema of `{}`.\n\n\
              Request types have public fields and `Default`: build them with struct literal syntax and\n\
              `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and\n\
-             unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.",
+             unknown fields are {unknown}. Enums keep values this SDK does not know in an `Unknown` variant.",
             api.api, api.file
         )
     });
@@ -266,7 +271,11 @@ fn structure(api: &Api, m: &Model, fields: &[Field], uses: &mut Uses) -> TokenSt
     let output = m.direction == Direction::Output;
     let mut text = heading(m);
     text.push_str(&format!("\n\nFrom {}.{}", m.origin, used_by(m)));
-    if output {
+    if output && api.keep_unknown {
+        text.push_str(
+            " Received from the server: every field is optional and unknown fields are kept in `extra`.",
+        );
+    } else if output {
         text.push_str(
             " Received from the server: every field is optional and unknown fields are ignored.",
         );
@@ -279,6 +288,11 @@ fn structure(api: &Api, m: &Model, fields: &[Field], uses: &mut Uses) -> TokenSt
     } else {
         quote!()
     };
+    let extra = if api.keep_unknown {
+        unknown_fields(fields)
+    } else {
+        quote!()
+    };
     let fields: Vec<TokenStream> = fields.iter().map(|f| field(api, f, output, uses)).collect();
     quote! {
         #d
@@ -287,7 +301,27 @@ fn structure(api: &Api, m: &Model, fields: &[Field], uses: &mut Uses) -> TokenSt
         #non_exhaustive
         pub struct #name {
             #(#fields)*
+            #extra
         }
+    }
+}
+
+/// The flattened map that keeps fields the document does not declare (`keep_unknown_fields`):
+/// decoding then writing a value gives back every field the server sent. Named `extra`, or
+/// `unknown_fields` when the schema has a property of that name.
+fn unknown_fields(fields: &[Field]) -> TokenStream {
+    let name = if fields.iter().any(|f| f.name == "extra") {
+        ident("unknown_fields")
+    } else {
+        ident("extra")
+    };
+    let d = doc(
+        "Fields this version of the SDK does not know, as received (written back when serialised).",
+    );
+    quote! {
+        #d
+        #[serde(flatten)]
+        pub #name: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
     }
 }
 

@@ -579,6 +579,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     });
 
     let send = send_body(api, op);
+    let chain = request_chain(api, op);
+    let with_raw = send_with_raw(api, op);
     let ret = response_type(api, op);
     quote! {
         #static_doc
@@ -617,15 +619,93 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 &self.ctx
             }
 
+            fn into_request(self) -> jaicp_core::request::RequestBuilder {
+                #chain
+            }
+
             /// Sends the request.
             pub async fn send(self) -> jaicp_core::Result<#ret> {
                 #send
             }
+
+            #with_raw
+        }
+    }
+}
+
+/// `send_with_raw()` for operations whose answer is decoded (JSON, a lenient string or nothing):
+/// the value plus the response it came from, so the raw JSON needs no second request.
+fn send_with_raw(api: &Api, op: &Operation) -> TokenStream {
+    let (terminal, ret) = match &op.response {
+        Response::Json(_) => (
+            quote!(request.send_json_with_raw().await),
+            response_type(api, op),
+        ),
+        Response::Unit => (
+            quote!(
+                request
+                    .send_raw()
+                    .await
+                    .map(|raw| jaicp_core::request::WithRaw::new((), raw))
+            ),
+            quote!(()),
+        ),
+        Response::String(t) => {
+            if resolve(api, t) == Resolved::String {
+                (
+                    quote!(request.send_lenient_string_with_raw().await),
+                    quote!(String),
+                )
+            } else {
+                let t = ty(t, Scope::Operations);
+                (
+                    quote!(request
+                    .send_lenient_string_with_raw()
+                    .await
+                    .map(|r| {
+                        let (value, raw) = r.into_parts();
+                        jaicp_core::request::WithRaw::new(#t::from(value), raw)
+                    })),
+                    quote!(#t),
+                )
+            }
+        }
+        Response::Text | Response::Streaming | Response::Headers => return quote!(),
+    };
+    quote! {
+        /// Sends the request and returns the decoded answer together with the response it was
+        /// decoded from (status, headers, body as received).
+        pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<#ret>> {
+            let request = self.into_request();
+            #terminal
         }
     }
 }
 
 fn send_body(api: &Api, op: &Operation) -> TokenStream {
+    let terminal = match &op.response {
+        Response::Unit => quote!(request.send_unit().await),
+        Response::Json(_) => quote!(request.send_json().await),
+        Response::Text => quote!(request.send_text().await),
+        Response::Streaming => quote!(request.send_streaming().await),
+        Response::Headers => quote!(request.send_raw().await),
+        Response::String(t) => {
+            if resolve(api, t) == Resolved::String {
+                quote!(request.send_lenient_string().await)
+            } else {
+                let t = ty(t, Scope::Operations);
+                quote!(request.send_lenient_string().await.map(#t::from))
+            }
+        }
+    };
+    quote! {
+        let request = self.into_request();
+        #terminal
+    }
+}
+
+/// The body of `into_request()`: the request built from the builder's fields.
+fn request_chain(api: &Api, op: &Operation) -> TokenStream {
     let static_name = ident(&op.static_name);
     let mut chain = vec![quote!(self.ctx.request(&#static_name))];
     let mut loops = Vec::new();
@@ -762,31 +842,17 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         chain.push(quote!(.idempotency_key(self.idempotence_key)));
     }
     chain.push(quote!(.options(self.options)));
-    let terminal = match &op.response {
-        Response::Unit => quote!(request.send_unit().await),
-        Response::Json(_) => quote!(request.send_json().await),
-        Response::Text => quote!(request.send_text().await),
-        Response::Streaming => quote!(request.send_streaming().await),
-        Response::Headers => quote!(request.send_raw().await),
-        Response::String(t) => {
-            if resolve(api, t) == Resolved::String {
-                quote!(request.send_lenient_string().await)
-            } else {
-                let t = ty(t, Scope::Operations);
-                quote!(request.send_lenient_string().await.map(#t::from))
-            }
-        }
-    };
-    let binding = if loops.is_empty() {
-        quote!(let request)
-    } else {
-        quote!(let mut request)
-    };
+    if loops.is_empty() {
+        return quote! {
+            #(#pre)*
+            #(#chain)*
+        };
+    }
     quote! {
         #(#pre)*
-        #binding = #(#chain)*;
+        let mut request = #(#chain)*;
         #(#loops)*
-        #terminal
+        request
     }
 }
 

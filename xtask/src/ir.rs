@@ -49,6 +49,8 @@ pub struct Api {
     pub handle: Option<String>,
     /// Server side (`side = "server"`): every model is built and parsed; no request builders.
     pub server: bool,
+    /// Structs keep unknown fields in a flattened `extra` map (`keep_unknown_fields`).
+    pub keep_unknown: bool,
     /// Models, sorted by name.
     pub models: Vec<Model>,
     /// Operations, sorted by path then method.
@@ -379,6 +381,7 @@ pub fn build(doc: &Value, config: &DocumentConfig) -> Result<Api> {
         file: config.file.clone(),
         handle: config.handle.clone(),
         server,
+        keep_unknown: config.keep_unknown_fields,
         models: b.models.into_values().collect(),
         operations: ops,
     })

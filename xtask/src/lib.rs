@@ -11,6 +11,7 @@ pub mod diff;
 pub mod emit;
 pub mod emit_models;
 pub mod emit_operations;
+pub mod emit_round_trip;
 pub mod facts;
 pub mod fetch;
 pub mod ir;
@@ -34,12 +35,45 @@ pub const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
 pub const NO_SPECS_DIR: &str = "no OpenAPI documents directory: pass `--specs DIR` or set JAICP_SPECS_DIR \
      (CI uses JAICP_SPECS_DIR=../shared/jaicp-specs; relative paths are resolved against the workspace root)";
 
-/// The workspace root (the parent of `xtask/`).
+/// The workspace root, found when xtask runs rather than when it is compiled.
+///
+/// A path fixed at compile time (`env!("CARGO_MANIFEST_DIR")`) is wrong whenever the binary was
+/// built from another checkout sharing the target directory: `release --dry-run` builds xtask in
+/// its scratch worktree, cargo then finds that binary fresh for the main tree, and every later
+/// command would read the scratch copy. So, in order: the `CARGO_MANIFEST_DIR` that `cargo run`
+/// (the `cargo xtask` alias) sets for the running process; the nearest directory at or above the
+/// current one whose `Cargo.toml` declares a `[workspace]` with an `xtask/` beside it; and only
+/// then the compile-time path.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
+    let from_env = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .and_then(|dir| dir.parent().map(Path::to_path_buf))
+        .filter(|dir| is_workspace_root(dir));
+    let from_cwd = || {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| find_workspace_root(&cwd))
+    };
+    from_env.or_else(from_cwd).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives inside the workspace")
+            .to_path_buf()
+    })
+}
+
+/// The nearest directory at or above `start` that is the root of this workspace.
+pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| is_workspace_root(dir))
+        .map(Path::to_path_buf)
+}
+
+fn is_workspace_root(dir: &Path) -> bool {
+    dir.join("xtask").join("Cargo.toml").is_file()
+        && std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
 }
 
 /// Resolves a path given on the command line or in the environment against the workspace root.
@@ -215,12 +249,22 @@ pub fn generate(value: &Value, doc: &DocumentConfig, root: &Path) -> Result<Vec<
         "Generated code of the `{}` API, from `{}`: [`models`] and [`operations`].",
         api.api, api.file
     ));
+    let round_trip = emit_round_trip::emit(&api);
+    let round_trip_mod = if round_trip.is_some() {
+        quote! {
+            #[cfg(test)]
+            mod round_trip;
+        }
+    } else {
+        quote!()
+    };
     let module = quote! {
         #mod_doc
         pub mod models;
         pub mod operations;
+        #round_trip_mod
     };
-    Ok(vec![
+    let mut files = vec![
         ("mod.rs".to_owned(), emit::format_file(module, root)?),
         (
             "models.rs".to_owned(),
@@ -230,7 +274,11 @@ pub fn generate(value: &Value, doc: &DocumentConfig, root: &Path) -> Result<Vec<
             "operations.rs".to_owned(),
             emit::format_file(emit_operations::emit(&api), root)?,
         ),
-    ])
+    ];
+    if let Some(tokens) = round_trip {
+        files.push(("round_trip.rs".to_owned(), emit::format_file(tokens, root)?));
+    }
+    Ok(files)
 }
 
 /// Refuses to write into the tracked tree anywhere but under `target/`.
@@ -258,4 +306,37 @@ fn normalize_lexically(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod root_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_workspace_from_below_and_not_from_a_member() {
+        let dir = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let member = dir.join("crates/a/src");
+        std::fs::create_dir_all(&member).unwrap();
+        std::fs::create_dir_all(dir.join("xtask")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        std::fs::write(
+            dir.join("xtask/Cargo.toml"),
+            "[package]\nname = \"xtask\"\n",
+        )
+        .unwrap();
+        // A member's own manifest (no `[workspace]`) is passed over.
+        std::fs::write(dir.join("crates/a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        assert_eq!(find_workspace_root(&member).as_deref(), Some(dir.as_path()));
+        assert_eq!(find_workspace_root(&dir).as_deref(), Some(dir.as_path()));
+        assert_eq!(find_workspace_root(&std::env::temp_dir()), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_running_workspace_is_this_one() {
+        // `cargo test` sets CARGO_MANIFEST_DIR to xtask/ for the test process, like `cargo run`.
+        let root = workspace_root();
+        assert!(root.join("codegen.toml").is_file());
+        assert!(is_workspace_root(&root));
+    }
 }

@@ -7,6 +7,9 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod bench_cli;
+mod bench_decode;
+mod bench_emulator;
+mod man;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -30,6 +33,8 @@ tasks:
   bench-cli                         jaicp calls add-phones of a generated 10,000,000-row CSV
                                     (JAICP_BENCH_CLI_ROWS overrides) against the bench server: time,
                                     rows/s and the CLI's peak memory against its 64 MiB budget
+  bench decode                      decode cost of the lossless models (extra maps, raw JSON) against
+                                    mirrors without them
   surface [--check]                 write the public API listings (crates/jaicp-core and
                                     crates/jaicp, public-api.txt); --check fails when one is stale
   contract                          every operation of every document through a Prism proxy in front
@@ -39,6 +44,8 @@ tasks:
                                     (when installed and a tag exists), cargo publish --dry-run of every
                                     crate in dependency order, tag; --dry-run works on a scratch copy;
                                     --quick packages without compiling each package again (CI)
+  man [--out DIR]                   man pages of the jaicp command, one per command (clap_mangen),
+                                    default target/man
   specs normalize [--out DIR] [--specs DIR]
                                     write the bundled, corrected copy of every document (default
                                     target/specs) for tools such as Prism
@@ -156,6 +163,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
                  cargo xtask specs diff A B"
             ),
         },
+        Some("bench") if args.get(1).map(String::as_str) == Some("decode") => {
+            bench_decode::run(&workspace_root())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some("bench") => {
             let with_build = args.iter().any(|a| a == "--build-time");
             let with_cli = !args.iter().any(|a| a == "--skip-cli");
@@ -180,6 +191,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some("man") => {
+            let a = parse(&args[1..])?;
+            man::man(&workspace_root(), a.out.as_deref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some("release") => {
             let dry_run = args.iter().any(|a| a == "--dry-run");

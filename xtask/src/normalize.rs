@@ -20,6 +20,12 @@ pub const METHODS: [&str; 8] = [
 /// The marker the `epoch_millis` fix puts on a field so the IR maps it to a timestamp.
 pub const TIMESTAMP_MARKER: &str = "x-jaicp-timestamp";
 
+/// Epoch milliseconds of 0001-01-01T00:00:00Z.
+pub const MIN_EPOCH_MILLIS: i64 = -62_135_596_800_000;
+/// Epoch milliseconds of 9999-12-30T22:00:00Z: the last instant a `Timestamp` (jiff) holds, which
+/// keeps a day's margin below the end of year 9999 so that every offset can still write it.
+pub const MAX_EPOCH_MILLIS: i64 = 253_402_207_200_000;
+
 /// Applies the fixes, then checks the document.
 pub fn normalize(doc: &mut Value, fixes: &Fixes) -> Result<()> {
     for name in &fixes.responses_from_schemas {
@@ -110,10 +116,21 @@ fn epoch_millis(doc: &mut Value, target: &str) -> Result<()> {
     }
     prop.remove("type");
     prop.remove("format");
-    prop.remove("example");
+    // The integer branch is bounded to the years 1 to 9999 (what a `Timestamp` holds and what an
+    // RFC 3339 date-time can write), so a contract tool generating from the normalised copy never
+    // produces a value no client can represent. The example stays: the official ones are epoch
+    // milliseconds, valid for the integer branch.
     prop.insert(
         "oneOf".into(),
-        json!([{ "type": "integer", "format": "int64" }, { "type": "string", "format": "date-time" }]),
+        json!([
+            {
+                "type": "integer",
+                "format": "int64",
+                "minimum": MIN_EPOCH_MILLIS,
+                "maximum": MAX_EPOCH_MILLIS
+            },
+            { "type": "string", "format": "date-time" }
+        ]),
     );
     prop.insert(TIMESTAMP_MARKER.into(), Value::Bool(true));
     Ok(())
@@ -472,5 +489,35 @@ mod tests {
             why: None,
         };
         assert!(apply_patch(&mut d, &missing).is_err());
+    }
+
+    #[test]
+    fn epoch_millis_fields_take_bounded_integers_or_date_times_and_keep_their_example() {
+        let mut d = json!({
+            "openapi": "3.0.1",
+            "paths": {},
+            "components": { "schemas": { "Row": { "properties": {
+                "createdAt": { "type": "string", "format": "date-time", "example": 1566570001055_i64 }
+            } } } }
+        });
+        let fixes = Fixes {
+            epoch_millis: vec!["Row.createdAt".into()],
+            ..Fixes::default()
+        };
+        normalize(&mut d, &fixes).unwrap();
+        let prop = d
+            .pointer("/components/schemas/Row/properties/createdAt")
+            .unwrap();
+        assert_eq!(prop["example"], 1566570001055_i64);
+        let int = &prop["oneOf"][0];
+        assert_eq!(int["minimum"], MIN_EPOCH_MILLIS);
+        assert_eq!(int["maximum"], MAX_EPOCH_MILLIS);
+        assert_eq!(prop["oneOf"][1]["format"], "date-time");
+        // The bounds are the first and the last millisecond a Timestamp can hold and write.
+        let first = jiff::Timestamp::from_millisecond(MIN_EPOCH_MILLIS).unwrap();
+        let last = jiff::Timestamp::from_millisecond(MAX_EPOCH_MILLIS).unwrap();
+        assert_eq!(first.to_string(), "0001-01-01T00:00:00Z");
+        assert_eq!(last.to_string(), "9999-12-30T22:00:00Z");
+        assert!(jiff::Timestamp::from_millisecond(MAX_EPOCH_MILLIS + 1).is_err());
     }
 }

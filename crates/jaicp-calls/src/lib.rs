@@ -33,5 +33,5 @@ pub use bulk::{
 pub use errors::{CallsError, CallsErrorExt};
 pub use generated::models;
 pub use generated::operations;
-pub use handle::Calls;
+pub use handle::{Calls, CallsPaths};
 pub use reports::{LAST_PAGE, MAX_PAGE_SIZE};

@@ -32,7 +32,8 @@ impl std::fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Decodes a webhook payload into its turns. Accepts a single turn object or a non-empty array
-/// of them; unknown fields are ignored, missing ones are `None`. Never panics.
+/// of them; fields this SDK does not know are kept in each model's `extra` map, missing ones are
+/// `None`. Never panics.
 pub fn decode(body: &[u8]) -> Result<Vec<ChatResponse>, DecodeError> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| DecodeError::Malformed(e.to_string()))?;
@@ -101,14 +102,50 @@ mod tests {
         assert_eq!(ids, ["a", "b"]);
     }
 
+    /// The turn envelope as JAICP builds it: `userId` beside `clientId`, files of the turn at the
+    /// top, `state` and `transition` on replies, and fields we do not model at every level.
+    #[test]
+    fn the_real_envelope_keeps_every_field() {
+        let wire = jaicp_core::export::serde_json::json!([{
+            "token": "t0k3n", "clientId": 1_234_567, "userId": "a81f0c7e",
+            "questionId": "q-77", "timestamp": "2024-05-01T10:00:00.123",
+            "files": [{"fileName": "photo.jpg", "fileUrl": "https://files.example.com/photo.jpg"}],
+            "channelType": "chatapi",
+            "data": {
+                "replies": [{"type": "text", "text": "Done.", "state": "/Order",
+                             "transition": "/Order/Done", "tts": "Done"}],
+                "nlpClass": "/Order", "answer": "Done.", "sessionId": "s-9"
+            }
+        }]);
+        let turns = decode(&serde_json::to_vec(&wire).unwrap()).unwrap();
+        let turn = &turns[0];
+        assert_eq!(turn.user_id.as_deref(), Some("a81f0c7e"));
+        assert_eq!(turn.client_id.as_ref().unwrap().as_str(), "1234567");
+        assert_eq!(turn.files[0].file_name.as_deref(), Some("photo.jpg"));
+        assert_eq!(
+            turn.files[0].file_url.as_deref(),
+            Some("https://files.example.com/photo.jpg")
+        );
+        assert_eq!(turn.extra["channelType"], "chatapi");
+        let data = turn.data.as_ref().unwrap();
+        assert_eq!(data.extra["sessionId"], "s-9");
+        assert!(matches!(&data.replies[0], Reply::Text(t)
+            if t.state.as_deref() == Some("/Order") && t.transition.as_deref() == Some("/Order/Done")));
+        // Written back, nothing is lost (the numeric client id comes back as text).
+        let mut expected = wire[0].clone();
+        expected["clientId"] = "1234567".into();
+        assert_eq!(serde_json::to_value(turn).unwrap(), expected);
+    }
+
     #[test]
     fn bad_payloads_are_refused_with_a_reason() {
         assert!(matches!(decode(b"{nope"), Err(DecodeError::Malformed(_))));
         assert!(matches!(decode(b"[]"), Err(DecodeError::Shape(_))));
         assert!(matches!(decode(b"42"), Err(DecodeError::Shape(_))));
         assert!(matches!(decode(b"[1]"), Err(DecodeError::Shape(m)) if m.contains("item 0")));
+        // A numeric client id is a real shape (see above); a boolean is not.
         assert!(matches!(
-            decode(br#"{"clientId":5}"#),
+            decode(br#"{"clientId":true}"#),
             Err(DecodeError::Shape(_))
         ));
     }

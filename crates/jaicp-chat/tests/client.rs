@@ -303,3 +303,24 @@ fn event_times_parse_in_every_form() {
     assert_eq!(parse_time_ms("2500"), Some(2500));
     assert_eq!(parse_time_ms("yesterday"), None);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_raw_answer_comes_with_the_typed_one_in_one_request() {
+    let t = ScriptedTransport::new([Step::json(200, TURN)]);
+    let answer = chat(&t)
+        .send_message(jaicp_chat::models::ChatRequest {
+            client_id: "u1".into(),
+            query: Some("hi".into()),
+            ..Default::default()
+        })
+        .send_with_raw()
+        .await
+        .unwrap();
+    assert_eq!(t.count(), 1);
+    assert_eq!(answer.value.question_id.as_deref(), Some("q1"));
+    assert_eq!(answer.raw.status, 200);
+    let raw = answer.json().unwrap();
+    assert_eq!(raw["data"]["replies"][2]["payload"], 1);
+    // The body may echo the token: Debug shows its length only.
+    assert!(!format!("{answer:?}").contains("CANARY"));
+}

@@ -4,15 +4,15 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::error::{Error, Result};
 
-/// Everything but RFC 3986 unreserved characters is encoded, so a value can never add a segment,
-/// a query or a fragment.
+/// Everything but RFC 3986 unreserved characters and `:` is encoded, so a value can never add a
+/// segment, a query or a fragment. `:` is a `pchar` (RFC 3986 §3.3) and stays raw: Chat API channel
+/// tokens look like `AbCdEfGh:0123…`, and every real client sends them that way.
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
     .add(b'%')
     .add(b'/')
-    .add(b':')
     .add(b';')
     .add(b'<')
     .add(b'>')
@@ -71,7 +71,9 @@ mod tests {
         assert!(segment("id", "a/b").is_err());
         assert!(segment("id", "a\nb").is_err());
         assert!(segment("id", "").is_err());
-        assert_eq!(segment("token", "fGN:6593").unwrap(), "fGN%3A6593");
+        assert_eq!(segment("token", "fGN:6593").unwrap(), "fGN:6593");
+        assert!(segment("token", "fGN:65/93").is_err());
+        assert!(segment("token", "fGN:\u{7f}").is_err());
         assert_eq!(segment("token", "1.2.abc").unwrap(), "1.2.abc");
     }
 

@@ -28,6 +28,55 @@ impl RawResponse {
     }
 }
 
+/// A decoded answer together with the response it was decoded from, so the raw JSON (fields the
+/// model does not have, the exact wire form) is at hand without a second request. Made by the
+/// generated builders' `send_with_raw()`. Keeping it costs nothing extra: the body is the buffer
+/// that was decoded, shared, not copied.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct WithRaw<T> {
+    /// The decoded answer, as `send()` returns it.
+    pub value: T,
+    /// Status, headers and the body exactly as received.
+    pub raw: RawResponse,
+}
+
+impl<T> WithRaw<T> {
+    /// Pairs a value with its response.
+    pub fn new(value: T, raw: RawResponse) -> Self {
+        Self { value, raw }
+    }
+
+    /// The body parsed as untyped JSON (every field the server sent).
+    pub fn json(&self) -> Result<serde_json::Value> {
+        serde_json::from_slice(&self.raw.body).map_err(|e| Error::Decode {
+            op: OpName {
+                api: "raw",
+                operation: "raw",
+            },
+            path: ".".into(),
+            message: e.to_string(),
+            snippet: None,
+        })
+    }
+
+    /// The value and the response, apart.
+    pub fn into_parts(self) -> (T, RawResponse) {
+        (self.value, self.raw)
+    }
+}
+
+/// The body is left out: an answer may echo a token (the Chat API does).
+impl<T: std::fmt::Debug> std::fmt::Debug for WithRaw<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WithRaw")
+            .field("value", &self.value)
+            .field("status", &self.raw.status)
+            .field("body_len", &self.raw.body.len())
+            .finish()
+    }
+}
+
 /// A successful response whose body has not been read yet (downloads).
 #[non_exhaustive]
 pub struct StreamingResponse {

@@ -46,9 +46,12 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// Always with milliseconds (`2025-01-31T23:59:59.000Z`): the servers are written against the
+/// `yyyy-MM-ddTHH:mm:ss.SSSZ` pattern (the Reporter documents it), which a whole-second
+/// `…:59Z` does not match. Finer digits are dropped; JAICP keeps milliseconds.
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+        s.collect_str(&format_args!("{:.3}", self.0))
     }
 }
 
@@ -176,6 +179,16 @@ mod tests {
         assert_eq!(a, c);
         assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
         let id: Id = serde_json::from_str("42").unwrap();
+        // Milliseconds are always written, also for a whole second.
+        let whole = Timestamp::parse("2025-01-31T23:59:59Z").unwrap();
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            "\"2025-01-31T23:59:59.000Z\""
+        );
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            "\"2019-08-23T14:20:01.055Z\""
+        );
         assert_eq!(id.as_str(), "42");
     }
 

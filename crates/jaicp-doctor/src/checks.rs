@@ -1,9 +1,9 @@
 //! Every check doctor can run, and the `x-unconfirmed` markers of `specs/` each one exercises.
 //!
 //! The markers are tagged in the documents with `x-doctor-check: <check id>` (or
-//! `x-no-doctor-check: <why>`); `tests/documents.rs` reads `specs/*.yml` and fails when a tag
-//! names a check this table lacks, when the table places a marker where the documents tag
-//! another check, or when an entry points at a place without an `x-unconfirmed` note.
+//! `x-no-doctor-check: <why>`); [`MARKERS`] lists every tagged one, and `tests/documents.rs`
+//! reads `specs/*.yml` and fails unless the table and the tags are the same set and every check
+//! they name exists here.
 
 use serde::Serialize;
 

@@ -113,6 +113,11 @@ pub const MARKERS: &[Marker] = &[
     ),
     marker!(
         "chat.yml",
+        "/components/schemas/ChatResponse/properties/userId",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
         "/components/schemas/ChatResponse/properties/cid",
         "chat.send-envelope"
     ),
@@ -129,6 +134,11 @@ pub const MARKERS: &[Marker] = &[
     marker!(
         "chat.yml",
         "/components/schemas/ChatResponse/properties/timestamp",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/ChatResponse/properties/files",
         "chat.send-envelope"
     ),
     marker!(
@@ -178,7 +188,52 @@ pub const MARKERS: &[Marker] = &[
     ),
     marker!(
         "chat.yml",
+        "/components/schemas/TextReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
         "/components/schemas/Button/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/ButtonsReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/InlineButtonsReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/ImageReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/AudioReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/FileReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/CarouselReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/LocationReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/RawReply/properties/transition",
         "chat.send-envelope"
     ),
     marker!(
@@ -188,7 +243,32 @@ pub const MARKERS: &[Marker] = &[
     ),
     marker!(
         "chat.yml",
+        "/components/schemas/SwitchReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/TimeoutReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/HangupReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/DtmfReply/properties/transition",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
         "/components/schemas/LinkReply/properties/text",
+        "chat.send-envelope"
+    ),
+    marker!(
+        "chat.yml",
+        "/components/schemas/LinkReply/properties/transition",
         "chat.send-envelope"
     ),
     marker!(
@@ -234,27 +314,27 @@ pub const MARKERS: &[Marker] = &[
     ),
     marker!(
         "operator.yml",
-        "/paths/~1chatapi~1webhook~1operatorapi~1{apiKey}/post",
+        "/paths/~1chatadapter~1chatapi~1webhook~1operatorapi~1{apiKey}/post",
         "operator.post-event"
     ),
     marker!(
         "operator.yml",
-        "/paths/~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/200",
+        "/paths/~1chatadapter~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/200",
         "operator.post-event"
     ),
     marker!(
         "operator.yml",
-        "/paths/~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/204",
+        "/paths/~1chatadapter~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/204",
         "operator.post-event"
     ),
     marker!(
         "operator.yml",
-        "/paths/~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/400",
+        "/paths/~1chatadapter~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/400",
         "operator.bad-event"
     ),
     marker!(
         "operator.yml",
-        "/paths/~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/404",
+        "/paths/~1chatadapter~1chatapi~1webhook~1operatorapi~1{apiKey}/post/responses/404",
         "operator.bad-key"
     ),
     marker!(

@@ -143,8 +143,8 @@ async fn full_run(emulator: &Emulator, client_id: &str, template: &str) -> Repor
     with_payloads.run().await
 }
 
-/// Where the emulator serves the desk's webhook.
-const OPERATOR_BASE: &str = "";
+/// Where the emulator serves the desk's webhook (the documented `/chatadapter` form).
+const OPERATOR_BASE: &str = "/chatadapter";
 
 /// Checks the emulator cannot exercise: it is not the Tovie Platform cloud.
 fn host_check(id: &str) -> bool {
@@ -336,7 +336,8 @@ async fn variants_switch_at_run_time_and_reads_alone_send_no_writes() {
         ("getSuggestions", 2),
         ("firePushback", 1),
         ("generateAudio", 1),
-        ("addPhoneGet", 1),
+        ("addPhoneGet", 2),
+        ("postOperatorEvent", 1),
     ] {
         assert_eq!(sent(op), n, "{op}: {counters:?}");
     }

@@ -4,8 +4,11 @@ use jaicp_core::auth::Auth;
 use jaicp_core::request::ApiContext;
 use jaicp_core::{Client, ClientBuilder, Error, Host, OperatorApiKey, Result};
 
-/// The path prefix of the JAICP webhook address; the key follows it.
-const PREFIX: &str = "/chatapi/webhook/operatorapi/";
+/// The part of the JAICP webhook address that ends the base path; the key follows it.
+const MARKER: &str = "/chatapi/webhook/operatorapi/";
+
+/// The base path of the generated operation (the documented form, `/chatadapter/chatapi/...`).
+const DOCUMENTED_BASE: &str = "/chatadapter/chatapi/webhook/operatorapi";
 
 /// Posts agent-desk events to JAICP. `Debug` shows the host only.
 #[derive(Clone)]
@@ -23,8 +26,13 @@ impl std::fmt::Debug for OperatorClient {
 }
 
 impl OperatorClient {
-    /// A client for the JAICP webhook address (`https://host/chatapi/webhook/operatorapi/<key>`)
-    /// received in `setWebhook`. Plain `http` only for loopback hosts.
+    /// A client for the JAICP webhook address received in `setWebhook`, such as
+    /// `https://host/chatadapter/chatapi/webhook/operatorapi/<key>` (the documented form) or the
+    /// same without `/chatadapter`; whatever comes before `/chatapi/` is kept.
+    ///
+    /// The address must use `https`. The help pages show `http://` addresses; plain HTTP is
+    /// accepted only through the same opt-in every host needs: [`Self::from_webhook_url_with`]
+    /// and a builder with [`ClientBuilder::allow_insecure_loopback`] (loopback hosts only).
     pub fn from_webhook_url(url: &str) -> Result<Self> {
         Self::from_webhook_url_with(Client::builder(), url)
     }
@@ -33,21 +41,40 @@ impl OperatorClient {
     pub fn from_webhook_url_with(builder: ClientBuilder, url: &str) -> Result<Self> {
         let bad = |why: &str| Error::invalid("webhookUrl", why.to_owned());
         let parsed = url::Url::parse(url.trim()).map_err(|_| bad("not a URL"))?;
-        let host = parsed.host_str().ok_or_else(|| bad("no host"))?;
-        let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
-        if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback)) {
+        if parsed.host_str().is_none() {
+            return Err(bad("no host"));
+        }
+        if !matches!(parsed.scheme(), "https" | "http") {
             return Err(bad("the address must use https"));
         }
-        let key = parsed
-            .path()
-            .strip_prefix(PREFIX)
-            .filter(|k| !k.is_empty() && !k.contains('/'))
-            .ok_or_else(|| bad("the path must be /chatapi/webhook/operatorapi/<key>"))?;
+        let path = parsed.path();
+        let (base, key) = path
+            .find(MARKER)
+            .map(|at| (&path[..at], &path[at + MARKER.len()..]))
+            .filter(|(base, key)| !key.is_empty() && !key.contains('/') && !base.contains("//"))
+            .ok_or_else(|| {
+                bad("the path must be [/chatadapter]/chatapi/webhook/operatorapi/<key>")
+            })?;
+        // The key came percent-encoded in the URL; the path pipeline encodes it again.
+        let key = percent_encoding::percent_decode_str(key)
+            .decode_utf8()
+            .map_err(|_| bad("the key is not UTF-8"))?;
+        // The scheme check (plain HTTP only with the loopback opt-in) is the client builder's.
         let client = builder
             .host(Host::custom(&parsed.origin().ascii_serialization())?)
-            .allow_insecure_loopback(loopback)
-            .build()?;
-        Ok(Self::new(&client, &OperatorApiKey::new(key)?))
+            .build()
+            .map_err(|e| match parsed.scheme() {
+                "http" => bad(
+                    "plain http needs from_webhook_url_with and ClientBuilder::allow_insecure_loopback(true) (loopback hosts only); use the https form of the address",
+                ),
+                _ => e,
+            })?;
+        let mut this = Self::new(&client, &OperatorApiKey::new(key.as_ref())?);
+        let actual = format!("{base}/chatapi/webhook/operatorapi");
+        if actual != DOCUMENTED_BASE {
+            this.ctx = this.ctx.with_path_rewrite(DOCUMENTED_BASE, &actual);
+        }
+        Ok(this)
     }
 
     /// A client for the key on the client's host.
@@ -63,6 +90,7 @@ impl OperatorClient {
     }
 }
 
+use crate::OperatorFile;
 use crate::models::{
     ClosedEvent, Destination, Employee, FileMessageEvent, OperatorEvent, SelectDestinationEvent,
     TextMessageEvent,
@@ -98,21 +126,25 @@ impl OperatorClient {
         .await
     }
 
-    /// An agent's file (by link) for the client `user_id`.
+    /// An agent's file (by link, with an optional name, size and caption) for the client
+    /// `user_id`: `send_file(user, &bob, OperatorFile::new(url).name("a.pdf").size(1024))`, or
+    /// just a link (`send_file(user, &bob, url)`).
     pub async fn send_file(
         &self,
         user_id: &str,
         employee: &Employee,
-        url: &str,
-        name: Option<&str>,
+        file: impl Into<OperatorFile>,
     ) -> Result<()> {
         check_user(user_id)?;
+        let file = file.into();
         self.post(OperatorEvent::FileMessage(FileMessageEvent {
             id: event_id(),
             user_id: user_id.to_owned(),
             employee: employee.clone(),
-            url: url.to_owned(),
-            name: name.map(str::to_owned),
+            url: file.url,
+            name: file.name,
+            size: file.size.map(Into::into),
+            comment: file.comment,
             ..Default::default()
         }))
         .await

@@ -21,11 +21,13 @@
 #![forbid(unsafe_code)]
 
 pub mod decode;
+mod file;
 mod generated;
 mod handle;
 #[cfg(feature = "server")]
 pub mod server;
 
+pub use file::OperatorFile;
 pub use generated::models;
 pub use generated::operations;
 pub use handle::OperatorClient;

@@ -19,6 +19,7 @@
 
 mod generated;
 mod handle;
+mod spelling;
 
 pub use generated::models;
 pub use generated::operations;

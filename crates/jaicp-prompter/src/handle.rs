@@ -49,6 +49,7 @@ impl Prompter {
                 ..Default::default()
             },
             text: text.to_owned(),
+            ..Default::default()
         };
         self.get_suggestions(body).send().await
     }

@@ -207,12 +207,9 @@ mod tests {
         let f = &v["filters"];
         assert_eq!(f[0]["key"], "MESSAGE_TIME");
         assert_eq!(f[0]["type"], "DATE_TIME_RANGE");
-        assert!(
-            f[0]["from"]
-                .as_str()
-                .unwrap()
-                .starts_with("2025-01-01T00:00:00")
-        );
+        // The documented `yyyy-MM-ddTHH:mm:ss.SSSZ`: milliseconds even for a whole second.
+        assert_eq!(f[0]["from"], "2025-01-01T00:00:00.000Z");
+        assert_eq!(f[0]["to"], "2025-01-08T00:00:00.000Z");
         assert_eq!(f[1]["type"], "NUMERIC_RANGE");
         assert_eq!(f[1]["from"], 20.0);
         assert_eq!(f[2]["options"][0], "7");

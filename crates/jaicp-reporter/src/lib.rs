@@ -9,6 +9,7 @@ mod handle;
 pub mod ids;
 mod labels;
 mod reports;
+mod spelling;
 mod streams;
 
 pub use filters::Filters;

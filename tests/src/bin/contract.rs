@@ -439,7 +439,7 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
     let host =
         std::env::var("JAICP_HOST").map_err(|_| Error::Config("JAICP_HOST is not set".into()))?;
     let url = format!(
-        "{}/chatapi/webhook/operatorapi/{EMULATOR_OPERATOR_KEY}",
+        "{}/chatadapter/chatapi/webhook/operatorapi/{EMULATOR_OPERATOR_KEY}",
         host.trim_end_matches('/')
     );
     let builder = Client::builder().allow_insecure_loopback(true);
@@ -449,6 +449,7 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
         first_name: "Bob".into(),
         last_name: "Lee".into(),
         avatar_url: "https://cdn.example.com/bob.png".into(),
+        ..Default::default()
     };
     Ok(vec![
         run(
@@ -458,8 +459,10 @@ async fn operator() -> Result<Vec<Outcome>, Error> {
                 desk.send_file(
                     "contract-operator",
                     &bob,
-                    "https://cdn.example.com/a.pdf",
-                    Some("a.pdf"),
+                    jaicp_operator::OperatorFile::new("https://cdn.example.com/a.pdf")
+                        .name("a.pdf")
+                        .size(2048)
+                        .comment("The invoice"),
                 )
                 .await?;
                 desk.close("contract-operator", &bob).await

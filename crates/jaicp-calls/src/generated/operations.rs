@@ -48,10 +48,23 @@ impl GetCallTaskRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&GET_CALL_TASK).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallTaskByTokenData> {
-        let request = self.ctx.request(&GET_CALL_TASK).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallTaskByTokenData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -110,15 +123,27 @@ impl AddPhonesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&ADD_PHONES)
             .json(&self.body)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobIdList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -167,14 +192,27 @@ impl GetCallAttemptReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallAttemptReportList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_ATTEMPT_REPORT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallAttemptReportList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallAttemptReportList>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -223,16 +261,30 @@ impl GetCallAttemptReportByDateRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&GET_CALL_ATTEMPT_REPORT_BY_DATE)
+            .json(&self.body)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(
         self,
     ) -> jaicp_core::Result<super::models::CallAttemptReportListWithPagination> {
-        let request = self
-            .ctx
-            .request(&GET_CALL_ATTEMPT_REPORT_BY_DATE)
-            .json(&self.body)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::CallAttemptReportListWithPagination>,
+    > {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -291,15 +343,27 @@ impl CancelCallJobRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CANCEL_CALL_JOB)
             .json(&self.body)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobIdList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobIdList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -348,14 +412,26 @@ impl GetCallJobReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_JOB_REPORT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobReportList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -405,14 +481,28 @@ impl GetCallJobReportByDateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_JOB_REPORT_BY_DATE)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::CallJobReportListWithPagination>,
+    > {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -460,14 +550,28 @@ impl GetCallJobReportUnfinishedRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_CALL_JOB_REPORT_UNFINISHED)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobReportListWithPagination> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::CallJobReportListWithPagination>,
+    > {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -528,15 +632,28 @@ impl ControlCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CONTROL_CAMPAIGN)
             .path_param("campaignControlAction", self.campaign_control_action)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -581,16 +698,31 @@ impl GetCallTaskStatusRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&GET_CALL_TASK_STATUS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::CallTaskStatusType> {
-        let request = self
-            .ctx
-            .request(&GET_CALL_TASK_STATUS)
-            .options(self.options);
+        let request = self.into_request();
         request
             .send_lenient_string()
             .await
             .map(super::models::CallTaskStatusType::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallTaskStatusType>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::request::WithRaw::new(super::models::CallTaskStatusType::from(value), raw)
+        })
     }
 }
 
@@ -666,8 +798,7 @@ impl AddPhoneGetRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&ADD_PHONE_GET)
@@ -679,9 +810,27 @@ impl AddPhoneGetRequest {
             request = request.query(key, value);
         }
         request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+        let request = self.into_request();
+        request
             .send_lenient_string()
             .await
             .map(super::models::CallJobId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::request::WithRaw::new(super::models::CallJobId::from(value), raw)
+        })
     }
 }
 
@@ -756,23 +905,38 @@ impl AddPhonePostRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut form: Vec<(String, String)> = vec![("phone".to_owned(), self.phone)];
         if let Some(value) = self.gmt_zone {
             form.push(("gmtZone".to_owned(), value));
         }
         form.extend(self.payload);
-        let request = self
-            .ctx
+        self.ctx
             .request(&ADD_PHONE_POST)
             .form(form)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+        let request = self.into_request();
         request
             .send_lenient_string()
             .await
             .map(super::models::CallJobId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::request::WithRaw::new(super::models::CallJobId::from(value), raw)
+        })
     }
 }
 
@@ -846,8 +1010,7 @@ impl AddPhoneGetTestRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&ADD_PHONE_GET_TEST)
@@ -859,9 +1022,27 @@ impl AddPhoneGetTestRequest {
             request = request.query(key, value);
         }
         request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::CallJobId> {
+        let request = self.into_request();
+        request
             .send_lenient_string()
             .await
             .map(super::models::CallJobId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::CallJobId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::request::WithRaw::new(super::models::CallJobId::from(value), raw)
+        })
     }
 }
 

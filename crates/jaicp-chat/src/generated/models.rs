@@ -3,13 +3,13 @@
 //!
 //! Request types have public fields and `Default`: build them with struct literal syntax and
 //! `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and
-//! unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.
+//! unknown fields are kept in each struct's `extra` map. Enums keep values this SDK does not know in an `Unknown` variant.
 
 use jaicp_core::export::serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The `AsyncSendResponse` type.
 ///
-/// From schema `AsyncSendResponse`. Used in the response of `sendMessageAsync`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `AsyncSendResponse`. Used in the response of `sendMessageAsync`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -21,11 +21,15 @@ pub struct AsyncSendResponse {
     /// `questionId`: string.
     #[serde(rename = "questionId", skip_serializing_if = "Option::is_none")]
     pub question_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `AudioReply` type.
 ///
-/// From schema `AudioReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `AudioReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -54,9 +58,17 @@ pub struct AudioReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `audio`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AudioReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `AudioReplyType` type.
@@ -129,7 +141,7 @@ impl<'de> Deserialize<'de> for AudioReplyType {
 
 /// The `Button` type.
 ///
-/// From schema `Button`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `Button`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -141,11 +153,15 @@ pub struct Button {
     /// `transition`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ButtonsReply` type.
 ///
-/// From schema `ButtonsReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ButtonsReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -161,9 +177,17 @@ pub struct ButtonsReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `buttons`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ButtonsReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ButtonsReplyType` type.
@@ -236,7 +260,7 @@ impl<'de> Deserialize<'de> for ButtonsReplyType {
 
 /// The `CarouselElement` type.
 ///
-/// From schema `CarouselElement`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `CarouselElement`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -260,11 +284,15 @@ pub struct CarouselElement {
     /// `url`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `CarouselReply` type.
 ///
-/// From schema `CarouselReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `CarouselReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -284,9 +312,17 @@ pub struct CarouselReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `carousel`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CarouselReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `CarouselReplyType` type.
@@ -359,7 +395,7 @@ impl<'de> Deserialize<'de> for CarouselReplyType {
 
 /// The `ChatEvent` type.
 ///
-/// From schema `ChatEvent`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatEvent`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -371,18 +407,22 @@ pub struct ChatEvent {
     /// `type`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatEventBody` type.
 ///
-/// From schema `ChatEventBody`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatEventBody`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
 pub struct ChatEventBody {
     /// `clientId`: string.
     #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<jaicp_core::Id>,
 
     /// `data`: `ResponseData`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -395,11 +435,35 @@ pub struct ChatEventBody {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
+}
+
+/// The `ChatFile` type.
+///
+/// From schema `ChatFile`. Received from the server: every field is optional and unknown fields are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "jaicp_core::export::serde", default)]
+#[non_exhaustive]
+pub struct ChatFile {
+    /// `fileName`: string.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+
+    /// `fileUrl`: string.
+    #[serde(rename = "fileUrl", skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatHistoryEntry` type.
 ///
-/// From schema `ChatHistoryEntry`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatHistoryEntry`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -423,11 +487,15 @@ pub struct ChatHistoryEntry {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatHistoryResponse` type.
 ///
-/// From schema `ChatHistoryResponse`. Used in the response of `getClientHistory`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatHistoryResponse`. Used in the response of `getClientHistory`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -438,6 +506,10 @@ pub struct ChatHistoryResponse {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub history: Vec<ChatHistoryEntry>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatRequest` type.
@@ -465,11 +537,15 @@ pub struct ChatRequest {
     /// `query`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatResponse` type.
 ///
-/// From schema `ChatResponse`. Used in the response of `sendMessageViaGet`, the response of `sendMessage`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ChatResponse`. Used in the response of `sendMessageViaGet`, the response of `sendMessage`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -480,7 +556,7 @@ pub struct ChatResponse {
 
     /// `clientId`: string.
     #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<jaicp_core::Id>,
 
     /// `data`: `ResponseData`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -489,6 +565,13 @@ pub struct ChatResponse {
     /// `event`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+
+    /// `files`: array of `ChatFile`.
+    #[serde(
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub files: Vec<ChatFile>,
 
     /// `query`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -505,6 +588,14 @@ pub struct ChatResponse {
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<jaicp_core::secret::SecretText>,
+
+    /// `userId`: string.
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ChatWebhookPayload` type.
@@ -519,7 +610,7 @@ pub type ClientState = jaicp_core::export::serde_json::Value;
 
 /// The `CustomReply` type.
 ///
-/// From schema `CustomReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `CustomReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -527,11 +618,15 @@ pub struct CustomReply {
     /// `type`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `DtmfReply` type.
 ///
-/// From schema `DtmfReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `DtmfReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -540,9 +635,17 @@ pub struct DtmfReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `dtmf`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DtmfReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `DtmfReplyType` type.
@@ -615,7 +718,7 @@ impl<'de> Deserialize<'de> for DtmfReplyType {
 
 /// The `ErrorBody` type.
 ///
-/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -643,11 +746,15 @@ pub struct ErrorBody {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `EventsResponse` type.
 ///
-/// From schema `EventsResponse`. Used in the response of `pollEvents`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `EventsResponse`. Used in the response of `pollEvents`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -658,11 +765,15 @@ pub struct EventsResponse {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub events: Vec<ChatEvent>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `FileReply` type.
 ///
-/// From schema `FileReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `FileReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -683,9 +794,17 @@ pub struct FileReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `file`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FileReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `FileReplyType` type.
@@ -758,7 +877,7 @@ impl<'de> Deserialize<'de> for FileReplyType {
 
 /// The `HangupReply` type.
 ///
-/// From schema `HangupReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `HangupReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -767,9 +886,17 @@ pub struct HangupReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `hangup`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HangupReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `HangupReplyType` type.
@@ -842,7 +969,7 @@ impl<'de> Deserialize<'de> for HangupReplyType {
 
 /// The `ImageReply` type.
 ///
-/// From schema `ImageReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ImageReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -859,9 +986,17 @@ pub struct ImageReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `image`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ImageReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ImageReplyType` type.
@@ -934,7 +1069,7 @@ impl<'de> Deserialize<'de> for ImageReplyType {
 
 /// The `InlineButton` type.
 ///
-/// From schema `InlineButton`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `InlineButton`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -950,11 +1085,15 @@ pub struct InlineButton {
     /// `url`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `InlineButtonsReply` type.
 ///
-/// From schema `InlineButtonsReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `InlineButtonsReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -970,9 +1109,17 @@ pub struct InlineButtonsReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `inlineButtons`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InlineButtonsReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `InlineButtonsReplyType` type.
@@ -1045,7 +1192,7 @@ impl<'de> Deserialize<'de> for InlineButtonsReplyType {
 
 /// The `IntegratorError` type.
 ///
-/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1057,6 +1204,10 @@ pub struct IntegratorError {
     /// `message`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `IntegratorErrorError` type.
@@ -1139,7 +1290,7 @@ impl<'de> Deserialize<'de> for IntegratorErrorError {
 
 /// The `LinkReply` type.
 ///
-/// From schema `LinkReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `LinkReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1152,6 +1303,10 @@ pub struct LinkReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `link`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LinkReplyType>,
@@ -1159,6 +1314,10 @@ pub struct LinkReply {
     /// `url`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `LinkReplyType` type.
@@ -1231,7 +1390,7 @@ impl<'de> Deserialize<'de> for LinkReplyType {
 
 /// The `LocationReply` type.
 ///
-/// From schema `LocationReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `LocationReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1248,9 +1407,17 @@ pub struct LocationReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `location`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LocationReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `LocationReplyType` type.
@@ -1323,7 +1490,7 @@ impl<'de> Deserialize<'de> for LocationReplyType {
 
 /// The `RawReply` type.
 ///
-/// From schema `RawReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `RawReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1340,9 +1507,17 @@ pub struct RawReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `raw`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RawReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `RawReplyType` type.
@@ -1560,7 +1735,7 @@ impl<'de> Deserialize<'de> for Reply {
 
 /// The `ResponseData` type.
 ///
-/// From schema `ResponseData`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ResponseData`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1599,11 +1774,15 @@ pub struct ResponseData {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub replies: Vec<Reply>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SwitchReply` type.
 ///
-/// From schema `SwitchReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `SwitchReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1680,9 +1859,17 @@ pub struct SwitchReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `switch`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SwitchReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SwitchReplyType` type.
@@ -1755,7 +1942,7 @@ impl<'de> Deserialize<'de> for SwitchReplyType {
 
 /// The `TextReply` type.
 ///
-/// From schema `TextReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `TextReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1772,6 +1959,10 @@ pub struct TextReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `tts`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<String>,
@@ -1779,6 +1970,10 @@ pub struct TextReply {
     /// `type`: string, values `text`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TextReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `TextReplyMarkup` type.
@@ -1929,7 +2124,7 @@ impl<'de> Deserialize<'de> for TextReplyType {
 
 /// The `TimeoutReply` type.
 ///
-/// From schema `TimeoutReply`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `TimeoutReply`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -1946,9 +2141,17 @@ pub struct TimeoutReply {
     #[serde(rename = "targetState", skip_serializing_if = "Option::is_none")]
     pub target_state: Option<String>,
 
+    /// `transition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+
     /// `type`: string, values `timeout`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TimeoutReplyType>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `TimeoutReplyType` type.

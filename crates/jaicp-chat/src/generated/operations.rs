@@ -67,16 +67,28 @@ impl SendMessageViaGetRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ChatResponse> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEND_MESSAGE_VIA_GET)
             .query("clientId", self.client_id)
             .query_opt("query", self.query)
             .query_opt("event", self.event)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ChatResponse> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatResponse>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -125,14 +137,26 @@ impl SendMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ChatResponse> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEND_MESSAGE)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ChatResponse> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatResponse>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -181,14 +205,26 @@ impl SendMessageAsyncRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncSendResponse> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEND_MESSAGE_ASYNC)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncSendResponse> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncSendResponse>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -254,16 +290,28 @@ impl PollEventsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::EventsResponse> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&POLL_EVENTS)
             .query("clientId", self.client_id)
             .query_opt("ts", self.ts)
             .query_opt("cid", self.cid)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::EventsResponse> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventsResponse>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -319,15 +367,27 @@ impl GetClientHistoryRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ChatHistoryResponse> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_CLIENT_HISTORY)
             .query("clientId", self.client_id)
             .query_opt("limit", self.limit)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ChatHistoryResponse> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatHistoryResponse>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -376,14 +436,26 @@ impl LoadClientStateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ClientState> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&LOAD_CLIENT_STATE)
             .query("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ClientState> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ClientState>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -439,15 +511,28 @@ impl SaveClientStateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SAVE_CLIENT_STATE)
             .query("clientId", self.client_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 

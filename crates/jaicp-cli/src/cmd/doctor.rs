@@ -61,13 +61,14 @@ pub struct DoctorArgs {
 /// A credential from its file, the environment, or (against the embedded emulator) the
 /// emulator's; `None` when there is none, so its checks are reported as not exercised.
 fn credential<T>(
+    globals: &Globals,
     file: Option<&Path>,
     from_env: impl FnOnce() -> jaicp_core::Result<T>,
     new: impl FnOnce(String) -> jaicp_core::Result<T>,
     emulator_default: Option<String>,
 ) -> anyhow::Result<Option<T>> {
     if let Some(path) = file {
-        return Ok(Some(new(read_secret_file(path)?)?));
+        return Ok(Some(new(read_secret_file(path, globals)?)?));
     }
     match from_env() {
         Ok(token) => Ok(Some(token)),
@@ -101,8 +102,8 @@ fn pushback_id(text: &str) -> &str {
 }
 
 /// Runs `jaicp doctor`.
-pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
+pub async fn run(args: DoctorArgs, globals: &Globals) -> anyhow::Result<()> {
+    let target = Target::connect(globals).await?;
     let embedded = target.emulator.as_ref();
     let mut doctor = Doctor::new(target.client.clone());
     for api in &args.allow {
@@ -111,6 +112,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         }
     }
     if let Some(token) = credential(
+        globals,
         args.chat_token_file.as_deref(),
         ChatApiToken::from_env,
         ChatApiToken::new,
@@ -119,6 +121,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         doctor = doctor.chat_token(token);
     }
     if let Some(token) = credential(
+        globals,
         args.prompter_token_file.as_deref(),
         PrompterToken::from_env,
         PrompterToken::new,
@@ -132,6 +135,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         .or_else(|| embedded.map(|_| "doctor-demo".to_owned()));
     if let (Some(token), Some(template)) = (
         credential(
+            globals,
             args.imputer_token_file.as_deref(),
             ImputerToken::from_env,
             ImputerToken::new,
@@ -151,7 +155,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         &args.pushback_link_file,
         std::env::var("JAICP_PUSHBACK_LINK"),
     ) {
-        (Some(path), _) => Some(read_secret_file(path)?),
+        (Some(path), _) => Some(read_secret_file(path, globals)?),
         (None, Ok(link)) if !link.trim().is_empty() => Some(link.trim().to_owned()),
         _ => demo_pushback,
     };
@@ -162,7 +166,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         &args.operator_webhook_file,
         std::env::var("JAICP_OPERATOR_WEBHOOK"),
     ) {
-        (Some(path), _) => Some(read_secret_file(path)?),
+        (Some(path), _) => Some(read_secret_file(path, globals)?),
         (None, Ok(url)) if !url.trim().is_empty() => Some(url.trim().to_owned()),
         _ => None,
     };

@@ -6,7 +6,7 @@ use super::{Completed, Mode, execute};
 use crate::body::{decode_json, decode_lenient_string};
 use crate::error::{Error, Result};
 use crate::request::RequestBuilder;
-use crate::response::{RawResponse, StreamingResponse};
+use crate::response::{RawResponse, StreamingResponse, WithRaw};
 
 impl RequestBuilder {
     /// Sends and decodes a JSON response.
@@ -15,6 +15,23 @@ impl RequestBuilder {
         let ctx = self.ctx.clone();
         let response = self.send_raw().await?;
         decode_json(op, &response.body, &ctx.shared().secrets)
+    }
+
+    /// Sends, decodes a JSON response and keeps the response beside the value.
+    pub async fn send_json_with_raw<T: DeserializeOwned>(self) -> Result<WithRaw<T>> {
+        let op = self.op_name();
+        let ctx = self.ctx.clone();
+        let response = self.send_raw().await?;
+        let value = decode_json(op, &response.body, &ctx.shared().secrets)?;
+        Ok(WithRaw::new(value, response))
+    }
+
+    /// Like [`Self::send_lenient_string`], keeping the response beside the value.
+    pub async fn send_lenient_string_with_raw(self) -> Result<WithRaw<String>> {
+        let op = self.op_name();
+        let response = self.send_raw().await?;
+        let value = decode_lenient_string(op, &response.body)?;
+        Ok(WithRaw::new(value, response))
     }
 
     /// Sends and ignores the response body.

@@ -12,7 +12,7 @@ mod spec;
 pub(crate) mod url;
 
 pub use crate::body::decode_json;
-pub use crate::response::{RawResponse, StreamingResponse};
+pub use crate::response::{RawResponse, StreamingResponse, WithRaw};
 pub use builder::RequestBuilder;
 pub use context::ApiContext;
 pub use options::CallOptions;

@@ -38,7 +38,9 @@ fn unknown_token() -> Reply {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TurnBody {
-    #[serde(default)]
+    /// Integrations that key clients by a numeric user id send it as a JSON number
+    /// (`"clientId": 1234567`); it names the same client as the text `"1234567"`.
+    #[serde(default, deserialize_with = "text_or_number")]
     client_id: String,
     #[serde(default)]
     query: Option<String>,
@@ -46,6 +48,17 @@ struct TurnBody {
     event: Option<String>,
     #[serde(default)]
     cid: Option<String>,
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Value::deserialize(d)? {
+        Value::String(s) => Ok(s),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+        Value::Null => Ok(String::new()),
+        _ => Err(serde::de::Error::custom(
+            "clientId must be a string or an integer",
+        )),
+    }
 }
 
 fn parse_turn(body: Body) -> Result<TurnBody, Reply> {

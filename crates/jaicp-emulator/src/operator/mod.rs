@@ -3,7 +3,7 @@
 //! Emulator-only: `POST /_emulator/operator/desk` with `{"apiUrl", "token"?}` connects a desk (an
 //! Operator API server such as `jaicp_operator::server::router`) to a Chat API channel; the
 //! emulator calls its `setWebhook` at once with the JAICP webhook address
-//! (`/chatapi/webhook/operatorapi/{key}` on the host the admin call was made to). When the bot
+//! (`/chatadapter/chatapi/webhook/operatorapi/{key}` on the host the admin call was made to). When the bot
 //! answers with a `switch` reply, the client goes to the desk (`selectDestination`, then
 //! `sendText` with the first message); the client's next texts go to the desk; `/close` ends it
 //! (`closeChat`). The desk's events (agent texts, files, close) come back to the client as async
@@ -173,8 +173,9 @@ pub(crate) fn forward(
 
 /// Connects a desk to the channel `token` and tells it the JAICP webhook address (on `base`).
 pub(crate) async fn connect(state: &EmulatorState, api_url: &str, token: &str, base: &str) {
+    // The form every copy of the help page gives.
     let webhook = format!(
-        "{}/chatapi/webhook/operatorapi/{DEFAULT_OPERATOR_KEY}",
+        "{}/chatadapter/chatapi/webhook/operatorapi/{DEFAULT_OPERATOR_KEY}",
         base.trim_end_matches('/')
     );
     state.shared.operator.lock().desk = Some(Desk {

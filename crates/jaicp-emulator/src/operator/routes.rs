@@ -14,6 +14,11 @@ use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
+        // The documented form has `/chatadapter` first; some addresses come without it.
+        .route(
+            "/chatadapter/chatapi/webhook/operatorapi/{key}",
+            post(event),
+        )
         .route("/chatapi/webhook/operatorapi/{key}", post(event))
         .route("/_emulator/operator/desk", post(connect_desk))
 }

@@ -180,13 +180,15 @@ impl ProjectsState {
         self.projects.values().find(|p| p.short_name == short)
     }
 
-    pub(crate) fn project_json(&self, p: &Project) -> Value {
+    pub(crate) fn project_json(&self, p: &Project, spelling: crate::FieldSpelling) -> Value {
+        let kind = spelling.pick("type", "channelType");
         let channels: Vec<Value> = self
             .channels
             .values()
             .filter(|c| c.project_id == p.id)
-            // The document declares `channelType` but requires `type`; send both.
-            .map(|c| json!({ "id": c.id, "channelType": c.channel_type, "type": c.channel_type }))
+            // The document declares `channelType` but requires `type`; one of them, by the
+            // configured spelling.
+            .map(|c| json!({ "id": c.id, kind: c.channel_type }))
             .collect();
         let mut v = json!({
             "id": p.id,

@@ -53,7 +53,7 @@ async fn list(Unified(state): Unified, Query(q): Query<ListQuery>) -> Answer {
         .values()
         .skip(page.saturating_mul(size))
         .take(size)
-        .map(|p| s.project_json(p))
+        .map(|p| s.project_json(p, state.shared.config.spelling))
         .collect();
     Ok(Reply::ok(&json!({
         "projects": items,
@@ -94,11 +94,15 @@ async fn create(Unified(state): Unified, body: Body) -> Answer {
         b.bot_channels_type.as_deref().unwrap_or("CHAT_BOT"),
         template,
         b.project_settings_data
+            .map(|mut v| {
+                crate::extract::drop_nulls(&mut v);
+                v
+            })
             .unwrap_or_else(|| json!({"language": "en"})),
         now,
     );
     match s.projects.get(&id) {
-        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        Some(p) => Ok(Reply::ok(&s.project_json(p, state.shared.config.spelling))),
         None => Err(not_found("project")),
     }
 }
@@ -106,7 +110,7 @@ async fn create(Unified(state): Unified, body: Body) -> Answer {
 async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
     let s = state.projects();
     match s.projects.get(&id) {
-        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        Some(p) => Ok(Reply::ok(&s.project_json(p, state.shared.config.spelling))),
         None => Err(not_found("project")),
     }
 }
@@ -114,7 +118,7 @@ async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> An
 async fn by_short_name(Unified(state): Unified, PathParams(short): PathParams<String>) -> Answer {
     let s = state.projects();
     match s.project_by_short_name(&short) {
-        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        Some(p) => Ok(Reply::ok(&s.project_json(p, state.shared.config.spelling))),
         None => Err(not_found("project")),
     }
 }
@@ -140,12 +144,13 @@ async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: 
     if b.description.is_some() {
         p.description = b.description;
     }
-    if let Some(settings) = b.project_settings_data {
+    if let Some(mut settings) = b.project_settings_data {
+        crate::extract::drop_nulls(&mut settings);
         p.settings = settings;
     }
     p.modified_ms = now;
     let p = p.clone();
-    Ok(Reply::ok(&s.project_json(&p)))
+    Ok(Reply::ok(&s.project_json(&p, state.shared.config.spelling)))
 }
 
 async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
@@ -153,7 +158,7 @@ async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Ans
     let Some(p) = s.projects.get(&id).cloned() else {
         return Err(not_found("project"));
     };
-    let body = s.project_json(&p);
+    let body = s.project_json(&p, state.shared.config.spelling);
     s.projects.remove(&id);
     let channels: Vec<_> = s
         .channels
@@ -191,7 +196,7 @@ async fn clone_project(
         now,
     );
     match s.projects.get(&new_id) {
-        Some(p) => Ok(Reply::ok(&s.project_json(p))),
+        Some(p) => Ok(Reply::ok(&s.project_json(p, state.shared.config.spelling))),
         None => Err(not_found("project")),
     }
 }

@@ -320,12 +320,14 @@ async fn page_in_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> 
 async fn state_routes(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
     let (_, list) = matching(&state, &q, body)?;
     let (page, size) = q.page();
+    let key = state.shared.config.spelling.pick("states", "stateRoutes");
     let routes: Vec<Value> = list
         .iter()
         .map(|s| {
-            // The document requires `states` but declares `stateRoutes`; send both.
+            // The document requires `states` but declares `stateRoutes`; one of them, by the
+            // configured spelling.
             let states: Vec<&str> = s.messages.iter().map(|_| "/Start").collect();
-            json!({ "states": states, "stateRoutes": states, "sessionsCount": 1 })
+            json!({ key: states, "sessionsCount": 1 })
         })
         .collect();
     let (paging, routes) = page_of(routes, page, size);

@@ -3,13 +3,13 @@
 //!
 //! Request types have public fields and `Default`: build them with struct literal syntax and
 //! `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and
-//! unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.
+//! unknown fields are kept in each struct's `extra` map. Enums keep values this SDK does not know in an `Unknown` variant.
 
 use jaicp_core::export::serde::{Deserialize, Serialize};
 
 /// The `ErrorBody` type.
 ///
-/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -33,4 +33,8 @@ pub struct ErrorBody {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }

@@ -68,8 +68,7 @@ impl GenerateAudioRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GENERATE_AUDIO)
@@ -79,6 +78,12 @@ impl GenerateAudioRequest {
         for (key, value) in self.variables {
             request = request.query(key, value);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
+        let request = self.into_request();
         request.send_streaming().await
     }
 }

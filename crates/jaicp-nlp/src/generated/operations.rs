@@ -55,14 +55,26 @@ impl ListEntitiesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&LIST_ENTITIES)
             .query_opt("withRecordsCount", self.with_records_count)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -110,14 +122,26 @@ impl CreateEntityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_ENTITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -173,15 +197,28 @@ impl GetEntityByNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityWithRecordsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY_BY_NAME)
             .path_param("entityName", self.entity_name)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityWithRecordsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityWithRecordsData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -236,15 +273,28 @@ impl UpdateAllEntityRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ALL_ENTITY_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityRecordData>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -324,18 +374,31 @@ impl GetEntityRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .query_opt("page", self.page)
             .query_opt("size", self.size)
             .query_opt("searchQuery", self.search_query)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordsData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -390,15 +453,28 @@ impl CreateEntityRecordByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_ENTITY_RECORD_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -457,16 +533,29 @@ impl DeleteRecordsByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_RECORDS_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .query_opt("clientId", self.client_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -525,16 +614,29 @@ impl UpdateEntityRecordByEntityNameRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ENTITY_RECORD_BY_ENTITY_NAME)
             .path_param("entityName", self.entity_name)
             .path_param("recordId", self.record_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -582,14 +684,27 @@ impl DeleteEntitiesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_ENTITIES)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -637,14 +752,27 @@ impl DeleteEntitiesByNamesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_ENTITIES_BY_NAMES)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -697,14 +825,26 @@ impl GetEntitiesByNamesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITIES_BY_NAMES)
             .query_many("names", self.names)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -752,14 +892,26 @@ impl GetEntityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY)
             .path_param("entityId", self.entity_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -810,15 +962,27 @@ impl UpdateEntityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ENTITY)
             .path_param("entityId", self.entity_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -898,18 +1062,31 @@ impl GetEntityRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ENTITY_RECORDS)
             .path_param("entityId", self.entity_id)
             .query_opt("page", self.page)
             .query_opt("size", self.size)
             .query_opt("searchQuery", self.search_query)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordsData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -964,15 +1141,28 @@ impl UpdateAllEntityRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ALL_ENTITY_RECORDS)
             .path_param("entityId", self.entity_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityRecordData>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1027,15 +1217,28 @@ impl CreateEntityRecordRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_ENTITY_RECORD)
             .path_param("entityId", self.entity_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1094,16 +1297,29 @@ impl DeleteRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_RECORDS)
             .path_param("entityId", self.entity_id)
             .query_opt("clientId", self.client_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1166,16 +1382,29 @@ impl UploadRecordsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPLOAD_RECORDS)
             .path_param("entityId", self.entity_id)
             .query("type", self.r#type)
             .body_bytes(self.body, &self.content_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::NamedEntityRecordData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::NamedEntityRecordData>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1234,16 +1463,29 @@ impl UpdateEntityRecordRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ENTITY_RECORD)
             .path_param("entityId", self.entity_id)
             .path_param("recordId", self.record_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::NamedEntityRecordData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NamedEntityRecordData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1289,10 +1531,24 @@ impl ExportProjectRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&EXPORT_PROJECT).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ProjectExportImportData> {
-        let request = self.ctx.request(&EXPORT_PROJECT).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectExportImportData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1341,14 +1597,27 @@ impl ImportProjectRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ProjectExportImportData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&IMPORT_PROJECT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ProjectExportImportData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ProjectExportImportData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1401,14 +1670,27 @@ impl ListIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&LIST_INTENTS)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentSummaryData>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1464,15 +1746,27 @@ impl CreateIntentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_INTENT)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntentData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1528,15 +1822,28 @@ impl DeleteIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_INTENTS)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1584,14 +1891,27 @@ impl DeleteMultipleByPathsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_MULTIPLE_BY_PATHS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1636,9 +1956,13 @@ impl ExportIntentsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&EXPORT_INTENTS).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
-        let request = self.ctx.request(&EXPORT_INTENTS).options(self.options);
+        let request = self.into_request();
         request.send_streaming().await
     }
 }
@@ -1692,14 +2016,26 @@ impl GetIntentsByPathsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_INTENTS_BY_PATHS)
             .query_many("paths", self.paths)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentData>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1758,15 +2094,28 @@ impl ImportIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&IMPORT_INTENTS)
             .query("strategy", self.strategy)
             .body_bytes(self.body, &self.content_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentSummaryData>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1814,14 +2163,27 @@ impl SearchIntentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEARCH_INTENTS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::IntentSummaryData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::IntentSummaryData>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1877,15 +2239,27 @@ impl GetIntentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_INTENT)
             .path_param("intentId", self.intent_id)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntentData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntentData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1944,16 +2318,29 @@ impl RecursiveUpdateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntentRecursiveUpdateData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&RECURSIVE_UPDATE)
             .path_param("intentId", self.intent_id)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntentRecursiveUpdateData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntentRecursiveUpdateData>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2017,16 +2404,28 @@ impl AnalyzeRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AnalyzeResponseData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&ANALYZE)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AnalyzeResponseData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AnalyzeResponseData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2077,14 +2476,17 @@ impl ConformRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CONFORM)
             .query("text", self.text)
             .query("number", self.number)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_text().await
     }
 }
@@ -2133,14 +2535,26 @@ impl DetectLanguageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<String>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DETECT_LANGUAGE)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<String>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<String>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2215,18 +2629,30 @@ impl EntitiesLookupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::PhraseMarkupData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&ENTITIES_LOOKUP)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .query("query", self.query)
             .query("showAll", self.show_all)
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::PhraseMarkupData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PhraseMarkupData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2298,17 +2724,29 @@ impl SimpleInferenceRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SIMPLE_INFERENCE)
             .query("query", self.query)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .query_opt("clientId", self.client_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::InferenceResultData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2372,16 +2810,28 @@ impl InferenceRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&INFERENCE)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::InferenceResultsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::InferenceResultsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2445,16 +2895,29 @@ impl InferenceMultipleRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::InferenceResultsData>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&INFERENCE_MULTIPLE)
             .header_opt("Z-timezone", self.z_timezone)
             .header_opt("Z-refTime", self.z_ref_time.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::InferenceResultsData>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::InferenceResultsData>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2513,15 +2976,18 @@ impl InflectRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&INFLECT)
             .query_opt("dict", self.dict)
             .query("text", self.text)
             .query_many("tags", self.tags)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_text().await
     }
 }
@@ -2570,14 +3036,26 @@ impl InitialMarkupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::InitialMarkupData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&INITIAL_MARKUP)
             .query("query", self.query)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::InitialMarkupData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::InitialMarkupData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2622,10 +3100,23 @@ impl GetNluStatusRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&GET_NLU_STATUS).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::NluStatusData> {
-        let request = self.ctx.request(&GET_NLU_STATUS).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::NluStatusData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2688,15 +3179,28 @@ impl TrainNluRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&TRAIN_NLU)
             .query_opt("incremental", self.incremental)
             .query_opt("logLabelingSessionId", self.log_labeling_session_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2741,12 +3245,15 @@ impl GetSpellerDictionaryRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&GET_SPELLER_DICTIONARY)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
-            .request(&GET_SPELLER_DICTIONARY)
-            .options(self.options);
+        let request = self.into_request();
         request.send_text().await
     }
 }
@@ -2798,13 +3305,16 @@ impl UploadSpellerDictionaryRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPLOAD_SPELLER_DICTIONARY)
             .body_bytes(self.body, &self.content_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_text().await
     }
 }

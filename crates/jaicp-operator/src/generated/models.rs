@@ -3,13 +3,13 @@
 //!
 //! Request types have public fields and `Default`: build them with struct literal syntax and
 //! `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and
-//! unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.
+//! unknown fields are kept in each struct's `extra` map. Enums keep values this SDK does not know in an `Unknown` variant.
 
 use jaicp_core::export::serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The `CloseChatRequest` type.
 ///
-/// From schema `CloseChatRequest`. Used in the request of `closeChat`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `CloseChatRequest`. Used in the request of `closeChat`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -21,6 +21,10 @@ pub struct CloseChatRequest {
     /// `userId`: string. Marked required by the document.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ClosedEvent` type.
@@ -41,6 +45,10 @@ pub struct ClosedEvent {
     /// `userId`: string. Required.
     #[serde(rename = "userId")]
     pub user_id: String,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ClosedEventType` type.
@@ -128,6 +136,10 @@ pub struct Destination {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `Employee` type.
@@ -151,11 +163,15 @@ pub struct Employee {
     /// `lastName`: string. Required.
     #[serde(rename = "lastName")]
     pub last_name: String,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ErrorBody` type.
 ///
-/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -179,6 +195,10 @@ pub struct ErrorBody {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `FileMessageEvent` type.
@@ -214,6 +234,10 @@ pub struct FileMessageEvent {
     /// `userId`: string. Required.
     #[serde(rename = "userId")]
     pub user_id: String,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `FileMessageEventType` type.
@@ -286,7 +310,7 @@ impl<'de> Deserialize<'de> for FileMessageEventType {
 
 /// The `IntegratorError` type.
 ///
-/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -298,6 +322,10 @@ pub struct IntegratorError {
     /// `message`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `IntegratorErrorError` type.
@@ -461,7 +489,7 @@ impl<'de> Deserialize<'de> for OperatorEvent {
 
 /// The `OperatorEventBase` type.
 ///
-/// From schema `OperatorEventBase`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `OperatorEventBase`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -477,6 +505,10 @@ pub struct OperatorEventBase {
     /// `userId`: string. Marked required by the document.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `OperatorEventBaseType` type.
@@ -580,6 +612,10 @@ pub struct SelectDestinationEvent {
     /// `userId`: string. Required.
     #[serde(rename = "userId")]
     pub user_id: String,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SelectDestinationEventType` type.
@@ -652,7 +688,7 @@ impl<'de> Deserialize<'de> for SelectDestinationEventType {
 
 /// The `SelectDestinationRequest` type.
 ///
-/// From schema `SelectDestinationRequest`. Used in the request of `selectDestination`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `SelectDestinationRequest`. Used in the request of `selectDestination`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -687,11 +723,15 @@ pub struct SelectDestinationRequest {
     /// `userName`: string.
     #[serde(rename = "userName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SendFileRequest` type.
 ///
-/// From schema `SendFileRequest`. Used in the request of `sendFile`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `SendFileRequest`. Used in the request of `sendFile`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -711,11 +751,15 @@ pub struct SendFileRequest {
     /// `userId`: string. Marked required by the document.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SendTextRequest` type.
 ///
-/// From schema `SendTextRequest`. Used in the request of `sendText`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `SendTextRequest`. Used in the request of `sendText`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -727,11 +771,15 @@ pub struct SendTextRequest {
     /// `userId`: string. Marked required by the document.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `SetWebhookRequest` type.
 ///
-/// From schema `SetWebhookRequest`. Used in the request of `setWebhook`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `SetWebhookRequest`. Used in the request of `setWebhook`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -739,6 +787,10 @@ pub struct SetWebhookRequest {
     /// `url`: string (uri). Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<jaicp_core::secret::SecretText>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `TextMessageEvent` type.
@@ -762,6 +814,10 @@ pub struct TextMessageEvent {
     /// `userId`: string. Required.
     #[serde(rename = "userId")]
     pub user_id: String,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `TextMessageEventType` type.

@@ -8,16 +8,16 @@ use jaicp_core::request::{ApiContext, Idempotency, OperationSpec};
 
 /// The `postOperatorEvent` operation.
 ///
-/// `POST /chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`). Not retried once the request may have reached the server.
+/// `POST /chatadapter/chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`). Not retried once the request may have reached the server.
 pub static POST_OPERATOR_EVENT: OperationSpec = OperationSpec {
     api: "operator",
     operation: "postOperatorEvent",
     method: Method::POST,
-    path: "/chatapi/webhook/operatorapi/{apiKey}",
+    path: "/chatadapter/chatapi/webhook/operatorapi/{apiKey}",
     idempotency: Idempotency::NonIdempotent,
 };
 
-/// Request builder for [`POST_OPERATOR_EVENT`]: `POST /chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
+/// Request builder for [`POST_OPERATOR_EVENT`]: `POST /chatadapter/chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
 ///
 /// Made by [`crate::OperatorClient::post_operator_event`]; [`Self::send`] returns nothing (the body is ignored).
 #[derive(Debug, Clone)]
@@ -50,14 +50,27 @@ impl PostOperatorEventRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&POST_OPERATOR_EVENT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -154,7 +167,7 @@ pub static SET_WEBHOOK: OperationSpec = OperationSpec {
 impl crate::OperatorClient {
     /// The `postOperatorEvent` operation.
     ///
-    /// `POST /chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
+    /// `POST /chatadapter/chatapi/webhook/operatorapi/{apiKey}` (`postOperatorEvent`).
     pub fn post_operator_event(
         &self,
         body: super::models::OperatorEvent,

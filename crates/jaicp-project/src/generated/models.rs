@@ -1501,6 +1501,10 @@ pub struct ProjectDtoBotChannelsItem {
     /// `id`: integer (int64). Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+
+    /// `type`: `ChannelType`. Marked required by the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ChannelType>,
 }
 
 /// The `ProjectListDto` type.

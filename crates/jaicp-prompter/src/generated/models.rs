@@ -3,13 +3,13 @@
 //!
 //! Request types have public fields and `Default`: build them with struct literal syntax and
 //! `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and
-//! unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.
+//! unknown fields are kept in each struct's `extra` map. Enums keep values this SDK does not know in an `Unknown` variant.
 
 use jaicp_core::export::serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The `AnswerOption` type.
 ///
-/// From schema `AnswerOption`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `AnswerOption`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -24,6 +24,10 @@ pub struct AnswerOption {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub messages: Vec<PrompterMessage>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ClientInfo` type.
@@ -42,11 +46,15 @@ pub struct ClientInfo {
     /// `lastName`: string.
     #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `ErrorBody` type.
 ///
-/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `ErrorBody`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -70,11 +78,15 @@ pub struct ErrorBody {
     /// `timestamp`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `IntegratorError` type.
 ///
-/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `IntegratorError`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -86,6 +98,10 @@ pub struct IntegratorError {
     /// `message`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `IntegratorErrorError` type.
@@ -168,7 +184,7 @@ impl<'de> Deserialize<'de> for IntegratorErrorError {
 
 /// The `PrompterIntent` type.
 ///
-/// From schema `PrompterIntent`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `PrompterIntent`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -188,11 +204,15 @@ pub struct PrompterIntent {
     /// `path`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `PrompterMessage` type.
 ///
-/// From schema `PrompterMessage`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `PrompterMessage`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -208,6 +228,10 @@ pub struct PrompterMessage {
     /// `type`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `PrompterMessageMarkup` type.
@@ -304,11 +328,15 @@ pub struct PrompterRequest {
 
     /// `text`: string. Required.
     pub text: String,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `PrompterResult` type.
 ///
-/// From schema `PrompterResult`. Used in the request of `receivePrompterResult`, the response of `getSuggestions`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `PrompterResult`. Used in the request of `receivePrompterResult`, the response of `getSuggestions`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -332,6 +360,10 @@ pub struct PrompterResult {
     /// `questionId`: string.
     #[serde(rename = "questionId", skip_serializing_if = "Option::is_none")]
     pub question_id: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// Reads `null` as the empty value: servers send `null` for empty lists and maps.

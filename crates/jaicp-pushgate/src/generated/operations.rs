@@ -48,10 +48,23 @@ impl FirePushbackRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&FIRE_PUSHBACK).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::PushgateAnswer> {
-        let request = self.ctx.request(&FIRE_PUSHBACK).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PushgateAnswer>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -100,14 +113,26 @@ impl FirePushbackWithDataRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::PushgateAnswer> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&FIRE_PUSHBACK_WITH_DATA)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::PushgateAnswer> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PushgateAnswer>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 

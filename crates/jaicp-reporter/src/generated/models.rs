@@ -3455,6 +3455,13 @@ pub struct StateRoutesInfo {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub state_routes: Vec<String>,
+
+    /// `states`: array of string. Marked required by the document.
+    #[serde(
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub states: Vec<String>,
 }
 
 /// The `TelephonyStats` type.

@@ -66,15 +66,18 @@ impl CreateClientListReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_CLIENT_LIST_REPORT)
             .query_opt("projectShortName", self.project_short_name)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
+        let request = self.into_request();
         request.send_raw().await
     }
 }
@@ -152,8 +155,7 @@ impl CreateClientReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_CLIENT_REPORT)
@@ -164,7 +166,22 @@ impl CreateClientReportRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -212,14 +229,26 @@ impl CreateDailyReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_DAILY_REPORT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -283,16 +312,28 @@ impl CreateMessageReactionReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_MESSAGE_REACTION_REPORT)
             .header_opt("language", self.language)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -369,8 +410,7 @@ impl CreateMessageReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_MESSAGE_REPORT)
@@ -381,7 +421,22 @@ impl CreateMessageReportRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -458,8 +513,7 @@ impl CreateSessionReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&CREATE_SESSION_REPORT)
@@ -470,7 +524,22 @@ impl CreateSessionReportRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -563,10 +632,8 @@ impl CreateTelephonyReportRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_TELEPHONY_REPORT)
             .query_opt("projectShortName", self.project_short_name)
             .query_opt("startTime", self.start_time)
@@ -574,8 +641,22 @@ impl CreateTelephonyReportRequest {
             .query_many("botIds", self.bot_ids)
             .header_opt("language", self.language)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::AsyncTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::AsyncTaskDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -650,18 +731,30 @@ impl GetAllClientDataForBotRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ALL_CLIENT_DATA_FOR_BOT)
             .query("projectShortName", self.project_short_name)
             .query("botId", self.bot_id)
             .query("dateTo", self.date_to)
             .query_opt("page", self.page)
             .query_opt("size", self.size)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ClientsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -738,8 +831,7 @@ impl GetClientDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_CLIENT_DATA_BY_FILTER)
@@ -750,7 +842,22 @@ impl GetClientDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ClientsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ClientsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -805,15 +912,28 @@ impl AddCommentToMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&ADD_COMMENT_TO_MESSAGE)
             .path_param("questionId", self.question_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -861,14 +981,27 @@ impl DeleteCommentFromMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_COMMENT_FROM_MESSAGE)
             .path_param("questionId", self.question_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -963,8 +1096,7 @@ impl GetFilterOptionsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterOption>> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_FILTER_OPTIONS)
@@ -978,7 +1110,22 @@ impl GetFilterOptionsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterOption>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::FilterOption>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1034,15 +1181,27 @@ impl GetAvailableFiltersRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterInfo>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_AVAILABLE_FILTERS)
             .query("analyticsSection", self.analytics_section)
             .header_opt("language", self.language)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::FilterInfo>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::FilterInfo>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1121,8 +1280,7 @@ impl GetIntervalFilterOptionsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::IntervalFilterOptions> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_INTERVAL_FILTER_OPTIONS)
@@ -1134,7 +1292,23 @@ impl GetIntervalFilterOptionsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::IntervalFilterOptions> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::IntervalFilterOptions>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1182,14 +1356,26 @@ impl CreateSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_SESSION_LABEL)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1237,14 +1423,27 @@ impl UpdateSessionsPriorityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_SESSIONS_PRIORITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1292,14 +1491,26 @@ impl GetSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_SESSION_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1350,15 +1561,28 @@ impl UpdateSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_SESSION_LABEL)
             .path_param("id", self.id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1406,14 +1630,27 @@ impl DeleteSessionLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_SESSION_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1458,10 +1695,23 @@ impl GetMessageLabelsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&GET_MESSAGE_LABELS).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<Vec<super::models::MessageLabelDto>> {
-        let request = self.ctx.request(&GET_MESSAGE_LABELS).options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::MessageLabelDto>>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1509,14 +1759,26 @@ impl CreateMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_MESSAGE_LABEL)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1564,14 +1826,27 @@ impl UpdateMessageLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABELS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1619,14 +1894,27 @@ impl CreateMessageLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_MESSAGE_LABELS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1674,14 +1962,27 @@ impl UpdateMessageLabelsPriorityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABELS_PRIORITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1729,14 +2030,27 @@ impl UpdateMessageLabelGroupsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABEL_GROUPS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1784,14 +2098,27 @@ impl UpdateGroupsPriorityRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_GROUPS_PRIORITY)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1839,14 +2166,26 @@ impl GetLabelGroupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelGroupDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_LABEL_GROUP)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelGroupDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageLabelGroupDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1897,15 +2236,28 @@ impl UpdateMessageLabelGroupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABEL_GROUP)
             .path_param("id", self.id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -1953,14 +2305,27 @@ impl DeleteMessageLabelGroupRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_MESSAGE_LABEL_GROUP)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2015,15 +2380,28 @@ impl AddLabelToMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&ADD_LABEL_TO_MESSAGE)
             .query("questionId", self.question_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2078,15 +2456,28 @@ impl DeleteLabelFromMessageRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_LABEL_FROM_MESSAGE)
             .query("questionId", self.question_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2134,14 +2525,27 @@ impl SetLabelToMessagesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SET_LABEL_TO_MESSAGES)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2200,16 +2604,29 @@ impl SetMessageLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SET_MESSAGE_LABELS)
             .query("questionId", self.question_id)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2257,14 +2674,26 @@ impl GetMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGE_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageLabelDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageLabelDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2315,15 +2744,28 @@ impl UpdateMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_MESSAGE_LABEL)
             .path_param("id", self.id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2371,14 +2813,27 @@ impl DeleteMessageLabelRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_MESSAGE_LABEL)
             .path_param("id", self.id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -2493,10 +2948,8 @@ impl GetMessagesForClientRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForClientDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGES_FOR_CLIENT)
             .query("botId", self.bot_id)
             .query("clientId", self.client_id)
@@ -2508,8 +2961,22 @@ impl GetMessagesForClientRequest {
             .query_opt("sort", self.sort)
             .query_opt("questionId", self.question_id)
             .query_opt("channelType", self.channel_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForClientDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessagesForClientDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2617,10 +3084,8 @@ impl GetMessagesForSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForSessionDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGES_FOR_SESSION)
             .query("sessionId", self.session_id)
             .query_opt("page", self.page)
@@ -2630,8 +3095,23 @@ impl GetMessagesForSessionRequest {
             .query_opt("botId", self.bot_id)
             .query_opt("startTime", self.start_time)
             .query_opt("hideEmptyMessage", self.hide_empty_message)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessagesForSessionDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessagesForSessionDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2708,8 +3188,7 @@ impl GetMessageDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::MessageData> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_MESSAGE_DATA_BY_FILTER)
@@ -2720,7 +3199,22 @@ impl GetMessageDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::MessageData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::MessageData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2795,18 +3289,30 @@ impl GetMessagePageInClientRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGE_PAGE_IN_CLIENT)
             .query("botId", self.bot_id)
             .query("clientId", self.client_id)
             .query("questionId", self.question_id)
             .query_opt("size", self.size)
             .query_opt("projectShortName", self.project_short_name)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PageNumberDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2885,18 +3391,30 @@ impl GetMessagePageInSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_MESSAGE_PAGE_IN_SESSION)
             .query("sessionId", self.session_id)
             .query("questionId", self.question_id)
             .query_opt("size", self.size)
             .query_opt("projectShortName", self.project_short_name)
             .query_opt("botId", self.bot_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::PageNumberDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::PageNumberDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2941,13 +3459,27 @@ impl CountAllProjectsSessionsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&COUNT_ALL_PROJECTS_SESSIONS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ProjectsSessionsCountDto>> {
-        let request = self
-            .ctx
-            .request(&COUNT_ALL_PROJECTS_SESSIONS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<Vec<super::models::ProjectsSessionsCountDto>>,
+    > {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -2992,13 +3524,26 @@ impl GetNotDeletedReportGenerationTasksRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&GET_NOT_DELETED_REPORT_GENERATION_TASKS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ReportGenerationTasksDto> {
-        let request = self
-            .ctx
-            .request(&GET_NOT_DELETED_REPORT_GENERATION_TASKS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ReportGenerationTasksDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3043,13 +3588,26 @@ impl DeleteCompletedReportGenerationTasksRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&DELETE_COMPLETED_REPORT_GENERATION_TASKS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
-            .request(&DELETE_COMPLETED_REPORT_GENERATION_TASKS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3094,13 +3652,26 @@ impl DeleteAllReportGenerationTasksRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&DELETE_ALL_REPORT_GENERATION_TASKS)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
-            .request(&DELETE_ALL_REPORT_GENERATION_TASKS)
-            .options(self.options);
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3148,14 +3719,27 @@ impl GetReportGenerationTaskRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ReportGenerationTaskDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_REPORT_GENERATION_TASK)
             .path_param("reportGenerationTaskId", self.report_generation_task_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ReportGenerationTaskDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ReportGenerationTaskDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3203,14 +3787,27 @@ impl DeleteReportGenerationTaskRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_REPORT_GENERATION_TASK)
             .path_param("reportGenerationTaskId", self.report_generation_task_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3258,14 +3855,27 @@ impl GetScenarioExperimentsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ScenarioExperimentDto>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_SCENARIO_EXPERIMENTS)
             .query("projectShortName", self.project_short_name)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ScenarioExperimentDto>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::ScenarioExperimentDto>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3320,15 +3930,28 @@ impl CreateScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ScenarioExperimentDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ScenarioExperimentDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ScenarioExperimentDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3383,15 +4006,28 @@ impl DeleteScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
             .query("experimentKey", self.experiment_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3439,16 +4075,30 @@ impl CountScenarioExperimentSessionsRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
+            .request(&COUNT_SCENARIO_EXPERIMENT_SESSIONS)
+            .query("projectShortName", self.project_short_name)
+            .options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(
         self,
     ) -> jaicp_core::Result<Vec<super::models::ScenarioExperimentJoinedSessionsDto>> {
-        let request = self
-            .ctx
-            .request(&COUNT_SCENARIO_EXPERIMENT_SESSIONS)
-            .query("projectShortName", self.project_short_name)
-            .options(self.options);
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<Vec<super::models::ScenarioExperimentJoinedSessionsDto>>,
+    > {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -3511,17 +4161,27 @@ impl JoinScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&JOIN_SCENARIO_EXPERIMENT)
             .query("sessionId", self.session_id)
             .query("experimentKey", self.experiment_key)
             .query("projectShortName", self.project_short_name)
             .query("botId", self.bot_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_lenient_string().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<String>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await
     }
 }
 
@@ -3576,15 +4236,28 @@ impl StopScenarioExperimentRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&STOP_SCENARIO_EXPERIMENT)
             .query("projectShortName", self.project_short_name)
             .query("experimentKey", self.experiment_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3632,14 +4305,27 @@ impl UpdateSessionLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_SESSION_LABELS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3694,15 +4380,28 @@ impl AddLabelToSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&ADD_LABEL_TO_SESSION)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3757,15 +4456,28 @@ impl DeleteLabelFromSessionRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_LABEL_FROM_SESSION)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3813,14 +4525,27 @@ impl SetLabelToSessionsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SET_LABEL_TO_SESSIONS)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3875,15 +4600,28 @@ impl SetSessionLabelsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SET_SESSION_LABELS)
             .query("sessionId", self.session_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -3976,8 +4714,7 @@ impl GetSessionDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionsData> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_DATA_BY_FILTER)
@@ -3993,7 +4730,22 @@ impl GetSessionDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionsData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionsData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4070,8 +4822,7 @@ impl GetStateRoutesDataByFilterRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::StateRoutesData> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_STATE_ROUTES_DATA_BY_FILTER)
@@ -4082,7 +4833,22 @@ impl GetStateRoutesDataByFilterRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::StateRoutesData> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::StateRoutesData>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4167,8 +4933,7 @@ impl GetLogLabelStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::LogLabelStatsDto> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_LOG_LABEL_STATS)
@@ -4180,7 +4945,22 @@ impl GetLogLabelStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::LogLabelStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::LogLabelStatsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4265,8 +5045,7 @@ impl GetMessageStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_MESSAGE_STATS)
@@ -4278,7 +5057,23 @@ impl GetMessageStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TimestampToValueStatsDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4363,8 +5158,7 @@ impl GetSessionLabelStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelStatsDto> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_LABEL_STATS)
@@ -4376,7 +5170,22 @@ impl GetSessionLabelStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::SessionLabelStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::SessionLabelStatsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4461,8 +5270,7 @@ impl GetSessionStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&GET_SESSION_STATS)
@@ -4474,7 +5282,23 @@ impl GetSessionStatsRequest {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TimestampToValueStatsDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4565,10 +5389,8 @@ impl GetSwitchedSessionCountByDayRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_SWITCHED_SESSION_COUNT_BY_DAY)
             .query_opt("projectShortName", self.project_short_name)
             .query("dateFrom", self.date_from)
@@ -4577,8 +5399,23 @@ impl GetSwitchedSessionCountByDayRequest {
             .query("transferToOperatorMethod", self.transfer_to_operator_method)
             .query_opt("textForTransfer", self.text_for_transfer)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TimestampToValueStatsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TimestampToValueStatsDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4653,18 +5490,30 @@ impl GetTelephonyStatsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TelephonyStats> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_TELEPHONY_STATS)
             .query_opt("projectShortName", self.project_short_name)
             .query("dateFrom", self.date_from)
             .query("dateTo", self.date_to)
             .query_many("botIds", self.bot_ids)
             .header_opt("Timezone", self.timezone.map(|v| v.to_string()))
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TelephonyStats> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TelephonyStats>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4717,14 +5566,27 @@ impl GetAllProjectsUniqueClientsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ProjectUniqClientsDto>> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ALL_PROJECTS_UNIQUE_CLIENTS)
             .query_opt("projectShortName", self.project_short_name)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<Vec<super::models::ProjectUniqClientsDto>> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<Vec<super::models::ProjectUniqClientsDto>>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -4788,16 +5650,26 @@ impl CreateFilterSetIdRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_FILTER_SET_ID)
             .query_opt("projectShortName", self.project_short_name)
             .query_opt("intervalType", self.interval_type)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<String> {
+        let request = self.into_request();
         request.send_lenient_string().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<String>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await
     }
 }
 
@@ -4853,15 +5725,27 @@ impl GetUserFilterSetRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::UserFilterSetDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_USER_FILTER_SET)
             .query_opt("projectShortName", self.project_short_name)
             .path_param("filterSetId", self.filter_set_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::UserFilterSetDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::UserFilterSetDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 

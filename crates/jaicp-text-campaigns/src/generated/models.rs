@@ -821,6 +821,14 @@ pub struct TextCampaignDto {
     #[serde(rename = "projectShortName", skip_serializing_if = "Option::is_none")]
     pub project_short_name: Option<String>,
 
+    /// `startNow`: boolean. Marked required by the document.
+    #[serde(rename = "startNow", skip_serializing_if = "Option::is_none")]
+    pub start_now: Option<bool>,
+
+    /// `startTime`: string (date-time). Marked required by the document.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<jaicp_core::Timestamp>,
+
     /// `status`: `TextCampaignStatus`. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TextCampaignStatus>,

@@ -61,16 +61,28 @@ impl GetAccountTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ACCOUNT_TEXT_CAMPAIGN)
             .path_param("accountId", self.account_id)
             .path_param("projectShortName", self.project_short_name)
             .path_param("textCampaignId", self.text_campaign_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -133,17 +145,29 @@ impl UpdateAccountTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_ACCOUNT_TEXT_CAMPAIGN)
             .path_param("accountId", self.account_id)
             .path_param("projectShortName", self.project_short_name)
             .path_param("textCampaignId", self.text_campaign_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -191,14 +215,26 @@ impl SendEventRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEND_EVENT)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -246,14 +282,26 @@ impl SendEventByTemplateSimpleRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEND_EVENT_BY_TEMPLATE_SIMPLE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -308,15 +356,27 @@ impl SendEventByTemplateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEND_EVENT_BY_TEMPLATE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -364,14 +424,26 @@ impl SendRepliesRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SEND_REPLIES)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingIdDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingIdDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -419,14 +491,28 @@ impl CreateEventSendingTemplateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingTemplateResultDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_EVENT_SENDING_TEMPLATE)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingTemplateResultDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<
+        jaicp_core::request::WithRaw<super::models::EventSendingTemplateResultDto>,
+    > {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -493,17 +579,29 @@ impl GetEventSendingTemplateHistoryRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ChatHistoryDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_EVENT_SENDING_TEMPLATE_HISTORY)
             .query_opt("eventSendingInfoUuid", self.event_sending_info_uuid)
             .query_opt("eventSendingTemplateUuid", self.event_sending_template_uuid)
             .query("limit", self.limit)
             .query("fromTimestamp", self.from_timestamp)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ChatHistoryDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ChatHistoryDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -551,14 +649,27 @@ impl GetEventSendingTemplateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingTemplateDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_EVENT_SENDING_TEMPLATE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::EventSendingTemplateDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::EventSendingTemplateDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -606,14 +717,27 @@ impl DeleteEventSendingTemplateRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_EVENT_SENDING_TEMPLATE)
             .path_param("eventSendingTemplateUuid", self.event_sending_template_uuid)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -722,10 +846,8 @@ impl GetSendingsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignSendingsInfoDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_SENDINGS)
             .query_opt("textCampaignId", self.text_campaign_id)
             .query_opt("eventSendingInfoUuid", self.event_sending_info_uuid)
@@ -735,8 +857,23 @@ impl GetSendingsRequest {
             .query_opt("status", self.status)
             .query_opt("limit", self.limit)
             .query_opt("offset", self.offset)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignSendingsInfoDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignSendingsInfoDto>>
+    {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -784,14 +921,27 @@ impl CancelSendingRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CANCEL_SENDING)
             .path_param("eventSendingUuid", self.event_sending_uuid)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -938,10 +1088,8 @@ impl GetTextCampaignsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignsDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_TEXT_CAMPAIGNS)
             .path_param("projectShortName", self.project_short_name)
             .query_opt("page", self.page)
@@ -956,8 +1104,22 @@ impl GetTextCampaignsRequest {
             .query_opt("stopTimeFrom", self.stop_time_from)
             .query_opt("stopTimeTo", self.stop_time_to)
             .query_opt("isDynamic", self.is_dynamic)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignsDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignsDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1012,15 +1174,27 @@ impl CreateTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&CREATE_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1075,15 +1249,27 @@ impl GetTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
             .path_param("textCampaignId", self.text_campaign_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1142,16 +1328,28 @@ impl UpdateTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&UPDATE_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
             .path_param("textCampaignId", self.text_campaign_id)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1206,15 +1404,27 @@ impl CompleteTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&COMPLETE_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
             .path_param("textCampaignId", self.text_campaign_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1269,15 +1479,27 @@ impl ResumeTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&RESUME_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
             .path_param("textCampaignId", self.text_campaign_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -1332,15 +1554,27 @@ impl StopTextCampaignRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&STOP_TEXT_CAMPAIGN)
             .path_param("projectShortName", self.project_short_name)
             .path_param("textCampaignId", self.text_campaign_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::TextCampaignDto> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::TextCampaignDto>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 

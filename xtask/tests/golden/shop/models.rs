@@ -576,3 +576,84 @@ where
 {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
+
+/// Required fields of the request types, for servers that must refuse a request the
+/// document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A request type whose required fields can be checked in a JSON value.
+    pub trait Required {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+    }
+
+    impl Required for super::Dimensions {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::NewItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["name", "shipping"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+            if let Some(v) = object.get("shipping") {
+                <super::NewItemShipping as Required>::missing(
+                    v,
+                    &format!("{at}.{}", "shipping"),
+                    out,
+                );
+            }
+            if let Some(v) = object.get("size") {
+                <super::Dimensions as Required>::missing(v, &format!("{at}.{}", "size"), out);
+            }
+        }
+    }
+
+    impl Required for super::NewItemShipping {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::PriceFilter {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["type"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::Query {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+    }
+
+    impl Required for super::TextFilter {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["contains", "type"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+}

@@ -47,9 +47,13 @@ impl ExportAllRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&EXPORT_ALL).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::StreamingResponse> {
-        let request = self.ctx.request(&EXPORT_ALL).options(self.options);
+        let request = self.into_request();
         request.send_streaming().await
     }
 }
@@ -95,9 +99,13 @@ impl GreetingRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&GREETING).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self.ctx.request(&GREETING).options(self.options);
+        let request = self.into_request();
         request.send_text().await
     }
 }
@@ -149,14 +157,27 @@ impl ImportFileRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&IMPORT_FILE)
             .body_bytes(self.body, &self.content_type)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -231,18 +252,30 @@ impl ListItemsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ItemList> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&LIST_ITEMS)
             .query_many("tags", self.tags)
             .query_opt("sort", self.sort)
             .query("page", self.page)
             .header_opt("X-Trace-Id", self.x_trace_id)
             .header("X-Shard", self.x_shard.to_string())
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ItemList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ItemList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -299,15 +332,27 @@ impl AddItemsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ItemIds> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&ADD_ITEMS)
             .json(&self.body)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ItemIds> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ItemIds>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -360,13 +405,27 @@ impl SearchItemsRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::ItemList> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self.ctx.request(&SEARCH_ITEMS).options(self.options);
         if let Some(body) = &self.body {
             request = request.json(body);
         }
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::ItemList> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ItemList>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -414,14 +473,26 @@ impl GetItemRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::Item> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&GET_ITEM)
             .path_param("itemId", self.item_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::Item> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::Item>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -469,14 +540,27 @@ impl DeleteItemRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&DELETE_ITEM)
             .path_param("itemId", self.item_id)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
@@ -521,10 +605,21 @@ impl ShopNameRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&SHOP_NAME).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<String> {
-        let request = self.ctx.request(&SHOP_NAME).options(self.options);
+        let request = self.into_request();
         request.send_lenient_string().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<String>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await
     }
 }
 
@@ -598,23 +693,38 @@ impl OrderFormRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::OrderId> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut form: Vec<(String, String)> = vec![("sku".to_owned(), self.sku)];
         if let Some(value) = self.count {
             form.push(("count".to_owned(), value.to_string()));
         }
         form.extend(self.notes);
-        let request = self
-            .ctx
+        self.ctx
             .request(&ORDER_FORM)
             .form(form)
             .idempotency_key(self.idempotence_key)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::OrderId> {
+        let request = self.into_request();
         request
             .send_lenient_string()
             .await
             .map(super::models::OrderId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::OrderId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::request::WithRaw::new(super::models::OrderId::from(value), raw)
+        })
     }
 }
 
@@ -679,8 +789,7 @@ impl QuickAddRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::OrderId> {
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
         let mut request = self
             .ctx
             .request(&QUICK_ADD)
@@ -691,9 +800,27 @@ impl QuickAddRequest {
             request = request.query(key, value);
         }
         request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::OrderId> {
+        let request = self.into_request();
+        request
             .send_lenient_string()
             .await
             .map(super::models::OrderId::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::OrderId>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::request::WithRaw::new(super::models::OrderId::from(value), raw)
+        })
     }
 }
 
@@ -738,9 +865,13 @@ impl StartRebuildRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&START_REBUILD).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<jaicp_core::request::RawResponse> {
-        let request = self.ctx.request(&START_REBUILD).options(self.options);
+        let request = self.into_request();
         request.send_raw().await
     }
 }
@@ -786,13 +917,29 @@ impl ShopStatusRequest {
         &self.ctx
     }
 
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx.request(&SHOP_STATUS).options(self.options)
+    }
+
     /// Sends the request.
     pub async fn send(self) -> jaicp_core::Result<super::models::ShopStatus> {
-        let request = self.ctx.request(&SHOP_STATUS).options(self.options);
+        let request = self.into_request();
         request
             .send_lenient_string()
             .await
             .map(super::models::ShopStatus::from)
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::ShopStatus>> {
+        let request = self.into_request();
+        request.send_lenient_string_with_raw().await.map(|r| {
+            let (value, raw) = r.into_parts();
+            jaicp_core::request::WithRaw::new(super::models::ShopStatus::from(value), raw)
+        })
     }
 }
 

@@ -3,3 +3,6 @@
 
 pub mod models;
 pub mod operations;
+
+#[cfg(test)]
+mod round_trip;

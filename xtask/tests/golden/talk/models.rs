@@ -3,7 +3,7 @@
 //!
 //! Request types have public fields and `Default`: build them with struct literal syntax and
 //! `..Default::default()`. Response types are `#[non_exhaustive]`, every field is optional and
-//! unknown fields are ignored. Enums keep values this SDK does not know in an `Unknown` variant.
+//! unknown fields are kept in each struct's `extra` map. Enums keep values this SDK does not know in an `Unknown` variant.
 
 use jaicp_core::export::serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -15,6 +15,10 @@ use jaicp_core::export::serde::{Deserialize, Deserializer, Serialize, Serializer
 pub struct Ack {
     /// `ok`: boolean. Required.
     pub ok: bool,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `Note` type.
@@ -25,11 +29,15 @@ pub struct Ack {
 pub struct Note {
     /// `body`: string. Required.
     pub body: String,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `OtherPart` type.
 ///
-/// From schema `OtherPart`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `OtherPart`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -37,6 +45,10 @@ pub struct OtherPart {
     /// `kind`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `Part` type.
@@ -99,7 +111,7 @@ impl<'de> Deserialize<'de> for Part {
 
 /// The `Picture` type.
 ///
-/// From schema `Picture`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `Picture`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -111,6 +123,10 @@ pub struct Picture {
     /// `url`: string. Marked required by the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `PictureKind` type.
@@ -183,7 +199,7 @@ impl<'de> Deserialize<'de> for PictureKind {
 
 /// The `Said` type.
 ///
-/// From schema `Said`. Used in the request of `receiveSaid`, the response of `sayViaGet`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `Said`. Used in the request of `receiveSaid`, the response of `sayViaGet`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -198,11 +214,15 @@ pub struct Said {
     /// `token`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<jaicp_core::secret::SecretText>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `Words` type.
 ///
-/// From schema `Words`. Received from the server: every field is optional and unknown fields are ignored.
+/// From schema `Words`. Received from the server: every field is optional and unknown fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "jaicp_core::export::serde", default)]
 #[non_exhaustive]
@@ -214,6 +234,10 @@ pub struct Words {
     /// `text`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+
+    /// Fields this version of the SDK does not know, as received (written back when serialised).
+    #[serde(flatten)]
+    pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
 
 /// The `WordsKind` type.
@@ -291,4 +315,44 @@ where
     T: Default + Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+/// Required fields of the request types, for servers that must refuse a request the
+/// document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A request type whose required fields can be checked in a JSON value.
+    pub trait Required {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+    }
+
+    impl Required for super::Ack {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["ok"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
+
+    impl Required for super::Note {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            for name in ["body"] {
+                if object.get(name).is_none_or(Value::is_null) {
+                    out.push(format!("{at}.{name}"));
+                }
+            }
+        }
+    }
 }

@@ -65,14 +65,26 @@ impl SayViaGetRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<super::models::Said> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&SAY_VIA_GET)
             .query("text", self.text)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<super::models::Said> {
+        let request = self.into_request();
         request.send_json().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(
+        self,
+    ) -> jaicp_core::Result<jaicp_core::request::WithRaw<super::models::Said>> {
+        let request = self.into_request();
+        request.send_json_with_raw().await
     }
 }
 
@@ -120,14 +132,27 @@ impl StoreNoteRequest {
         &self.ctx
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> jaicp_core::Result<()> {
-        let request = self
-            .ctx
+    fn into_request(self) -> jaicp_core::request::RequestBuilder {
+        self.ctx
             .request(&STORE_NOTE)
             .json(&self.body)
-            .options(self.options);
+            .options(self.options)
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> jaicp_core::Result<()> {
+        let request = self.into_request();
         request.send_unit().await
+    }
+
+    /// Sends the request and returns the decoded answer together with the response it was
+    /// decoded from (status, headers, body as received).
+    pub async fn send_with_raw(self) -> jaicp_core::Result<jaicp_core::request::WithRaw<()>> {
+        let request = self.into_request();
+        request
+            .send_raw()
+            .await
+            .map(|raw| jaicp_core::request::WithRaw::new((), raw))
     }
 }
 
