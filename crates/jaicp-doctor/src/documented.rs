@@ -27,9 +27,16 @@ const RESPONSE_DATA: &[Field] = &[
     Field::opt("debugData", Ty::Array(&Ty::Any)),
 ];
 
+const CHAT_FILE: &[Field] = &[
+    Field::opt("fileName", Ty::String),
+    Field::opt("fileUrl", Ty::String),
+];
+
 const CHAT_RESPONSE: &[Field] = &[
     Field::opt("token", Ty::String),
     Field::opt("clientId", Ty::String),
+    Field::opt("userId", Ty::String),
+    Field::opt("files", Ty::Array(&Ty::Object(CHAT_FILE))),
     Field::opt("questionId", Ty::String),
     Field::opt("cid", Ty::String),
     Field::opt("query", Ty::String),
