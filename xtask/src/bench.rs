@@ -294,6 +294,7 @@ pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result
         )),
         _ => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
     }
+    table.push_str(&crate::bench_emulator::run(root)?);
     if with_build {
         let (sdk, baseline) = build_times(root)?;
         table.push_str(&format!(

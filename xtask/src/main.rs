@@ -8,6 +8,8 @@ use anyhow::{Context, Result, bail};
 mod bench;
 mod bench_cli;
 mod bench_decode;
+mod bench_emulator;
+mod man;
 mod release;
 use xtask::config::DocumentConfig;
 use xtask::{Workspace, check, coverage, resolve_path, workspace_root};
@@ -42,6 +44,8 @@ tasks:
                                     (when installed and a tag exists), cargo publish --dry-run of every
                                     crate in dependency order, tag; --dry-run works on a scratch copy;
                                     --quick packages without compiling each package again (CI)
+  man [--out DIR]                   man pages of the jaicp command, one per command (clap_mangen),
+                                    default target/man
   specs normalize [--out DIR] [--specs DIR]
                                     write the bundled, corrected copy of every document (default
                                     target/specs) for tools such as Prism
@@ -187,6 +191,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some("man") => {
+            let a = parse(&args[1..])?;
+            man::man(&workspace_root(), a.out.as_deref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some("release") => {
             let dry_run = args.iter().any(|a| a == "--dry-run");

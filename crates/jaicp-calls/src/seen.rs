@@ -31,7 +31,9 @@ pub(crate) enum Insert {
 impl Seen {
     /// A set sized for `expected` numbers without growing.
     pub(crate) fn with_capacity(expected: usize) -> Self {
-        let slots = (expected.saturating_mul(100) / LOAD_PERCENT).max(16);
+        // Rounded up, plus one: `expected` numbers must fit without the growth check firing on
+        // the last one (a growth doubles the table, and both copies live during the move).
+        let slots = (expected.saturating_mul(100).div_ceil(LOAD_PERCENT) + 1).max(16);
         Seen {
             keys: vec![0; slots],
             firsts: vec![0; slots],
@@ -124,7 +126,19 @@ mod tests {
     }
 
     #[test]
-    fn a_million_numbers_fit_in_about_fourteen_mib() {
+    fn a_million_numbers_fit_in_about_fourteen_mib_without_growing() {
+        for expected in [1, 16, 17, 1000, 999_999, 1_000_000] {
+            let mut seen = Seen::with_capacity(expected);
+            let slots = seen.keys.len();
+            for i in 0..expected as u64 {
+                assert_eq!(seen.insert((1 << 63) | i, i as u32), Insert::New);
+            }
+            assert_eq!(
+                seen.keys.len(),
+                slots,
+                "{expected} numbers made the table grow"
+            );
+        }
         let seen = Seen::with_capacity(1_000_000);
         let bytes = seen.keys.len() * 8 + seen.firsts.len() * 4;
         assert!(bytes < 15 * 1024 * 1024, "{bytes}");

@@ -96,6 +96,21 @@ pub struct Events {
     backoff_base: Duration,
     backoff_cap: Duration,
     min_interval: Duration,
+    max_failures: Option<u32>,
+    on_reconnect: Option<ReconnectHook>,
+}
+
+/// Called before each reconnect after a failed poll: (consecutive failures, the cause, the
+/// delay before the next poll).
+#[derive(Clone)]
+struct ReconnectHook(std::sync::Arc<ReconnectFn>);
+
+type ReconnectFn = dyn Fn(u32, &Error, Duration) + Send + Sync;
+
+impl std::fmt::Debug for ReconnectHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReconnectHook")
+    }
 }
 
 impl Events {
@@ -135,6 +150,23 @@ impl Events {
     /// answers at once does not make the stream spin.
     pub fn min_interval(mut self, interval: Duration) -> Self {
         self.min_interval = interval;
+        self
+    }
+
+    /// End the stream with the cause after this many failed polls in a row (default: never; the
+    /// stream keeps reconnecting).
+    pub fn max_failures(mut self, failures: u32) -> Self {
+        self.max_failures = Some(failures.max(1));
+        self
+    }
+
+    /// Called before each reconnect after a failed poll with the number of failures in a row,
+    /// the cause and the delay, so a program can tell its user it is reconnecting.
+    pub fn on_reconnect(
+        mut self,
+        hook: impl Fn(u32, &Error, Duration) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_reconnect = Some(ReconnectHook(std::sync::Arc::new(hook)));
         self
     }
 
@@ -205,7 +237,18 @@ impl State {
                 }
                 Err(e) if e.is_retryable() || matches!(e, Error::Decode { .. }) => {
                     self.failures = self.failures.saturating_add(1);
+                    if self
+                        .events
+                        .max_failures
+                        .is_some_and(|max| self.failures >= max)
+                    {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
                     let delay = self.backoff();
+                    if let Some(hook) = &self.events.on_reconnect {
+                        (hook.0)(self.failures, &e, delay);
+                    }
                     tracing::debug!(
                         failures = self.failures,
                         ?delay,
@@ -321,6 +364,8 @@ impl Chat {
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
             min_interval: Duration::from_secs(1),
+            max_failures: None,
+            on_reconnect: None,
         }
     }
 }

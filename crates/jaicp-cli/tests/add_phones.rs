@@ -12,8 +12,16 @@ fn jaicp() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jaicp"));
     cmd.env_remove("JAICP_HOST")
         .env_remove("JAICP_CAMPAIGN_TOKEN")
-        .env_remove("JAICP_CAMPAIGN_TOKEN_FILE");
+        .env_remove("JAICP_CAMPAIGN_TOKEN_FILE")
+        .env("XDG_DATA_HOME", own_data_dir());
     cmd
+}
+
+/// A data directory of its own for each run, so runs of the embedded emulator share no state.
+fn own_data_dir() -> std::path::PathBuf {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("jaicp-cli-test-data-{}-{n}", std::process::id()))
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -41,16 +49,16 @@ async fn emulator() -> Emulator {
 
 fn summary(output: &std::process::Output) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with('{'))
+    serde_json::Deserializer::from_str(&stdout)
+        .into_iter::<serde_json::Value>()
+        .next()
+        .and_then(Result::ok)
         .unwrap_or_else(|| {
             panic!(
                 "no JSON summary; stdout: {stdout}; stderr: {}",
                 String::from_utf8_lossy(&output.stderr)
             )
-        });
-    serde_json::from_str(line).unwrap()
+        })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -60,7 +68,7 @@ async fn adds_100k_numbers_with_an_accurate_summary() {
     let file = dir.join("numbers.csv");
     write_numbers(&file, 100_000);
     let output = jaicp()
-        .args(["calls", "add-phones", file.to_str().unwrap(), "--json"])
+        .args(["calls", "add-phones", file.to_str().unwrap(), "-o", "json"])
         .env("JAICP_HOST", emu.base_url())
         .env("JAICP_CAMPAIGN_TOKEN", emu.campaign_token())
         .output()
@@ -95,7 +103,8 @@ async fn a_killed_run_resumes_without_duplicate_jobs() {
             "calls",
             "add-phones",
             file.to_str().unwrap(),
-            "--json",
+            "-o",
+            "json",
             "--concurrency",
             "1",
         ])
@@ -162,6 +171,7 @@ fn the_readme_command_runs_offline() {
             "examples/numbers.csv",
             "--wait",
             "--report",
+            "-o",
             "json",
         ])
         .output()
@@ -174,12 +184,14 @@ fn the_readme_command_runs_offline() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(
-        stdout.contains("added 9 of 12 numbers: 1 duplicated in the file, 2 rejected, 0 pending"),
-        "{stdout}"
-    );
-    let json_start = stdout.find("\n[").unwrap() + 1;
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout[json_start..]).unwrap();
+    let mut docs = serde_json::Deserializer::from_str(&stdout).into_iter::<serde_json::Value>();
+    let summary = docs.next().unwrap().unwrap();
+    assert_eq!(summary["total"], 12, "{summary}");
+    assert_eq!(summary["created"], 9, "{summary}");
+    assert_eq!(summary["duplicated"], 1, "{summary}");
+    assert_eq!(summary["rejected"], 2, "{summary}");
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_value(docs.next().unwrap().unwrap()).unwrap();
     assert_eq!(rows.len(), 9);
     assert!(
         rows.iter().all(|r| r["finishedAt"].is_string()),

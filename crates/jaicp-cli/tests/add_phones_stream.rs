@@ -14,7 +14,11 @@ fn jaicp() -> Command {
     cmd.env_remove("JAICP_HOST")
         .env_remove("JAICP_CAMPAIGN_TOKEN")
         .env_remove("JAICP_CAMPAIGN_TOKEN_FILE")
-        .env_remove("JAICP_PROFILE");
+        .env_remove("JAICP_PROFILE")
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join(format!("jaicp-cli-stream-data-{}", std::process::id())),
+        );
     cmd
 }
 
@@ -114,7 +118,7 @@ async fn a_dry_run_checks_everything_and_sends_nothing() {
     let out = add_phones(
         &emu,
         emu.campaign_token(),
-        &[file.to_str().unwrap(), "--dry-run", "--json"],
+        &[file.to_str().unwrap(), "--dry-run", "-o", "json"],
     )
     .output()
     .unwrap();
@@ -187,7 +191,7 @@ async fn a_wrong_token_stops_after_the_first_chunk_with_one_message() {
     let out = add_phones(
         &emu,
         "9.9.not-a-campaign",
-        &[file.to_str().unwrap(), "--json"],
+        &[file.to_str().unwrap(), "-o", "json"],
     )
     .output()
     .unwrap();
@@ -220,7 +224,7 @@ async fn a_stopped_campaign_stops_the_run_with_its_state() {
     let out = add_phones(
         &emu,
         emu.campaign_token(),
-        &[file.to_str().unwrap(), "--json"],
+        &[file.to_str().unwrap(), "-o", "json"],
     )
     .output()
     .unwrap();
@@ -235,7 +239,7 @@ async fn a_stopped_campaign_stops_the_run_with_its_state() {
 #[tokio::test(flavor = "multi_thread")]
 async fn stdin_and_json_lines_stream_in() {
     let emu = emulator().await;
-    let mut child = add_phones(&emu, emu.campaign_token(), &["-", "--json"])
+    let mut child = add_phones(&emu, emu.campaign_token(), &["-", "-o", "json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -16,7 +16,15 @@ fn jaicp() -> Command {
     ] {
         cmd.env_remove(var);
     }
+    cmd.env("XDG_DATA_HOME", own_data_dir());
     cmd
+}
+
+/// A data directory of its own for each run, so runs of the embedded emulator share no state.
+fn own_data_dir() -> std::path::PathBuf {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("jaicp-cli-test-data-{}-{n}", std::process::id()))
 }
 
 fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
@@ -74,7 +82,8 @@ fn one_shot_send_as_text_and_json() {
             "send",
             "--event",
             "/start",
-            "--json",
+            "-o",
+            "json",
             "--client-id",
             "zoe",
         ])

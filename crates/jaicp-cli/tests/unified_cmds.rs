@@ -6,8 +6,16 @@ fn jaicp() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jaicp"));
     cmd.env_remove("JAICP_HOST")
         .env_remove("JAICP_TOKEN")
-        .env_remove("JAICP_TOKEN_FILE");
+        .env_remove("JAICP_TOKEN_FILE")
+        .env("XDG_DATA_HOME", own_data_dir());
     cmd
+}
+
+/// A data directory of its own for each run, so runs of the embedded emulator share no state.
+fn own_data_dir() -> std::path::PathBuf {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("jaicp-cli-test-data-{}-{n}", std::process::id()))
 }
 
 #[test]
@@ -37,7 +45,7 @@ fn channel_deploy_waits_and_prints_the_result() {
 #[test]
 fn reporter_sessions_as_csv_and_a_downloaded_report() {
     let out = jaicp()
-        .args(["reporter", "sessions", "--format", "csv", "--limit", "5"])
+        .args(["reporter", "sessions", "-o", "csv", "--limit", "5"])
         .output()
         .unwrap();
     assert!(

@@ -170,6 +170,13 @@ pub const IMPUTER_ERROR: Schema = Schema {
     ty: Ty::Object(SPRING_ERROR),
 };
 
+/// Operator API: an error answer of the desk's webhook.
+pub const OPERATOR_ERROR: Schema = Schema {
+    spec: "operator.yml",
+    name: "ErrorBody",
+    ty: Ty::Object(SPRING_ERROR),
+};
+
 /// Pushgate: an error answer.
 pub const PUSHGATE_ERROR: Schema = Schema {
     spec: "pushgate.yml",
@@ -183,6 +190,7 @@ pub const ALL: &[Schema] = &[
     PROMPTER_ERROR,
     IMPUTER_ERROR,
     PUSHGATE_ERROR,
+    OPERATOR_ERROR,
     CHAT_RESPONSE_SCHEMA,
     ASYNC_SEND_RESPONSE,
     EVENTS_RESPONSE,

@@ -32,6 +32,7 @@
 mod chat;
 pub mod checks;
 pub mod documented;
+mod markers;
 mod others;
 mod probe;
 mod report;
@@ -40,7 +41,9 @@ pub mod shape;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use jaicp_core::{ChatApiToken, Client, Host, ImputerToken, PrompterToken, PushbackId};
+use jaicp_core::{
+    ChatApiToken, Client, Host, ImputerToken, OperatorApiKey, PrompterToken, PushbackId,
+};
 
 pub use checks::{Api, CHECKS, Check, MARKERS, Marker};
 pub use report::{CheckResult, MarkerResult, Outcome, Report, Setting};
@@ -54,6 +57,9 @@ pub struct Doctor {
     prompter: Option<PrompterToken>,
     pushback: Option<PushbackId>,
     imputer: Option<(ImputerToken, String)>,
+    operator: Option<(OperatorApiKey, String)>,
+    operator_user: Option<String>,
+    operator_destination: Option<String>,
     writes: BTreeSet<Api>,
     webhook_payloads: Vec<Vec<u8>>,
     client_id: String,
@@ -79,6 +85,9 @@ impl Doctor {
             prompter: None,
             pushback: None,
             imputer: None,
+            operator: None,
+            operator_user: None,
+            operator_destination: None,
             writes: BTreeSet::new(),
             webhook_payloads: Vec::new(),
             client_id: format!("jaicp-doctor-{}", uuid::Uuid::new_v4().simple()),
@@ -108,6 +117,28 @@ impl Doctor {
     /// [`Doctor::allow_writes`]). The template must have no variables.
     pub fn imputer(mut self, token: ImputerToken, template: impl Into<String>) -> Self {
         self.imputer = Some((token, template.into()));
+        self
+    }
+
+    /// Checks the Operator API webhook (the desk's way into JAICP) of this key; `base` is what
+    /// comes before `/chatapi/webhook/operatorapi/` in the URL JAICP handed over in `setWebhook`
+    /// (`/chatadapter` in the documented form). Refused events only, unless writes are allowed
+    /// and [`Doctor::operator_dialog`] names a dialog.
+    pub fn operator(mut self, key: OperatorApiKey, base: impl Into<String>) -> Self {
+        self.operator = Some((key, base.into()));
+        self
+    }
+
+    /// A dialog handed to your desk (its `userId`), for the Operator checks that post an
+    /// agent's text and file into it (a write: needs [`Doctor::allow_writes`]); with
+    /// `destination`, also one destination event.
+    pub fn operator_dialog(
+        mut self,
+        user_id: impl Into<String>,
+        destination: Option<String>,
+    ) -> Self {
+        self.operator_user = Some(user_id.into());
+        self.operator_destination = destination;
         self
     }
 
@@ -157,12 +188,10 @@ impl Doctor {
                 None
             }
         };
-        results.push(others::prompter(self, base).await);
-        results.push(others::prompter_unknown_token(self, base).await);
-        results.push(others::pushgate(self).await);
-        results.push(others::pushgate_unknown_link(self).await);
-        results.push(others::imputer(self).await);
-        results.push(others::imputer_unknown_token(self).await);
+        results.extend(others::prompter(self, base).await);
+        results.extend(others::pushgate(self).await);
+        results.extend(others::imputer(self).await);
+        results.extend(others::operator(self).await);
         results.push(others::calls_route_family(self).await);
         // Keep the table's order, whatever order the runners finished in.
         results.sort_by_key(|r| CHECKS.iter().position(|c| c.id == r.id));

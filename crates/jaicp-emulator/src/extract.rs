@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::errors::Api;
@@ -77,7 +78,18 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let api = Api::of_path(req.uri().path());
-        match Bytes::from_request(req, state).await {
+        // A body that trickles in (or never comes) must not hold the connection for ever.
+        let limit = req
+            .extensions()
+            .get::<crate::server::BodyReadTimeout>()
+            .map_or(std::time::Duration::from_secs(30), |t| t.0);
+        let Ok(read) = tokio::time::timeout(limit, Bytes::from_request(req, state)).await else {
+            return Err(api.error(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                "the request body did not arrive in time",
+            ));
+        };
+        match read {
             Ok(bytes) => Ok(Self(bytes)),
             // Keeps axum's status (413 for an oversized body) in the API's shape.
             Err(rejection) => Err(api.error(rejection.status(), &rejection.body_text())),
@@ -134,18 +146,28 @@ impl Body {
 
     /// The body checked against `M`, the SDK's generated model of the document's request
     /// schema, then read into `T` (the handler's own view of it): a field of the wrong JSON type
-    /// anywhere in the body, or a required field (`missing`, the model's generated
-    /// `strict::Required::missing`) that is absent or `null`, is the API's 400 naming the
-    /// field, so such input is never stored or echoed. Unknown fields are ignored, as the
-    /// generated models ignore them.
-    pub(crate) fn checked<M: DeserializeOwned, T: DeserializeOwned>(
+    /// anywhere in the body (an array where the model has an object included), or a required
+    /// field (`missing`, the model's generated `strict::Required::missing`) that is absent or
+    /// `null`, is the API's 400 naming the field, so such input is never stored or echoed.
+    /// Unknown fields are ignored, as the generated models ignore them.
+    pub(crate) fn checked<M: DeserializeOwned + Serialize, T: DeserializeOwned>(
         self,
         missing: Missing,
     ) -> Result<T, Reply> {
         let api = self.api;
         let bytes = self.bytes?;
-        parse::<M>(api, &bytes)?;
+        let model = parse::<M>(api, &bytes)?;
         let value: serde_json::Value = parse(api, &bytes)?;
+        // serde reads a struct from a JSON array too (field by field), so `[null, null]` passes
+        // for an object; compare what was sent with what the model made of it.
+        if let Ok(read) = serde_json::to_value(&model)
+            && let Some(at) = array_for_object(&value, &read, String::new())
+        {
+            let at = if at.is_empty() { ".".to_owned() } else { at };
+            return Err(api.bad_request(&format!(
+                "Invalid JSON body at `{at}`: expected an object, found an array"
+            )));
+        }
         let mut absent = Vec::new();
         missing(&value, "$", &mut absent);
         if !absent.is_empty() {
@@ -157,7 +179,10 @@ impl Body {
     }
 
     /// Like [`Body::checked`], but an empty body counts as `T::default()`.
-    pub(crate) fn checked_or_default<M: DeserializeOwned, T: DeserializeOwned + Default>(
+    pub(crate) fn checked_or_default<
+        M: DeserializeOwned + Serialize,
+        T: DeserializeOwned + Default,
+    >(
         self,
         missing: Missing,
     ) -> Result<T, Reply> {
@@ -174,6 +199,42 @@ impl Body {
             v @ serde_json::Value::Object(_) => Ok(v),
             _ => Err(api.bad_request(&format!("{what} must be a JSON object"))),
         }
+    }
+}
+
+/// The path of the first place where `sent` has an array and the model read from it (`read`,
+/// serialized back) has an object.
+fn array_for_object(
+    sent: &serde_json::Value,
+    read: &serde_json::Value,
+    at: String,
+) -> Option<String> {
+    use serde_json::Value;
+    match (sent, read) {
+        (Value::Array(_), Value::Object(_)) => Some(at),
+        (Value::Object(s), Value::Object(r)) => s.iter().find_map(|(key, value)| {
+            r.get(key)
+                .and_then(|inner| array_for_object(value, inner, format!("{at}.{key}")))
+        }),
+        (Value::Array(s), Value::Array(r)) => {
+            s.iter().zip(r).enumerate().find_map(|(i, (value, inner))| {
+                array_for_object(value, inner, format!("{at}[{i}]"))
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Removes `null` members at any depth of the objects in `value`: `null` means "not given",
+/// so stored settings never echo a `null` where the document asks for a value.
+pub(crate) fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
     }
 }
 

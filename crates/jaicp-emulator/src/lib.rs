@@ -45,6 +45,7 @@ mod extract;
 mod idempotency;
 mod imputer;
 mod integrity;
+mod limits;
 mod nlp;
 mod operation;
 mod operator;
@@ -69,6 +70,7 @@ pub use chat::bot::DEFAULT_RULES as DEFAULT_CHAT_RULES;
 pub use counters::Counters;
 pub use credentials::{EmulatorCredentials, NamedToken};
 pub use imputer::DEFAULT_IMPUTER_TOKEN;
+pub use limits::Limits;
 pub use nlp::DEFAULT_NLP_KEY;
 pub use operator::DEFAULT_OPERATOR_KEY;
 pub use persist::STATE_FORMAT_VERSION;
@@ -136,6 +138,10 @@ pub fn router(state: EmulatorState) -> Router {
             state.clone(),
             note_change,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            admin::faults::inject,
+        ))
         .with_state(state.clone());
     // Some variants move routes, so their check runs before routing: around the whole router,
     // which the outer router reaches as its fallback.
@@ -147,12 +153,17 @@ pub fn router(state: EmulatorState) -> Router {
 }
 
 /// Every request may change the state (even reads move counters), so each one tells the
-/// state-file saver there is something to write.
+/// state-file saver there is something to write. Also hands the body-read timeout to the
+/// extractors.
 async fn note_change(
     State(state): State<EmulatorState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    let mut request = request;
+    request.extensions_mut().insert(server::BodyReadTimeout(
+        state.shared.config.body_read_timeout,
+    ));
     let response = next.run(request).await;
     state.note_change();
     response

@@ -6,9 +6,25 @@ use axum::routing::MethodRouter;
 
 use crate::state::EmulatorState;
 
-/// The `operationId` a request was routed to.
+/// The `operationId` a request was routed to; as an extractor, `"unknown"` on a route declared
+/// without [`op`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Op(pub(crate) &'static str);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Op {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Op>()
+            .copied()
+            .unwrap_or(Op("unknown")))
+    }
+}
 
 /// `route` answering as operation `id`: `.route(path, op("getProject", get(handler)))`.
 pub(crate) fn op(

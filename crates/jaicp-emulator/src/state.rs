@@ -41,6 +41,10 @@ pub enum TimestampFormat {
 /// Fixed settings chosen at start-up.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Config {
+    /// Caps on stored collections.
+    pub(crate) limits: crate::limits::Limits,
+    /// How long a request body may take to arrive.
+    pub(crate) body_read_timeout: Duration,
     pub(crate) timestamps: TimestampFormat,
     /// Spelling of fields an official document requires but does not declare.
     pub(crate) spelling: crate::spelling::FieldSpelling,
@@ -70,6 +74,10 @@ pub(crate) struct Shared {
     /// Unified tokens the gateway APIs accept.
     pub(crate) unified_tokens: Mutex<Vec<String>>,
     pub(crate) persistence: Persistence,
+    /// Armed faults (`/_emulator/faults`); test controls, never saved.
+    pub(crate) faults: Mutex<crate::admin::faults::Faults>,
+    /// The configuration a reset returns to (set by the builder).
+    pub(crate) reset_to: std::sync::OnceLock<crate::server::EmulatorBuilder>,
     /// Which variant of each unconfirmed fact is served.
     pub(crate) variants: crate::variants::VariantCell,
     /// Where the OpenAPI documents served for `cargo xtask specs fetch` are.
@@ -133,6 +141,8 @@ pub enum AdminError {
     InvalidCampaign(String),
     /// The dialer stopped making progress (an emulator bug).
     DialerStuck,
+    /// A collection is at its cap ([`crate::Limits`]); the reason says which.
+    Full(String),
 }
 
 impl fmt::Display for AdminError {
@@ -143,6 +153,7 @@ impl fmt::Display for AdminError {
             Self::TokenTaken => f.write_str("a campaign with this token already exists"),
             Self::InvalidCampaign(reason) => write!(f, "invalid campaign: {reason}"),
             Self::DialerStuck => f.write_str("the simulated dialer stopped making progress"),
+            Self::Full(reason) => f.write_str(reason),
         }
     }
 }
@@ -191,6 +202,8 @@ impl EmulatorState {
                     path: state_file,
                     ..Persistence::default()
                 },
+                faults: Mutex::default(),
+                reset_to: std::sync::OnceLock::new(),
                 variants: Default::default(),
                 documents: Default::default(),
             }),
@@ -231,6 +244,7 @@ impl EmulatorState {
         if nlp.projects.contains_key(key) {
             return Err(AdminError::TokenTaken);
         }
+        self.room(nlp.projects.len(), "NLP projects")?;
         let id = format!("emulator-project-{}", nlp.projects.len() + 1);
         nlp.projects
             .insert(key.to_owned(), crate::nlp::Project::new(&id, name, now));
@@ -304,6 +318,30 @@ impl EmulatorState {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Locks the armed faults.
+    pub(crate) fn faults(&self) -> MutexGuard<'_, crate::admin::faults::Faults> {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Puts every API's data back to what a fresh start with this emulator's configuration
+    /// has (and disarms every fault). The clock is kept: it never goes back.
+    pub fn reset(&self) -> std::io::Result<()> {
+        let Some(builder) = self.shared.reset_to.get() else {
+            return Err(std::io::Error::other(
+                "this state was not built by an EmulatorBuilder",
+            ));
+        };
+        let fresh = builder.build_state()?;
+        let loaded = crate::persist::copy(&fresh).map_err(std::io::Error::other)?;
+        self.apply_loaded(loaded).map_err(std::io::Error::other)?;
+        *self.faults() = crate::admin::faults::Faults::default();
+        self.note_change();
+        Ok(())
+    }
+
     /// Notes that the state changed, so the saver writes it at its next turn.
     pub(crate) fn note_change(&self) {
         self.shared
@@ -331,6 +369,7 @@ impl EmulatorState {
             let mut chat = shared.chat.lock();
             let mut fresh = loaded.chat;
             std::mem::swap(&mut fresh.rules, &mut chat.rules);
+            fresh.log_cap = chat.log_cap;
             *chat = fresh;
         }
         *shared.pushgate.lock() = loaded.pushgate;
@@ -351,6 +390,16 @@ impl EmulatorState {
         *self.reporter() = loaded.reporter;
         *self.text_campaigns() = loaded.text_campaigns;
         Ok(())
+    }
+
+    /// `Full` when a collection of `len` items is at [`crate::Limits::items_per_collection`].
+    pub(crate) fn room(&self, len: usize, what: &str) -> Result<(), AdminError> {
+        let cap = self.shared.config.limits.items_per_collection;
+        if len >= cap {
+            Err(AdminError::Full(crate::limits::full(what, cap)))
+        } else {
+            Ok(())
+        }
     }
 
     /// Accepts one more unified token (the default one stays valid).
@@ -385,11 +434,13 @@ impl EmulatorState {
     /// Adds another Chat API channel served by the same bot.
     pub fn add_chat_channel(&self, token: &str) -> Result<(), AdminError> {
         check_token(token)?;
-        if self.shared.chat.lock().tokens.insert(token.to_owned()) {
-            Ok(())
-        } else {
-            Err(AdminError::TokenTaken)
+        let mut chat = self.shared.chat.lock();
+        if chat.tokens.contains(token) {
+            return Err(AdminError::TokenTaken);
         }
+        self.room(chat.tokens.len(), "Chat API channels")?;
+        chat.tokens.insert(token.to_owned());
+        Ok(())
     }
 
     /// Registers (or with `None` removes) the webhook address async answers of a Chat API
@@ -429,7 +480,9 @@ impl EmulatorState {
                 "clientId and event must not be empty".into(),
             ));
         }
-        Ok(self.shared.pushgate.lock().create(token, client_id, event))
+        let mut pushgate = self.shared.pushgate.lock();
+        self.room(pushgate.pushbacks.len(), "pushback links")?;
+        Ok(pushgate.create(token, client_id, event))
     }
 
     /// How many times the pushback was fired (`None` for an unknown id).
@@ -499,7 +552,12 @@ impl EmulatorState {
             return Err(AdminError::InvalidCampaign("name must not be empty".into()));
         }
         let now = self.shared.clock.now_ms();
-        self.calls()
+        let mut calls = self.calls();
+        let cap = self.shared.config.limits.campaigns;
+        if calls.campaigns.len() >= cap && !calls.campaigns.contains_key(token) {
+            return Err(AdminError::Full(crate::limits::full("campaigns", cap)));
+        }
+        calls
             .add_campaign(name.to_owned(), token.to_owned(), now)
             .map(|_| ())
             .ok_or(AdminError::TokenTaken)

@@ -114,7 +114,7 @@ async fn change(State(state): State<EmulatorState>, body: Body) -> Reply {
 fn error(message: &str) -> Reply {
     Reply::json(
         StatusCode::BAD_REQUEST,
-        &serde_json::json!({ "error": "emulator.variants.invalid", "message": message }),
+        &serde_json::json!({ "type": "emulator.variants.invalid", "message": message }),
     )
 }
 

@@ -9,7 +9,6 @@ use jaicp_calls::models::CallNumbersAndCallJobIds;
 
 use crate::cli::Globals;
 use crate::cmd::calls::{AddPhonesArgs, JOB_COLUMNS, calls, wait_until_called};
-use crate::output::print_rows;
 use crate::target::Target;
 
 use super::summary::{StopKind, Summary};
@@ -109,8 +108,8 @@ pub async fn execute(
 }
 
 /// Runs `jaicp calls add-phones`.
-pub async fn run(args: AddPhonesArgs, _globals: &Globals) -> anyhow::Result<()> {
-    let progress = progress_wanted(args.no_progress);
+pub async fn run(args: AddPhonesArgs, globals: &Globals) -> anyhow::Result<()> {
+    let progress = progress_wanted(!globals.progress());
     let plan = Plan {
         input: args.file.clone(),
         format: args.input_format,
@@ -122,14 +121,15 @@ pub async fn run(args: AddPhonesArgs, _globals: &Globals) -> anyhow::Result<()> 
     let target = if args.dry_run {
         None
     } else {
-        Some(Target::connect().await?)
+        Some(Target::connect(globals).await?)
     };
     let calls = match &target {
         Some(t) => Some(calls(t, args.campaign.token_file.as_deref())?),
         None => None,
     };
-    // The embedded emulator forgets everything when the process exits, so a journal of what it
-    // accepted would only make the next run skip numbers: journal real targets only.
+    // Against the embedded emulator no journal is written: its state survives between commands,
+    // and a rerun re-sends the same idempotence keys and gets the same jobs back, so a journal
+    // file next to the input (the quick start's is in the repository) would buy nothing.
     let journal = match &target {
         Some(t) if t.emulator.is_none() => {
             args.journal.clone().or_else(|| default_journal(&args.file))
@@ -141,7 +141,7 @@ pub async fn run(args: AddPhonesArgs, _globals: &Globals) -> anyhow::Result<()> 
         concurrency: args.concurrency,
         journal,
         restart: args.restart,
-        keep_job_ids: args.report.is_some(),
+        keep_job_ids: args.report,
         progress,
     };
     let summary = match execute(plan, sending, calls.clone()).await {
@@ -151,13 +151,18 @@ pub async fn run(args: AddPhonesArgs, _globals: &Globals) -> anyhow::Result<()> 
             return Err(Exit(failure.exit_code()).into());
         }
     };
-    print(&summary, args.json, &mut io::stdout().lock())?;
+    let out = globals.out();
+    let json = matches!(
+        out.format,
+        Some(crate::output::Format::Json | crate::output::Format::Jsonl)
+    );
+    print(&summary, json, &mut io::stdout().lock())?;
     let ending = Ending::of(&summary);
     if let (Some(calls), Ending::Success | Ending::Partial) = (&calls, ending) {
         if args.wait {
-            wait_until_called(calls).await?;
+            wait_until_called(calls, globals).await?;
         }
-        if let Some(format) = args.report {
+        if args.report {
             let rows = calls
                 .call_job_report(CallNumbersAndCallJobIds {
                     ids: Some(summary.job_ids.clone()),
@@ -165,11 +170,7 @@ pub async fn run(args: AddPhonesArgs, _globals: &Globals) -> anyhow::Result<()> 
                 })
                 .send()
                 .await?;
-            let rows: Vec<serde_json::Value> = rows
-                .iter()
-                .map(serde_json::to_value)
-                .collect::<Result<_, _>>()?;
-            print_rows(&mut io::stdout().lock(), format, JOB_COLUMNS, &rows)?;
+            out.rows(JOB_COLUMNS, crate::output::rows(&rows)?)?;
         }
     }
     match ending {

@@ -768,3 +768,89 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
     checked.finish(&mut summary);
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(name: &str, text: &str) -> Plan {
+        let path =
+            std::env::temp_dir().join(format!("jaicp-engine-{}-{name}.csv", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        Plan {
+            input: path,
+            format: None,
+            payload_columns: vec!["city".into()],
+            progress: false,
+        }
+    }
+
+    #[test]
+    fn the_first_pass_counts_hashes_and_refuses_rows_with_their_lines() {
+        let text = "phone,city\n+79001112233,Tver\n12ab,Omsk\n79001112233,Tver\n+79001112234,\n";
+        let p = plan("check", text);
+        let checked = check(&p).unwrap();
+        assert_eq!((checked.rows, checked.invalid), (4, 1));
+        assert_eq!(checked.invalid_samples[0].line, 3);
+        assert_eq!(checked.sha256, hex::encode(Sha256::digest(text.as_bytes())));
+        let summary = dry_run(&checked, 2).unwrap();
+        assert_eq!(summary.would_send, Some(2));
+        assert_eq!(summary.duplicated, 1);
+        assert_eq!(
+            summary.duplicate_samples,
+            vec![Repeat {
+                line: 4,
+                first_line: 2,
+                phone: "79001112233".into()
+            }]
+        );
+        assert!(summary.dry_run && !summary.is_clean());
+        let _ = std::fs::remove_file(&p.input);
+    }
+
+    #[test]
+    fn feeding_keeps_line_numbers_only_for_chunks_in_flight() {
+        let mut text = String::from("phone,city\n");
+        for i in 0..10 {
+            text.push_str(&format!("+7900111{i:04},\n"));
+        }
+        let p = plan("feed", &text);
+        let checked = check(&p).unwrap();
+        let (feeder, pass) = checked
+            .feeder(4, None, Arc::default(), Arc::default(), false)
+            .unwrap();
+        assert_eq!(feeder.count(), 10);
+        assert!(
+            pass.lines.lock().unwrap().is_empty(),
+            "a dry run keeps none"
+        );
+        let skip = Arc::new(HashSet::from([1usize]));
+        let (feeder, pass) = checked
+            .feeder(4, Some(8), skip, Arc::default(), true)
+            .unwrap();
+        assert_eq!(feeder.count(), 8, "the limit cuts the pass");
+        let lines = pass.lines.lock().unwrap();
+        assert_eq!(lines.get(&0), Some(&vec![2, 3, 4, 5]));
+        assert!(!lines.contains_key(&1), "a skipped chunk is not recorded");
+        assert_eq!(pass.not_fed.load(Ordering::Relaxed), 4);
+        assert!(!pass.exhausted.load(Ordering::Relaxed));
+        let _ = std::fs::remove_file(&p.input);
+    }
+
+    #[test]
+    fn a_missing_file_and_a_bad_header_are_told_apart() {
+        let missing = Plan {
+            input: "/nonexistent/jaicp/numbers.csv".into(),
+            format: None,
+            payload_columns: vec![],
+            progress: false,
+        };
+        assert!(matches!(check(&missing), Err(Failure::Input(_))));
+        let p = plan("header", "phone,Gmt_Zone\n1,2\n");
+        match check(&p) {
+            Err(Failure::Usage(m)) => assert!(m.contains("`gmtZone`"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let _ = std::fs::remove_file(&p.input);
+    }
+}

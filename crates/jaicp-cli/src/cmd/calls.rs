@@ -1,10 +1,8 @@
 //! `jaicp calls ...`: the Calls API (campaign token).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
@@ -13,7 +11,6 @@ use jaicp_calls::models::{CallAttemptDates, CallJobDates, CampaignControlAction}
 use jaicp_core::Timestamp;
 
 use crate::cli::Globals;
-use crate::output::{Format, print_rows};
 use crate::target::Target;
 
 /// Calls API commands.
@@ -76,15 +73,10 @@ pub struct AddPhonesArgs {
     /// Wait until every added number has been called.
     #[arg(long)]
     pub wait: bool,
-    /// After adding (and waiting), print the call job report of the added numbers.
-    #[arg(long, value_enum, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "table")]
-    pub report: Option<Format>,
-    /// Print the summary as JSON.
+    /// After adding (and waiting), print the call job report of the added numbers (in the
+    /// format of --output).
     #[arg(long)]
-    pub json: bool,
-    /// No progress bar (there is none either when stderr is not a terminal).
-    #[arg(long)]
-    pub no_progress: bool,
+    pub report: bool,
 }
 
 /// `jaicp calls status`.
@@ -93,9 +85,6 @@ pub struct StatusArgs {
     /// Campaign token source.
     #[command(flatten)]
     pub campaign: CampaignArgs,
-    /// Print JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// Campaign control actions.
@@ -105,7 +94,7 @@ pub enum Action {
     Pause,
     /// Resume calling.
     Resume,
-    /// Stop for good.
+    /// Stop for good (asks first on a terminal; --yes skips the question).
     Stop,
 }
 
@@ -143,9 +132,6 @@ pub struct ReportArgs {
     /// End of the window (RFC 3339 or epoch ms; default now).
     #[arg(long)]
     pub to: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
     /// Campaign token source.
     #[command(flatten)]
     pub campaign: CampaignArgs,
@@ -172,18 +158,31 @@ const ATTEMPT_COLUMNS: &[&str] = &[
     "callDuration",
 ];
 
+/// The default deadline of a Calls command.
+pub fn default_timeout(command: &CallsCommand) -> Duration {
+    match command {
+        CallsCommand::AddPhones(_) => super::BULK_DEADLINE,
+        CallsCommand::Status(_) | CallsCommand::Control(_) | CallsCommand::Report(_) => {
+            super::REQUEST_DEADLINE
+        }
+    }
+}
+
 /// Runs a Calls command.
 pub async fn run(command: CallsCommand, globals: &Globals) -> anyhow::Result<()> {
     match command {
         // add-phones connects only when it sends (not for --dry-run).
         CallsCommand::AddPhones(args) => crate::addphones::command::run(args, globals).await,
-        CallsCommand::Status(args) => status(&Target::connect().await?, args).await,
-        CallsCommand::Control(args) => control(&Target::connect().await?, args).await,
-        CallsCommand::Report(args) => report(&Target::connect().await?, args).await,
+        CallsCommand::Status(args) => status(&Target::connect(globals).await?, args, globals).await,
+        CallsCommand::Control(args) => {
+            control(&Target::connect(globals).await?, args, globals).await
+        }
+        CallsCommand::Report(args) => report(&Target::connect(globals).await?, args, globals).await,
     }
 }
 
-/// The Calls API handle with the campaign token of `token_file`, the environment or the emulator.
+/// The Calls API handle with the campaign token of `token_file`, the environment, the profile or
+/// the emulator.
 pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
     Ok(Calls::new(
         &target.client,
@@ -191,12 +190,45 @@ pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::R
     ))
 }
 
-/// Polls until no call job of the campaign is unfinished.
-pub async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
-    let bar = ProgressBar::new_spinner();
+/// Consecutive failed polls after which a wait gives up.
+pub const MAX_POLL_FAILURES: u32 = 5;
+
+/// Polls until no call job of the campaign is unfinished. A failed poll shows a status line on
+/// stderr and is retried; [`MAX_POLL_FAILURES`] in a row end the wait with the last cause.
+pub async fn wait_until_called(calls: &Calls, globals: &Globals) -> anyhow::Result<()> {
+    let bar = if globals.progress() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_message("waiting for the calls to finish");
+    let mut failures = 0;
     loop {
-        let unfinished: Vec<_> = calls.unfinished_jobs().try_collect().await?;
+        let unfinished: Vec<_> = match calls.unfinished_jobs().try_collect().await {
+            Ok(list) => {
+                failures = 0;
+                list
+            }
+            Err(e) if e.is_retryable() || e.status().is_none() => {
+                failures += 1;
+                if failures >= MAX_POLL_FAILURES {
+                    bar.finish_and_clear();
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "gave up waiting after {failures} failed polls in a row"
+                    )));
+                }
+                let delay = Duration::from_secs(1 << failures.min(4));
+                bar.suspend(|| {
+                    globals.note(&format!(
+                        "poll failed ({e}); retrying in {}s ({failures}/{MAX_POLL_FAILURES})",
+                        delay.as_secs()
+                    ))
+                });
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         if unfinished.is_empty() {
             break;
         }
@@ -208,63 +240,78 @@ pub async fn wait_until_called(calls: &Calls) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn status(target: &Target, args: StatusArgs) -> anyhow::Result<()> {
+async fn status(target: &Target, args: StatusArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let info = calls.campaign().send().await?;
     let status = calls.campaign_status().send().await?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let mut value = serde_json::to_value(&info)?;
-        value["status"] = serde_json::Value::String(status.to_string());
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
-    } else {
-        let value = serde_json::to_value(&info)?;
-        writeln!(
-            out,
-            "campaign: {}",
-            value.get("name").and_then(|v| v.as_str()).unwrap_or("-")
-        )?;
-        writeln!(out, "status:   {status}")?;
-        if let Some(short) = value.get("shortReport").and_then(|v| v.as_object()) {
-            for (k, v) in short {
-                writeln!(out, "  {k}: {v}")?;
-            }
+    let out = globals.out();
+    let mut value = serde_json::to_value(&info)?;
+    value["status"] = serde_json::Value::String(status.to_string());
+    if out.format.is_some() {
+        return out.value(&value);
+    }
+    out.line(&format!(
+        "campaign: {}",
+        value.get("name").and_then(|v| v.as_str()).unwrap_or("-")
+    ))?;
+    out.line(&format!("status:   {status}"))?;
+    if let Some(short) = value.get("shortReport").and_then(|v| v.as_object()) {
+        for (k, v) in short {
+            out.line(&format!("  {k}: {v}"))?;
         }
     }
     Ok(())
 }
 
-async fn control(target: &Target, args: ControlArgs) -> anyhow::Result<()> {
+async fn control(target: &Target, args: ControlArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let action = match args.action {
         Action::Pause => CampaignControlAction::Pause,
         Action::Resume => CampaignControlAction::Resume,
-        Action::Stop => CampaignControlAction::Stop,
+        Action::Stop => {
+            globals.confirm("Stop the campaign for good? It cannot be resumed.")?;
+            CampaignControlAction::Stop
+        }
     };
     calls.control_campaign(action).send().await?;
-    println!("campaign is now {}", calls.campaign_status().send().await?);
-    Ok(())
+    let status = calls.campaign_status().send().await?;
+    let out = globals.out();
+    if out.format.is_some() {
+        return out.value(&serde_json::json!({ "status": status.to_string() }));
+    }
+    out.line(&format!("campaign is now {status}"))
 }
 
 fn parse_time(text: Option<&str>, default: Timestamp) -> anyhow::Result<Timestamp> {
     match text {
         None => Ok(default),
-        Some(t) => Timestamp::parse(t)
-            .with_context(|| format!("`{t}` is not an RFC 3339 time or epoch ms")),
+        Some(t) => Timestamp::parse(t).ok_or_else(|| {
+            crate::error::usage(format!("`{t}` is not an RFC 3339 time or epoch ms"))
+        }),
     }
 }
 
-async fn report(target: &Target, args: ReportArgs) -> anyhow::Result<()> {
+/// How far past "now" the default report window reaches. The emulator runs its dialer on a clock
+/// that moves ahead of the wall clock (simulated calls take no real time), so its jobs can carry
+/// times days in the future; a loopback host gets a year of room. A real JAICP gets a day, for
+/// clock skew.
+fn default_window_end(target: &Target, now: Timestamp) -> Timestamp {
+    let ahead_ms: i64 = if target.emulator.is_some() || target.client.host().is_loopback() {
+        366 * 86_400_000
+    } else {
+        86_400_000
+    };
+    Timestamp::from_millis(now.as_millis().saturating_add(ahead_ms)).unwrap_or(now)
+}
+
+async fn report(target: &Target, args: ReportArgs, globals: &Globals) -> anyhow::Result<()> {
     let calls = calls(target, args.campaign.token_file.as_deref())?;
     let now = Timestamp::now();
     let week_ago = Timestamp::from_millis(now.as_millis() - 7 * 24 * 3600 * 1000).unwrap_or(now);
     let from = parse_time(args.from.as_deref(), week_ago)?;
-    let to = parse_time(
-        args.to.as_deref(),
-        Timestamp::from_millis(now.as_millis() + 60_000).unwrap_or(now),
-    )?;
+    let to = parse_time(args.to.as_deref(), default_window_end(target, now))?;
     if from >= to {
-        anyhow::bail!("--from must be before --to");
+        return Err(crate::error::usage("--from must be before --to"));
     }
     let (columns, rows): (&[&str], Vec<serde_json::Value>) = match args.kind {
         ReportKind::Jobs => {
@@ -305,6 +352,5 @@ async fn report(target: &Target, args: ReportArgs) -> anyhow::Result<()> {
             )
         }
     };
-    print_rows(&mut std::io::stdout().lock(), args.format, columns, &rows)?;
-    Ok(())
+    globals.out().rows(columns, rows)
 }

@@ -9,8 +9,16 @@ use jaicp_core::async_task::TaskOptions;
 
 use crate::cli::Globals;
 use crate::credentials::TokenArgs;
-use crate::output::{Format, print_json, print_rows, rows};
+use crate::output::rows;
 use crate::target::Target;
+
+/// The default deadline of a Channel command: a deploy with `--wait` waits.
+pub fn default_timeout(args: &ChannelArgs) -> Duration {
+    match args.command {
+        ChannelCommand::Deploy { wait: true, .. } => super::WAIT_DEADLINE,
+        _ => super::REQUEST_DEADLINE,
+    }
+}
 
 /// `jaicp channel`: the token source and the command.
 #[derive(Debug, Args)]
@@ -31,9 +39,6 @@ pub enum ChannelCommand {
         /// Numeric project id.
         #[arg(long)]
         project_id: i64,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
     },
     /// Show one channel as JSON.
     Get {
@@ -55,7 +60,7 @@ pub enum ChannelCommand {
         #[arg(long)]
         auto_deploy: bool,
     },
-    /// Remove a channel.
+    /// Remove a channel (asks first on a terminal; --yes skips the question).
     Delete {
         /// Numeric channel id.
         id: i64,
@@ -68,12 +73,10 @@ pub enum ChannelCommand {
         /// Bot id of the channel (string id, e.g. `4711-support-4711-AbC-901`).
         #[arg(long)]
         bot_id: String,
-        /// Wait until the deploy has finished (exit status 1 when it failed).
+        /// Wait until the deploy has finished (exit status 1 when it failed); the wait ends at the
+        /// command's deadline (--timeout, default 30m).
         #[arg(long)]
         wait: bool,
-        /// Longest wait in seconds.
-        #[arg(long, default_value_t = 600)]
-        timeout: u64,
         /// Skip the bot's tests.
         #[arg(long)]
         skip_tests: bool,
@@ -93,25 +96,20 @@ const CHANNEL_COLUMNS: &[&str] = &[
 ];
 
 /// Runs a Channel command.
-pub async fn run(args: ChannelArgs, _globals: &Globals) -> anyhow::Result<()> {
+pub async fn run(args: ChannelArgs, globals: &Globals) -> anyhow::Result<()> {
     let ChannelArgs { token, command } = args;
-    let target = Target::connect().await?;
+    let out = globals.out();
+    let target = Target::connect(globals).await?;
     let channels = Channels::new(
         &target.client,
         &target.unified_token(token.token_file.as_deref())?,
     );
     match command {
-        ChannelCommand::List { project_id, format } => {
+        ChannelCommand::List { project_id } => {
             let list = channels.list(project_id).send().await?;
-            let rows = rows(&list.items)?;
-            print_rows(
-                &mut std::io::stdout().lock(),
-                format,
-                CHANNEL_COLUMNS,
-                &rows,
-            )
+            out.rows(CHANNEL_COLUMNS, rows(&list.items)?)
         }
-        ChannelCommand::Get { id } => print_json(&channels.get(id).send().await?),
+        ChannelCommand::Get { id } => out.value(&channels.get(id).send().await?),
         ChannelCommand::Create {
             project_id,
             channel_type,
@@ -124,18 +122,18 @@ pub async fn run(args: ChannelArgs, _globals: &Globals) -> anyhow::Result<()> {
                 is_auto_deploy: Some(auto_deploy),
                 ..Default::default()
             };
-            print_json(&channels.create(project_id, body).send().await?)
+            out.value(&channels.create(project_id, body).send().await?)
         }
         ChannelCommand::Delete { id } => {
+            globals.confirm(&format!("Delete channel {id}?"))?;
             channels.delete(id).send().await?;
-            eprintln!("deleted channel {id}");
+            globals.note(&format!("deleted channel {id}"));
             Ok(())
         }
         ChannelCommand::Deploy {
             project,
             bot_id,
             wait,
-            timeout,
             skip_tests,
             force,
         } => {
@@ -148,16 +146,22 @@ pub async fn run(args: ChannelArgs, _globals: &Globals) -> anyhow::Result<()> {
             });
             let task = request.start().await?;
             if !wait {
-                println!("{}", task.request_id());
-                eprintln!("deploy started; wait with the request id above");
+                out.line(task.request_id())?;
+                globals.note("deploy started; wait with the request id above");
                 return Ok(());
             }
-            eprintln!("deploy started (request {}); waiting...", task.request_id());
+            globals.note(&format!(
+                "deploy started (request {}); waiting...",
+                task.request_id()
+            ));
+            // The command's deadline bounds the wait (it saturates, so it can always be added to
+            // the current instant).
+            let timeout = crate::duration::clamp(globals.timeout.unwrap_or(super::WAIT_DEADLINE));
             let done = task
-                .options(TaskOptions::default().timeout(Duration::from_secs(timeout)))
+                .options(TaskOptions::default().timeout(timeout))
                 .wait()
                 .await?;
-            print_json(&serde_json::json!({
+            out.value(&serde_json::json!({
                 "requestId": done.request_id,
                 "ok": true,
                 "payload": done.payload,

@@ -1,6 +1,6 @@
 //! `jaicp chat`: an interactive session, one-shot sends and the events stream.
 
-use std::io::Write;
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use jaicp::chat::models::{ChatResponse, Reply};
@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use crate::cli::Globals;
+use crate::output::Format;
 use crate::target::Target;
 
 /// `jaicp chat`.
@@ -39,11 +40,10 @@ pub enum ChatCommand {
         /// Send an event instead of a text.
         #[arg(long)]
         event: bool,
-        /// Print the whole answer as JSON.
-        #[arg(long)]
-        json: bool,
     },
-    /// Print events of the client (one JSON object per line) as they arrive.
+    /// Print events of the client (one JSON object per line) as they arrive, until --count
+    /// events or the deadline (--timeout, default 30m). Reconnects show a status line on stderr;
+    /// 5 failed polls in a row end the command with the cause.
     Events {
         /// Stop after this many events.
         #[arg(long)]
@@ -54,32 +54,51 @@ pub enum ChatCommand {
     },
 }
 
+/// Failed polls in a row after which `chat events` gives up.
+const MAX_EVENT_FAILURES: u32 = 5;
+
+/// The default deadline: events wait; the interactive session has none (each turn has its own).
+pub fn default_timeout(args: &ChatArgs) -> Option<Duration> {
+    match args.command {
+        None => None,
+        Some(ChatCommand::Send { .. }) => Some(super::REQUEST_DEADLINE),
+        Some(ChatCommand::Events { .. }) => Some(super::WAIT_DEADLINE),
+    }
+}
+
 /// Runs a Chat command.
-pub async fn run(args: ChatArgs, _globals: &Globals) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
+pub async fn run(args: ChatArgs, globals: &Globals) -> anyhow::Result<()> {
+    let target = Target::connect(globals).await?;
+    let out = globals.out();
     let chat = Chat::new(
         &target.client,
         &target.chat_token(args.token_file.as_deref())?,
     );
     match args.command {
-        None => interactive(&chat, &args.client_id).await,
-        Some(ChatCommand::Send { text, event, json }) => {
+        None => interactive(&chat, &args.client_id, globals).await,
+        Some(ChatCommand::Send { text, event }) => {
             let turn = if event {
                 Turn::event(text)
             } else {
                 Turn::text(text)
             };
             let answer = chat.send(&args.client_id, turn).await?;
-            let mut out = std::io::stdout().lock();
-            if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&answer)?)?;
-            } else {
-                write!(out, "{}", render(&answer))?;
+            if out.format.is_some() {
+                return out.value(&answer);
             }
-            Ok(())
+            out.line(render(&answer).trim_end_matches('\n'))
         }
         Some(ChatCommand::Events { count, since }) => {
-            let mut events = chat.events(args.client_id.clone());
+            let status = globals.clone();
+            let mut events = chat
+                .events(args.client_id.clone())
+                .max_failures(MAX_EVENT_FAILURES)
+                .on_reconnect(move |failures, cause, delay| {
+                    status.note(&format!(
+                        "events: connection failed ({cause}); reconnecting in {:.1}s ({failures}/{MAX_EVENT_FAILURES})",
+                        delay.as_secs_f64()
+                    ));
+                });
             if let Some(ts) = since {
                 events = events.since(ts);
             }
@@ -89,9 +108,13 @@ pub async fn run(args: ChatArgs, _globals: &Globals) -> anyhow::Result<()> {
                 let Some(event) = stream.next().await else {
                     break;
                 };
-                let mut out = std::io::stdout().lock();
-                writeln!(out, "{}", serde_json::to_string(&event?.raw)?)?;
-                out.flush()?;
+                let event = event
+                    .map_err(|e| anyhow::Error::new(e).context("the events stream stopped"))?;
+                crate::output::Output {
+                    format: Some(out.format.unwrap_or(Format::Jsonl)),
+                    ..out
+                }
+                .value(&event.raw)?;
                 seen += 1;
             }
             Ok(())
@@ -101,8 +124,12 @@ pub async fn run(args: ChatArgs, _globals: &Globals) -> anyhow::Result<()> {
 
 /// Reads lines from stdin and sends each as a turn; `/event NAME` raises an event, `/quit` or
 /// end of input ends the session.
-async fn interactive(chat: &Chat, client_id: &str) -> anyhow::Result<()> {
-    eprintln!("jaicp: chatting as `{client_id}`; type a message, `/event NAME`, or `/quit`");
+async fn interactive(chat: &Chat, client_id: &str, globals: &Globals) -> anyhow::Result<()> {
+    globals.note(&format!(
+        "chatting as `{client_id}`; type a message, `/event NAME`, or `/quit`"
+    ));
+    let out = globals.out();
+    let turn_deadline = globals.timeout.unwrap_or(super::REQUEST_DEADLINE);
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     while let Some(line) = lines.next_line().await? {
         let line = line.trim();
@@ -116,10 +143,10 @@ async fn interactive(chat: &Chat, client_id: &str) -> anyhow::Result<()> {
             Some(name) => Turn::event(name.trim()),
             None => Turn::text(line),
         };
-        let answer = chat.send(client_id, turn).await?;
-        let mut out = std::io::stdout().lock();
-        write!(out, "{}", render(&answer))?;
-        out.flush()?;
+        let answer = tokio::time::timeout(turn_deadline, chat.send(client_id, turn))
+            .await
+            .map_err(|_| crate::error::DeadlineExceeded(turn_deadline))??;
+        out.line(render(&answer).trim_end_matches('\n'))?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use jaicp_core::{ChatApiToken, Error, ImputerToken, PrompterToken, PushbackId};
+use jaicp_core::{ChatApiToken, Error, ImputerToken, OperatorApiKey, PrompterToken, PushbackId};
 use jaicp_doctor::{Api, Doctor, Report};
 
 use crate::cli::Globals;
@@ -14,9 +14,11 @@ use crate::target::Target;
 /// Arguments of `jaicp doctor`.
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Also run the checks of API that have an effect (chat: one message and one async message;
-    /// prompter: one request; pushgate: fires the link; imputer: one synthesis). Repeatable.
-    #[arg(long = "allow", value_name = "API", value_parser = ["chat", "prompter", "pushgate", "imputer"])]
+    /// Also run the checks of API that have an effect (chat: three messages, one async message
+    /// and a saved state for doctor's own client id; prompter: one request; pushgate: fires the
+    /// link; imputer: one synthesis; operator: an agent's text and file, and with
+    /// --operator-destination a destination, in the dialog of --operator-user-id). Repeatable.
+    #[arg(long = "allow", value_name = "API", value_parser = ["chat", "prompter", "pushgate", "imputer", "operator"])]
     pub allow: Vec<String>,
     /// File holding the Chat API channel token (default: $JAICP_CHAT_TOKEN).
     #[arg(long, value_name = "PATH")]
@@ -30,10 +32,21 @@ pub struct DoctorArgs {
     /// A replica template without variables, for the Imputer check.
     #[arg(long, value_name = "ID")]
     pub imputer_template: Option<String>,
-    /// File holding a pushback link (`https://host/pushgate/push_<id>`) or its id (default:
-    /// $JAICP_PUSHBACK_ID).
+    /// File holding a pushback link, `https://host/pushgate/push_<id>` (default:
+    /// $JAICP_PUSHBACK_LINK). The link must be on the checked host.
     #[arg(long, value_name = "PATH")]
-    pub pushback_file: Option<PathBuf>,
+    pub pushback_link_file: Option<PathBuf>,
+    /// File holding the Operator API webhook URL JAICP handed to your desk in setWebhook
+    /// (default: $JAICP_OPERATOR_WEBHOOK). Only its path is used, on the checked host.
+    #[arg(long, value_name = "PATH")]
+    pub operator_webhook_file: Option<PathBuf>,
+    /// The user id of a test dialog handed to your desk, for the Operator checks that post into
+    /// it (with --allow operator).
+    #[arg(long, value_name = "ID")]
+    pub operator_user_id: Option<String>,
+    /// A destination id for the Operator destination check.
+    #[arg(long, value_name = "ID")]
+    pub operator_destination: Option<String>,
     /// A webhook body JAICP delivered to you, as captured (repeatable); read for its shape.
     #[arg(long = "webhook-payload", value_name = "FILE")]
     pub webhook_payloads: Vec<PathBuf>,
@@ -48,13 +61,14 @@ pub struct DoctorArgs {
 /// A credential from its file, the environment, or (against the embedded emulator) the
 /// emulator's; `None` when there is none, so its checks are reported as not exercised.
 fn credential<T>(
+    globals: &Globals,
     file: Option<&Path>,
     from_env: impl FnOnce() -> jaicp_core::Result<T>,
     new: impl FnOnce(String) -> jaicp_core::Result<T>,
     emulator_default: Option<String>,
 ) -> anyhow::Result<Option<T>> {
     if let Some(path) = file {
-        return Ok(Some(new(read_secret_file(path)?)?));
+        return Ok(Some(new(read_secret_file(path, globals)?)?));
     }
     match from_env() {
         Ok(token) => Ok(Some(token)),
@@ -63,7 +77,24 @@ fn credential<T>(
     }
 }
 
-/// The id of a pushback link, or the text itself when it is only the id.
+/// The base path and key of an Operator API webhook URL
+/// (`https://host{base}/chatapi/webhook/operatorapi/{key}`).
+fn operator_webhook(url: &str) -> anyhow::Result<(String, String)> {
+    const MARK: &str = "/chatapi/webhook/operatorapi/";
+    let path = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let (base, key) = path
+        .split_once(MARK)
+        .ok_or_else(|| anyhow::anyhow!("the Operator webhook URL has no {MARK}<key> part"))?;
+    let key = key.trim_end_matches('/');
+    if key.is_empty() || key.contains('/') {
+        anyhow::bail!("the Operator webhook URL has no key after {MARK}");
+    }
+    Ok((base.to_owned(), key.to_owned()))
+}
+
+/// The id of a pushback link (the emulator's demo link is made as a bare id).
 fn pushback_id(text: &str) -> &str {
     text.rsplit_once("/pushgate/push_")
         .map_or(text, |(_, id)| id)
@@ -71,8 +102,8 @@ fn pushback_id(text: &str) -> &str {
 }
 
 /// Runs `jaicp doctor`.
-pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
+pub async fn run(args: DoctorArgs, globals: &Globals) -> anyhow::Result<()> {
+    let target = Target::connect(globals).await?;
     let embedded = target.emulator.as_ref();
     let mut doctor = Doctor::new(target.client.clone());
     for api in &args.allow {
@@ -81,6 +112,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         }
     }
     if let Some(token) = credential(
+        globals,
         args.chat_token_file.as_deref(),
         ChatApiToken::from_env,
         ChatApiToken::new,
@@ -89,6 +121,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         doctor = doctor.chat_token(token);
     }
     if let Some(token) = credential(
+        globals,
         args.prompter_token_file.as_deref(),
         PrompterToken::from_env,
         PrompterToken::new,
@@ -102,6 +135,7 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
         .or_else(|| embedded.map(|_| "doctor-demo".to_owned()));
     if let (Some(token), Some(template)) = (
         credential(
+            globals,
             args.imputer_token_file.as_deref(),
             ImputerToken::from_env,
             ImputerToken::new,
@@ -117,13 +151,31 @@ pub async fn run(args: DoctorArgs, _globals: &Globals) -> anyhow::Result<()> {
             .create_pushback(jaicp_emulator::DEFAULT_CHAT_TOKEN, "jaicp-doctor", "/start")
             .ok()
     });
-    if let Some(link) = credential(
-        args.pushback_file.as_deref(),
-        PushbackId::from_env,
-        PushbackId::new,
-        demo_pushback,
-    )? {
-        doctor = doctor.pushback(PushbackId::new(pushback_id(link.expose()))?);
+    let link = match (
+        &args.pushback_link_file,
+        std::env::var("JAICP_PUSHBACK_LINK"),
+    ) {
+        (Some(path), _) => Some(read_secret_file(path, globals)?),
+        (None, Ok(link)) if !link.trim().is_empty() => Some(link.trim().to_owned()),
+        _ => demo_pushback,
+    };
+    if let Some(link) = link {
+        doctor = doctor.pushback(PushbackId::new(pushback_id(&link))?);
+    }
+    let webhook = match (
+        &args.operator_webhook_file,
+        std::env::var("JAICP_OPERATOR_WEBHOOK"),
+    ) {
+        (Some(path), _) => Some(read_secret_file(path, globals)?),
+        (None, Ok(url)) if !url.trim().is_empty() => Some(url.trim().to_owned()),
+        _ => None,
+    };
+    if let Some(url) = webhook {
+        let (base, key) = operator_webhook(&url)?;
+        doctor = doctor.operator(OperatorApiKey::new(key)?, base);
+    }
+    if let Some(user) = &args.operator_user_id {
+        doctor = doctor.operator_dialog(user.clone(), args.operator_destination.clone());
     }
     for path in &args.webhook_payloads {
         let body = std::fs::read(path)
@@ -163,7 +215,21 @@ fn write(report: &Report, args: &DoctorArgs) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::pushback_id;
+    use super::{operator_webhook, pushback_id};
+
+    #[test]
+    fn operator_webhook_urls() {
+        assert_eq!(
+            operator_webhook("https://app.jaicp.com/chatadapter/chatapi/webhook/operatorapi/k3y")
+                .unwrap(),
+            ("/chatadapter".to_owned(), "k3y".to_owned())
+        );
+        assert_eq!(
+            operator_webhook("http://127.0.0.1:1/chatapi/webhook/operatorapi/k3y/").unwrap(),
+            (String::new(), "k3y".to_owned())
+        );
+        assert!(operator_webhook("https://app.jaicp.com/chatapi/k3y").is_err());
+    }
 
     #[test]
     fn pushback_links_and_bare_ids() {

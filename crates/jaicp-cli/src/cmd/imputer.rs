@@ -23,7 +23,7 @@ pub enum ImputerCommand {
         /// Speed of the synthesised parts (0.5 to 2).
         #[arg(long)]
         speed: Option<f64>,
-        /// Where to write the audio.
+        /// Where to write the audio (`-`: stdout).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// File holding the Imputer token (default: $JAICP_IMPUTER_TOKEN).
@@ -33,7 +33,7 @@ pub enum ImputerCommand {
 }
 
 /// Runs an Imputer command.
-pub async fn run(command: ImputerCommand, _globals: &Globals) -> anyhow::Result<()> {
+pub async fn run(command: ImputerCommand, globals: &Globals) -> anyhow::Result<()> {
     let ImputerCommand::Synth {
         template,
         vars,
@@ -45,23 +45,27 @@ pub async fn run(command: ImputerCommand, _globals: &Globals) -> anyhow::Result<
     for var in vars {
         let (name, value) = var
             .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--var takes NAME=VALUE, got `{var}`"))?;
+            .ok_or_else(|| crate::error::usage(format!("--var takes NAME=VALUE, got `{var}`")))?;
         replica = replica.var(name, value);
     }
     if let Some(s) = speed {
         replica = replica.speed(s);
     }
-    let target = Target::connect().await?;
+    let target = Target::connect(globals).await?;
     let imputer = Imputer::new(
         &target.client,
         &target.imputer_token(token_file.as_deref())?,
     );
+    if crate::input::is_stdio(&out) {
+        let audio = imputer.synthesize(&replica).await?;
+        globals.out().raw(&audio.bytes)?;
+        return Ok(());
+    }
     let audio = imputer.synthesize_to_file(&replica, &out).await?;
-    println!(
+    globals.out().line(&format!(
         "wrote {} bytes ({}) to {}",
         audio.bytes.len(),
         audio.content_type.as_deref().unwrap_or("unknown type"),
         out.display()
-    );
-    Ok(())
+    ))
 }

@@ -1,15 +1,14 @@
 //! `jaicp nlp ...`.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use jaicp_nlp::models::{InferenceRequestData, IntentsSearchCriteria, PhraseMarkupData};
-use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, PollOptions};
+use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, NlpError, NlpErrorExt, PollOptions};
 
 use crate::cli::Globals;
-use crate::output::{Format, print_rows, rows as to_rows};
+use crate::output::rows as to_rows;
 use crate::target::Target;
 
 /// `jaicp nlp`: the key source and the command.
@@ -36,7 +35,7 @@ pub struct NlpArgs {
 pub enum NlpCommand {
     /// Write the project's NLU data as canonical, pretty JSON (stable order, no server ids).
     Export {
-        /// Output file (default: stdout).
+        /// Output file (default, or `-`: stdout).
         file: Option<PathBuf>,
         /// Keep the ids the server assigned.
         #[arg(long)]
@@ -44,7 +43,7 @@ pub enum NlpCommand {
     },
     /// Replace the project's NLU data with a JSON file (checked before sending).
     Import {
-        /// The file (as written by `export`).
+        /// The file (as written by `export`; `-`: stdin).
         file: PathBuf,
         /// Refuse files larger than this many bytes.
         #[arg(long, default_value_t = 16 * 1024 * 1024)]
@@ -61,16 +60,9 @@ pub enum NlpCommand {
         /// Retrain everything, not only the changed parts.
         #[arg(long)]
         full: bool,
-        /// Give up waiting after this many seconds.
-        #[arg(long, default_value_t = 600)]
-        timeout: u64,
     },
     /// Show the training status.
-    Status {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Status,
     /// Classify a phrase.
     Infer {
         /// The phrase.
@@ -81,9 +73,6 @@ pub enum NlpCommand {
         /// The end user, for client entities.
         #[arg(long)]
         client_id: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
     },
     /// Intents.
     #[command(subcommand)]
@@ -100,11 +89,7 @@ pub enum NlpCommand {
 #[derive(Debug, Subcommand)]
 pub enum IntentsCommand {
     /// List intents.
-    List {
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-    },
+    List,
     /// Print one intent as JSON.
     Get {
         /// Intent id.
@@ -114,11 +99,8 @@ pub enum IntentsCommand {
     Search {
         /// The text.
         text: String,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
     },
-    /// Delete intents by id.
+    /// Delete intents by id (asks first on a terminal; --yes skips the question).
     Delete {
         /// Intent ids.
         #[arg(required = true)]
@@ -130,11 +112,7 @@ pub enum IntentsCommand {
 #[derive(Debug, Subcommand)]
 pub enum EntitiesCommand {
     /// List entities.
-    List {
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-    },
+    List,
     /// List the records of an entity.
     Records {
         /// Entity name.
@@ -142,11 +120,8 @@ pub enum EntitiesCommand {
         /// Records of this end user (client entities).
         #[arg(long)]
         client_id: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
     },
-    /// Delete entities by name.
+    /// Delete entities by name (asks first on a terminal; --yes skips the question).
     Delete {
         /// Entity names.
         #[arg(required = true)]
@@ -161,28 +136,40 @@ pub enum SpellerCommand {
     Get,
     /// Replace the dictionary with a file of `word<TAB>number` lines.
     Set {
-        /// The file.
+        /// The file (`-`: stdin).
         file: PathBuf,
     },
 }
 
+/// The default deadline of an NLP command: training that is waited for waits.
+pub fn default_timeout(args: &NlpArgs) -> Duration {
+    match args.command {
+        NlpCommand::Train { wait: true, .. } | NlpCommand::Import { train: true, .. } => {
+            super::WAIT_DEADLINE
+        }
+        _ => super::REQUEST_DEADLINE,
+    }
+}
+
 /// Runs an NLP command.
-pub async fn run(args: NlpArgs, _globals: &Globals) -> anyhow::Result<()> {
-    let target = Target::connect().await?;
+pub async fn run(args: NlpArgs, globals: &Globals) -> anyhow::Result<()> {
+    let target = Target::connect(globals).await?;
     let key = target.nlp_key(args.key_file.as_deref())?;
     let nlp = Nlp::with_prefix(&target.client, &key, &args.prefix);
-    let stdout = &mut std::io::stdout().lock();
+    let out = globals.out();
     match args.command {
         NlpCommand::Export { file, keep_ids } => {
             let options = CanonicalOptions::default().strip_ids(!keep_ids);
-            match file {
+            match file.filter(|f| !crate::input::is_stdio(f)) {
                 Some(path) => {
                     let n = nlp.export_to_file(&path, &options).await?;
-                    eprintln!("jaicp: wrote {n} bytes to {}", path.display());
+                    globals.note(&format!("wrote {n} bytes to {}", path.display()));
                 }
                 None => {
                     let data = nlp.export_project().send().await?;
-                    stdout.write_all(&jaicp_nlp::to_pretty_json(&data, &options))?;
+                    // The export is a document (a backup to re-import), written as it is: JSON
+                    // escapes control characters itself. Secrets have no place in NLU data.
+                    out.raw(&jaicp_nlp::to_pretty_json(&data, &options))?;
                 }
             }
         }
@@ -191,45 +178,53 @@ pub async fn run(args: NlpArgs, _globals: &Globals) -> anyhow::Result<()> {
             max_bytes,
             train,
         } => {
-            let stored = nlp
-                .import_from_file(&file, &ImportOptions::default().max_bytes(max_bytes))
-                .await?;
-            eprintln!(
-                "jaicp: imported {} intents and {} entities",
+            let options = ImportOptions::default().max_bytes(max_bytes);
+            let stored = if crate::input::is_stdio(&file) {
+                let bytes = crate::input::read_bytes(&file)?;
+                if bytes.len() as u64 > max_bytes {
+                    return Err(crate::error::usage(format!(
+                        "standard input holds more than {max_bytes} bytes (--max-bytes)"
+                    )));
+                }
+                let data = serde_json::from_slice(&bytes).map_err(|e| {
+                    crate::error::usage(format!("standard input is not an NLU export: {e}"))
+                })?;
+                nlp.import_checked(data, &options).await?
+            } else {
+                nlp.import_from_file(&file, &options).await?
+            };
+            globals.note(&format!(
+                "imported {} intents and {} entities",
                 stored.intents.as_ref().map_or(0, Vec::len),
                 stored.entities.as_ref().map_or(0, Vec::len)
-            );
+            ));
             if train {
                 let status = nlp.train().wait().await?;
-                eprintln!("jaicp: training {}", status_word(&status));
+                globals.note(&format!("training {}", status_word(&status)));
             }
         }
-        NlpCommand::Train {
-            wait,
-            full,
-            timeout,
-        } => {
+        NlpCommand::Train { wait, full } => {
+            let deadline = crate::duration::clamp(globals.timeout.unwrap_or(super::WAIT_DEADLINE));
             let train = nlp
                 .train()
                 .incremental(!full)
-                .poll(PollOptions::default().deadline(Duration::from_secs(timeout)));
+                .poll(PollOptions::default().deadline(deadline));
             if wait {
                 let status = train.wait().await?;
-                writeln!(stdout, "{}", status_word(&status))?;
+                out.line(&status_word(&status))?;
             } else {
                 train.start().await?;
-                writeln!(stdout, "training started")?;
+                out.line("training started")?;
             }
         }
-        NlpCommand::Status { json } => {
+        NlpCommand::Status => {
             let status = nlp.nlu_status().send().await?;
-            if json {
-                serde_json::to_writer_pretty(&mut *stdout, &status)?;
-                writeln!(stdout)?;
+            if out.format.is_some() {
+                out.value(&status)?;
             } else {
-                writeln!(stdout, "{}", status_word(&status))?;
+                out.line(&status_word(&status))?;
                 if let Some(e) = &status.last_error {
-                    writeln!(stdout, "last error: {e}")?;
+                    out.line(&format!("last error: {e}"))?;
                 }
             }
         }
@@ -237,7 +232,6 @@ pub async fn run(args: NlpArgs, _globals: &Globals) -> anyhow::Result<()> {
             text,
             n_best,
             client_id,
-            format,
         } => {
             let answer = nlp
                 .inference(InferenceRequestData {
@@ -264,22 +258,18 @@ pub async fn run(args: NlpArgs, _globals: &Globals) -> anyhow::Result<()> {
                     })
                 })
                 .collect();
-            print_rows(
-                stdout,
-                format,
-                &["path", "confidence", "id", "answer"],
-                &rows,
-            )?;
+            out.rows(&["path", "confidence", "id", "answer"], rows)?;
         }
-        NlpCommand::Intents(command) => intents(&nlp, command, stdout).await?,
-        NlpCommand::Entities(command) => entities(&nlp, command, stdout).await?,
+        NlpCommand::Intents(command) => intents(&nlp, command, globals).await?,
+        NlpCommand::Entities(command) => entities(&nlp, command, globals).await?,
         NlpCommand::Speller(SpellerCommand::Get) => {
-            write!(stdout, "{}", nlp.speller_dictionary().send().await?)?;
+            let text = nlp.speller_dictionary().send().await?;
+            out.raw(crate::terminal::visible_text(&text).as_bytes())?;
         }
         NlpCommand::Speller(SpellerCommand::Set { file }) => {
             let tsv = crate::input::read_bytes(&file)?;
             let answer = nlp.upload_speller(tsv).await?;
-            writeln!(stdout, "{answer}")?;
+            out.line(&answer.to_string())?;
         }
     }
     Ok(())
@@ -292,19 +282,24 @@ fn status_word(status: &jaicp_nlp::models::NluStatusData) -> String {
         .map_or_else(|| "unknown".to_owned(), ToString::to_string)
 }
 
-async fn intents(nlp: &Nlp, command: IntentsCommand, out: &mut impl Write) -> anyhow::Result<()> {
+async fn intents(nlp: &Nlp, command: IntentsCommand, globals: &Globals) -> anyhow::Result<()> {
     const COLUMNS: &[&str] = &["id", "path", "enabled", "itemsCount"];
+    let out = globals.out();
     match command {
-        IntentsCommand::List { format } => {
+        IntentsCommand::List => {
             let list = nlp.list_intents().send().await?;
-            print_rows(out, format, COLUMNS, &to_rows(&list)?)?;
+            out.rows(COLUMNS, to_rows(&list)?)?;
         }
         IntentsCommand::Get { id } => {
-            let intent = nlp.intent(id).await?;
-            serde_json::to_writer_pretty(&mut *out, &intent)?;
-            writeln!(out)?;
+            let intent = match nlp.intent(id).await {
+                Err(e) if e.nlp_error() == Some(NlpError::UnknownIntent) => {
+                    anyhow::bail!("the project has no intent with id {id}")
+                }
+                other => other?,
+            };
+            out.value(&intent)?;
         }
-        IntentsCommand::Search { text, format } => {
+        IntentsCommand::Search { text } => {
             let criteria = IntentsSearchCriteria {
                 path: Some(text.clone()),
                 answer: Some(text.clone()),
@@ -313,33 +308,26 @@ async fn intents(nlp: &Nlp, command: IntentsCommand, out: &mut impl Write) -> an
                 slots: Some(text),
             };
             let list = nlp.search_intents(criteria).send().await?;
-            print_rows(out, format, COLUMNS, &to_rows(&list)?)?;
+            out.rows(COLUMNS, to_rows(&list)?)?;
         }
         IntentsCommand::Delete { ids } => {
             let n = ids.len();
+            globals.confirm(&format!("Delete {n} intents?"))?;
             nlp.delete_intents(ids).send().await?;
-            writeln!(out, "deleted {n} intents")?;
+            out.line(&format!("deleted {n} intents"))?;
         }
     }
     Ok(())
 }
 
-async fn entities(nlp: &Nlp, command: EntitiesCommand, out: &mut impl Write) -> anyhow::Result<()> {
+async fn entities(nlp: &Nlp, command: EntitiesCommand, globals: &Globals) -> anyhow::Result<()> {
+    let out = globals.out();
     match command {
-        EntitiesCommand::List { format } => {
+        EntitiesCommand::List => {
             let list = nlp.list_entities().send().await?;
-            print_rows(
-                out,
-                format,
-                &["id", "name", "type", "enabled"],
-                &to_rows(&list)?,
-            )?;
+            out.rows(&["id", "name", "type", "enabled"], to_rows(&list)?)?;
         }
-        EntitiesCommand::Records {
-            name,
-            client_id,
-            format,
-        } => {
+        EntitiesCommand::Records { name, client_id } => {
             let mut rows = Vec::new();
             let mut page = 0;
             loop {
@@ -363,17 +351,13 @@ async fn entities(nlp: &Nlp, command: EntitiesCommand, out: &mut impl Write) -> 
                 }
                 page += 1;
             }
-            print_rows(
-                out,
-                format,
-                &["id", "value", "type", "rule", "clientId"],
-                &rows,
-            )?;
+            out.rows(&["id", "value", "type", "rule", "clientId"], rows)?;
         }
         EntitiesCommand::Delete { names } => {
             let n = names.len();
+            globals.confirm(&format!("Delete {n} entities?"))?;
             nlp.delete_entities_by_names(names).send().await?;
-            writeln!(out, "deleted {n} entities")?;
+            out.line(&format!("deleted {n} entities"))?;
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ use jaicp_project::models::{ProjectCreateDto, ProjectTemplateDto, ProjectUpdateD
 
 use crate::cli::Globals;
 use crate::credentials::TokenArgs;
-use crate::output::{Format, print_json, print_rows, rows};
+use crate::output::rows;
 use crate::target::Target;
 
 /// `jaicp project`: the token source and the command.
@@ -25,9 +25,6 @@ pub struct ProjectArgs {
 pub enum ProjectCommand {
     /// List the account's projects.
     List {
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
         /// Page (from 0).
         #[arg(long, default_value_t = 0)]
         page: i32,
@@ -71,7 +68,7 @@ pub enum ProjectCommand {
         #[arg(long)]
         name: String,
     },
-    /// Delete a project.
+    /// Delete a project (asks first on a terminal; --yes skips the question).
     Delete {
         /// Numeric id.
         id: i64,
@@ -87,30 +84,25 @@ const PROJECT_COLUMNS: &[&str] = &[
 ];
 
 /// Runs a Project command.
-pub async fn run(args: ProjectArgs, _globals: &Globals) -> anyhow::Result<()> {
+pub async fn run(args: ProjectArgs, globals: &Globals) -> anyhow::Result<()> {
     let ProjectArgs { token, command } = args;
-    let target = Target::connect().await?;
+    let out = globals.out();
+    let target = Target::connect(globals).await?;
     let projects = Projects::new(
         &target.client,
         &target.unified_token(token.token_file.as_deref())?,
     );
     match command {
-        ProjectCommand::List { format, page, size } => {
+        ProjectCommand::List { page, size } => {
             let list = projects.list().page(page).size(size).send().await?;
-            let rows = rows(&list.projects)?;
-            print_rows(
-                &mut std::io::stdout().lock(),
-                format,
-                PROJECT_COLUMNS,
-                &rows,
-            )
+            out.rows(PROJECT_COLUMNS, rows(&list.projects)?)
         }
         ProjectCommand::Get { project } => {
             let p = match project.parse::<i64>() {
                 Ok(id) => projects.get(id).send().await?,
                 Err(_) => projects.get_by_short_name(project).send().await?,
             };
-            print_json(&p)
+            out.value(&p)
         }
         ProjectCommand::Create {
             name,
@@ -137,9 +129,9 @@ pub async fn run(args: ProjectArgs, _globals: &Globals) -> anyhow::Result<()> {
                     )
                     .send()
                     .await?;
-                return print_json(&updated);
+                return out.value(&updated);
             }
-            print_json(&projects.create(body).send().await?)
+            out.value(&projects.create(body).send().await?)
         }
         ProjectCommand::Update {
             id,
@@ -151,18 +143,19 @@ pub async fn run(args: ProjectArgs, _globals: &Globals) -> anyhow::Result<()> {
                 description,
                 ..Default::default()
             };
-            print_json(&projects.update(id, body).send().await?)
+            out.value(&projects.update(id, body).send().await?)
         }
         ProjectCommand::Clone { id, name } => {
-            print_json(&projects.clone_project(id, name).send().await?)
+            out.value(&projects.clone_project(id, name).send().await?)
         }
         ProjectCommand::Delete { id } => {
+            globals.confirm(&format!("Delete project {id} with its channels and data?"))?;
             let gone = projects.delete(id).send().await?;
-            eprintln!(
+            globals.note(&format!(
                 "deleted project {} ({})",
                 gone.id.unwrap_or(id),
                 gone.short_name.unwrap_or_default()
-            );
+            ));
             Ok(())
         }
     }

@@ -20,20 +20,20 @@ pub enum PushgateCommand {
         /// File holding the link.
         #[arg(long, value_name = "PATH")]
         link_file: Option<PathBuf>,
-        /// JSON object to send with the event.
+        /// JSON object to send with the event (`-`: stdin, when the link comes from elsewhere).
         #[arg(long, value_name = "PATH")]
         data_file: Option<PathBuf>,
     },
 }
 
 /// Runs a Pushgate command.
-pub async fn run(command: PushgateCommand, _globals: &Globals) -> anyhow::Result<()> {
+pub async fn run(command: PushgateCommand, globals: &Globals) -> anyhow::Result<()> {
     let PushgateCommand::Fire {
         link_file,
         data_file,
     } = command;
     let link = match (link_file, std::env::var("JAICP_PUSHBACK_LINK")) {
-        (Some(path), _) => read_secret_file(&path)?,
+        (Some(path), _) => read_secret_file(&path, globals)?,
         (None, Ok(link)) if !link.trim().is_empty() => link.trim().to_owned(),
         _ => {
             let mut line = String::new();
@@ -42,18 +42,24 @@ pub async fn run(command: PushgateCommand, _globals: &Globals) -> anyhow::Result
         }
     };
     if link.is_empty() {
-        anyhow::bail!("no pushback link: use --link-file, $JAICP_PUSHBACK_LINK or stdin");
+        return Err(crate::error::Credentials(
+            "no pushback link: use --link-file, $JAICP_PUSHBACK_LINK or stdin".into(),
+        )
+        .into());
     }
+    crate::output::remember_secret(&link);
     let pushgate = Pushgate::from_link(&link)?;
     let fired = match data_file {
         Some(path) => {
             let text = crate::input::read_text(&path)?;
-            let data: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{} is not JSON: {e}", path.display()))?;
+            let data: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                crate::error::usage(format!("{} is not JSON: {e}", crate::input::display(&path)))
+            })?;
             pushgate.fire_with(&data).await?
         }
         None => pushgate.fire().await?,
     };
-    println!("fired (HTTP {})", fired.status);
-    Ok(())
+    globals
+        .out()
+        .line(&format!("fired (HTTP {})", fired.status))
 }

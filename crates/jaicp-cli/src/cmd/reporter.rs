@@ -15,8 +15,16 @@ use jaicp_reporter::{Filters, Listing, Reporter};
 
 use crate::cli::Globals;
 use crate::credentials::TokenArgs;
-use crate::output::{Format, print_rows, rows};
+use crate::output::rows;
 use crate::target::Target;
+
+/// The default deadline of a Reporter command: generating and downloading a file waits.
+pub fn default_timeout(args: &ReporterArgs) -> std::time::Duration {
+    match args.command {
+        ReporterCommand::Report { .. } => super::WAIT_DEADLINE,
+        _ => super::REQUEST_DEADLINE,
+    }
+}
 
 /// `jaicp reporter`: the token source and the command.
 #[derive(Debug, clap::Args)]
@@ -66,7 +74,7 @@ pub enum ReporterCommand {
         /// XLSX instead of CSV.
         #[arg(long)]
         xlsx: bool,
-        /// Where to write the file.
+        /// Where to write the file (`-`: stdout).
         #[arg(long, value_name = "FILE")]
         download: PathBuf,
         /// Refuse files larger than this many bytes.
@@ -93,9 +101,6 @@ pub struct ListArgs {
     /// End of the message window (default now).
     #[arg(long)]
     to: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
     /// Stop after this many rows.
     #[arg(long)]
     limit: Option<usize>,
@@ -105,11 +110,7 @@ pub struct ListArgs {
 #[derive(Debug, Subcommand)]
 pub enum LabelCommand {
     /// List message labels.
-    List {
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-    },
+    List,
     /// Create a session label; prints its id.
     Create {
         /// Name.
@@ -180,9 +181,11 @@ pub enum ExperimentCommand {
 fn time(text: Option<&str>, default: Option<Timestamp>) -> anyhow::Result<Option<Timestamp>> {
     match text {
         None => Ok(default),
-        Some(t) => Timestamp::parse(t)
-            .map(Some)
-            .ok_or_else(|| anyhow::anyhow!("`{t}` is not an RFC 3339 time nor epoch milliseconds")),
+        Some(t) => Timestamp::parse(t).map(Some).ok_or_else(|| {
+            crate::error::usage(format!(
+                "`{t}` is not an RFC 3339 time nor epoch milliseconds"
+            ))
+        }),
     }
 }
 
@@ -201,8 +204,8 @@ fn flatten_client(mut v: serde_json::Value) -> serde_json::Value {
     v
 }
 
-async fn reporter(token: &TokenArgs) -> anyhow::Result<(Target, Reporter)> {
-    let target = Target::connect().await?;
+async fn reporter(token: &TokenArgs, globals: &Globals) -> anyhow::Result<(Target, Reporter)> {
+    let target = Target::connect(globals).await?;
     let r = Reporter::new(
         &target.client,
         &target.unified_token(token.token_file.as_deref())?,
@@ -211,10 +214,10 @@ async fn reporter(token: &TokenArgs) -> anyhow::Result<(Target, Reporter)> {
 }
 
 /// Runs a Reporter command.
-pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
+pub async fn run(args: ReporterArgs, globals: &Globals) -> anyhow::Result<()> {
     let ReporterArgs { token, command } = args;
-    let (_target, r) = reporter(&token).await?;
-    let mut out = std::io::stdout().lock();
+    let (_target, r) = reporter(&token, globals).await?;
+    let out = globals.out();
     match command {
         ReporterCommand::Sessions(a) => {
             let listing = listing(&a);
@@ -224,9 +227,7 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                 .try_collect()
                 .await?;
             let rows: Vec<_> = rows(&items)?.into_iter().map(flatten_client).collect();
-            print_rows(
-                &mut out,
-                a.format,
+            out.rows(
                 &[
                     "sessionId",
                     "startTime",
@@ -235,7 +236,7 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                     "clientId",
                     "questionCount",
                 ],
-                &rows,
+                rows,
             )
         }
         ReporterCommand::Messages(a) => {
@@ -246,9 +247,7 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                 .try_collect()
                 .await?;
             let rows: Vec<_> = rows(&items)?.into_iter().map(flatten_client).collect();
-            print_rows(
-                &mut out,
-                a.format,
+            out.rows(
                 &[
                     "sessionId",
                     "questionId",
@@ -257,7 +256,7 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                     "question",
                     "textAnswer",
                 ],
-                &rows,
+                rows,
             )
         }
         ReporterCommand::Clients(a) => {
@@ -267,9 +266,7 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                 .take_limit(a.limit)
                 .try_collect()
                 .await?;
-            print_rows(
-                &mut out,
-                a.format,
+            out.rows(
                 &[
                     "id",
                     "channelType",
@@ -278,7 +275,7 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                     "lastVisitDate",
                     "isBlocked",
                 ],
-                &rows(&items)?,
+                rows(&items)?,
             )
         }
         ReporterCommand::Report {
@@ -297,7 +294,7 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                     ..Default::default()
                 }),
             };
-            eprintln!("generating the report...");
+            globals.note("generating the report...");
             let file = match kind {
                 ReportFileKind::Sessions => {
                     let mut b = r.create_session_report().body(body);
@@ -321,7 +318,11 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
                     b.wait().await?
                 }
             };
-            let bar = ProgressBar::new(0);
+            let bar = if globals.progress() && !crate::input::is_stdio(&download) {
+                ProgressBar::new(0)
+            } else {
+                ProgressBar::hidden()
+            };
             bar.set_style(
                 ProgressStyle::with_template(
                     "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
@@ -339,17 +340,24 @@ pub async fn run(args: ReporterArgs, _globals: &Globals) -> anyhow::Result<()> {
             if let Some(m) = max_bytes {
                 options = options.max_bytes(m);
             }
-            let n = r.download_report_to_file(&file, &download, options).await?;
+            let n = if crate::input::is_stdio(&download) {
+                let mut stdout = tokio::io::stdout();
+                let n = r.download_report(&file, &mut stdout, options).await?;
+                tokio::io::AsyncWriteExt::flush(&mut stdout).await?;
+                n
+            } else {
+                r.download_report_to_file(&file, &download, options).await?
+            };
             bar.finish_and_clear();
-            eprintln!(
+            globals.note(&format!(
                 "wrote {n} bytes to {} ({} rows)",
-                download.display(),
+                crate::input::display(&download),
                 file.rows.map_or_else(|| "?".into(), |r| r.to_string())
-            );
+            ));
             Ok(())
         }
-        ReporterCommand::Labels(c) => labels(&r, c).await,
-        ReporterCommand::Experiments(c) => experiments(&r, c).await,
+        ReporterCommand::Labels(c) => labels(&r, c, globals).await,
+        ReporterCommand::Experiments(c) => experiments(&r, c, globals).await,
     }
 }
 
@@ -370,21 +378,16 @@ trait TakeLimit: futures_util::Stream + Sized {
 impl<S: futures_util::Stream> TakeLimit for S {}
 use futures_util::StreamExt as _;
 
-async fn labels(r: &Reporter, c: LabelCommand) -> anyhow::Result<()> {
+async fn labels(r: &Reporter, c: LabelCommand, globals: &Globals) -> anyhow::Result<()> {
+    let out = globals.out();
     match c {
-        LabelCommand::List { format } => {
+        LabelCommand::List => {
             let list = r.get_message_labels().send().await?;
-            print_rows(
-                &mut std::io::stdout().lock(),
-                format,
-                &["id", "name", "priority"],
-                &rows(&list)?,
-            )
+            out.rows(&["id", "name", "priority"], rows(&list)?)
         }
         LabelCommand::Create { name, priority } => {
             let id = r.new_session_label(&name, priority).await?;
-            println!("{id}");
-            Ok(())
+            out.line(&id.to_string())
         }
         LabelCommand::Add { session, label } => {
             r.label_session(&SessionId::from(session), SessionLabelId(label))
@@ -407,16 +410,13 @@ async fn labels(r: &Reporter, c: LabelCommand) -> anyhow::Result<()> {
     }
 }
 
-async fn experiments(r: &Reporter, c: ExperimentCommand) -> anyhow::Result<()> {
+async fn experiments(r: &Reporter, c: ExperimentCommand, globals: &Globals) -> anyhow::Result<()> {
     match c {
         ExperimentCommand::List { project } => {
             let list = r.get_scenario_experiments(project).send().await?;
-            print_rows(
-                &mut std::io::stdout().lock(),
-                Format::Table,
-                &["key", "status", "description"],
-                &rows(&list)?,
-            )
+            globals
+                .out()
+                .rows(&["key", "status", "description"], rows(&list)?)
         }
         ExperimentCommand::Create {
             project,
@@ -436,10 +436,11 @@ async fn experiments(r: &Reporter, c: ExperimentCommand) -> anyhow::Result<()> {
                 ..Default::default()
             };
             r.create_scenario_experiment(project, body).send().await?;
-            eprintln!("created experiment {key}");
+            globals.note(&format!("created experiment {key}"));
             Ok(())
         }
         ExperimentCommand::Stop { project, key } => {
+            globals.confirm(&format!("Stop experiment {key}?"))?;
             r.stop_scenario_experiment(project, key).send().await?;
             Ok(())
         }

@@ -6,7 +6,7 @@ use jaicp_text_campaigns::models::{CreateTextCampaignDto, TextCampaignSendEventC
 
 use crate::cli::Globals;
 use crate::credentials::TokenArgs;
-use crate::output::{Format, print_json, print_rows, rows};
+use crate::output::rows;
 use crate::target::Target;
 
 /// `jaicp text-campaigns`: the token source and the command.
@@ -28,9 +28,6 @@ pub enum TextCampaignCommand {
         /// Project short name.
         #[arg(long)]
         project: String,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
     },
     /// Create a text campaign; prints it as JSON.
     Create {
@@ -61,7 +58,7 @@ pub enum TextCampaignCommand {
         bot_id: String,
         /// Client id.
         #[arg(long)]
-        client: String,
+        client_id: String,
         /// Event name.
         #[arg(long)]
         event: String,
@@ -80,21 +77,20 @@ pub enum CampaignAction {
 }
 
 /// Runs a Text campaign command.
-pub async fn run(args: TextCampaignsArgs, _globals: &Globals) -> anyhow::Result<()> {
+pub async fn run(args: TextCampaignsArgs, globals: &Globals) -> anyhow::Result<()> {
     let TextCampaignsArgs { token, command } = args;
-    let target = Target::connect().await?;
+    let out = globals.out();
+    let target = Target::connect(globals).await?;
     let t = TextCampaigns::new(
         &target.client,
         &target.unified_token(token.token_file.as_deref())?,
     );
     match command {
-        TextCampaignCommand::List { project, format } => {
+        TextCampaignCommand::List { project } => {
             let list = t.get_text_campaigns(project).send().await?;
-            print_rows(
-                &mut std::io::stdout().lock(),
-                format,
+            out.rows(
                 &["id", "name", "status", "botId", "creationTime", "isDynamic"],
-                &rows(&list.text_campaigns)?,
+                rows(&list.text_campaigns)?,
             )
         }
         TextCampaignCommand::Create { project, name } => {
@@ -108,7 +104,7 @@ pub async fn run(args: TextCampaignsArgs, _globals: &Globals) -> anyhow::Result<
                 )
                 .send()
                 .await?;
-            print_json(&c)
+            out.value(&c)
         }
         TextCampaignCommand::Control {
             project,
@@ -116,30 +112,37 @@ pub async fn run(args: TextCampaignsArgs, _globals: &Globals) -> anyhow::Result<
             action,
         } => {
             let c = match action {
-                CampaignAction::Stop => t.stop_text_campaign(project, id).send().await?,
+                CampaignAction::Stop => {
+                    globals.confirm(&format!("Stop text campaign {id}?"))?;
+                    t.stop_text_campaign(project, id).send().await?
+                }
                 CampaignAction::Resume => t.resume_text_campaign(project, id).send().await?,
-                CampaignAction::Complete => t.complete_text_campaign(project, id).send().await?,
+                CampaignAction::Complete => {
+                    globals.confirm(&format!(
+                        "Complete text campaign {id} for good? It cannot be resumed."
+                    ))?;
+                    t.complete_text_campaign(project, id).send().await?
+                }
             };
-            print_json(&c)
+            out.value(&c)
         }
         TextCampaignCommand::SendEvent {
             campaign,
             bot_id,
-            client,
+            client_id,
             event,
         } => {
             let s = t
                 .send_event(TextCampaignSendEventCreateDto {
                     text_campaign_name: campaign,
                     bot_id,
-                    client_id: client,
+                    client_id,
                     event,
                     ..Default::default()
                 })
                 .send()
                 .await?;
-            println!("{}", s.uuid.unwrap_or_default());
-            Ok(())
+            out.line(&s.uuid.unwrap_or_default())
         }
     }
 }

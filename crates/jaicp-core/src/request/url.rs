@@ -80,15 +80,21 @@ pub(crate) struct ShownPath<'a> {
 impl fmt::Display for ShownPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut shown = String::with_capacity(self.path.len());
-        for (i, segment) in self.path.split('/').enumerate() {
-            if i > 0 {
-                shown.push('/');
+        match self.token {
+            // The token may fill only part of a segment (`/pushgate/push_{id}`).
+            Some(token) if token.len() >= 4 => shown.push_str(&self.path.replace(token, REDACTED)),
+            token => {
+                for (i, segment) in self.path.split('/').enumerate() {
+                    if i > 0 {
+                        shown.push('/');
+                    }
+                    shown.push_str(if Some(segment) == token {
+                        REDACTED
+                    } else {
+                        segment
+                    });
+                }
             }
-            shown.push_str(if Some(segment) == self.token {
-                REDACTED
-            } else {
-                segment
-            });
         }
         if self.raw {
             shown = redact_path(&shown);

@@ -2,6 +2,8 @@
 //! them exist on the real platform.
 //!
 //! - `GET  /_emulator/health` — 200 once the emulator serves
+//! - `/_emulator/faults`, `/_emulator/seed`, `/_emulator/reset`, `/_emulator/state/save` — see
+//!   [`faults`] and `seed`
 //! - `GET  /_emulator/counters` — request and side-effect counters
 //! - `POST /_emulator/campaigns` — `{name, token?}` adds a campaign
 //! - `POST /_emulator/nlp/projects` — `{name, key}` adds an NLP Direct project
@@ -11,8 +13,12 @@
 //! - `POST /_emulator/clock/advance` — `{seconds}` or `{millis}` moves it forward
 //! - `POST /_emulator/channel/fail-next-deploy` — `{code, message}`: the next deploy fails so
 //! - `POST /_emulator/reporter/next-report-size` — `{bytes}`: the next report file is that big
+//!
+//! Every route is described in `specs/emulator-admin.yml`.
 
+pub(crate) mod faults;
 mod health;
+mod seed;
 
 use axum::Router;
 use axum::extract::State;
@@ -29,6 +35,8 @@ use crate::state::{AdminError, EmulatorState};
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
         .merge(health::routes())
+        .merge(faults::routes())
+        .merge(seed::routes())
         .route("/_emulator/counters", get(counters))
         .route("/_emulator/campaigns", post(add_campaign))
         .route("/_emulator/nlp/projects", post(add_nlp_project))
@@ -45,13 +53,14 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
 }
 
-fn admin_error(err: &AdminError) -> Reply {
+pub(super) fn admin_error(err: &AdminError) -> Reply {
     let (status, kind) = match err {
         AdminError::UnknownToken => (StatusCode::NOT_FOUND, "invalid.token"),
         AdminError::CampaignPaused => (StatusCode::CONFLICT, "invalid.call.task.state"),
         AdminError::TokenTaken => (StatusCode::CONFLICT, "campaign.exists"),
         AdminError::InvalidCampaign(_) => (StatusCode::BAD_REQUEST, "invalid.request"),
         AdminError::DialerStuck => (StatusCode::INTERNAL_SERVER_ERROR, "emulator.dialer.stuck"),
+        AdminError::Full(_) => (StatusCode::CONFLICT, "emulator.limit"),
     };
     crate::errors::calls(status, CallsError::new(kind, err.to_string()))
 }

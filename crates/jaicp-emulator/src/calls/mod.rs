@@ -2,6 +2,7 @@
 //! and campaign control, plus the simulated dialer that works the jobs off.
 
 pub(crate) mod dialer;
+pub(crate) mod job_file;
 pub(crate) mod model;
 pub(crate) mod report;
 pub(crate) mod routes;

@@ -1,7 +1,15 @@
 //! In-memory data of the Calls API: campaigns, call jobs and call attempts.
+//!
+//! Jobs are stored compactly, because a campaign may hold millions of them (the target is
+//! 1,000,000 jobs in well under 512 MiB): the phone is a boxed `str`, the script payload is
+//! boxed, the call policy is shared between the jobs that have the same one (one `Arc` per
+//! distinct policy, not a copy per job), and there is no per-job index: jobs are kept in id
+//! order, so a lookup by id is a binary search, and a lookup by phone is one scan for a whole
+//! request ([`Campaign::jobs_by_phones`]).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -79,7 +87,7 @@ impl JobStatus {
 pub(crate) type MinuteRange = (u16, u16);
 
 /// When a job may be dialled, in the customer's local time.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct CallWindow {
     /// Allowed weekdays, Monday first; `None` = every day.
     pub(crate) days: Option<[bool; 7]>,
@@ -93,7 +101,7 @@ pub(crate) struct CallWindow {
 }
 
 /// Per-job dialling policy after defaults have been applied.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct CallPolicy {
     pub(crate) max_attempts: u32,
     pub(crate) retry_interval_minutes: u32,
@@ -120,16 +128,16 @@ pub(crate) struct Attempt {
 }
 
 /// A phone number queued in a campaign.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct Job {
     pub(crate) id: u64,
     /// Digits only (one leading `+` stripped).
-    pub(crate) phone: String,
+    pub(crate) phone: Box<str>,
     /// Script data; kept so the job mirrors what the client sent even though
     /// the simulated script does not read it.
-    #[allow(dead_code)]
-    pub(crate) payload: Option<Value>,
-    pub(crate) policy: CallPolicy,
+    pub(crate) payload: Option<Box<Value>>,
+    /// Shared with every other job of the campaign that has the same policy.
+    pub(crate) policy: Arc<CallPolicy>,
     pub(crate) created_at: Millis,
     /// Set once the job reaches a final status. It can lie slightly in the
     /// future (the end of the last simulated call); views hide it until then.
@@ -227,12 +235,11 @@ pub(crate) struct Campaign {
     pub(crate) max_simultaneous_calls: usize,
     pub(crate) defaults: CampaignDefaults,
     /// Jobs in creation order; ids grow monotonically, so this is also id order.
+    #[serde(with = "crate::calls::job_file")]
     pub(crate) jobs: Vec<Job>,
-    /// Derived from `jobs` (rebuilt after loading a state file).
+    /// The policy of the last job added, reused while the next ones have the same.
     #[serde(skip)]
-    pub(crate) index: HashMap<u64, usize>,
-    #[serde(skip)]
-    pub(crate) by_phone: HashMap<String, Vec<u64>>,
+    last_policy: Option<Arc<CallPolicy>>,
     /// Number of jobs not yet closed.
     pub(crate) open_jobs: usize,
     #[serde(skip)]
@@ -255,8 +262,7 @@ impl Campaign {
             max_simultaneous_calls: max_simultaneous_calls.max(1),
             defaults: CampaignDefaults::default(),
             jobs: Vec::new(),
-            index: HashMap::new(),
-            by_phone: HashMap::new(),
+            last_policy: None,
             open_jobs: 0,
             queue: DialQueue::default(),
             crm_recent: HashMap::new(),
@@ -275,12 +281,11 @@ impl Campaign {
     ) {
         let due = policy.start_ms.map_or(now, |s| s.max(now));
         self.queue.push(policy.priority, due, id);
-        self.by_phone.entry(phone.clone()).or_default().push(id);
-        self.index.insert(id, self.jobs.len());
+        let policy = self.share(policy);
         self.jobs.push(Job {
             id,
-            phone,
-            payload,
+            phone: phone.into_boxed_str(),
+            payload: payload.map(Box::new),
             policy,
             created_at: now,
             finished_at: None,
@@ -291,25 +296,50 @@ impl Campaign {
         self.open_jobs += 1;
     }
 
-    /// Rebuilds the indexes and the dial queue from `jobs` (after loading a state file).
+    /// Rebuilds the dial queue from `jobs` (after loading a state file).
     pub(crate) fn rebuild_indexes(&mut self) {
-        self.index.clear();
-        self.by_phone.clear();
         self.queue = DialQueue::default();
-        for (i, job) in self.jobs.iter().enumerate() {
-            self.index.insert(job.id, i);
-            self.by_phone
-                .entry(job.phone.clone())
-                .or_default()
-                .push(job.id);
+        for job in &self.jobs {
             if let Some(due) = job.next_due {
                 self.queue.push(job.policy.priority, due, job.id);
             }
         }
     }
 
+    /// Position of the job with this id (jobs are in id order).
     pub(crate) fn job_index(&self, id: u64) -> Option<usize> {
-        self.index.get(&id).copied()
+        self.jobs.binary_search_by_key(&id, |j| j.id).ok()
+    }
+
+    /// Positions of the jobs of each of `phones` (normalised keys), in one pass over the jobs.
+    pub(crate) fn jobs_by_phones<'a>(
+        &self,
+        phones: impl IntoIterator<Item = &'a str>,
+    ) -> HashMap<&'a str, Vec<usize>> {
+        let mut found: HashMap<&'a str, Vec<usize>> =
+            phones.into_iter().map(|p| (p, Vec::new())).collect();
+        if found.is_empty() {
+            return found;
+        }
+        for (i, job) in self.jobs.iter().enumerate() {
+            if let Some(slot) = found.get_mut(&*job.phone) {
+                slot.push(i);
+            }
+        }
+        found.retain(|_, v| !v.is_empty());
+        found
+    }
+
+    /// The shared copy of `policy`: the previous job's when equal, else a new one.
+    fn share(&mut self, policy: CallPolicy) -> Arc<CallPolicy> {
+        match &self.last_policy {
+            Some(last) if **last == policy => Arc::clone(last),
+            _ => {
+                let shared = Arc::new(policy);
+                self.last_policy = Some(Arc::clone(&shared));
+                shared
+            }
+        }
     }
 
     /// Cancels an open job; returns false if it was already closed.

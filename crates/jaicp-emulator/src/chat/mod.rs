@@ -47,6 +47,13 @@ pub(crate) struct ChatState {
     last_event_ms: Millis,
     pub(crate) delivered: u64,
     pub(crate) failed: u64,
+    /// Entries kept per client log ([`crate::Limits::chat_log_per_client`]); configuration.
+    #[serde(skip, default = "default_log_cap")]
+    pub(crate) log_cap: usize,
+}
+
+fn default_log_cap() -> usize {
+    crate::Limits::default().chat_log_per_client
 }
 
 /// The Chat API section of the emulator state: data, a wake-up for long polls, settings.
@@ -84,6 +91,7 @@ impl ChatSection {
                 last_event_ms: 0,
                 delivered: 0,
                 failed: 0,
+                log_cap: default_log_cap(),
             }),
             notify: Notify::new(),
             hold,
@@ -176,6 +184,7 @@ impl ChatState {
             obj.remove("cid");
         }
         client.history.push(entry);
+        crate::limits::keep_newest(&mut client.history, self.log_cap);
         turn
     }
 
@@ -199,6 +208,7 @@ impl ChatState {
         client
             .events
             .push((at, json!({ "type": "botResponse", "event": body })));
+        crate::limits::keep_newest(&mut client.events, self.log_cap);
         at
     }
 

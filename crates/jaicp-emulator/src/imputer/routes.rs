@@ -48,6 +48,14 @@ async fn generate(
         }
     };
     let chars = query.values().map(|v| v.chars().count()).sum();
-    let body = super::render(&template, chars, speed);
+    let body = super::render(&template, chars, speed).map_err(|seconds| {
+        spring(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "the replica would last {seconds:.0} s; the emulator renders at most {} s",
+                super::MAX_AUDIO_SECONDS
+            ),
+        )
+    })?;
     Ok(Reply::bytes(StatusCode::OK, "audio/wav", body))
 }

@@ -317,7 +317,13 @@ impl Project {
         }
         self.system_entities = data.enabled_system_entities;
         if let Some(settings) = data.settings {
-            self.settings = settings;
+            // `null` means "not given": it is never stored, so an export never echoes a null
+            // where the document asks for a value (a string `timezone`, say).
+            let mut settings = Value::Object(settings);
+            crate::extract::drop_nulls(&mut settings);
+            if let Value::Object(map) = settings {
+                self.settings = map;
+            }
         }
         self.changed_intents = now;
         self.changed_entities = now;
@@ -369,5 +375,24 @@ impl Project {
             self.training.last_error = None;
             self.training.last_train_time = Some(now);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imported_settings_never_keep_nulls() {
+        let mut project = Project::new("p", "P", 0);
+        let data: ProjectData = serde_json::from_value(json!({
+            "settings": {"language": "ru", "timezone": null, "extendedSettings": {"x": null, "y": 1}}
+        }))
+        .unwrap();
+        project.replace(data, 1);
+        assert_eq!(
+            Value::Object(project.settings.clone()),
+            json!({"language": "ru", "extendedSettings": {"y": 1}})
+        );
     }
 }

@@ -31,6 +31,7 @@ use super::{Model, Project};
 use crate::clock::Millis;
 use crate::errors::{nlp, nlp_bad, nlp_not_found};
 use crate::extract::{Body, PathParams};
+use crate::operation::{Op, op};
 use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::iso;
@@ -66,11 +67,16 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
         .route(
             &r("/entities/{entityId}/records"),
-            get(get_records).post(create_record).put(update_all_records),
+            op("getEntityRecords", get(get_records))
+                .merge(op("createEntityRecord", post(create_record)))
+                .merge(op(
+                    "updateAllEntityRecords",
+                    axum::routing::put(update_all_records),
+                )),
         )
         .route(
             &r("/entities/{entityId}/records/delete-multiple"),
-            post(delete_records),
+            op("deleteRecords", post(delete_records)),
         )
         .route(
             &r("/entities/{entityId}/records/upload"),
@@ -78,7 +84,7 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
         .route(
             &r("/entities/{entityId}/records/{recordId}"),
-            axum::routing::put(update_record),
+            op("updateEntityRecord", axum::routing::put(update_record)),
         )
         .route(
             &r("/entities-by-name/{entityName}"),
@@ -86,19 +92,26 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
         .route(
             &r("/entities-by-name/{entityName}/records"),
-            axum::routing::put(update_all_records_by_name),
+            op(
+                "updateAllEntityRecordsByEntityName",
+                axum::routing::put(update_all_records),
+            ),
         )
         .route(
             &r("/entities-by-names/{entityName}/records"),
-            get(get_records_by_name).post(create_record_by_name),
+            op("getEntityRecordsByEntityName", get(get_records))
+                .merge(op("createEntityRecordByEntityName", post(create_record))),
         )
         .route(
             &r("/entities-by-names/{entityName}/records/delete-multiple"),
-            post(delete_records_by_name),
+            op("deleteRecordsByEntityName", post(delete_records)),
         )
         .route(
             &r("/entities-by-names/{entityName}/records/{recordId}"),
-            axum::routing::put(update_record_by_name),
+            op(
+                "updateEntityRecordByEntityName",
+                axum::routing::put(update_record),
+            ),
         )
         .route(&r("/speller"), get(get_speller).post(upload_speller))
         .route(&r("/intents"), get(list_intents).post(create_intent))
@@ -705,6 +718,20 @@ async fn status(State(state): State<EmulatorState>, PathParams(key): PathParams<
 // ---------------------------------------------------------------------------------------------
 
 fn check_project(data: &ProjectData) -> Result<(), String> {
+    // Free-form objects of the document, which the generated model reads as any JSON value.
+    let extended = data
+        .settings
+        .as_ref()
+        .and_then(|s| s.get("extendedSettings"))
+        .and_then(Value::as_object);
+    for key in ["mlpsClassifierSettings", "stsSettings"] {
+        if extended
+            .and_then(|e| e.get(key))
+            .is_some_and(|v| !v.is_object() && !v.is_null())
+        {
+            return Err(format!("settings.extendedSettings.{key} must be an object"));
+        }
+    }
     let mut paths = BTreeSet::new();
     for (i, intent) in data.intents.iter().enumerate() {
         check_intent(intent).map_err(|e| format!("intents[{i}]: {e}"))?;
@@ -1385,119 +1412,110 @@ fn update_record_in(
 
 async fn get_records(
     State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
+    Op(op): Op,
+    EntityPath { key, entity, .. }: EntityPath,
     RawQuery(q): RawQuery,
 ) -> Answer {
     let q = Query::new(q);
-    with(&state, "getEntityRecords", &key, |p, _| {
-        records_page(p, &EntityRef::Id(id), &q)
-    })
-}
-
-async fn get_records_by_name(
-    State(state): State<EmulatorState>,
-    PathParams((key, name)): PathParams<(String, String)>,
-    RawQuery(q): RawQuery,
-) -> Answer {
-    let q = Query::new(q);
-    with(&state, "getEntityRecordsByEntityName", &key, |p, _| {
-        records_page(p, &EntityRef::Name(name), &q)
-    })
+    with(&state, op, &key, |p, _| records_page(p, &entity, &q))
 }
 
 async fn create_record(
     State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
+    Op(op): Op,
+    EntityPath { key, entity, .. }: EntityPath,
     body: Body,
 ) -> Answer {
     let body = body.json();
-    with(&state, "createEntityRecord", &key, |p, now| {
-        create_record_in(p, &EntityRef::Id(id), body, now)
-    })
-}
-
-async fn create_record_by_name(
-    State(state): State<EmulatorState>,
-    PathParams((key, name)): PathParams<(String, String)>,
-    body: Body,
-) -> Answer {
-    let body = body.json();
-    with(&state, "createEntityRecordByEntityName", &key, |p, now| {
-        create_record_in(p, &EntityRef::Name(name), body, now)
+    with(&state, op, &key, |p, now| {
+        create_record_in(p, &entity, body, now)
     })
 }
 
 async fn update_all_records(
     State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
+    Op(op): Op,
+    EntityPath { key, entity, .. }: EntityPath,
     body: Body,
 ) -> Answer {
     let body = body.json();
-    with(&state, "updateAllEntityRecords", &key, |p, now| {
-        replace_records_in(p, &EntityRef::Id(id), body, now)
+    with(&state, op, &key, |p, now| {
+        replace_records_in(p, &entity, body, now)
     })
-}
-
-async fn update_all_records_by_name(
-    State(state): State<EmulatorState>,
-    PathParams((key, name)): PathParams<(String, String)>,
-    body: Body,
-) -> Answer {
-    let body = body.json();
-    with(
-        &state,
-        "updateAllEntityRecordsByEntityName",
-        &key,
-        |p, now| replace_records_in(p, &EntityRef::Name(name), body, now),
-    )
 }
 
 async fn delete_records(
     State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
+    Op(op): Op,
+    EntityPath { key, entity, .. }: EntityPath,
     RawQuery(q): RawQuery,
     body: Body,
 ) -> Answer {
     let q = Query::new(q);
     let ids = body.json();
-    with(&state, "deleteRecords", &key, |p, now| {
-        delete_records_in(p, &EntityRef::Id(id), ids, q.get("clientId"), now)
-    })
-}
-
-async fn delete_records_by_name(
-    State(state): State<EmulatorState>,
-    PathParams((key, name)): PathParams<(String, String)>,
-    RawQuery(q): RawQuery,
-    body: Body,
-) -> Answer {
-    let q = Query::new(q);
-    let ids = body.json();
-    with(&state, "deleteRecordsByEntityName", &key, |p, now| {
-        delete_records_in(p, &EntityRef::Name(name), ids, q.get("clientId"), now)
+    with(&state, op, &key, |p, now| {
+        delete_records_in(p, &entity, ids, q.get("clientId"), now)
     })
 }
 
 async fn update_record(
     State(state): State<EmulatorState>,
-    PathParams((key, id, rid)): PathParams<(String, i64, i64)>,
+    Op(op): Op,
+    EntityPath {
+        key,
+        entity,
+        record,
+    }: EntityPath,
     body: Body,
 ) -> Answer {
     let body = body.json();
-    with(&state, "updateEntityRecord", &key, |p, now| {
-        update_record_in(p, &EntityRef::Id(id), rid, body, now)
+    let Some(rid) = record else {
+        return Err(bad("`recordId` is required"));
+    };
+    with(&state, op, &key, |p, now| {
+        update_record_in(p, &entity, rid, body, now)
     })
 }
 
-async fn update_record_by_name(
-    State(state): State<EmulatorState>,
-    PathParams((key, name, rid)): PathParams<(String, String, i64)>,
-    body: Body,
-) -> Answer {
-    let body = body.json();
-    with(&state, "updateEntityRecordByEntityName", &key, |p, now| {
-        update_record_in(p, &EntityRef::Name(name), rid, body, now)
-    })
+/// The path of a records route: the NLP key, the entity by id (`/entities/{entityId}/…`) or by
+/// name (`/entities-by-name(s)/{entityName}/…`), and the record id where the route has one. One
+/// handler serves both spellings; the route's [`Op`] tells them apart in the counters.
+struct EntityPath {
+    key: String,
+    entity: EntityRef,
+    record: Option<i64>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for EntityPath {
+    type Rejection = Reply;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let PathParams(map) =
+            PathParams::<std::collections::HashMap<String, String>>::from_request_parts(
+                parts, state,
+            )
+            .await?;
+        let number = |name: &str, v: &String| {
+            v.parse::<i64>()
+                .map_err(|_| bad(format!("`{name}` must be an integer")))
+        };
+        let entity = match (map.get("entityId"), map.get("entityName")) {
+            (Some(id), _) => EntityRef::Id(number("entityId", id)?),
+            (None, Some(name)) => EntityRef::Name(name.clone()),
+            (None, None) => return Err(bad("an entity id or name is required")),
+        };
+        Ok(Self {
+            key: map.get("accessToken").cloned().unwrap_or_default(),
+            entity,
+            record: map
+                .get("recordId")
+                .map(|r| number("recordId", r))
+                .transpose()?,
+        })
+    }
 }
 
 async fn get_entity_by_name(

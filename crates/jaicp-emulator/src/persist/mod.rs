@@ -158,6 +158,12 @@ pub(crate) fn load(path: &Path) -> io::Result<Option<Loaded>> {
     Ok(Some(loaded))
 }
 
+/// `state`'s data as if it had been written to a file and read back (for a reset).
+pub(crate) fn copy(state: &EmulatorState) -> Result<Loaded, String> {
+    let bytes = serde_json::to_vec(&Saving(state)).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+}
+
 /// Distinguishes temp files of saves running at the same time in one process.
 static SAVE_SEQ: AtomicU64 = AtomicU64::new(0);
 

@@ -94,6 +94,10 @@ async fn create(Unified(state): Unified, body: Body) -> Answer {
         b.bot_channels_type.as_deref().unwrap_or("CHAT_BOT"),
         template,
         b.project_settings_data
+            .map(|mut v| {
+                crate::extract::drop_nulls(&mut v);
+                v
+            })
             .unwrap_or_else(|| json!({"language": "en"})),
         now,
     );
@@ -140,7 +144,8 @@ async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: 
     if b.description.is_some() {
         p.description = b.description;
     }
-    if let Some(settings) = b.project_settings_data {
+    if let Some(mut settings) = b.project_settings_data {
+        crate::extract::drop_nulls(&mut settings);
         p.settings = settings;
     }
     p.modified_ms = now;

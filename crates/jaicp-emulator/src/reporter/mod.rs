@@ -320,7 +320,7 @@ impl EmulatorState {
                     project: DEFAULT_PROJECT_SHORT_NAME.into(),
                     bot_id: CALLS_BOT_ID.into(),
                     channel_type: "RESTERISK".into(),
-                    client_id: job.phone.clone(),
+                    client_id: job.phone.to_string(),
                     start,
                     end,
                     call_task_id: Some(c.id),

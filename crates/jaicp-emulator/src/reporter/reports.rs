@@ -257,7 +257,10 @@ async fn start_telephony(Unified(s): Unified, Query(q): Query<StartQuery>) -> An
 }
 
 async fn start_daily(Unified(s): Unified, b: RequestBody) -> Answer {
-    let body: Value = b.json()?;
+    // Checked against the document's model: what is stored is echoed by the report list.
+    let body: Value = b.checked::<jaicp_reporter::models::CreateDailyReportDto, _>(
+        jaicp_reporter::models::CreateDailyReportDto::missing,
+    )?;
     if body.get("date").and_then(Value::as_str).is_none() {
         return Err(bad_request("`date` is required"));
     }
@@ -266,7 +269,9 @@ async fn start_daily(Unified(s): Unified, b: RequestBody) -> Answer {
 }
 
 async fn start_reaction(Unified(s): Unified, b: RequestBody) -> Answer {
-    let body: Value = b.json()?;
+    let body: Value = b.checked::<jaicp_reporter::models::CreateMessageReactionReportDto, _>(
+        jaicp_reporter::models::CreateMessageReactionReportDto::missing,
+    )?;
     let project = body
         .get("projectShortName")
         .and_then(Value::as_str)
@@ -284,7 +289,9 @@ async fn start_client_list(
     Query(q): Query<StartQuery>,
     b: RequestBody,
 ) -> Answer {
-    let body: Value = b.json()?;
+    let body: Value = b.checked::<jaicp_reporter::models::CreateReportDto, _>(
+        jaicp_reporter::models::CreateReportDto::missing,
+    )?;
     let (id, at) = s.start_report("CLIENTS_LIST", q.project_short_name, &body);
     Ok(Reply::empty(StatusCode::OK)
         .with_header("Z-Request-id", id)

@@ -29,11 +29,7 @@ impl FromRequestParts<EmulatorState> for Unified {
         parts: &mut Parts,
         state: &EmulatorState,
     ) -> Result<Self, Self::Rejection> {
-        let Op(operation) = parts
-            .extensions
-            .get::<Op>()
-            .copied()
-            .unwrap_or(Op("unknown"));
+        let Ok(Op(operation)) = Op::from_request_parts(parts, state).await;
         state.shared.counters.request(operation);
         let token = parts
             .headers

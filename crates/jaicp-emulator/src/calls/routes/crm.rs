@@ -144,6 +144,7 @@ fn crm_add_work(ctx: &mut Ctx<'_>, mode: CrmMode, req: &CrmRequest) -> Result<Re
                 .collect(),
         )
     });
+    ctx.room_for(1)?;
     let policy = default_policy(ctx.campaign);
     let id = ctx.create(ValidJob {
         phone,

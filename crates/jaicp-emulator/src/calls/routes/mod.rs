@@ -90,6 +90,19 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// 400 `emulator.limit` when `n` more jobs would pass the campaign's cap ([`crate::Limits`]).
+    pub(super) fn room_for(&self, n: usize) -> Result<(), Reply> {
+        let cap = self.shared.config.limits.call_jobs_per_campaign;
+        if self.campaign.jobs.len().saturating_add(n) > cap {
+            return Err(CallsError::new(
+                "emulator.limit",
+                crate::limits::full("call jobs in this campaign", cap),
+            )
+            .bad_request());
+        }
+        Ok(())
+    }
+
     pub(super) fn create(&mut self, job: ValidJob) -> u64 {
         self.ids
             .create(self.campaign, job, self.now, &self.shared.counters)
@@ -239,6 +252,7 @@ fn add_phones_work(ctx: &mut Ctx<'_>, items: Vec<RawJobParameters>) -> Result<Re
     if ctx.campaign.status == CampaignStatus::Finished {
         return Err(stopped_error(ctx.campaign));
     }
+    ctx.room_for(valid.len())?;
     let ids: Vec<String> = valid
         .into_iter()
         .map(|job| ctx.create(job).to_string())
@@ -275,9 +289,20 @@ pub(super) fn select_jobs(campaign: &Campaign, selection: &Selection) -> Result<
             })?;
         picked.insert(idx);
     }
-    for value in selection.phones.iter().flatten() {
-        let text = phone_text(value).unwrap_or_else(|| value.to_string());
-        let ids = campaign.by_phone.get(&phone_key(&text)).ok_or_else(|| {
+    // Phones are looked up in one pass over the jobs (there is no per-phone index).
+    let wanted: Vec<(String, String)> = selection
+        .phones
+        .iter()
+        .flatten()
+        .map(|value| {
+            let text = phone_text(value).unwrap_or_else(|| value.to_string());
+            let key = phone_key(&text);
+            (text, key)
+        })
+        .collect();
+    let found = campaign.jobs_by_phones(wanted.iter().map(|(_, key)| key.as_str()));
+    for (text, key) in &wanted {
+        let indexes = found.get(key.as_str()).ok_or_else(|| {
             CallsError::new(
                 "phone.not.found",
                 "No call job for this phone in the campaign",
@@ -285,7 +310,7 @@ pub(super) fn select_jobs(campaign: &Campaign, selection: &Selection) -> Result<
             .with("phone", text.as_str())
             .bad_request()
         })?;
-        picked.extend(ids.iter().filter_map(|id| campaign.job_index(*id)));
+        picked.extend(indexes.iter().copied());
     }
     // Indexes follow creation order, which is id order.
     Ok(picked.into_iter().collect())

@@ -1,6 +1,10 @@
 //! Starting and stopping the emulator's HTTP server, with its background tasks: the dialer and
 //! the state-file saver.
 
+mod connections;
+
+pub(crate) use connections::BodyReadTimeout;
+
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -42,6 +46,9 @@ pub struct EmulatorBuilder {
     external_nlu: Option<(String, Option<(String, String)>)>,
     state_file: Option<PathBuf>,
     save_interval: Duration,
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
+    limits: crate::Limits,
     variants: crate::Variants,
     documents_dir: Option<PathBuf>,
     idempotency_bound: bool,
@@ -66,6 +73,9 @@ impl Default for EmulatorBuilder {
             external_nlu: None,
             state_file: None,
             save_interval: Duration::from_secs(1),
+            header_read_timeout: connections::DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: connections::DEFAULT_BODY_READ_TIMEOUT,
+            limits: crate::Limits::default(),
             variants: crate::Variants::default(),
             documents_dir: None,
             idempotency_bound: true,
@@ -209,6 +219,29 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a client may take to send a request head, counted from opening the connection
+    /// or from the previous answer on a kept-alive one (default 10 s); then the connection is
+    /// closed. This is also the idle timeout of keep-alive connections, so half-open and idle
+    /// connections never pile up.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a request body may take to arrive once its head is read (default 30 s); a
+    /// slower body is answered 408.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Caps on what the emulator stores (call jobs per campaign, campaigns, chat logs, other
+    /// collections); see [`crate::Limits`] for the defaults.
+    pub fn limits(mut self, limits: crate::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Serves the OpenAPI documents in `dir` where a JAICP host serves them (the API gateway's,
     /// NLP Direct's and the dialer's pages and YAML files), so that `cargo xtask specs fetch`
     /// can be run against the emulator. Files are read at each request.
@@ -240,6 +273,8 @@ impl EmulatorBuilder {
             self.dial_interval
         };
         let config = Config {
+            limits: self.limits,
+            body_read_timeout: self.body_read_timeout,
             timestamps: self.timestamps,
             spelling: self.spelling,
             tick_ms: i64::try_from(tick.as_millis()).unwrap_or(200),
@@ -260,6 +295,12 @@ impl EmulatorBuilder {
             crate::chat::ChatSection::new(rules, self.chat_hold),
             self.state_file.clone(),
         );
+        state.shared.chat.lock().log_cap = self.limits.chat_log_per_client;
+        // A reset rebuilds from this configuration, without the file.
+        let _ = state.shared.reset_to.set(EmulatorBuilder {
+            state_file: None,
+            ..self.clone()
+        });
         let loaded = match &self.state_file {
             Some(path) => match crate::persist::load(path)? {
                 Some(saved) => {
@@ -324,12 +365,14 @@ impl EmulatorBuilder {
         let addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let app = crate::router(state.clone());
+        let header_read_timeout = self.header_read_timeout;
         let server = tokio::spawn(async move {
             // Either an explicit shutdown or the handle being dropped.
             let shutdown = async {
                 let _ = stop_rx.await;
             };
-            if let Err(err) = run_server(listener, app, shutdown).await {
+            if let Err(err) = connections::serve(listener, app, header_read_timeout, shutdown).await
+            {
                 tracing::warn!(error = %err, "emulator server stopped with an error");
             }
         });
@@ -356,17 +399,6 @@ async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     }
     tracing::info!(addr = %bound, "JAICP emulator listening");
     Ok(listener)
-}
-
-/// Serves `app` on `listener` until `shutdown` completes.
-async fn run_server(
-    listener: TcpListener,
-    app: axum::Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 /// The dialer and the state-file saver of one running emulator.
@@ -541,7 +573,8 @@ pub async fn serve(
     let state = builder.build_state()?;
     let listener = bind(builder.bind).await?;
     let mut background = Background::spawn(&builder, &state);
-    let result = run_server(listener, crate::router(state.clone()), shutdown).await;
+    let app = crate::router(state.clone());
+    let result = connections::serve(listener, app, builder.header_read_timeout, shutdown).await;
     background.stop();
     let saved = final_save(&state).await;
     result.and(saved)
