@@ -5,7 +5,8 @@
 # response_schema_conformance. Deterministic (fixed seed, derandomised generation, no example
 # database) and bounded in time. A failure fails CI unless it is in the allow-list
 # .ci/emulator-schemathesis-allow.json (a Schemathesis baseline whose every entry carries a
-# `reason`: the document defect that causes it).
+# `reason`: the document defect that causes it, or, with `"kind": "emulator-gap"`, an open emulator
+# gap still to be fixed).
 #
 # Not fuzzed here: model-api-specification.yml (JAICP calls the user's service; .ci/schemathesis.sh
 # fuzzes jaicp-model's server with it), and the operations of our documents that JAICP sends to
