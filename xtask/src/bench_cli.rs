@@ -89,7 +89,13 @@ fn measure(cli: &Path, csv: &Path, base: &str) -> Result<Run> {
     let mut child = Command::new(cli)
         .args(["calls", "add-phones"])
         .arg(csv)
-        .args(["--json", "--no-progress", "--restart", "--journal"])
+        .args([
+            "--output",
+            "json",
+            "--no-progress",
+            "--restart",
+            "--journal",
+        ])
         .arg(&journal)
         .env("JAICP_HOST", base)
         .env("JAICP_CAMPAIGN_TOKEN", "1.1.bench-campaign")
