@@ -128,6 +128,19 @@ fn measure(cli: &Path, csv: &Path, base: &str) -> Result<Run> {
     })
 }
 
+/// `1234567` as `1,234,567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Runs the case against the bench server at `base`; returns its line for the results.
 pub fn add_phones(root: &Path, base: &str) -> Result<String> {
     let cli = build(root, "jaicp-cli", "jaicp")?;
@@ -147,10 +160,11 @@ pub fn add_phones(root: &Path, base: &str) -> Result<String> {
         None => "peak memory not measured (no /proc)".into(),
     };
     let line = format!(
-        "\nCLI: `jaicp calls add-phones` of a {rows}-row CSV ({size_mib:.0} MiB) against the bench server: \
-         {:.1} s, {:.0} rows/s, {peak}.\n",
+        "\nCLI: `jaicp calls add-phones` of a {}-row CSV ({size_mib:.0} MiB) against the bench server: \
+         {:.1} s, {} rows/s, {peak}.\n",
+        grouped(rows),
         run.seconds,
-        rows as f64 / run.seconds
+        grouped((rows as f64 / run.seconds) as u64)
     );
     eprintln!("{}", line.trim());
     Ok(line)
@@ -174,7 +188,13 @@ pub fn standalone(root: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::peak_kib;
+    use super::{grouped, peak_kib};
+
+    #[test]
+    fn figures_are_grouped() {
+        assert_eq!(grouped(10_000_000), "10,000,000");
+        assert_eq!(grouped(323), "323");
+    }
 
     #[test]
     fn the_peak_of_this_process_is_read() {

@@ -56,9 +56,18 @@ pub const CREDENTIALS: &[(&str, &str)] = &[
     ("imputer_token", "Imputer token"),
 ];
 
+/// Platform variants a profile can choose, as `(key, allowed values, what it is)`; `jaicp doctor
+/// --write-config` writes the ones it detects.
+pub const SETTINGS: &[(&str, &[&str], &str)] = &[(
+    "calls_route_family",
+    &["crm", "older"],
+    "route family of the Calls single-number add: `crm` (/api/crmCalls, the default) or `older` (/api/calls)",
+)];
+
 /// Every key `set_key` accepts.
 pub fn keys() -> Vec<String> {
     let mut keys = vec!["host".to_owned()];
+    keys.extend(SETTINGS.iter().map(|(key, _, _)| (*key).to_owned()));
     for (prefix, _) in CREDENTIALS {
         keys.push(format!("{prefix}_file"));
         keys.push(format!("{prefix}_env"));
@@ -155,6 +164,14 @@ pub fn set_key(path: &Path, profile: &str, key: &str, value: &str) -> anyhow::Re
         check_key(key)?;
         if value.is_empty() {
             entry.sources.remove(key);
+        } else if let Some((_, allowed, _)) = SETTINGS.iter().find(|(k, _, _)| *k == key) {
+            if !allowed.contains(&value) {
+                return Err(usage(format!(
+                    "`{key}` takes one of: {}",
+                    allowed.join(", ")
+                )));
+            }
+            entry.sources.insert(key.to_owned(), value.to_owned());
         } else if key.ends_with("_env") {
             if !value
                 .chars()

@@ -5,6 +5,14 @@ use std::process::Command;
 
 fn jaicp() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jaicp"));
+    // The embedded emulator keeps its state under XDG_DATA_HOME: one of our own per run.
+    let data = std::env::temp_dir().join(format!("jaicp-doctor-data-{}", std::process::id()));
+    cmd.env("XDG_DATA_HOME", data);
+    cmd.env_remove("JAICP_PROFILE");
+    cmd.env(
+        "JAICP_CONFIG",
+        std::env::temp_dir().join("jaicp-doctor-no-config.toml"),
+    );
     for var in [
         "JAICP_HOST",
         "JAICP_CHAT_TOKEN",
@@ -92,4 +100,41 @@ fn doctor_without_writes_sends_none() {
         assert_eq!(check["outcome"], "not-exercised", "{check}");
     }
     assert_eq!(report["writesAllowed"], serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_config_saves_the_variant_found() {
+    let emulator = jaicp_emulator::EmulatorBuilder::default()
+        .variants(jaicp_emulator::Variants::other())
+        .start()
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("jaicp-doctor-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    let base = emulator.base_url();
+    std::fs::write(&config, format!("[profiles.lab]\nhost = \"{base}\"\n")).unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        jaicp()
+            .args(["doctor", "--json", "--write-config", "--profile", "lab"])
+            .env("JAICP_HOST", base)
+            .env("JAICP_CONFIG", &config)
+            .env("JAICP_CHAT_TOKEN", jaicp_emulator::DEFAULT_CHAT_TOKEN)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let written = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(written.contains("[profiles.lab]"), "{written}");
+    assert!(
+        written.contains("calls_route_family = \"older\""),
+        "{written}"
+    );
+    // The Chat API base path is reported, not written: the SDK has no setting for it.
+    assert!(!written.contains("chat_base_path"), "{written}");
+    assert!(stderr.contains("not written: chat_base_path"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -439,6 +439,30 @@ pub const CHECKS: &[Check] = &[
     ),
 ];
 
+/// Check ids the documents still use from an earlier doctor, and the check that took each over.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("chat.async-id", chat::SEND_ASYNC),
+    ("chat.events-client-id", chat::EVENTS_WITHOUT_CLIENT_ID),
+    ("chat.events-empty", chat::EVENTS_EMPTY_ANSWER),
+    ("chat.history", chat::HISTORY_ROUTE),
+    ("chat.state", chat::CLIENT_STATE_ROUTE),
+    ("chat.timestamp", chat::SEND_ENVELOPE),
+    ("chat.unknown-token", chat::BAD_TOKEN),
+    ("imputer.audio", imputer::GENERATE),
+    ("imputer.unknown-token", imputer::BAD_TOKEN),
+    ("prompter.transport", prompter::SUGGEST),
+    ("prompter.unknown-token", prompter::BAD_TOKEN),
+    ("pushgate.answer", pushgate::FIRE),
+];
+
+/// The check id a tag in the documents names (an alias resolved).
+pub fn resolve(tag: &str) -> &str {
+    ALIASES
+        .iter()
+        .find(|(old, _)| *old == tag)
+        .map_or(tag, |(_, new)| new)
+}
+
 /// The check with this id.
 pub fn check(id: &str) -> Option<&'static Check> {
     CHECKS.iter().find(|c| c.id == id)

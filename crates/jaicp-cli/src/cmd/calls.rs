@@ -184,10 +184,20 @@ pub async fn run(command: CallsCommand, globals: &Globals) -> anyhow::Result<()>
 /// The Calls API handle with the campaign token of `token_file`, the environment, the profile or
 /// the emulator.
 pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
-    Ok(Calls::new(
-        &target.client,
-        &target.campaign_token(token_file)?,
-    ))
+    let token = target.campaign_token(token_file)?;
+    // The profile's route family (`jaicp doctor --write-config` sets it when a host serves the
+    // single-number add only under the older /api/calls).
+    let older = target
+        .profile
+        .profile
+        .sources
+        .get("calls_route_family")
+        .is_some_and(|v| v == "older");
+    Ok(if older {
+        Calls::with_paths(&target.client, &token, jaicp_calls::CallsPaths::older())
+    } else {
+        Calls::new(&target.client, &token)
+    })
 }
 
 /// Consecutive failed polls after which a wait gives up.

@@ -56,6 +56,11 @@ pub struct DoctorArgs {
     /// Print the JSON report instead of the Markdown one.
     #[arg(long)]
     pub json: bool,
+    /// Write the settings for the variants found (those the SDK supports as configuration, such
+    /// as `calls_route_family = "older"`) into the active profile (--profile, $JAICP_PROFILE or
+    /// the config file's current one).
+    #[arg(long)]
+    pub write_config: bool,
 }
 
 /// A credential from its file, the environment, or (against the embedded emulator) the
@@ -184,7 +189,11 @@ pub async fn run(args: DoctorArgs, globals: &Globals) -> anyhow::Result<()> {
     }
     eprintln!("jaicp doctor: checking (an events long poll may take a minute)...");
     let report = doctor.run().await;
-    write(&report, &args)
+    write(&report, &args)?;
+    if args.write_config {
+        write_config(&report, &target)?;
+    }
+    Ok(())
 }
 
 fn write(report: &Report, args: &DoctorArgs) -> anyhow::Result<()> {
@@ -210,6 +219,43 @@ fn write(report: &Report, args: &DoctorArgs) -> anyhow::Result<()> {
     eprintln!(
         "jaicp doctor: {confirmed} confirmed, {contradicted} contradicted, {skipped} not exercised"
     );
+    Ok(())
+}
+
+/// Writes each detected setting the profile knows (`config::SETTINGS`) into the active profile;
+/// says which ones the SDK cannot be configured for yet.
+fn write_config(report: &Report, target: &Target) -> anyhow::Result<()> {
+    let settings = report.settings();
+    if settings.is_empty() {
+        eprintln!("jaicp doctor: no variant found that needs a setting; the profile is unchanged");
+        return Ok(());
+    }
+    let path = crate::config::path()
+        .ok_or_else(|| anyhow::anyhow!("no config file location (set JAICP_CONFIG or HOME)"))?;
+    let profile = target.profile.name.clone().ok_or_else(|| {
+        crate::error::usage(
+            "--write-config needs a profile: pass --profile NAME (or set JAICP_PROFILE)",
+        )
+    })?;
+    for setting in settings {
+        if crate::config::SETTINGS
+            .iter()
+            .any(|(key, _, _)| *key == setting.key)
+        {
+            crate::config::set_key(&path, &profile, setting.key, setting.value)?;
+            eprintln!(
+                "wrote {} = \"{}\" to profile `{profile}` in {}",
+                setting.key,
+                setting.value,
+                path.display()
+            );
+        } else {
+            eprintln!(
+                "not written: {} = \"{}\" (the SDK has no setting for it yet)",
+                setting.key, setting.value
+            );
+        }
+    }
     Ok(())
 }
 

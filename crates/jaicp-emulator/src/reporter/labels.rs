@@ -673,7 +673,14 @@ async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
     let e = Experiment {
         key: b.key.clone(),
         description: b.description,
-        branches: b.branches,
+        branches: b
+            .branches
+            .into_iter()
+            .map(|mut branch| {
+                crate::extract::drop_nulls(&mut branch);
+                branch
+            })
+            .collect(),
         status: "RUNNING".into(),
         joined: Default::default(),
     };

@@ -167,10 +167,13 @@ impl EmulatorState {
     ) -> (String, Millis) {
         let now = self.now_ms();
         let filters = body.get("filters").cloned().unwrap_or_else(|| json!([]));
-        let settings = body
+        let mut settings = body
             .get("settings")
+            .filter(|s| !s.is_null())
             .cloned()
             .unwrap_or_else(|| json!({ "fileType": "CSV" }));
+        // `null` means "not given": the task list never echoes one where a value belongs.
+        crate::extract::drop_nulls(&mut settings);
         let rows = {
             let sessions = self.reporter_sessions();
             let r = self.reporter();

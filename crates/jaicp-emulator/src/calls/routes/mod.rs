@@ -171,7 +171,8 @@ fn run_reply(
 }
 
 /// 400 for a key first used with another request, in the operation's documented 400 shape
-/// (`ApiErrorData` for campaign control, `{type, message}` elsewhere).
+/// (`ApiErrorData` for campaign control, `{type, message, phone}` for the add-phone operations,
+/// `{type, message}` elsewhere).
 fn key_reused(scope: &str) -> Reply {
     const MESSAGE: &str = "This Idempotence-Key was first used with another request; \
                            use a new key for a new request";
@@ -182,6 +183,12 @@ fn key_reused(scope: &str) -> Reply {
             MESSAGE,
             &[],
         )
+    } else if matches!(scope, "addPhone" | "addPhoneGetTest") {
+        // The single-number adds answer 400 as `PhoneErrorResponse` or
+        // `CampaignErrorResponse`; only the first fits this error, and it requires `phone`.
+        CallsError::new("idempotence.key.reused", MESSAGE)
+            .with("phone", "")
+            .bad_request()
     } else {
         CallsError::new("idempotence.key.reused", MESSAGE).bad_request()
     }
