@@ -5,6 +5,11 @@ use std::process::Command;
 
 fn jaicp() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jaicp"));
+    // The embedded emulator's state file of its own, not the user's.
+    cmd.env(
+        "XDG_DATA_HOME",
+        std::env::temp_dir().join(format!("jaicp-doctor-data-{}", std::process::id())),
+    );
     for var in [
         "JAICP_HOST",
         "JAICP_CHAT_TOKEN",
