@@ -81,7 +81,13 @@ impl Target {
                  when the command ends",
             ),
         }
-        let emulator = builder.start().await?;
+        // A state file this build cannot read (another version, damage) is left untouched; the
+        // way out is a reset.
+        let emulator = builder.start().await.map_err(|e| {
+            anyhow::anyhow!(
+                "{e}\n(run `jaicp emulator reset` to start the embedded emulator from its seeded state)"
+            )
+        })?;
         globals.note(&format!(
             "JAICP_HOST is not set; using an embedded emulator at {}{}",
             emulator.base_url(),
