@@ -293,7 +293,9 @@ async fn intents(nlp: &Nlp, command: IntentsCommand, globals: &Globals) -> anyho
         IntentsCommand::Get { id } => {
             let intent = match nlp.intent(id).await {
                 Err(e) if e.nlp_error() == Some(NlpError::UnknownIntent) => {
-                    anyhow::bail!("the project has no intent with id {id}")
+                    // Context keeps the 404 in the chain, so the exit code stays "not found".
+                    return Err(anyhow::Error::new(e)
+                        .context(format!("the project has no intent with id {id}")));
                 }
                 other => other?,
             };
