@@ -35,7 +35,7 @@ fn doctor_against_the_embedded_emulator() {
     let output = jaicp()
         .args([
             "doctor", "--allow", "chat", "--allow", "prompter", "--allow", "pushgate", "--allow",
-            "imputer", "--json", "--out",
+            "imputer", "-o", "json", "--out",
         ])
         .arg(&out)
         .output()
@@ -81,7 +81,7 @@ fn doctor_against_the_embedded_emulator() {
 
 #[test]
 fn doctor_without_writes_sends_none() {
-    let output = jaicp().args(["doctor", "--json"]).output().unwrap();
+    let output = jaicp().args(["doctor", "-o", "json"]).output().unwrap();
     assert!(output.status.success());
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     for id in [
@@ -116,7 +116,7 @@ async fn write_config_saves_the_variant_found() {
     std::fs::write(&config, format!("[profiles.lab]\nhost = \"{base}\"\n")).unwrap();
     let output = tokio::task::spawn_blocking(move || {
         jaicp()
-            .args(["doctor", "--json", "--write-config", "--profile", "lab"])
+            .args(["doctor", "-o", "json", "--write-config", "--profile", "lab"])
             .env("JAICP_HOST", base)
             .env("JAICP_CONFIG", &config)
             .env("JAICP_CHAT_TOKEN", jaicp_emulator::DEFAULT_CHAT_TOKEN)

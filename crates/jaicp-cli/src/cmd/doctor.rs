@@ -9,6 +9,7 @@ use jaicp_doctor::{Api, Doctor, Report};
 
 use crate::cli::Globals;
 use crate::credentials::read_secret_file;
+use crate::output::Format;
 use crate::target::Target;
 
 /// Arguments of `jaicp doctor`.
@@ -53,9 +54,6 @@ pub struct DoctorArgs {
     /// Write `doctor-report.md` and `doctor-report.json` into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Print the JSON report instead of the Markdown one.
-    #[arg(long)]
-    pub json: bool,
     /// Write the settings for the variants found (those the SDK supports as configuration, such
     /// as `calls_route_family = "older"`) into the active profile (--profile, $JAICP_PROFILE or
     /// the config file's current one).
@@ -189,14 +187,14 @@ pub async fn run(args: DoctorArgs, globals: &Globals) -> anyhow::Result<()> {
     }
     eprintln!("jaicp doctor: checking (an events long poll may take a minute)...");
     let report = doctor.run().await;
-    write(&report, &args)?;
+    write(&report, &args, globals)?;
     if args.write_config {
         write_config(&report, &target)?;
     }
     Ok(())
 }
 
-fn write(report: &Report, args: &DoctorArgs) -> anyhow::Result<()> {
+fn write(report: &Report, args: &DoctorArgs, globals: &Globals) -> anyhow::Result<()> {
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
@@ -210,10 +208,14 @@ fn write(report: &Report, args: &DoctorArgs) -> anyhow::Result<()> {
             eprintln!("wrote {}", path.display());
         }
     }
-    if args.json {
-        println!("{}", report.to_json());
-    } else {
-        print!("{}", report.to_markdown());
+    // The report holds shapes only (no values), so it is written as it is: Markdown by default,
+    // JSON with the global `--output json|jsonl`. A closed stdout ends quietly (error::finish).
+    let out = globals.out();
+    match globals.output {
+        Some(Format::Json | Format::Jsonl) => {
+            out.raw(format!("{}\n", report.to_json()).as_bytes())?
+        }
+        _ => out.raw(report.to_markdown().as_bytes())?,
     }
     let (confirmed, contradicted, skipped) = report.counts();
     eprintln!(
