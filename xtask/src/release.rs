@@ -33,8 +33,12 @@ fn published_crates(root: &Path) -> Result<Vec<String>> {
             let deps = p["dependencies"]
                 .as_array()
                 .map(|d| {
+                    // Dev-dependencies do not order publishing (path-only ones are dropped from
+                    // the package), and a crate may dev-depend on itself to turn on a test feature.
                     d.iter()
+                        .filter(|d| d["kind"].as_str() != Some("dev"))
                         .filter_map(|d| d["name"].as_str().map(str::to_owned))
+                        .filter(|d| d != &name)
                         .collect()
                 })
                 .unwrap_or_default();
