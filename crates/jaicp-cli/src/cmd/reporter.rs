@@ -220,13 +220,12 @@ pub async fn run(args: ReporterArgs, globals: &Globals) -> anyhow::Result<()> {
     let out = globals.out();
     match command {
         ReporterCommand::Sessions(a) => {
-            let listing = listing(&a);
-            let items: Vec<_> = r
-                .session_stream(window(a.from.as_deref(), a.to.as_deref())?, listing)
-                .take_limit(a.limit)
-                .try_collect()
-                .await?;
-            let rows: Vec<_> = rows(&items)?.into_iter().map(flatten_client).collect();
+            let found = collect_rows(
+                r.session_stream(window(a.from.as_deref(), a.to.as_deref())?, listing(&a)),
+                a.limit,
+            )
+            .await?;
+            let rows: Vec<_> = found.into_iter().map(flatten_client).collect();
             out.rows(
                 &[
                     "sessionId",
@@ -240,13 +239,12 @@ pub async fn run(args: ReporterArgs, globals: &Globals) -> anyhow::Result<()> {
             )
         }
         ReporterCommand::Messages(a) => {
-            let listing = listing(&a);
-            let items: Vec<_> = r
-                .message_stream(window(a.from.as_deref(), a.to.as_deref())?, listing)
-                .take_limit(a.limit)
-                .try_collect()
-                .await?;
-            let rows: Vec<_> = rows(&items)?.into_iter().map(flatten_client).collect();
+            let found = collect_rows(
+                r.message_stream(window(a.from.as_deref(), a.to.as_deref())?, listing(&a)),
+                a.limit,
+            )
+            .await?;
+            let rows: Vec<_> = found.into_iter().map(flatten_client).collect();
             out.rows(
                 &[
                     "sessionId",
@@ -260,12 +258,11 @@ pub async fn run(args: ReporterArgs, globals: &Globals) -> anyhow::Result<()> {
             )
         }
         ReporterCommand::Clients(a) => {
-            let listing = listing(&a);
-            let items: Vec<_> = r
-                .client_stream(window(a.from.as_deref(), a.to.as_deref())?, listing)
-                .take_limit(a.limit)
-                .try_collect()
-                .await?;
+            let found = collect_rows(
+                r.client_stream(window(a.from.as_deref(), a.to.as_deref())?, listing(&a)),
+                a.limit,
+            )
+            .await?;
             out.rows(
                 &[
                     "id",
@@ -275,7 +272,7 @@ pub async fn run(args: ReporterArgs, globals: &Globals) -> anyhow::Result<()> {
                     "lastVisitDate",
                     "isBlocked",
                 ],
-                rows(&items)?,
+                found,
             )
         }
         ReporterCommand::Report {
@@ -359,6 +356,15 @@ pub async fn run(args: ReporterArgs, globals: &Globals) -> anyhow::Result<()> {
         ReporterCommand::Labels(c) => labels(&r, c, globals).await,
         ReporterCommand::Experiments(c) => experiments(&r, c, globals).await,
     }
+}
+
+/// The first `limit` items of a listing stream, as output rows.
+async fn collect_rows<T: serde::Serialize>(
+    stream: impl futures_util::Stream<Item = jaicp_core::Result<T>>,
+    limit: Option<usize>,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    let items: Vec<T> = stream.take_limit(limit).try_collect().await?;
+    rows(&items)
 }
 
 fn listing(a: &ListArgs) -> Listing {
