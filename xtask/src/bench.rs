@@ -101,6 +101,14 @@ fn instructions(
     Ok(Some(collected.parse()?))
 }
 
+/// The 1, 5 and 15 minute load averages, to print beside figures measured on a shared machine.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 /// One case's figures, raw side first.
 struct Row {
     case: &'static str,
@@ -194,8 +202,53 @@ fn build_times(root: &std::path::Path) -> Result<(f64, f64)> {
     Ok((sdk, base))
 }
 
+/// What to run: every case by default; `--case a,b` (repeatable) keeps only the named cases and
+/// then leaves out the emulator and CLI sections, so one case can be iterated on quickly.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Cold build times (`--build-time`).
+    pub with_build: bool,
+    /// The CLI case (unless `--skip-cli`).
+    pub with_cli: bool,
+    /// Only these cases (`--case`), empty for all.
+    pub only: Vec<String>,
+}
+
+impl Options {
+    /// Reads the options from the arguments after `bench`.
+    pub fn from_args(args: &[String]) -> Result<Self> {
+        let mut options = Options {
+            with_build: args.iter().any(|a| a == "--build-time"),
+            with_cli: !args.iter().any(|a| a == "--skip-cli"),
+            only: Vec::new(),
+        };
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            let value = match arg.strip_prefix("--case=") {
+                Some(v) => v,
+                None if arg == "--case" => rest.next().context("--case needs a case name")?,
+                None => continue,
+            };
+            for name in value.split(',').filter(|n| !n.is_empty()) {
+                if !CASES.iter().any(|(c, _)| *c == name) {
+                    let known: Vec<&str> = CASES.iter().map(|(c, _)| *c).collect();
+                    bail!("unknown case `{name}` (cases: {})", known.join(", "));
+                }
+                options.only.push(name.to_owned());
+            }
+        }
+        Ok(options)
+    }
+
+    fn runs(&self, case: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|c| c == case)
+    }
+}
+
 /// Entry point.
-pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result<()> {
+pub fn bench(root: &std::path::Path, options: &Options) -> Result<()> {
+    let (with_build, with_cli) = (options.with_build, options.with_cli);
+    let filtered = !options.only.is_empty();
     let bin = bench_binary(root)?;
     let mut child = Command::new(&bin)
         .args(["server", "--port", "0"])
@@ -216,7 +269,7 @@ pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result
     let emulator_base = format!("http://127.0.0.1:{}", emu_port.trim());
 
     let mut rows = Vec::new();
-    for (case, runs) in CASES {
+    for (case, runs) in CASES.iter().filter(|(c, _)| options.runs(c)) {
         let (mut sdk, mut raw) = (Vec::new(), Vec::new());
         for i in 0..*runs {
             // Alternate which side goes first, so warm-up and drift do not favour one side.
@@ -251,9 +304,16 @@ pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result
             peak: (peak(&raw), peak(&sdk)),
         };
         eprintln!(
-            "{case}: cpu sdk/raw {:.3}x, wall {:.3}x",
+            "{case}: cpu sdk/raw {:.3}x (raw {:.3}/{:.3}/{:.3} s, sdk {:.3}/{:.3}/{:.3} s), wall {:.3}x, load average {}",
             row.cpu.1.median / row.cpu.0.median,
-            row.wall.1.median / row.wall.0.median
+            row.cpu.0.min,
+            row.cpu.0.median,
+            row.cpu.0.max,
+            row.cpu.1.min,
+            row.cpu.1.median,
+            row.cpu.1.max,
+            row.wall.1.median / row.wall.0.median,
+            load_average()
         );
         rows.push(row);
     }
@@ -284,25 +344,35 @@ pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result
         ) else {
             return Ok(None);
         };
-        Ok(Some(a.saturating_sub(b) as f64 / (long - short) as f64))
+        let per = a.saturating_sub(b) as f64 / (long - short) as f64;
+        eprintln!("instructions {side}: {a} ({long} requests) - {b} ({short}) = {per:.0} a request");
+        Ok(Some(per))
     };
-    match (per_request("raw")?, per_request("sdk")?) {
+    let counted = if options.runs("sequential") {
+        (per_request("raw")?, per_request("sdk")?)
+    } else {
+        (None, None)
+    };
+    match counted {
         (Some(raw), Some(sdk)) => table.push_str(&format!(
             "\nInstructions per sequential request (callgrind, ({long} − {short} requests) / {}): raw {raw:.0}, SDK {sdk:.0}, {:.3}×.\n",
             long - short,
             sdk / raw
         )),
+        _ if !options.runs("sequential") => {}
         _ => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
     }
-    table.push_str(&crate::bench_emulator::run(root)?);
-    if with_build {
+    if !filtered {
+        table.push_str(&crate::bench_emulator::run(root)?);
+    }
+    if with_build && !filtered {
         let (sdk, baseline) = build_times(root)?;
         table.push_str(&format!(
             "\nCold debug build: `jaicp-calls` {sdk:.0} s; a crate with only reqwest + serde + tokio {baseline:.0} s ({:.2}×).\n",
             sdk / baseline
         ));
     }
-    if with_cli {
+    if with_cli && !filtered {
         table.push_str(&crate::bench_cli::add_phones(root, &base)?);
     }
     println!("{table}");
