@@ -50,11 +50,12 @@ impl Default for Config {
 
 pub(crate) struct Inner {
     pub(crate) host: Host,
-    /// The host's base URL as text, without a trailing `/`: every request URL starts with it.
-    pub(crate) base_prefix: Box<str>,
-    /// The length of the base URL's own path (`/jaicp` in `https://host/jaicp`), which logs leave
-    /// out.
-    pub(crate) base_path_len: usize,
+    /// The host's scheme and authority (`https://host:port`), parsed once: request URLs are
+    /// parsed relative to it, so that the host is not parsed again for every request.
+    pub(crate) origin: url::Url,
+    /// The base URL's own path without a trailing `/` (`/jaicp` in `https://host/jaicp`, mostly
+    /// empty): every request path starts with it, and logs leave it out.
+    pub(crate) base_path: Box<str>,
     /// The `User-Agent` of every request, whatever the transport.
     pub(crate) user_agent: HeaderValue,
     pub(crate) transport: Arc<dyn Transport>,
@@ -118,9 +119,14 @@ impl Client {
         self.inner.budget.available()
     }
 
-    /// The base every request URL starts with.
-    pub(crate) fn base_prefix(&self) -> &str {
-        &self.inner.base_prefix
+    /// The host's scheme and authority, parsed.
+    pub(crate) fn origin(&self) -> &url::Url {
+        &self.inner.origin
+    }
+
+    /// The path of the host's base URL (`/jaicp` in `https://host/jaicp`; empty for most).
+    pub(crate) fn base_path(&self) -> &str {
+        &self.inner.base_path
     }
 }
 
@@ -250,12 +256,13 @@ impl ClientBuilder {
             (None, None) => Arc::new(ReqwestTransport::new(self.config.connect_timeout)?),
         };
         let base_path = base.path().trim_end_matches('/');
-        let base_prefix = format!("{}{base_path}", &base[..url::Position::BeforePath]);
+        let origin = url::Url::parse(&base[..url::Position::BeforePath])
+            .map_err(|e| Error::Config(format!("cannot parse the host's origin: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 host,
-                base_path_len: base_path.len(),
-                base_prefix: base_prefix.into_boxed_str(),
+                origin,
+                base_path: Box::from(base_path),
                 user_agent,
                 transport,
                 budget: RetryBudget::new(self.retry_budget.unwrap_or(500)),

@@ -121,7 +121,7 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
     let secrets = shared.secrets.clone();
     let raw = req.is_raw();
     let shown = crate::request::url::ShownPath {
-        path: url.path().get(inner.base_path_len..).unwrap_or(""),
+        path: url.path().get(inner.base_path.len()..).unwrap_or(""),
         token: shared
             .path_token
             .as_ref()
