@@ -10,6 +10,7 @@ mod attempt;
 pub(crate) mod decide;
 mod send;
 
+use std::pin::Pin;
 use std::time::Duration;
 
 use http::header::{ACCEPT, HeaderName, USER_AGENT};
@@ -44,8 +45,16 @@ fn left(deadline: Option<Instant>, now: Instant) -> Duration {
     deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(now))
 }
 
+/// The pipeline's future, boxed once here so that the `send_*` futures around it stay small
+/// (see `send`). It does nothing until polled.
+pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<Completed>> + Send>>;
+
 /// Sends a request: every rule of timeouts, retries and redaction applies here.
-pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
+pub(crate) fn execute(req: RequestBuilder, mode: Mode) -> Pending {
+    Box::pin(run(req, mode))
+}
+
+async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
     if let Some(e) = req.error.take() {
         return Err(e);
     }
