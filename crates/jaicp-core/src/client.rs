@@ -58,9 +58,18 @@ pub(crate) struct Inner {
     pub(crate) base_path: Box<str>,
     /// The `User-Agent` of every request, whatever the transport.
     pub(crate) user_agent: HeaderValue,
-    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) transport: Sender,
     pub(crate) config: Config,
     pub(crate) budget: RetryBudget,
+}
+
+/// What sends a client's requests: the default reqwest transport, which the pipeline calls
+/// directly (no boxed future or body stream per request), or any other [`Transport`].
+pub(crate) enum Sender {
+    /// The default transport, or one over the user's reqwest client.
+    Reqwest(ReqwestTransport),
+    /// A transport the user supplied.
+    Custom(Arc<dyn Transport>),
 }
 
 /// A JAICP client for one host. Clone it freely: clones share the connection pool and the retry
@@ -250,10 +259,10 @@ impl ClientBuilder {
         };
         let user_agent = HeaderValue::from_str(&ua)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
-        let transport: Arc<dyn Transport> = match (self.transport, self.reqwest) {
-            (Some(t), _) => t,
-            (None, Some(c)) => Arc::new(ReqwestTransport::from_client(c)),
-            (None, None) => Arc::new(ReqwestTransport::new(self.config.connect_timeout)?),
+        let transport = match (self.transport, self.reqwest) {
+            (Some(t), _) => Sender::Custom(t),
+            (None, Some(c)) => Sender::Reqwest(ReqwestTransport::from_client(c)),
+            (None, None) => Sender::Reqwest(ReqwestTransport::new(self.config.connect_timeout)?),
         };
         let base_path = base.path().trim_end_matches('/');
         let origin = url::Url::parse(&base[..url::Position::BeforePath])
