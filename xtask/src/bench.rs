@@ -33,6 +33,9 @@ const CASES: &[(&str, usize)] = &[
     ("report", 7),
 ];
 
+/// Rounds of the callgrind count per side (alternating), of which the median is reported.
+const INSTRUCTION_ROUNDS: usize = 5;
+
 /// What a case is, for the table.
 fn describe(case: &str) -> &'static str {
     match case {
@@ -336,6 +339,9 @@ pub fn bench(root: &std::path::Path, options: &Options) -> Result<()> {
         ));
     }
     // Instructions per request: the difference of a long and a short run cancels start-up.
+    // The count moves by a few per cent from run to run (how often the runtime's workers park
+    // depends on the server's timing and the machine's load), so it is taken in rounds that
+    // alternate the sides, and the medians are compared.
     let (long, short) = (2_000usize, 200usize);
     let per_request = |side: &str| -> Result<Option<f64>> {
         let (Some(a), Some(b)) = (
@@ -345,22 +351,53 @@ pub fn bench(root: &std::path::Path, options: &Options) -> Result<()> {
             return Ok(None);
         };
         let per = a.saturating_sub(b) as f64 / (long - short) as f64;
-        eprintln!("instructions {side}: {a} ({long} requests) - {b} ({short}) = {per:.0} a request");
+        eprintln!(
+            "instructions {side}: {a} ({long} requests) - {b} ({short}) = {per:.0} a request, load average {}",
+            load_average()
+        );
         Ok(Some(per))
     };
-    let counted = if options.runs("sequential") {
-        (per_request("raw")?, per_request("sdk")?)
-    } else {
-        (None, None)
-    };
+    let mut counted: Option<(Vec<f64>, Vec<f64>)> = None;
+    if options.runs("sequential") {
+        let (mut raw, mut sdk) = (Vec::new(), Vec::new());
+        for round in 0..INSTRUCTION_ROUNDS {
+            let order = if round % 2 == 0 {
+                ["raw", "sdk"]
+            } else {
+                ["sdk", "raw"]
+            };
+            for side in order {
+                let Some(per) = per_request(side)? else {
+                    break;
+                };
+                if side == "raw" {
+                    raw.push(per)
+                } else {
+                    sdk.push(per)
+                }
+            }
+        }
+        if raw.len() == INSTRUCTION_ROUNDS && sdk.len() == INSTRUCTION_ROUNDS {
+            counted = Some((raw, sdk));
+        }
+    }
     match counted {
-        (Some(raw), Some(sdk)) => table.push_str(&format!(
-            "\nInstructions per sequential request (callgrind, ({long} − {short} requests) / {}): raw {raw:.0}, SDK {sdk:.0}, {:.3}×.\n",
-            long - short,
-            sdk / raw
-        )),
-        _ if !options.runs("sequential") => {}
-        _ => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
+        Some((raw, sdk)) => {
+            let (raw, sdk) = (spread(raw), spread(sdk));
+            table.push_str(&format!(
+                "\nInstructions per sequential request (callgrind, ({long} − {short} requests) / {}, {INSTRUCTION_ROUNDS} alternating rounds, min / median / max): raw {:.0} / {:.0} / {:.0}, SDK {:.0} / {:.0} / {:.0}, ratio of medians {:.3}×.\n",
+                long - short,
+                raw.min,
+                raw.median,
+                raw.max,
+                sdk.min,
+                sdk.median,
+                sdk.max,
+                sdk.median / raw.median
+            ))
+        }
+        None if !options.runs("sequential") => {}
+        None => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
     }
     if !filtered {
         table.push_str(&crate::bench_emulator::run(root)?);
