@@ -137,7 +137,7 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
             .and_then(|(_, t)| t.as_deref().ok()),
         raw,
     };
-    let span = tracing::info_span!(
+    let request_span = tracing::info_span!(
         "jaicp.request",
         api = op.api,
         operation = op.operation,
@@ -150,6 +150,9 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
     // The first attempt takes the URL and headers built above; a retry builds them again (rare,
     // and cheaper than copying them for every request in case one is needed).
     let mut first = Some((url, first_headers));
+    // A handle to the span for its fields: cheaper than looking up the current span each time,
+    // and free when tracing is off.
+    let span = request_span.clone();
 
     async move {
         let started = Instant::now();
@@ -168,7 +171,7 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
             }
             let this_timeout = attempt_timeout.min(remaining);
             let limited_by_deadline = remaining < attempt_timeout;
-            tracing::Span::current().record("attempt", attempt);
+            span.record("attempt", attempt);
             let (this_url, this_headers) = match first.take() {
                 Some(prepared) => prepared,
                 None => (
@@ -183,7 +186,9 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
                 attempt::run(inner, request, op, &mode, body_cap, &secrets),
             )
             .await;
-            tracing::Span::current().record("latency_ms", now.elapsed().as_millis() as u64);
+            if !span.is_disabled() {
+                span.record("latency_ms", now.elapsed().as_millis() as u64);
+            }
             let failure = match outcome {
                 Err(_) if limited_by_deadline => {
                     return Err(Error::Timeout {
@@ -201,18 +206,18 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
                         Completed::Buffered(r) => r.status,
                         Completed::Streaming(r) => r.status,
                     };
-                    tracing::Span::current().record("status", status);
+                    span.record("status", status);
                     tracing::debug!(attempt, status, "jaicp request succeeded");
                     return Ok(done);
                 }
                 Ok(Err(failure)) => failure,
             };
             if let Failure::Status { status, .. } = &failure {
-                tracing::Span::current().record("status", status);
+                span.record("status", status);
             }
             let Some(outcome) = failure.outcome() else {
                 if let Some(s) = failure_status(&failure) {
-                    tracing::Span::current().record("status", s);
+                    span.record("status", s);
                 }
                 return Err(failure.into_error(op, started.elapsed()));
             };
@@ -246,7 +251,7 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
             }
         }
     }
-    .instrument(span)
+    .instrument(request_span)
     .await
 }
 
