@@ -103,7 +103,10 @@ pub(crate) async fn run(
     secrets: &[String],
 ) -> Result<Completed, Failure> {
     let response = match &inner.transport {
-        Sender::Reqwest(reqwest) => reqwest.send_direct(request).await.map(Received::from_reqwest),
+        Sender::Reqwest(reqwest) => reqwest
+            .send_direct(request)
+            .await
+            .map(Received::from_reqwest),
         Sender::Custom(transport) => transport.send(request).await.map(Received::from_transport),
     }
     .map_err(Failure::Transport)?;

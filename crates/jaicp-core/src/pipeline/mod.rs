@@ -19,7 +19,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::error::{Error, Result, TimeoutPhase};
-use crate::request::{IDEMPOTENCE_KEY, Idempotency, KeyPlacement, RequestBuilder};
+use crate::request::{ApiContext, IDEMPOTENCE_KEY, Idempotency, KeyPlacement, RequestBuilder};
 use crate::response::{RawResponse, StreamingResponse};
 use crate::transport::HttpRequest;
 use attempt::Failure;
@@ -46,21 +46,23 @@ fn left(deadline: Option<Instant>, now: Instant) -> Duration {
 }
 
 /// The pipeline's future, boxed once here so that the `send_*` futures around it stay small
-/// (see `send`). It does nothing until polled.
-pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<Completed>> + Send>>;
+/// (see `send`). It does nothing until polled. The request's context comes back with the answer
+/// (the decoders scrub errors with its secrets) rather than being cloned for them.
+pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<(Completed, ApiContext)>> + Send>>;
 
 /// Sends a request: every rule of timeouts, retries and redaction applies here.
 pub(crate) fn execute(req: RequestBuilder, mode: Mode) -> Pending {
     Box::pin(run(req, mode))
 }
 
-async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
+async fn run(mut req: RequestBuilder, mode: Mode) -> Result<(Completed, ApiContext)> {
     if let Some(e) = req.error.take() {
         return Err(e);
     }
     let op = req.op_name();
-    let ctx = req.ctx.clone();
-    let shared = ctx.shared();
+    // Borrowed, not cloned: this future owns the request (a clone would be two more atomic
+    // operations on an `Arc` that every task of the client shares).
+    let shared = req.ctx.shared();
     let inner = &*shared.client.inner;
     let config = &inner.config;
     let policy = req
@@ -127,7 +129,7 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
     // Checked before anything is sent (a credential that cannot be a header).
     let first_headers = headers_for_attempt(&template)?;
 
-    let secrets = shared.secrets.clone();
+    let secrets: &[String] = &shared.secrets;
     let raw = req.is_raw();
     let shown = crate::request::url::ShownPath {
         path: url.path().get(inner.base_path.len()..).unwrap_or(""),
@@ -154,13 +156,18 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
     // and free when tracing is off.
     let span = request_span.clone();
 
-    async move {
+    let done = async {
         let started = Instant::now();
         let deadline_at = deadline_after(started, deadline);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let now = Instant::now();
+            // The first attempt starts when the call does: one clock read fewer.
+            let now = if attempt == 1 {
+                started
+            } else {
+                Instant::now()
+            };
             let remaining = left(deadline_at, now);
             if remaining.is_zero() {
                 return Err(Error::Timeout {
@@ -181,9 +188,10 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
             };
             let request =
                 HttpRequest::new(req.method.clone(), this_url, this_headers, req.body.clone());
-            let outcome = tokio::time::timeout(
-                this_timeout,
-                attempt::run(inner, request, op, &mode, body_cap, &secrets),
+            // `timeout_at` from the time already read (`timeout` would read the clock again).
+            let outcome = tokio::time::timeout_at(
+                attempt_ends(now, this_timeout),
+                attempt::run(inner, request, op, &mode, body_cap, secrets),
             )
             .await;
             if !span.is_disabled() {
@@ -252,7 +260,16 @@ async fn run(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
         }
     }
     .instrument(request_span)
-    .await
+    .await?;
+    Ok((done, req.ctx))
+}
+
+/// When an attempt of length `d` started at `now` ends: past what the clock can hold, a date
+/// 30 years away (what `tokio::time::timeout` does with an overflowing length).
+fn attempt_ends(now: Instant, d: Duration) -> Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(86_400 * 365 * 30)))
+        .unwrap_or(now)
 }
 
 /// The HTTP status behind a failure that ends the call, for the span.

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use super::{Completed, Mode, execute};
 use crate::body::{decode_json, decode_lenient_string};
 use crate::error::{Error, Result};
-use crate::request::RequestBuilder;
+use crate::request::{ApiContext, RequestBuilder};
 use crate::response::{RawResponse, StreamingResponse, WithRaw};
 
 // The `send_*` methods are plain functions that return the pipeline's future, boxed once by
@@ -17,9 +17,11 @@ impl RequestBuilder {
     /// Sends and decodes a JSON response.
     pub fn send_json<T: DeserializeOwned>(self) -> impl Future<Output = Result<T>> + Send {
         let op = self.op_name();
-        let ctx = self.ctx.clone();
-        let response = self.send_raw();
-        async move { decode_json(op, &response.await?.body, &ctx.shared().secrets) }
+        let response = self.buffered();
+        async move {
+            let (response, ctx) = response.await?;
+            decode_json(op, &response.body, &ctx.shared().secrets)
+        }
     }
 
     /// Sends, decodes a JSON response and keeps the response beside the value.
@@ -27,10 +29,9 @@ impl RequestBuilder {
         self,
     ) -> impl Future<Output = Result<WithRaw<T>>> + Send {
         let op = self.op_name();
-        let ctx = self.ctx.clone();
-        let response = self.send_raw();
+        let response = self.buffered();
         async move {
-            let response = response.await?;
+            let (response, ctx) = response.await?;
             let value = decode_json(op, &response.body, &ctx.shared().secrets)?;
             Ok(WithRaw::new(value, response))
         }
@@ -78,11 +79,17 @@ impl RequestBuilder {
 
     /// Sends and returns status, headers and body, read into memory (up to the body cap).
     pub fn send_raw(self) -> impl Future<Output = Result<RawResponse>> + Send {
+        let response = self.buffered();
+        async move { Ok(response.await?.0) }
+    }
+
+    /// The response read into memory, with the request's context (for decoding errors).
+    fn buffered(self) -> impl Future<Output = Result<(RawResponse, ApiContext)>> + Send {
         let completed = execute(self, Mode::Buffer);
         async move {
             match completed.await? {
-                Completed::Buffered(r) => Ok(r),
-                Completed::Streaming(_) => Err(Error::Config(
+                (Completed::Buffered(r), ctx) => Ok((r, ctx)),
+                (Completed::Streaming(_), _) => Err(Error::Config(
                     "the pipeline answered a buffered request with a stream".into(),
                 )),
             }
@@ -93,7 +100,7 @@ impl RequestBuilder {
     pub fn send_streaming(self) -> impl Future<Output = Result<StreamingResponse>> + Send {
         let completed = execute(self, Mode::Stream);
         async move {
-            match completed.await? {
+            match completed.await?.0 {
                 Completed::Streaming(r) => Ok(r),
                 Completed::Buffered(_) => Err(Error::Config(
                     "the pipeline answered a streaming request with a buffer".into(),

@@ -87,7 +87,10 @@ fn parse(origin: &Url, path_and_query: &str) -> Result<Url, url::ParseError> {
     if relative_is_safe {
         return Url::options().base_url(Some(origin)).parse(path_and_query);
     }
-    Url::parse(&format!("{}{path_and_query}", &origin[..url::Position::BeforePath]))
+    Url::parse(&format!(
+        "{}{path_and_query}",
+        &origin[..url::Position::BeforePath]
+    ))
 }
 
 /// The path of a request as it may be shown in logs: the credential's segment replaced, and for
@@ -130,7 +133,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn both(origin: &str, path_and_query: &str) -> (Result<Url, url::ParseError>, Result<Url, url::ParseError>) {
+    fn both(
+        origin: &str,
+        path_and_query: &str,
+    ) -> (Result<Url, url::ParseError>, Result<Url, url::ParseError>) {
         let parsed_origin = Url::parse(origin).unwrap();
         (
             parse(&parsed_origin, path_and_query),
@@ -153,7 +159,11 @@ mod tests {
             "?q=1",
             "/caf\u{e9}/\u{1F600}",
         ] {
-            for origin in ["http://127.0.0.1:8080", "https://app.jaicp.com", "https://[::1]:9"] {
+            for origin in [
+                "http://127.0.0.1:8080",
+                "https://app.jaicp.com",
+                "https://[::1]:9",
+            ] {
                 let (fast, full) = both(origin, path);
                 assert_eq!(
                     fast.map(String::from),
