@@ -184,7 +184,11 @@ pub async fn run(command: CallsCommand, globals: &Globals) -> anyhow::Result<()>
 /// The Calls API handle with the campaign token of `token_file`, the environment, the profile or
 /// the emulator.
 pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
-    let token = target.campaign_token(token_file)?;
+    Ok(calls_with(target, &target.campaign_token(token_file)?))
+}
+
+/// The Calls handle for a campaign token already read.
+pub fn calls_with(target: &Target, token: &jaicp_core::CampaignToken) -> Calls {
     // The profile's route family (`jaicp doctor --write-config` sets it when a host serves the
     // single-number add only under the older /api/calls).
     let older = target
@@ -193,11 +197,11 @@ pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::R
         .sources
         .get("calls_route_family")
         .is_some_and(|v| v == "older");
-    Ok(if older {
-        Calls::with_paths(&target.client, &token, jaicp_calls::CallsPaths::older())
+    if older {
+        Calls::with_paths(&target.client, token, jaicp_calls::CallsPaths::older())
     } else {
-        Calls::new(&target.client, &token)
-    })
+        Calls::new(&target.client, token)
+    }
 }
 
 /// Consecutive failed polls after which a wait gives up.
