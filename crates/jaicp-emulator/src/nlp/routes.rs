@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use jaicp_nlp::models::strict::Required;
+use jaicp_nlp::models::strict::Rules;
 use jaicp_nlp::models::{IntentData, NamedEntityData, ProjectExportImportData};
 
 use super::external::ExternalNlu;
@@ -770,8 +770,10 @@ async fn import_project(
     PathParams(key): PathParams<String>,
     body: Body,
 ) -> Answer {
-    let data: Result<ProjectData, Reply> =
-        body.checked::<ProjectExportImportData, _>(ProjectExportImportData::missing);
+    let data: Result<ProjectData, Reply> = body.checked::<ProjectExportImportData, _>(
+        ProjectExportImportData::missing,
+        ProjectExportImportData::invalid,
+    );
     with(&state, "importProject", &key, |p, now| {
         let data = data?;
         if let Err(e) = check_project(&data) {
@@ -947,7 +949,8 @@ async fn create_intent(
     PathParams(key): PathParams<String>,
     body: Body,
 ) -> Answer {
-    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing);
+    let intent: Result<Intent, Reply> =
+        body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
     with(&state, "createIntent", &key, |p, now| {
         let intent = intent?;
         if let Err(e) = check_intent(&intent) {
@@ -1032,7 +1035,8 @@ async fn recursive_update(
     PathParams((key, id)): PathParams<(String, i64)>,
     body: Body,
 ) -> Answer {
-    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing);
+    let intent: Result<Intent, Reply> =
+        body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
     with(&state, "recursiveUpdate", &key, |p, now| {
         let mut intent = intent?;
         let Some(old) = p.intents.get(&id).cloned() else {
@@ -1141,7 +1145,7 @@ async fn create_entity(
     body: Body,
 ) -> Answer {
     let entity: Result<Entity, Reply> =
-        body.checked::<NamedEntityData, _>(NamedEntityData::missing);
+        body.checked::<NamedEntityData, _>(NamedEntityData::missing, NamedEntityData::invalid);
     with(&state, "createEntity", &key, |p, now| {
         let entity = entity?;
         if let Err(e) = check_entity(&entity) {
@@ -1222,7 +1226,7 @@ async fn update_entity(
     body: Body,
 ) -> Answer {
     let entity: Result<Entity, Reply> =
-        body.checked::<NamedEntityData, _>(NamedEntityData::missing);
+        body.checked::<NamedEntityData, _>(NamedEntityData::missing, NamedEntityData::invalid);
     with(&state, "updateEntity", &key, |p, now| {
         let mut entity = entity?;
         if !p.entities.contains_key(&id) {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::errors::{bad_request, not_found};
-use jaicp_channel::models::strict::Required;
+use jaicp_channel::models::strict::Rules;
 use jaicp_channel::models::{BotChannelCreateDto, BotChannelUpdateDto, DeployBotChannelDto};
 
 use crate::extract::{Body, PathParams, Query};
@@ -74,7 +74,10 @@ struct CreateBody {
 }
 
 async fn create(Unified(state): Unified, Query(q): Query<ProjectQuery>, body: Body) -> Answer {
-    let b: CreateBody = body.checked::<BotChannelCreateDto, _>(BotChannelCreateDto::missing)?;
+    let b: CreateBody = body.checked::<BotChannelCreateDto, _>(
+        BotChannelCreateDto::missing,
+        BotChannelCreateDto::invalid,
+    )?;
     let Some(pid) = q.project_id else {
         return Err(bad_request("`projectId` is required"));
     };
@@ -135,7 +138,10 @@ struct UpdateBody {
 }
 
 async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
-    let b: UpdateBody = body.checked::<BotChannelUpdateDto, _>(BotChannelUpdateDto::missing)?;
+    let b: UpdateBody = body.checked::<BotChannelUpdateDto, _>(
+        BotChannelUpdateDto::missing,
+        BotChannelUpdateDto::invalid,
+    )?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(c) = s.channels.get_mut(&id) else {
@@ -176,7 +182,10 @@ struct DeployBody {
 }
 
 async fn deploy(Unified(state): Unified, body: Body) -> Answer {
-    let b: DeployBody = body.checked::<DeployBotChannelDto, _>(DeployBotChannelDto::missing)?;
+    let b: DeployBody = body.checked::<DeployBotChannelDto, _>(
+        DeployBotChannelDto::missing,
+        DeployBotChannelDto::invalid,
+    )?;
     let now = state.now_ms();
     let (delay, result) = {
         let mut s = state.projects();

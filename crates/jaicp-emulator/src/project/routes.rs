@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::errors::{bad_request, not_found};
-use jaicp_project::models::strict::Required;
+use jaicp_project::models::strict::Rules;
 use jaicp_project::models::{ProjectCreateDto, ProjectUpdateDto};
 
 use crate::extract::{Body, PathParams, Query};
@@ -76,7 +76,8 @@ struct CreateBody {
 }
 
 async fn create(Unified(state): Unified, body: Body) -> Answer {
-    let b: CreateBody = body.checked::<ProjectCreateDto, _>(ProjectCreateDto::missing)?;
+    let b: CreateBody =
+        body.checked::<ProjectCreateDto, _>(ProjectCreateDto::missing, ProjectCreateDto::invalid)?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -134,7 +135,8 @@ struct UpdateBody {
 }
 
 async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
-    let b: UpdateBody = body.checked::<ProjectUpdateDto, _>(ProjectUpdateDto::missing)?;
+    let b: UpdateBody =
+        body.checked::<ProjectUpdateDto, _>(ProjectUpdateDto::missing, ProjectUpdateDto::invalid)?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(p) = s.projects.get_mut(&id) else {

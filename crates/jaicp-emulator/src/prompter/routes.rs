@@ -7,7 +7,7 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 use jaicp_prompter::models::PrompterRequest;
-use jaicp_prompter::models::strict::Required;
+use jaicp_prompter::models::strict::Rules;
 
 use crate::errors::spring;
 use crate::extract::{Body, PathParams};
@@ -27,7 +27,10 @@ async fn suggest(
     if token != super::DEFAULT_PROMPTER_TOKEN {
         return Err(spring(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
     }
-    let request = body.checked::<PrompterRequest, serde_json::Value>(PrompterRequest::missing)?;
+    let request = body.checked::<PrompterRequest, serde_json::Value>(
+        PrompterRequest::missing,
+        PrompterRequest::invalid,
+    )?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),
         request["chatId"].as_str(),

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::{Experiment, Filter, Label, ReporterState};
 use crate::errors::{bad_request, not_found};
 use jaicp_reporter::models::ScenarioExperimentDto;
-use jaicp_reporter::models::strict::Required;
+use jaicp_reporter::models::strict::Rules;
 
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
@@ -666,7 +666,10 @@ struct NewExperiment {
 }
 
 async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
-    let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(ScenarioExperimentDto::missing)?;
+    let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(
+        ScenarioExperimentDto::missing,
+        ScenarioExperimentDto::invalid,
+    )?;
     if b.branches.is_empty() {
         return Err(bad_request("an experiment needs at least one branch"));
     }

@@ -19,7 +19,7 @@ use super::{Filter, Session};
 use crate::clock::Millis;
 use crate::errors::{bad_request, not_found};
 use jaicp_reporter::models::CreateReportDto;
-use jaicp_reporter::models::strict::Required;
+use jaicp_reporter::models::strict::Rules;
 
 use crate::extract::{Body as RequestBody, PathParams, Query};
 use crate::operation::op;
@@ -226,9 +226,12 @@ async fn start_generic(
     required: bool,
 ) -> Answer {
     let body: Value = if required {
-        body.checked::<CreateReportDto, _>(CreateReportDto::missing)?
+        body.checked::<CreateReportDto, _>(CreateReportDto::missing, CreateReportDto::invalid)?
     } else {
-        body.checked_or_default::<CreateReportDto, _>(CreateReportDto::missing)?
+        body.checked_or_default::<CreateReportDto, _>(
+            CreateReportDto::missing,
+            CreateReportDto::invalid,
+        )?
     };
     let (id, at) = state.start_report(kind, q.project_short_name, &body);
     Ok(started(id, at))
@@ -263,6 +266,7 @@ async fn start_daily(Unified(s): Unified, b: RequestBody) -> Answer {
     // Checked against the document's model: what is stored is echoed by the report list.
     let body: Value = b.checked::<jaicp_reporter::models::CreateDailyReportDto, _>(
         jaicp_reporter::models::CreateDailyReportDto::missing,
+        jaicp_reporter::models::CreateDailyReportDto::invalid,
     )?;
     if body.get("date").and_then(Value::as_str).is_none() {
         return Err(bad_request("`date` is required"));
@@ -274,6 +278,7 @@ async fn start_daily(Unified(s): Unified, b: RequestBody) -> Answer {
 async fn start_reaction(Unified(s): Unified, b: RequestBody) -> Answer {
     let body: Value = b.checked::<jaicp_reporter::models::CreateMessageReactionReportDto, _>(
         jaicp_reporter::models::CreateMessageReactionReportDto::missing,
+        jaicp_reporter::models::CreateMessageReactionReportDto::invalid,
     )?;
     let project = body
         .get("projectShortName")
@@ -294,6 +299,7 @@ async fn start_client_list(
 ) -> Answer {
     let body: Value = b.checked::<jaicp_reporter::models::CreateReportDto, _>(
         jaicp_reporter::models::CreateReportDto::missing,
+        jaicp_reporter::models::CreateReportDto::invalid,
     )?;
     let (id, at) = s.start_report("CLIENTS_LIST", q.project_short_name, &body);
     Ok(Reply::empty(StatusCode::OK)

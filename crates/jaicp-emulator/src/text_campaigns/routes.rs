@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Campaign, Sending, Template};
 use crate::errors::{bad_request, not_found};
-use jaicp_text_campaigns::models::strict::Required;
+use jaicp_text_campaigns::models::strict::Rules;
 use jaicp_text_campaigns::models::{CreateTextCampaignDto, UpdateTextCampaignDto};
 
 use crate::extract::{Body, PathParams, Query};
@@ -155,7 +155,10 @@ async fn create(
     PathParams(project): PathParams<String>,
     b: Body,
 ) -> Answer {
-    let b: CampaignBody = b.checked::<CreateTextCampaignDto, _>(CreateTextCampaignDto::missing)?;
+    let b: CampaignBody = b.checked::<CreateTextCampaignDto, _>(
+        CreateTextCampaignDto::missing,
+        CreateTextCampaignDto::invalid,
+    )?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -216,7 +219,10 @@ async fn get_account(
 }
 
 fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Body) -> Answer {
-    let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(UpdateTextCampaignDto::missing)?;
+    let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(
+        UpdateTextCampaignDto::missing,
+        UpdateTextCampaignDto::invalid,
+    )?;
     let mut s = state.text_campaigns();
     let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
         return Err(not_found("text campaign"));
