@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{Resolved, Scope, doc, ident, inner_doc, resolve, ty, ty_text};
-use crate::ir::{Api, Direction, Field, Model, ModelKind, TypeRef, Variant};
+use crate::ir::{Api, Direction, Field, Location, Model, ModelKind, TypeRef, Variant};
 use crate::limits::{Bound, Limits};
 
 /// The tokens of `models.rs`.
@@ -95,7 +95,8 @@ fn strict(api: &Api) -> TokenStream {
             ModelKind::Alias { .. } => None,
         })
         .collect();
-    if impls.is_empty() {
+    let query = query_rules(api, &mut helpers);
+    if impls.is_empty() && query.is_empty() {
         return quote!();
     }
     let helpers = helpers.emit();
@@ -126,9 +127,117 @@ fn strict(api: &Api) -> TokenStream {
 
             #(#impls)*
 
+            #query
+
             #helpers
         }
     }
+}
+
+/// `strict::query`: the rules of the query parameters of every operation that declares any a
+/// typed parameter cannot hold (enum values, lengths, ranges), one private function per
+/// operation; empty when no operation has one.
+fn query_rules(api: &Api, helpers: &mut Helpers) -> TokenStream {
+    let mut arms = Vec::new();
+    let mut fns = Vec::new();
+    for op in api.operations.iter().filter(|o| !o.inbound) {
+        let checks: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .filter_map(|p| {
+                let check = rule_check(
+                    api,
+                    &p.ty,
+                    &p.limits,
+                    &quote!(&value),
+                    &quote!(name),
+                    helpers,
+                    0,
+                )?;
+                let numeric = is_number(api, &p.ty);
+                helpers.number |= numeric;
+                // A value that does not read as the parameter's type is the handler's to refuse.
+                let value = if numeric {
+                    quote!(number(raw)?)
+                } else {
+                    quote!(Value::from(raw))
+                };
+                let wire = &p.wire;
+                Some(quote! {
+                    #wire => {
+                        let value = #value;
+                        #check
+                    }
+                })
+            })
+            .collect();
+        if checks.is_empty() {
+            continue;
+        }
+        let f = ident(&format!("query_{}", op.static_name.to_lowercase()));
+        let method = &op.method;
+        let path = &op.path;
+        let d = doc(&format!(
+            "The query rules of `{}` (`{method} {path}`).",
+            op.id
+        ));
+        arms.push(quote!(#method if matches(path, #path) => #f,));
+        fns.push(quote! {
+            #d
+            fn #f(name: &str, raw: &str) -> Option<Violation> {
+                match name {
+                    #(#checks)*
+                    _ => None,
+                }
+            }
+        });
+    }
+    if arms.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// The first parameter of a request's query string (`query`, decoded name and value
+        /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+        /// name, reason): an enum value, a length or a range. The path matches an operation's
+        /// template at its end, so a server may serve the API under a prefix; `None` for a
+        /// path no operation with such rules matches.
+        pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+            let check: fn(&str, &str) -> Option<Violation> = match method {
+                #(#arms)*
+                _ => return None,
+            };
+            query.iter().find_map(|(name, raw)| check(name, raw))
+        }
+
+        /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+        /// around it in the segment) matches one non-empty segment.
+        fn matches(path: &str, template: &str) -> bool {
+            let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+            let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+            let Some(start) = path.len().checked_sub(template.len()) else {
+                return false;
+            };
+            path[start..].iter().zip(&template).all(|(p, t)| {
+                match (t.find('{'), t.rfind('}')) {
+                    (Some(open), Some(close)) if open < close => {
+                        let (before, after) = (&t[..open], &t[close + 1..]);
+                        p.len() > before.len() + after.len()
+                            && p.starts_with(before)
+                            && p.ends_with(after)
+                    }
+                    _ => p == t,
+                }
+            })
+        }
+
+        #(#fns)*
+    }
+}
+
+/// Whether `t` is read from a number (after aliases).
+fn is_number(api: &Api, t: &TypeRef) -> bool {
+    matches!(unalias(api, t), TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
 }
 
 /// The private helper functions the generated checks call, emitted only when used.
@@ -139,6 +248,7 @@ struct Helpers {
     count: bool,
     each: bool,
     not_one_of: bool,
+    number: bool,
 }
 
 impl Helpers {
@@ -224,6 +334,22 @@ impl Helpers {
                             .iter()
                             .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
                         _ => None,
+                    }
+                }
+            });
+        }
+        if self.number {
+            out.extend(quote! {
+                /// A query value as a JSON number (integers kept exact), if it reads as one.
+                fn number(raw: &str) -> Option<Value> {
+                    match raw.trim().parse::<i64>() {
+                        Ok(n) => Some(Value::from(n)),
+                        Err(_) => raw
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                            .map(Value::Number),
                     }
                 }
             });

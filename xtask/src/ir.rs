@@ -219,6 +219,9 @@ pub struct Param {
     pub shape: Shape,
     /// Facts for the doc comment.
     pub facts: String,
+    /// Rules the type cannot hold, for the `strict` checks (of each value: an item for `Many`,
+    /// a value for `Map`).
+    pub limits: Limits,
 }
 
 /// A request body.
@@ -374,7 +377,7 @@ pub fn build(doc: &Value, config: &DocumentConfig) -> Result<Api> {
     b.mark_directions();
     let server = config.side == crate::config::Side::Server;
     if !server {
-        b.refuse_patterns_on_input()?;
+        b.refuse_patterns_on_input(&ops)?;
     }
     if server {
         // A server parses what the client sends and builds what it answers: every model must be
@@ -914,7 +917,22 @@ impl<'a> Builder<'a> {
     /// no document declares one on a typed request field, and checking one would need a regex
     /// engine in the API crates. A document that starts to is an error here, not a rule the
     /// emulator silently skips.
-    fn refuse_patterns_on_input(&self) -> Result<()> {
+    fn refuse_patterns_on_input(&self, ops: &[Operation]) -> Result<()> {
+        for (op, p) in ops
+            .iter()
+            .flat_map(|o| o.params.iter().map(move |p| (o, p)))
+        {
+            if p.location == Location::Query
+                && let Some(pattern) = p.limits.any_pattern()
+            {
+                bail!(
+                    "operation `{}`, query parameter `{}`: `pattern: {pattern}`, which the generated \
+                     `strict` checks cannot enforce (add a regex check to emit_models.rs first)",
+                    op.id,
+                    p.wire
+                );
+            }
+        }
         for m in self.models.values() {
             if m.direction != Direction::Input {
                 continue;

@@ -192,6 +192,41 @@ fn strict_checks_follow_tags_and_report_every_missing_field() {
     );
 }
 
+#[test]
+fn strict_query_rules_follow_the_operation_the_path_matches() {
+    use shop::models::strict::query;
+    let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let items = "/served/under/api/shop/tok-1/items";
+    assert_eq!(
+        query("GET", items, &q(&[("sort", "price"), ("page", "99")])),
+        None
+    );
+    let (name, why) = query("GET", items, &q(&[("page", "1"), ("sort", "colour")])).unwrap();
+    assert_eq!(name, "sort");
+    assert!(why.starts_with("not one of `name`, `price`"), "{why}");
+    let (name, why) = query("GET", items, &q(&[("page", "100")])).unwrap();
+    assert_eq!(
+        (name.as_str(), why.as_str()),
+        ("page", "100 is out of range: must be at most 99")
+    );
+    // A value of the wrong type is left to the parser; other operations and paths have no rules.
+    assert_eq!(query("GET", items, &q(&[("page", "many")])), None);
+    assert_eq!(query("POST", items, &q(&[("page", "100")])), None);
+    assert_eq!(
+        query("GET", "/api/shop//items", &q(&[("page", "100")])),
+        None
+    );
+    assert_eq!(
+        query("GET", "/api/shop/t/items/x", &q(&[("page", "100")])),
+        None
+    );
+}
+
 #[path = "golden/talk/mod.rs"]
 #[allow(dead_code)]
 mod talk;

@@ -50,8 +50,26 @@ where
     }
 }
 
-/// A query string read into `T`; a missing or wrong-typed parameter yields the API's 400
-/// (axum's own `Query` would answer `text/plain`).
+/// A generated API crate's query-string rules (`models::strict::query`): the first parameter
+/// of a request (method, path, decoded pairs) that breaks a rule of the operation the path
+/// matches, as (parameter name, reason).
+pub(crate) type QueryRules = fn(&str, &str, &[(String, String)]) -> Option<(String, String)>;
+
+/// The query-string rules of every served document that declares any (enum values, lengths,
+/// ranges). Each crate answers only for its own operations' paths.
+const QUERY_RULES: [QueryRules; 6] = [
+    jaicp_chat::models::strict::query,
+    jaicp_imputer::models::strict::query,
+    jaicp_nlp::models::strict::query,
+    jaicp_project::models::strict::query,
+    jaicp_reporter::models::strict::query,
+    jaicp_text_campaigns::models::strict::query,
+];
+
+/// A query string read into `T`; a missing or wrong-typed parameter, or one that breaks a rule
+/// of the document a type cannot hold ([`QUERY_RULES`]: a value outside its enum, a length, a
+/// range), yields the API's 400 naming the parameter (axum's own `Query` would answer
+/// `text/plain`, and would accept the rest).
 #[derive(Debug)]
 pub(crate) struct Query<T>(pub(crate) T);
 
@@ -63,11 +81,22 @@ where
     type Rejection = Reply;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+        let raw = parts.uri.query().unwrap_or_default();
+        let path = parts.uri.path();
+        let api = Api::of_path(path);
+        // The rules first, on the pairs as sent (`T` may drop parameters the handler does not
+        // use, and `-1` for an unsigned page would otherwise be refused without its name).
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+        let method = parts.method.as_str();
+        if let Some((name, reason)) = QUERY_RULES
+            .iter()
+            .find_map(|rules| rules(method, path, &pairs))
+        {
+            return Err(api.bad_request(&format!("Invalid query parameter `{name}`: {reason}")));
+        }
+        serde_urlencoded::from_str(raw)
             .map(Self)
-            .map_err(|e| {
-                Api::of_path(parts.uri.path()).bad_request(&format!("Invalid query string: {e}"))
-            })
+            .map_err(|e| api.bad_request(&format!("Invalid query string: {e}")))
     }
 }
 

@@ -221,3 +221,89 @@ async fn text_campaign_ranges_are_refused() {
     let (status, body) = send(&client, Method::POST, &campaigns, Some(&good)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+#[tokio::test]
+async fn query_parameters_outside_the_documents_rules_are_refused_in_each_apis_shape() {
+    let emu = common::quiet(16).await;
+    let base = emu.base_url();
+    let client = Client::new();
+    let project = DEFAULT_PROJECT_SHORT_NAME;
+    let gateway = [
+        (
+            Method::GET,
+            format!("{base}/api/v1/projects?sortingField=COLOUR"),
+            "sortingField",
+            "not one of",
+        ),
+        (
+            Method::GET,
+            format!("{base}/api/v1/projects?size=0"),
+            "size",
+            "must be at least 1",
+        ),
+        (
+            Method::POST,
+            format!("{base}/api/v1/reporter/stats/log-labels?intervalType=FORTNIGHT"),
+            "intervalType",
+            "not one of",
+        ),
+        (
+            Method::GET,
+            format!("{base}/api/v1/reporter/messages/by-session?sessionId=s&page=-1"),
+            "page",
+            "must be at least 0",
+        ),
+        (
+            Method::GET,
+            format!(
+                "{base}/api/v1/text-campaign-service/projects/{project}/text-campaigns?statuses=CREATED&statuses=LOST"
+            ),
+            "statuses",
+            "not one of",
+        ),
+    ];
+    for (method, url, name, why) in gateway {
+        let body = (method == Method::POST).then(|| json!({}));
+        let (status, answer) = send(&client, method, &url, body.as_ref()).await;
+        assert_refused(status, &answer, name, why);
+    }
+    // The rules hold for values the document allows.
+    let (status, answer) = send(
+        &client,
+        Method::GET,
+        &format!("{base}/api/v1/projects?sortingField=SHORT_NAME&size=1"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    // The chat-adapter APIs answer in their Spring shape.
+    let response = client
+        .get(format!(
+            "{base}/api/imputer/p/{}/imputing/generate-audio?replicaTemplateId=t&voiceSpeed=3",
+            jaicp_emulator::DEFAULT_IMPUTER_TOKEN
+        ))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let answer: Value = response.json().await.expect("JSON");
+    assert_eq!(answer["status"], 400, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`voiceSpeed`") && m.contains("must be at most 2")),
+        "{answer}"
+    );
+    let response = client
+        .get(format!(
+            "{base}/chatapi/{}/history?clientId=",
+            jaicp_emulator::DEFAULT_CHAT_TOKEN
+        ))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let answer: Value = response.json().await.expect("JSON");
+    assert_eq!(answer["status"], 400, "{answer}");
+}

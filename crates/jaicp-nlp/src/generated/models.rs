@@ -2001,6 +2001,139 @@ pub mod strict {
         }
     }
 
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "GET"
+                if matches(
+                    path,
+                    "/api/caila/p/{accessToken}/entities-by-names/{entityName}/records",
+                ) =>
+            {
+                query_get_entity_records_by_entity_name
+            }
+            "GET"
+                if matches(
+                    path,
+                    "/api/caila/p/{accessToken}/entities/{entityId}/records",
+                ) =>
+            {
+                query_get_entity_records
+            }
+            "POST"
+                if matches(
+                    path,
+                    "/api/caila/p/{accessToken}/entities/{entityId}/records/upload",
+                ) =>
+            {
+                query_upload_records
+            }
+            "POST" if matches(path, "/api/caila/p/{accessToken}/intents/import") => {
+                query_import_intents
+            }
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `getEntityRecordsByEntityName` (`GET /api/caila/p/{accessToken}/entities-by-names/{entityName}/records`).
+    fn query_get_entity_records_by_entity_name(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getEntityRecords` (`GET /api/caila/p/{accessToken}/entities/{entityId}/records`).
+    fn query_get_entity_records(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `uploadRecords` (`POST /api/caila/p/{accessToken}/entities/{entityId}/records/upload`).
+    fn query_upload_records(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "type" => {
+                let value = Value::from(raw);
+                <super::RecordsFileType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `importIntents` (`POST /api/caila/p/{accessToken}/intents/import`).
+    fn query_import_intents(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "strategy" => {
+                let value = Value::from(raw);
+                <super::ImportFileStrategy as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
     /// The first violation in the items of an array or the values of a map.
     fn each(
         value: &Value,
@@ -2016,6 +2149,19 @@ pub mod strict {
                 .iter()
                 .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
             _ => None,
+        }
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
         }
     }
 

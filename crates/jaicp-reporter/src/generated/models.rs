@@ -5143,6 +5143,342 @@ pub mod strict {
         }
     }
 
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "POST" if matches(path, "/api/v1/reporter/clients/all-for-bot") => {
+                query_get_all_client_data_for_bot
+            }
+            "POST" if matches(path, "/api/v1/reporter/clients/filter") => {
+                query_get_client_data_by_filter
+            }
+            "POST" if matches(path, "/api/v1/reporter/filter-options") => query_get_filter_options,
+            "GET" if matches(path, "/api/v1/reporter/filters") => query_get_available_filters,
+            "POST" if matches(path, "/api/v1/reporter/interval-filter-options") => {
+                query_get_interval_filter_options
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/by-client") => {
+                query_get_messages_for_client
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/by-session") => {
+                query_get_messages_for_session
+            }
+            "POST" if matches(path, "/api/v1/reporter/messages/filter") => {
+                query_get_message_data_by_filter
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/page-in-client") => {
+                query_get_message_page_in_client
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/page-in-session") => {
+                query_get_message_page_in_session
+            }
+            "POST" if matches(path, "/api/v1/reporter/sessions/filter") => {
+                query_get_session_data_by_filter
+            }
+            "POST" if matches(path, "/api/v1/reporter/state-routes/filter") => {
+                query_get_state_routes_data_by_filter
+            }
+            "POST" if matches(path, "/api/v1/reporter/stats/log-labels") => {
+                query_get_log_label_stats
+            }
+            "POST"
+                if matches(
+                    path,
+                    "/api/v1/reporter/stats/messages/with-advanced-filters",
+                ) =>
+            {
+                query_get_message_stats
+            }
+            "POST" if matches(path, "/api/v1/reporter/stats/session-labels") => {
+                query_get_session_label_stats
+            }
+            "POST"
+                if matches(
+                    path,
+                    "/api/v1/reporter/stats/sessions/with-advanced-filters",
+                ) =>
+            {
+                query_get_session_stats
+            }
+            "GET" if matches(path, "/api/v1/reporter/stats/switched-sessions") => {
+                query_get_switched_session_count_by_day
+            }
+            "POST" if matches(path, "/api/v1/reporter/user-filter-sets/filterSetId") => {
+                query_create_filter_set_id
+            }
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `getAllClientDataForBot` (`POST /api/v1/reporter/clients/all-for-bot`).
+    fn query_get_all_client_data_for_bot(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getClientDataByFilter` (`POST /api/v1/reporter/clients/filter`).
+    fn query_get_client_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getFilterOptions` (`POST /api/v1/reporter/filter-options`).
+    fn query_get_filter_options(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "filterKey" => {
+                let value = Value::from(raw);
+                <super::FilterKey as Rules>::invalid(&value, name)
+            }
+            "analyticsSection" => {
+                let value = Value::from(raw);
+                <super::AnalyticsSection as Rules>::invalid(&value, name)
+            }
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getAvailableFilters` (`GET /api/v1/reporter/filters`).
+    fn query_get_available_filters(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "analyticsSection" => {
+                let value = Value::from(raw);
+                <super::AnalyticsSection as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getIntervalFilterOptions` (`POST /api/v1/reporter/interval-filter-options`).
+    fn query_get_interval_filter_options(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "filterKey" => {
+                let value = Value::from(raw);
+                <super::FilterKey as Rules>::invalid(&value, name)
+            }
+            "analyticsSection" => {
+                let value = Value::from(raw);
+                <super::AnalyticsSection as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagesForClient` (`GET /api/v1/reporter/messages/by-client`).
+    fn query_get_messages_for_client(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagesForSession` (`GET /api/v1/reporter/messages/by-session`).
+    fn query_get_messages_for_session(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessageDataByFilter` (`POST /api/v1/reporter/messages/filter`).
+    fn query_get_message_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagePageInClient` (`GET /api/v1/reporter/messages/page-in-client`).
+    fn query_get_message_page_in_client(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagePageInSession` (`GET /api/v1/reporter/messages/page-in-session`).
+    fn query_get_message_page_in_session(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSessionDataByFilter` (`POST /api/v1/reporter/sessions/filter`).
+    fn query_get_session_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getStateRoutesDataByFilter` (`POST /api/v1/reporter/state-routes/filter`).
+    fn query_get_state_routes_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getLogLabelStats` (`POST /api/v1/reporter/stats/log-labels`).
+    fn query_get_log_label_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessageStats` (`POST /api/v1/reporter/stats/messages/with-advanced-filters`).
+    fn query_get_message_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSessionLabelStats` (`POST /api/v1/reporter/stats/session-labels`).
+    fn query_get_session_label_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSessionStats` (`POST /api/v1/reporter/stats/sessions/with-advanced-filters`).
+    fn query_get_session_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSwitchedSessionCountByDay` (`GET /api/v1/reporter/stats/switched-sessions`).
+    fn query_get_switched_session_count_by_day(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "transferToOperatorMethod" => {
+                let value = Value::from(raw);
+                <super::TransferToOperatorMethod as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `createFilterSetId` (`POST /api/v1/reporter/user-filter-sets/filterSetId`).
+    fn query_create_filter_set_id(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
     /// `value`, if a string, has `min..=max` characters (JSON Schema counts
     /// characters, not bytes).
     fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
@@ -5151,6 +5487,26 @@ pub mod strict {
             format!("length {n}, at least {min} required")
         } else if n > max {
             format!("length {n}, at most {max} allowed")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
         } else {
             return None;
         };
@@ -5172,6 +5528,19 @@ pub mod strict {
                 .iter()
                 .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
             _ => None,
+        }
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
         }
     }
 
