@@ -277,6 +277,16 @@ async fn query_parameters_outside_the_documents_rules_are_refused_in_each_apis_s
     .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
 
+    let nlp = format!("{base}/cailapub/api/caila/p/{DEFAULT_NLP_KEY}");
+    let (status, answer) = send(
+        &client,
+        Method::GET,
+        &format!("{nlp}/entities/1/records?size=0"),
+        None,
+    )
+    .await;
+    assert_refused(status, &answer, "size", "must be at least 1");
+
     // The chat-adapter APIs answer in their Spring shape.
     let response = client
         .get(format!(

@@ -1418,9 +1418,10 @@ async fn get_records(
     State(state): State<EmulatorState>,
     Op(op): Op,
     EntityPath { key, entity, .. }: EntityPath,
-    RawQuery(q): RawQuery,
+    // Read by the checking extractor: `page` and `size` have the document's lower bounds.
+    crate::extract::Query(pairs): crate::extract::Query<Vec<(String, String)>>,
 ) -> Answer {
-    let q = Query::new(q);
+    let q = Query(pairs);
     with(&state, op, &key, |p, _| records_page(p, &entity, &q))
 }
 
