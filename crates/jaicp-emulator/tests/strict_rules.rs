@@ -155,6 +155,29 @@ async fn reporter_lengths_and_enums_are_refused_and_the_report_list_conforms() {
         );
     }
 
+    // Filter bodies (`FiltersDto`) of the listings and of stored filter sets follow the same rules.
+    let bogus = json!({"filters": [{"key": "NOT_A_FILTER", "type": "TEXT", "values": ["x"],
+        "comparisonType": "EQUALS", "isCaseSensitive": false}]});
+    for path in ["sessions/filter", "user-filter-sets/filterSetId"] {
+        let (status, body) = send(
+            &client,
+            Method::POST,
+            &format!("{base}/api/v1/reporter/{path}"),
+            Some(&bogus),
+        )
+        .await;
+        assert_refused(status, &body, "$.filters[0].key", "not one of");
+    }
+    let bulk = json!({"labels": [1], "comparisonType": "ROUGHLY"});
+    let (status, body) = send(
+        &client,
+        Method::POST,
+        &format!("{base}/api/v1/reporter/session-labels/sessions/bulk-labeling"),
+        Some(&bulk),
+    )
+    .await;
+    assert_refused(status, &body, "$.comparisonType", "not one of");
+
     let experiments = format!(
         "{base}/api/v1/reporter/scenario-exeperiments?projectShortName={DEFAULT_PROJECT_SHORT_NAME}"
     );

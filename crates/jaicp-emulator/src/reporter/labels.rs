@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Experiment, Filter, Label, ReporterState};
 use crate::errors::{bad_request, not_found};
-use jaicp_reporter::models::ScenarioExperimentDto;
 use jaicp_reporter::models::strict::Rules;
+use jaicp_reporter::models::{BulkLabelingDto, ScenarioExperimentDto};
 
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
@@ -266,7 +266,8 @@ struct Bulk {
 }
 
 async fn bulk_sessions(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk = b.json()?;
+    let mut b: Bulk =
+        b.checked::<BulkLabelingDto, _>(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
@@ -421,7 +422,8 @@ async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
 }
 
 async fn bulk_messages(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk = b.json()?;
+    let mut b: Bulk =
+        b.checked::<BulkLabelingDto, _>(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();

@@ -128,9 +128,17 @@ impl PageQuery {
     }
 }
 
+/// A `FiltersDto` body (no body: no filter), checked against the document's rules (a filter
+/// key outside its enum, a filter without the fields its type requires) before it is used.
 fn filters(body: Body) -> Result<Filter, Reply> {
-    let v: Value = body.json_or_default()?;
+    let v: Value = filters_dto(body)?;
     Ok(Filter::parse(&v))
+}
+
+fn filters_dto(body: Body) -> Result<Value, Reply> {
+    use jaicp_reporter::models::FiltersDto;
+    use jaicp_reporter::models::strict::Rules;
+    body.checked_or_default::<FiltersDto, Value>(FiltersDto::missing, FiltersDto::invalid)
 }
 
 /// Reads the filter body and returns the matching sessions.
@@ -570,7 +578,7 @@ async fn interval_filter_options(Unified(state): Unified, body: Body) -> Answer 
 }
 
 async fn create_filter_set(Unified(state): Unified, body: Body) -> Answer {
-    let v: Value = body.json_or_default()?;
+    let v: Value = filters_dto(body)?;
     let id = uuid::Uuid::new_v4().simple().to_string();
     state.reporter().filter_sets.insert(id.clone(), v);
     Ok(Reply::ok(&id))
