@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::routing::MethodRouter;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -24,142 +24,133 @@ use crate::unified::Unified;
 const BASE: &str = "/api/v1/reporter";
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new()
+    let at = |path: &str| format!("{BASE}{path}");
+    let router = Router::new()
         .route(
-            &format!("{BASE}/logs/labels/sessions"),
+            &at("/logs/labels/sessions"),
             op("createSessionLabel", post(create_session_label)),
         )
         .route(
-            &format!("{BASE}/logs/labels/sessions/{{id}}"),
-            op("getSessionLabel", get(get_session_label))
-                .merge(op(
-                    "updateSessionLabel",
-                    kinded(Kind::Session, put(update_label)),
-                ))
-                .merge(op(
-                    "deleteSessionLabel",
-                    kinded(Kind::Session, axum::routing::delete(delete_label)),
-                )),
-        )
-        .route(
-            &format!("{BASE}/logs/labels/sessions/change-priority"),
-            op(
-                "updateSessionsPriority",
-                kinded(Kind::Session, put(change_priorities)),
-            ),
-        )
-        .route(
-            &format!("{BASE}/session-labels/by-list"),
-            op("updateSessionLabels", put(update_session_labels)),
-        )
-        .route(
-            &format!("{BASE}/session-labels/sessions"),
-            op("addLabelToSession", kinded(Kind::Session, post(link))).merge(op(
-                "deleteLabelFromSession",
-                kinded(Kind::Session, axum::routing::delete(unlink)),
-            )),
-        )
-        .route(
-            &format!("{BASE}/session-labels/sessions/set-by-list"),
-            op("setSessionLabels", kinded(Kind::Session, post(set_links))),
-        )
-        .route(
-            &format!("{BASE}/session-labels/sessions/bulk-labeling"),
-            op("setLabelToSessions", post(bulk_sessions)),
-        )
-        .route(
-            &format!("{BASE}/message/labels"),
+            &at("/message/labels"),
             op("getMessageLabels", get(message_labels))
                 .merge(op("createMessageLabel", post(create_message_label))),
         )
         .route(
-            &format!("{BASE}/message/labels/{{id}}"),
-            op("getMessageLabel", get(get_message_label))
-                .merge(op(
-                    "updateMessageLabel",
-                    kinded(Kind::Message, put(update_label)),
-                ))
-                .merge(op(
-                    "deleteMessageLabel",
-                    kinded(Kind::Message, axum::routing::delete(delete_label)),
-                )),
-        )
+            &at("/message/labels/by-list"),
+            op("createMessageLabels", post(create_message_labels)).merge(op(
+                "updateMessageLabels",
+                kinded(Kind::Message, put(update_labels)),
+            )),
+        );
+    let router = Kind::Session.routes(router, &SESSION_ROUTES);
+    let router = Kind::Message.routes(router, &MESSAGE_ROUTES);
+    router
         .route(
-            &format!("{BASE}/message/labels/change-priority"),
-            op(
-                "updateMessageLabelsPriority",
-                kinded(Kind::Message, put(change_priorities)),
-            ),
-        )
-        .route(
-            &format!("{BASE}/message/labels/groups"),
+            &at("/message/labels/groups"),
             op("updateMessageLabelGroups", put(update_groups)),
         )
         .route(
-            &format!("{BASE}/message/labels/groups/{{id}}"),
+            &at("/message/labels/groups/{id}"),
             op("getLabelGroup", get(get_group))
                 .merge(op("updateMessageLabelGroup", put(update_group)))
-                .merge(op(
-                    "deleteMessageLabelGroup",
-                    axum::routing::delete(delete_group),
-                )),
+                .merge(op("deleteMessageLabelGroup", delete(delete_group))),
         )
         .route(
-            &format!("{BASE}/message/labels/groups/change-priority"),
+            &at("/message/labels/groups/change-priority"),
             op("updateGroupsPriority", put(group_priorities)),
         )
         .route(
-            &format!("{BASE}/message/labels/by-list"),
-            op("createMessageLabels", post(create_message_labels))
-                .merge(op("updateMessageLabels", put(update_message_labels))),
+            &at("/comments/{question_id}"),
+            op("addCommentToMessage", post(add_comment))
+                .merge(op("deleteCommentFromMessage", delete(delete_comment))),
         )
         .route(
-            &format!("{BASE}/message/labels/logs"),
-            op("addLabelToMessage", kinded(Kind::Message, post(link))).merge(op(
-                "deleteLabelFromMessage",
-                kinded(Kind::Message, axum::routing::delete(unlink)),
-            )),
-        )
-        .route(
-            &format!("{BASE}/message/labels/logs/bulk-labeling"),
-            op("setLabelToMessages", post(bulk_messages)),
-        )
-        .route(
-            &format!("{BASE}/message/labels/logs/set-by-list"),
-            op("setMessageLabels", kinded(Kind::Message, post(set_links))),
-        )
-        .route(
-            &format!("{BASE}/comments/{{question_id}}"),
-            op("addCommentToMessage", post(add_comment)).merge(op(
-                "deleteCommentFromMessage",
-                axum::routing::delete(delete_comment),
-            )),
-        )
-        .route(
-            &format!("{BASE}/scenario-exeperiments"),
+            &at("/scenario-exeperiments"),
             op("getScenarioExperiments", get(experiments))
                 .merge(op("createScenarioExperiment", post(create_experiment)))
-                .merge(op(
-                    "deleteScenarioExperiment",
-                    axum::routing::delete(delete_experiment),
-                )),
+                .merge(op("deleteScenarioExperiment", delete(delete_experiment))),
         )
         .route(
-            &format!("{BASE}/scenario-exeperiments/join"),
+            &at("/scenario-exeperiments/join"),
             op("joinScenarioExperiment", post(join_experiment)),
         )
         .route(
-            &format!("{BASE}/scenario-exeperiments/stop"),
+            &at("/scenario-exeperiments/stop"),
             op("stopScenarioExperiment", post(stop_experiment)),
         )
         .route(
-            &format!("{BASE}/scenario-exeperiments/count-sessions"),
+            &at("/scenario-exeperiments/count-sessions"),
             op(
                 "countScenarioExperimentSessions",
                 get(count_experiment_sessions),
             ),
         )
 }
+
+/// The paths and `operationId`s of the label operations that sessions and messages both have;
+/// one handler serves each pair ([`Kind`] tells them apart).
+struct KindRoutes {
+    /// `/{id}`: get, update, delete a label.
+    label: (&'static str, [&'static str; 3]),
+    /// Change the labels' priorities.
+    priority: (&'static str, &'static str),
+    /// Update labels by list (`None` where the path also has a create operation, declared with
+    /// it in [`routes`]).
+    by_list: Option<(&'static str, &'static str)>,
+    /// Add a label to a target, remove it.
+    links: (&'static str, [&'static str; 2]),
+    /// Set a target's labels.
+    set_links: (&'static str, &'static str),
+    /// Label every target a filter matches.
+    bulk: (&'static str, &'static str),
+}
+
+const SESSION_ROUTES: KindRoutes = KindRoutes {
+    label: (
+        "/logs/labels/sessions/{id}",
+        [
+            "getSessionLabel",
+            "updateSessionLabel",
+            "deleteSessionLabel",
+        ],
+    ),
+    priority: (
+        "/logs/labels/sessions/change-priority",
+        "updateSessionsPriority",
+    ),
+    by_list: Some(("/session-labels/by-list", "updateSessionLabels")),
+    links: (
+        "/session-labels/sessions",
+        ["addLabelToSession", "deleteLabelFromSession"],
+    ),
+    set_links: ("/session-labels/sessions/set-by-list", "setSessionLabels"),
+    bulk: (
+        "/session-labels/sessions/bulk-labeling",
+        "setLabelToSessions",
+    ),
+};
+
+const MESSAGE_ROUTES: KindRoutes = KindRoutes {
+    label: (
+        "/message/labels/{id}",
+        [
+            "getMessageLabel",
+            "updateMessageLabel",
+            "deleteMessageLabel",
+        ],
+    ),
+    priority: (
+        "/message/labels/change-priority",
+        "updateMessageLabelsPriority",
+    ),
+    by_list: None,
+    links: (
+        "/message/labels/logs",
+        ["addLabelToMessage", "deleteLabelFromMessage"],
+    ),
+    set_links: ("/message/labels/logs/set-by-list", "setMessageLabels"),
+    bulk: ("/message/labels/logs/bulk-labeling", "setLabelToMessages"),
+};
 
 fn ok() -> Reply {
     Reply::empty(StatusCode::OK)
@@ -220,29 +211,6 @@ async fn create_session_label(Unified(state): Unified, b: Body) -> Answer {
     }
 }
 
-async fn get_session_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
-    match state.reporter().session_labels.get(&id) {
-        Some(l) => Ok(Reply::ok(&ReporterState::session_label_json(l))),
-        None => Err(not_found("label")),
-    }
-}
-
-async fn update_session_labels(Unified(state): Unified, b: Body) -> Answer {
-    let b: Vec<LabelPatch> = b.json()?;
-    let mut r = state.reporter();
-    for p in b {
-        if let Some(l) = r.session_labels.get_mut(&p.id) {
-            if let Some(n) = p.name {
-                l.name = n;
-            }
-            if let Some(pr) = p.priority {
-                l.priority = pr;
-            }
-        }
-    }
-    Ok(ok())
-}
-
 fn session_exists(state: &EmulatorState, id: &str) -> bool {
     state.reporter_sessions().iter().any(|s| s.id == id)
 }
@@ -263,23 +231,6 @@ struct Bulk {
     object_ids: Option<Vec<String>>,
     #[serde(default)]
     filters: Option<Value>,
-}
-
-async fn bulk_sessions(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk = b.json()?;
-    let sessions = state.reporter_sessions();
-    let mut r = state.reporter();
-    let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
-    let ids: Vec<String> = match b.object_ids.take() {
-        Some(ids) => ids,
-        None => sessions
-            .iter()
-            .filter(|s| f.session(&r, s, None))
-            .map(|s| s.id.clone())
-            .collect(),
-    };
-    apply_bulk(&mut r, Kind::Session, ids, &b);
-    Ok(ok())
 }
 
 async fn message_labels(Unified(state): Unified) -> Answer {
@@ -331,33 +282,6 @@ async fn create_message_labels(Unified(state): Unified, b: Body) -> Answer {
         r.add_message_label(&l.name, l.priority, group);
     }
     Ok(ok())
-}
-
-async fn update_message_labels(Unified(state): Unified, b: Body) -> Answer {
-    let b: Vec<LabelPatch> = b.json()?;
-    let mut r = state.reporter();
-    for p in b {
-        if let Some(l) = r.message_labels.get_mut(&p.id) {
-            if let Some(n) = p.name {
-                l.name = n;
-            }
-            if let Some(pr) = p.priority {
-                l.priority = pr;
-            }
-            if p.group_id.is_some() {
-                l.group = p.group_id;
-            }
-        }
-    }
-    Ok(ok())
-}
-
-async fn get_message_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
-    let r = state.reporter();
-    match r.message_labels.get(&id) {
-        Some(l) => Ok(Reply::ok(&r.message_label_json(l))),
-        None => Err(not_found("label")),
-    }
 }
 
 async fn update_groups(Unified(state): Unified, b: Body) -> Answer {
@@ -420,28 +344,6 @@ async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn bulk_messages(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk = b.json()?;
-    let sessions = state.reporter_sessions();
-    let mut r = state.reporter();
-    let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
-    let ids: Vec<String> = match b.object_ids.take() {
-        Some(ids) => ids,
-        None => sessions
-            .iter()
-            .filter(|s| f.session(&r, s, None))
-            .flat_map(|s| {
-                s.messages
-                    .iter()
-                    .filter(|m| f.message(m))
-                    .map(|m| m.question_id.clone())
-            })
-            .collect(),
-    };
-    apply_bulk(&mut r, Kind::Message, ids, &b);
-    Ok(ok())
-}
-
 /// `route` serving labels of `kind`: the label handlers are shared by sessions and messages.
 fn kinded(kind: Kind, route: MethodRouter<EmulatorState>) -> MethodRouter<EmulatorState> {
     route.layer(Extension(kind))
@@ -498,6 +400,118 @@ impl Kind {
             Kind::Message => "`questionId` is required",
         }
     }
+}
+
+impl Kind {
+    /// Adds the routes of `paths` for this kind's labels.
+    fn routes(self, router: Router<EmulatorState>, paths: &KindRoutes) -> Router<EmulatorState> {
+        let at = |path: &str| format!("{BASE}{path}");
+        let kinded_op = |id, route| op(id, kinded(self, route));
+        let (label, [get_id, update_id, delete_id]) = paths.label;
+        let (links, [link_id, unlink_id]) = paths.links;
+        let router = router
+            .route(
+                &at(label),
+                kinded_op(get_id, get(get_label))
+                    .merge(kinded_op(update_id, put(update_label)))
+                    .merge(kinded_op(delete_id, delete(delete_label))),
+            )
+            .route(
+                &at(paths.priority.0),
+                kinded_op(paths.priority.1, put(change_priorities)),
+            )
+            .route(
+                &at(links),
+                kinded_op(link_id, post(link)).merge(kinded_op(unlink_id, delete(unlink))),
+            )
+            .route(
+                &at(paths.set_links.0),
+                kinded_op(paths.set_links.1, post(set_links)),
+            )
+            .route(&at(paths.bulk.0), kinded_op(paths.bulk.1, post(bulk)));
+        match paths.by_list {
+            Some((path, id)) => router.route(&at(path), kinded_op(id, put(update_labels))),
+            None => router,
+        }
+    }
+
+    /// A label as this kind's operations answer it (message labels name their group).
+    fn json(self, r: &ReporterState, l: &Label) -> Value {
+        match self {
+            Kind::Session => ReporterState::session_label_json(l),
+            Kind::Message => r.message_label_json(l),
+        }
+    }
+
+    /// The targets (session ids or question ids) that `f` matches.
+    fn matching(self, r: &ReporterState, sessions: &[super::Session], f: &Filter) -> Vec<String> {
+        let matched = sessions.iter().filter(|s| f.session(r, s, None));
+        match self {
+            Kind::Session => matched.map(|s| s.id.clone()).collect(),
+            Kind::Message => matched
+                .flat_map(|s| {
+                    s.messages
+                        .iter()
+                        .filter(|m| f.message(m))
+                        .map(|m| m.question_id.clone())
+                })
+                .collect(),
+        }
+    }
+}
+
+async fn get_label(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    PathParams(id): PathParams<i64>,
+) -> Answer {
+    let mut r = state.reporter();
+    let label = kind.labels(&mut r).get(&id).cloned();
+    match label {
+        Some(l) => Ok(Reply::ok(&kind.json(&r, &l))),
+        None => Err(not_found("label")),
+    }
+}
+
+/// Renames and re-prioritises labels by list; message labels may also move to another group.
+/// Unknown ids are skipped.
+async fn update_labels(
+    Unified(state): Unified,
+    Extension(kind): Extension<Kind>,
+    b: Body,
+) -> Answer {
+    let b: Vec<LabelPatch> = b.json()?;
+    let mut r = state.reporter();
+    let labels = kind.labels(&mut r);
+    for p in b {
+        if let Some(l) = labels.get_mut(&p.id) {
+            if let Some(n) = p.name {
+                l.name = n;
+            }
+            if let Some(pr) = p.priority {
+                l.priority = pr;
+            }
+            if matches!(kind, Kind::Message) && p.group_id.is_some() {
+                l.group = p.group_id;
+            }
+        }
+    }
+    Ok(ok())
+}
+
+async fn bulk(Unified(state): Unified, Extension(kind): Extension<Kind>, b: Body) -> Answer {
+    let mut b: Bulk = b.json()?;
+    let sessions = state.reporter_sessions();
+    let mut r = state.reporter();
+    let ids = match b.object_ids.take() {
+        Some(ids) => ids,
+        None => {
+            let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
+            kind.matching(&r, &sessions, &f)
+        }
+    };
+    apply_bulk(&mut r, kind, ids, &b);
+    Ok(ok())
 }
 
 async fn delete_label(
