@@ -14,6 +14,7 @@ mod input;
 mod output;
 mod target;
 mod terminal;
+mod wait;
 
 use std::process::ExitCode;
 
