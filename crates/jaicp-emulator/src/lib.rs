@@ -33,6 +33,7 @@
 //! Emulator-only helpers live under `/_emulator/` (see [`router`]) and on
 //! [`EmulatorState`].
 
+mod adapter;
 mod admin;
 mod calls;
 mod chat;
