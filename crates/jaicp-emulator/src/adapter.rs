@@ -36,8 +36,7 @@ impl<S: PathSecret> FromRequestParts<EmulatorState> for Adapter<S> {
         parts: &mut Parts,
         state: &EmulatorState,
     ) -> Result<Self, Self::Rejection> {
-        let Ok(Op(operation)) = Op::from_request_parts(parts, state).await;
-        state.shared.counters.request(operation);
+        Op::count(parts, state);
         let PathParams(path) =
             PathParams::<HashMap<String, String>>::from_request_parts(parts, state).await?;
         let secret = path.into_values().next().unwrap_or_default();

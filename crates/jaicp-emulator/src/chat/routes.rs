@@ -260,32 +260,66 @@ pub(crate) fn wake(state: &EmulatorState, token: &str, client_id: &str, event: &
     ));
 }
 
-fn client_id_of(query: &HashMap<String, String>) -> Result<String, Reply> {
-    match query.get("clientId") {
-        Some(c) if !c.trim().is_empty() => Ok(c.clone()),
-        _ => Err(spring_bad("clientId is required")),
+/// A Chat API request about one client of a known channel: `?clientId=` is required.
+struct Client {
+    state: EmulatorState,
+    token: String,
+    id: String,
+    query: HashMap<String, String>,
+}
+
+impl axum::extract::FromRequestParts<EmulatorState> for Client {
+    type Rejection = Reply;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let Adapter { state, secret, .. } = Chat::from_request_parts(parts, state).await?;
+        let Query(query) =
+            Query::<HashMap<String, String>>::from_request_parts(parts, &state).await?;
+        let id = match query.get("clientId") {
+            Some(c) if !c.trim().is_empty() => c.clone(),
+            _ => return Err(spring_bad("clientId is required")),
+        };
+        Ok(Self {
+            state,
+            token: secret,
+            id,
+            query,
+        })
     }
 }
 
-async fn events(
-    Adapter {
-        state,
-        secret: token,
-        ..
-    }: Chat,
-    Query(query): Query<HashMap<String, String>>,
-) -> Answer {
-    let client_id = client_id_of(&query)?;
-    let since = match query.get("ts").map(|t| t.parse::<i64>()) {
-        None => None,
-        Some(Ok(ts)) if ts >= 0 => Some(ts),
-        Some(_) => {
-            return Err(spring_bad(
-                "ts must be epoch milliseconds (a non-negative integer)",
-            ));
+impl Client {
+    /// The optional number `name`, which must pass `valid` (else 400 `message`).
+    fn number<T: std::str::FromStr>(
+        &self,
+        name: &str,
+        valid: impl Fn(&T) -> bool,
+        message: &str,
+    ) -> Result<Option<T>, Reply> {
+        match self.query.get(name).map(|v| v.parse::<T>()) {
+            None => Ok(None),
+            Some(Ok(n)) if valid(&n) => Ok(Some(n)),
+            Some(_) => Err(spring_bad(message)),
         }
-    };
-    let cid = query.get("cid").cloned();
+    }
+
+    /// The client's key in the chat state.
+    fn key(&self) -> (String, String) {
+        (self.token.clone(), self.id.clone())
+    }
+}
+
+async fn events(client: Client) -> Answer {
+    let since = client.number(
+        "ts",
+        |ts: &i64| *ts >= 0,
+        "ts must be epoch milliseconds (a non-negative integer)",
+    )?;
+    let cid = client.query.get("cid").cloned();
+    let state = &client.state;
     let chat = &state.shared.chat;
     let deadline = tokio::time::Instant::now() + chat.hold;
     loop {
@@ -294,7 +328,7 @@ async fn events(
         notified.as_mut().enable();
         let found = chat
             .lock()
-            .events_after(&token, &client_id, since, cid.as_deref());
+            .events_after(&client.token, &client.id, since, cid.as_deref());
         if !found.is_empty() || tokio::time::Instant::now() >= deadline {
             if found.is_empty() && state.variants().events_no_content {
                 return Ok(Reply::empty(StatusCode::NO_CONTENT));
@@ -305,63 +339,41 @@ async fn events(
     }
 }
 
-async fn history(
-    Adapter {
-        state,
-        secret: token,
-        ..
-    }: Chat,
-    Query(query): Query<HashMap<String, String>>,
-) -> Answer {
-    let client_id = client_id_of(&query)?;
-    let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
-        None => usize::MAX,
-        Some(Ok(l)) if l >= 1 => l,
-        Some(_) => {
-            return Err(spring_bad("limit must be a positive integer"));
-        }
-    };
-    let chat = state.shared.chat.lock();
+async fn history(client: Client) -> Answer {
+    let limit = client
+        .number(
+            "limit",
+            |l: &usize| *l >= 1,
+            "limit must be a positive integer",
+        )?
+        .unwrap_or(usize::MAX);
+    let chat = client.state.shared.chat.lock();
     let all = chat
         .clients
-        .get(&(token.clone(), client_id))
+        .get(&client.key())
         .map(|c| c.history.as_slice())
         .unwrap_or(&[]);
     let skip = all.len().saturating_sub(limit);
     Ok(Reply::ok(&json!({ "history": &all[skip..] })))
 }
 
-async fn load_state(
-    Adapter {
-        state,
-        secret: token,
-        ..
-    }: Chat,
-    Query(query): Query<HashMap<String, String>>,
-) -> Answer {
-    let client_id = client_id_of(&query)?;
-    let chat = state.shared.chat.lock();
-    let saved = chat
+async fn load_state(client: Client) -> Answer {
+    let saved = client
+        .state
+        .shared
+        .chat
+        .lock()
         .clients
-        .get(&(token.clone(), client_id))
+        .get(&client.key())
         .and_then(|c| c.state.clone())
         .unwrap_or_else(|| json!({}));
     Ok(Reply::ok(&saved))
 }
 
-async fn save_state(
-    Adapter {
-        state,
-        secret: token,
-        ..
-    }: Chat,
-    Query(query): Query<HashMap<String, String>>,
-    body: Body,
-) -> Answer {
-    let client_id = client_id_of(&query)?;
+async fn save_state(client: Client, body: Body) -> Answer {
     let value = body.object("the state")?;
-    let mut chat = state.shared.chat.lock();
-    chat.clients.entry((token, client_id)).or_default().state = Some(value);
+    let mut chat = client.state.shared.chat.lock();
+    chat.clients.entry(client.key()).or_default().state = Some(value);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

@@ -13,7 +13,7 @@ use jaicp_text_campaigns::models::{CreateTextCampaignDto, UpdateTextCampaignDto}
 
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::{Unified, iso};
 
@@ -31,8 +31,8 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
         .route(
             "/api/text-campaign-service/accounts/{account}/projects/{project}/text-campaigns/{id}",
-            op("getAccountTextCampaign", get(get_account))
-                .merge(op("updateAccountTextCampaign", put(update_account))),
+            op("getAccountTextCampaign", get(get_one))
+                .merge(op("updateAccountTextCampaign", put(update))),
         )
         .route(
             &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/stop"),
@@ -195,30 +195,32 @@ fn find(state: &EmulatorState, project: &str, id: i64) -> Option<Campaign> {
         .cloned()
 }
 
-async fn get_one(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-) -> Answer {
-    answer(
-        find(&state, &project, id)
-            .map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json())),
-    )
+/// The campaign a path names: `{project}` and `{id}`, with or without the `accounts/{account}`
+/// prefix (the account is not checked: the token already names one).
+#[derive(Debug, Deserialize)]
+struct CampaignPath {
+    project: String,
+    id: i64,
 }
 
-async fn get_account(
-    Unified(state): Unified,
-    PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
-) -> Answer {
-    answer(
-        find(&state, &project, id)
-            .map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json())),
-    )
+async fn get_one(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
+    find(&state, &at.project, at.id)
+        .map(|c| Reply::ok(&c.json()))
+        .ok_or_else(|| not_found("text campaign"))
 }
 
-fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Body) -> Answer {
+async fn update(
+    Unified(state): Unified,
+    PathParams(at): PathParams<CampaignPath>,
+    b: Body,
+) -> Answer {
     let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(UpdateTextCampaignDto::missing)?;
     let mut s = state.text_campaigns();
-    let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
+    let Some(c) = s
+        .campaigns
+        .get_mut(&at.id)
+        .filter(|c| c.project == at.project)
+    else {
         return Err(not_found("text campaign"));
     };
     c.name = b.name;
@@ -240,77 +242,38 @@ fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Body) -> Answe
     Ok(Reply::ok(&c.json()))
 }
 
-async fn update(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-    b: Body,
-) -> Answer {
-    apply_update(&state, &project, id, b)
-}
-
-async fn update_account(
-    Unified(state): Unified,
-    PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
-    b: Body,
-) -> Answer {
-    apply_update(&state, &project, id, b)
-}
-
-fn transition(
-    state: &EmulatorState,
-    project: &str,
-    id: i64,
-    from: &[&str],
-    to: &'static str,
-) -> Reply {
+/// Moves the campaign to status `to` when its status is one of `from`.
+fn transition(state: &EmulatorState, at: &CampaignPath, from: &[&str], to: &'static str) -> Answer {
     let mut s = state.text_campaigns();
-    let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
-        return not_found("text campaign");
+    let Some(c) = s
+        .campaigns
+        .get_mut(&at.id)
+        .filter(|c| c.project == at.project)
+    else {
+        return Err(not_found("text campaign"));
     };
     if !from.contains(&c.status) {
-        return bad_request(format!("a {} campaign cannot become {to}", c.status));
+        return Err(bad_request(format!(
+            "a {} campaign cannot become {to}",
+            c.status
+        )));
     }
     c.status = to;
-    Reply::ok(&c.json())
+    Ok(Reply::ok(&c.json()))
 }
 
-async fn stop(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-) -> Answer {
-    answer(transition(
-        &state,
-        &project,
-        id,
-        &["CREATED", "READY", "STARTED", "POSTPONED"],
-        "STOPPED",
-    ))
+async fn stop(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
+    let from = ["CREATED", "READY", "STARTED", "POSTPONED"];
+    transition(&state, &at, &from, "STOPPED")
 }
 
-async fn resume(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-) -> Answer {
-    answer(transition(
-        &state,
-        &project,
-        id,
-        &["STOPPED", "POSTPONED"],
-        "STARTED",
-    ))
+async fn resume(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
+    transition(&state, &at, &["STOPPED", "POSTPONED"], "STARTED")
 }
 
-async fn complete(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-) -> Answer {
-    answer(transition(
-        &state,
-        &project,
-        id,
-        &["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"],
-        "COMPLETED",
-    ))
+async fn complete(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
+    let from = ["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"];
+    transition(&state, &at, &from, "COMPLETED")
 }
 
 /// The campaign named `name`; a dynamic one is made in the project of `bot_id` when missing.
@@ -388,31 +351,31 @@ fn record_sending(
     Reply::ok(&json!({ "uuid": uuid }))
 }
 
-async fn send_event(Unified(state): Unified, b: Body) -> Answer {
+/// The body of a dynamic sending and the campaign it names (`textCampaignName` in the
+/// project of `botId`, made when missing); `botId`, `clientId` and `also` are required.
+fn dynamic(state: &EmulatorState, b: Body, also: &[&str]) -> Result<(Value, i64), Reply> {
     let v: Value = b.json()?;
     let name = str_field(&v, "textCampaignName")?;
     let bot = str_field(&v, "botId")?;
-    str_field(&v, "clientId")?;
-    str_field(&v, "event")?;
-    let id = campaign_for(&state, name, bot)?;
-    answer(record_sending(&state, id, None, &v))
+    for field in ["clientId"].iter().chain(also) {
+        str_field(&v, field)?;
+    }
+    let id = campaign_for(state, name, bot)?;
+    Ok((v, id))
+}
+
+async fn send_event(Unified(state): Unified, b: Body) -> Answer {
+    let (v, id) = dynamic(&state, b, &["event"])?;
+    Ok(record_sending(&state, id, None, &v))
 }
 
 async fn send_replies(Unified(state): Unified, b: Body) -> Answer {
-    let v: Value = b.json()?;
-    let name = str_field(&v, "textCampaignName")?;
-    let bot = str_field(&v, "botId")?;
-    str_field(&v, "clientId")?;
-    let id = campaign_for(&state, name, bot)?;
-    answer(record_sending(&state, id, None, &v))
+    let (v, id) = dynamic(&state, b, &[])?;
+    Ok(record_sending(&state, id, None, &v))
 }
 
 async fn create_template(Unified(state): Unified, b: Body) -> Answer {
-    let v: Value = b.json()?;
-    let name = str_field(&v, "textCampaignName")?;
-    let bot = str_field(&v, "botId")?;
-    str_field(&v, "clientId")?;
-    let campaign_id = campaign_for(&state, name, bot)?;
+    let (v, campaign_id) = dynamic(&state, b, &[])?;
     let uuid = uuid::Uuid::new_v4().to_string();
     state.text_campaigns().templates.insert(
         uuid.clone(),
@@ -460,9 +423,9 @@ async fn delete_template(Unified(state): Unified, PathParams(uuid): PathParams<S
     }
 }
 
-fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Reply {
+fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Answer {
     let Some(t) = state.text_campaigns().templates.get(uuid).cloned() else {
-        return not_found("sending template");
+        return Err(not_found("sending template"));
     };
     let mut v = t.body.clone();
     if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
@@ -470,14 +433,19 @@ fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Reply {
             o.insert(k.clone(), val.clone());
         }
     }
-    record_sending(state, t.campaign_id, Some(uuid.to_owned()), &v)
+    Ok(record_sending(
+        state,
+        t.campaign_id,
+        Some(uuid.to_owned()),
+        &v,
+    ))
 }
 
 async fn send_by_template_simple(
     Unified(state): Unified,
     PathParams(uuid): PathParams<String>,
 ) -> Answer {
-    answer(send_template(&state, &uuid, &json!({})))
+    send_template(&state, &uuid, &json!({}))
 }
 
 async fn send_by_template(
@@ -486,7 +454,7 @@ async fn send_by_template(
     b: Body,
 ) -> Answer {
     let extra: Value = b.json_or_default()?;
-    answer(send_template(&state, &uuid, &extra))
+    send_template(&state, &uuid, &extra)
 }
 
 #[derive(Debug, Deserialize)]

@@ -29,8 +29,7 @@ impl FromRequestParts<EmulatorState> for Unified {
         parts: &mut Parts,
         state: &EmulatorState,
     ) -> Result<Self, Self::Rejection> {
-        let Ok(Op(operation)) = Op::from_request_parts(parts, state).await;
-        state.shared.counters.request(operation);
+        Op::count(parts, state);
         let token = parts
             .headers
             .get("authorization")
