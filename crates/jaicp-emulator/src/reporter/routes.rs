@@ -1,6 +1,9 @@
 //! Reporter data routes: sessions, messages, clients, statistics and filters.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -133,24 +136,46 @@ fn filters(body: Body) -> Result<Filter, Reply> {
     Ok(Filter::parse(&v))
 }
 
-/// Reads the filter body and returns the matching sessions.
-fn matching(
-    state: &EmulatorState,
-    q: &PageQuery,
-    body: Body,
-) -> Result<(Filter, Vec<Session>), Reply> {
-    let f = filters(body)?;
-    let all = state.reporter_sessions();
-    let r = state.reporter();
-    let kept = all
-        .into_iter()
-        .filter(|s| f.session(&r, s, q.project_short_name.as_deref()))
-        .collect();
-    Ok((f, kept))
+/// A filtered Reporter listing: the unified-token check, the query, and the sessions the
+/// filter body (and `projectShortName`) match, which every listing and statistic starts from.
+struct Matching {
+    state: EmulatorState,
+    q: PageQuery,
+    filter: Filter,
+    list: Vec<Session>,
 }
 
-async fn sessions(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+impl axum::extract::FromRequest<EmulatorState> for Matching {
+    type Rejection = Reply;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Unified(state) = Unified::from_request_parts(&mut parts, state).await?;
+        let Query(q) = Query::<PageQuery>::from_request_parts(&mut parts, &state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let Ok(body) = Body::from_request(req, &state).await;
+        let filter = filters(body)?;
+        let all = state.reporter_sessions();
+        let list = {
+            let r = state.reporter();
+            all.into_iter()
+                .filter(|s| filter.session(&r, s, q.project_short_name.as_deref()))
+                .collect()
+        };
+        Ok(Self {
+            state,
+            q,
+            filter,
+            list,
+        })
+    }
+}
+
+async fn sessions(m: Matching) -> Answer {
+    let Matching { state, q, list, .. } = m;
     let (page, size) = q.page();
     let r = state.reporter();
     let items: Vec<Value> = list
@@ -164,8 +189,14 @@ async fn sessions(Unified(state): Unified, Query(q): Query<PageQuery>, body: Bod
     ))
 }
 
-async fn messages(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (f, list) = matching(&state, &q, body)?;
+async fn messages(m: Matching) -> Answer {
+    let Matching {
+        state,
+        q,
+        filter: f,
+        list,
+        ..
+    } = m;
     let (page, size) = q.page();
     let r = state.reporter();
     let all: Vec<(&Session, &super::Msg)> = list
@@ -218,8 +249,8 @@ fn page_of(rows: Vec<Value>, page: usize, size: usize) -> (Value, Vec<Value>) {
     )
 }
 
-async fn clients(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn clients(m: Matching) -> Answer {
+    let Matching { state, q, list, .. } = m;
     let (page, size) = q.page();
     let (paging, clients) = page_of(client_rows(&state, &list), page, size);
     Ok(Reply::ok(&json!({ "paging": paging, "clients": clients })))
@@ -317,8 +348,8 @@ async fn page_in_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> 
     answer(page_number(index, q.page().1))
 }
 
-async fn state_routes(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn state_routes(m: Matching) -> Answer {
+    let Matching { state, q, list, .. } = m;
     let (page, size) = q.page();
     let key = state.shared.config.spelling.pick("states", "stateRoutes");
     let routes: Vec<Value> = list
@@ -382,8 +413,10 @@ fn per_day(times: impl Iterator<Item = i64>) -> (Vec<Value>, usize) {
     )
 }
 
-async fn message_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (f, list) = matching(&state, &q, body)?;
+async fn message_stats(m: Matching) -> Answer {
+    let Matching {
+        filter: f, list, ..
+    } = m;
     let (stats, total) = per_day(
         list.iter()
             .flat_map(|s| s.messages.iter().filter(|m| f.message(m)).map(|m| m.ts)),
@@ -391,59 +424,54 @@ async fn message_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body
     Ok(Reply::ok(&json!({ "stats": stats, "totalCount": total })))
 }
 
-async fn session_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn session_stats(m: Matching) -> Answer {
+    let Matching { list, .. } = m;
     let (stats, total) = per_day(list.iter().map(|s| s.start));
     Ok(Reply::ok(&json!({ "stats": stats, "totalCount": total })))
 }
 
-async fn session_label_stats(
-    Unified(state): Unified,
-    Query(q): Query<PageQuery>,
-    body: Body,
-) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn session_label_stats(m: Matching) -> Answer {
+    let Matching { state, list, .. } = m;
     let r = state.reporter();
-    let stats: Vec<Value> = r
-        .session_labels
-        .values()
-        .map(|l| {
-            let (ts, n) = per_day(
-                list.iter()
-                    .filter(|s| r.session_links.get(&s.id).is_some_and(|ls| ls.contains(&l.id)))
-                    .map(|s| s.start),
-            );
-            json!({ "label": super::ReporterState::session_label_json(l), "tsToValues": ts, "totalCount": n })
-        })
-        .collect();
+    let targets = list.iter().map(|s| (s.id.as_str(), s.start));
+    let stats = label_stats(&r.session_labels, &r.session_links, targets, |l| {
+        super::ReporterState::session_label_json(l)
+    });
     Ok(Reply::ok(&json!({ "stats": stats })))
 }
 
-async fn log_label_stats(
-    Unified(state): Unified,
-    Query(q): Query<PageQuery>,
-    body: Body,
-) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn log_label_stats(m: Matching) -> Answer {
+    let Matching { state, list, .. } = m;
     let r = state.reporter();
-    let stats: Vec<Value> = r
-        .message_labels
+    let targets = list
+        .iter()
+        .flat_map(|s| &s.messages)
+        .map(|m| (m.question_id.as_str(), m.ts));
+    let stats = label_stats(&r.message_labels, &r.message_links, targets, |l| {
+        r.message_label_json(l)
+    });
+    Ok(Reply::ok(&json!({ "stats": stats })))
+}
+
+/// Per label, how many of the `targets` (id, time) carry it, per day.
+fn label_stats<'a>(
+    labels: &BTreeMap<i64, super::Label>,
+    links: &HashMap<String, BTreeSet<i64>>,
+    targets: impl Iterator<Item = (&'a str, i64)> + Clone,
+    json: impl Fn(&super::Label) -> Value,
+) -> Vec<Value> {
+    labels
         .values()
         .map(|l| {
             let (ts, n) = per_day(
-                list.iter()
-                    .flat_map(|s| &s.messages)
-                    .filter(|m| {
-                        r.message_links
-                            .get(&m.question_id)
-                            .is_some_and(|ls| ls.contains(&l.id))
-                    })
-                    .map(|m| m.ts),
+                targets
+                    .clone()
+                    .filter(|(id, _)| links.get(*id).is_some_and(|ls| ls.contains(&l.id)))
+                    .map(|(_, t)| t),
             );
-            json!({ "label": r.message_label_json(l), "tsToValues": ts, "totalCount": n })
+            json!({ "label": json(l), "tsToValues": ts, "totalCount": n })
         })
-        .collect();
-    Ok(Reply::ok(&json!({ "stats": stats })))
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]

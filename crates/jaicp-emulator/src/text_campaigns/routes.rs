@@ -1,8 +1,8 @@
 //! Text campaign API routes.
 
-use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
+use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -20,7 +20,15 @@ use crate::unified::{Unified, iso};
 const V1: &str = "/api/v1/text-campaign-service";
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new()
+    let transitions = TRANSITIONS
+        .iter()
+        .fold(Router::new(), |router, (action, id, change)| {
+            router.route(
+                &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/{action}"),
+                op(id, put(transition).layer(Extension(*change))),
+            )
+        });
+    transitions
         .route(
             &format!("{V1}/projects/{{project}}/text-campaigns"),
             op("getTextCampaigns", get(list)).merge(op("createTextCampaign", post(create))),
@@ -33,18 +41,6 @@ pub(crate) fn routes() -> Router<EmulatorState> {
             "/api/text-campaign-service/accounts/{account}/projects/{project}/text-campaigns/{id}",
             op("getAccountTextCampaign", get(get_one))
                 .merge(op("updateAccountTextCampaign", put(update))),
-        )
-        .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/stop"),
-            op("stopTextCampaign", put(stop)),
-        )
-        .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/resume"),
-            op("resumeTextCampaign", put(resume)),
-        )
-        .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/complete"),
-            op("completeTextCampaign", put(complete)),
         )
         .route(
             &format!("{V1}/dynamics/sending-templates"),
@@ -242,8 +238,46 @@ async fn update(
     Ok(Reply::ok(&c.json()))
 }
 
-/// Moves the campaign to status `to` when its status is one of `from`.
-fn transition(state: &EmulatorState, at: &CampaignPath, from: &[&str], to: &'static str) -> Answer {
+/// A status change: allowed from the `from` statuses, to `to`.
+#[derive(Clone, Copy, Debug)]
+struct Transition {
+    from: &'static [&'static str],
+    to: &'static str,
+}
+
+/// The status-change operations: the path's last segment, the `operationId`, the change.
+const TRANSITIONS: [(&str, &str, Transition); 3] = [
+    (
+        "stop",
+        "stopTextCampaign",
+        Transition {
+            from: &["CREATED", "READY", "STARTED", "POSTPONED"],
+            to: "STOPPED",
+        },
+    ),
+    (
+        "resume",
+        "resumeTextCampaign",
+        Transition {
+            from: &["STOPPED", "POSTPONED"],
+            to: "STARTED",
+        },
+    ),
+    (
+        "complete",
+        "completeTextCampaign",
+        Transition {
+            from: &["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"],
+            to: "COMPLETED",
+        },
+    ),
+];
+
+async fn transition(
+    Unified(state): Unified,
+    Extension(change): Extension<Transition>,
+    PathParams(at): PathParams<CampaignPath>,
+) -> Answer {
     let mut s = state.text_campaigns();
     let Some(c) = s
         .campaigns
@@ -252,28 +286,14 @@ fn transition(state: &EmulatorState, at: &CampaignPath, from: &[&str], to: &'sta
     else {
         return Err(not_found("text campaign"));
     };
-    if !from.contains(&c.status) {
+    if !change.from.contains(&c.status) {
         return Err(bad_request(format!(
-            "a {} campaign cannot become {to}",
-            c.status
+            "a {} campaign cannot become {}",
+            c.status, change.to
         )));
     }
-    c.status = to;
+    c.status = change.to;
     Ok(Reply::ok(&c.json()))
-}
-
-async fn stop(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
-    let from = ["CREATED", "READY", "STARTED", "POSTPONED"];
-    transition(&state, &at, &from, "STOPPED")
-}
-
-async fn resume(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
-    transition(&state, &at, &["STOPPED", "POSTPONED"], "STARTED")
-}
-
-async fn complete(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
-    let from = ["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"];
-    transition(&state, &at, &from, "COMPLETED")
 }
 
 /// The campaign named `name`; a dynamic one is made in the project of `bot_id` when missing.
