@@ -33,8 +33,8 @@
 //! Emulator-only helpers live under `/_emulator/` (see [`router`]) and on
 //! [`EmulatorState`].
 
-mod adapter;
 mod admin;
+mod authorize;
 mod calls;
 mod chat;
 mod clock;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::TurnInput;
-use crate::adapter::{Adapter, PathSecret};
+use crate::authorize::{Authorized, PathSecret};
 use crate::errors::{spring, spring_bad};
 use crate::extract::{Body, Query};
 use crate::operation::op;
@@ -53,7 +53,7 @@ fn unknown_token() -> Reply {
 pub(crate) struct ChannelToken;
 
 impl PathSecret for ChannelToken {
-    fn check(state: &EmulatorState, token: &str) -> Result<(), Reply> {
+    fn accept(state: &EmulatorState, token: &str) -> Result<(), Reply> {
         if state.shared.chat.lock().knows(token) {
             Ok(())
         } else {
@@ -63,7 +63,7 @@ impl PathSecret for ChannelToken {
 }
 
 /// A Chat API request with a known channel token.
-type Chat = Adapter<ChannelToken>;
+type Chat = Authorized<ChannelToken>;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -178,13 +178,13 @@ pub(crate) fn push_agent_reply(state: &EmulatorState, token: &str, client_id: &s
     }
 }
 
-async fn send(Adapter { state, secret, .. }: Chat, body: Body) -> Answer {
+async fn send(Authorized { state, secret, .. }: Chat, body: Body) -> Answer {
     let turn = parse_turn(body)?;
     answer(sync_turn(&state, &secret, &turn))
 }
 
 async fn send_get(
-    Adapter { state, secret, .. }: Chat,
+    Authorized { state, secret, .. }: Chat,
     Query(query): Query<HashMap<String, String>>,
 ) -> Answer {
     let turn = check_turn(TurnBody {
@@ -196,7 +196,7 @@ async fn send_get(
     answer(sync_turn(&state, &secret, &turn))
 }
 
-async fn send_async(Adapter { state, secret, .. }: Chat, body: Body) -> Answer {
+async fn send_async(Authorized { state, secret, .. }: Chat, body: Body) -> Answer {
     let turn = parse_turn(body)?;
     let question_id = state.shared.chat.lock().new_question_id();
     let task_state = state.clone();
@@ -275,7 +275,7 @@ impl axum::extract::FromRequestParts<EmulatorState> for Client {
         parts: &mut axum::http::request::Parts,
         state: &EmulatorState,
     ) -> Result<Self, Self::Rejection> {
-        let Adapter { state, secret, .. } = Chat::from_request_parts(parts, state).await?;
+        let Authorized { state, secret, .. } = Chat::from_request_parts(parts, state).await?;
         let Query(query) =
             Query::<HashMap<String, String>>::from_request_parts(parts, &state).await?;
         let id = match query.get("clientId") {
@@ -387,7 +387,7 @@ struct Registration {
 async fn register_webhook(State(state): State<EmulatorState>, body: Body) -> Answer {
     let reg: Registration = body.json()?;
     let token = super::channel_or_default(reg.token);
-    ChannelToken::check(&state, &token)?;
+    ChannelToken::accept(&state, &token)?;
     if let Some(url) = &reg.url
         && !url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
     {

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
 
-use crate::adapter::{Adapter, PathSecret};
+use crate::authorize::{Authorized, PathSecret};
 use crate::errors::{spring, spring_bad};
 use crate::extract::Query;
 use crate::operation::op;
@@ -24,7 +24,7 @@ pub(crate) fn routes() -> Router<EmulatorState> {
 struct ImputerToken;
 
 impl PathSecret for ImputerToken {
-    fn check(_: &EmulatorState, token: &str) -> Result<(), Reply> {
+    fn accept(_: &EmulatorState, token: &str) -> Result<(), Reply> {
         if token == super::DEFAULT_IMPUTER_TOKEN {
             Ok(())
         } else {
@@ -34,7 +34,7 @@ impl PathSecret for ImputerToken {
 }
 
 async fn generate(
-    _: Adapter<ImputerToken>,
+    _: Authorized<ImputerToken>,
     Query(mut query): Query<HashMap<String, String>>,
 ) -> Answer {
     let template = match query.remove("replicaTemplateId") {

@@ -7,7 +7,7 @@ use axum::routing::post;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::adapter::{Adapter, PathSecret};
+use crate::authorize::{Authorized, PathSecret};
 use crate::errors::{spring, spring_bad};
 use crate::extract::Body;
 use crate::operation::op;
@@ -32,7 +32,7 @@ pub(crate) fn routes() -> Router<EmulatorState> {
 struct OperatorKey;
 
 impl PathSecret for OperatorKey {
-    fn check(_: &EmulatorState, key: &str) -> Result<(), Reply> {
+    fn accept(_: &EmulatorState, key: &str) -> Result<(), Reply> {
         if key == super::DEFAULT_OPERATOR_KEY {
             Ok(())
         } else {
@@ -45,7 +45,7 @@ impl PathSecret for OperatorKey {
 }
 
 /// An event from the desk: an agent's text or file, or the agent closing the chat.
-async fn event(Adapter { state, .. }: Adapter<OperatorKey>, body: Body) -> Answer {
+async fn event(Authorized { state, .. }: Authorized<OperatorKey>, body: Body) -> Answer {
     let event = body.object("the event")?;
     let text = |k: &str| event.get(k).and_then(Value::as_str).map(str::to_owned);
     let (Some(user), Some(kind), Some(_id)) = (text("userId"), text("type"), text("id")) else {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use jaicp_prompter::models::PrompterRequest;
 use jaicp_prompter::models::strict::Required;
 
-use crate::adapter::{Adapter, PathSecret};
+use crate::authorize::{Authorized, PathSecret};
 use crate::errors::{spring, spring_bad};
 use crate::extract::Body;
 use crate::operation::op;
@@ -26,7 +26,7 @@ pub(crate) fn routes() -> Router<EmulatorState> {
 struct PrompterToken;
 
 impl PathSecret for PrompterToken {
-    fn check(_: &EmulatorState, token: &str) -> Result<(), Reply> {
+    fn accept(_: &EmulatorState, token: &str) -> Result<(), Reply> {
         if token == super::DEFAULT_PROMPTER_TOKEN {
             Ok(())
         } else {
@@ -35,7 +35,7 @@ impl PathSecret for PrompterToken {
     }
 }
 
-async fn suggest(Adapter { state, .. }: Adapter<PrompterToken>, body: Body) -> Answer {
+async fn suggest(Authorized { state, .. }: Authorized<PrompterToken>, body: Body) -> Answer {
     let request = body.checked::<PrompterRequest, serde_json::Value>(PrompterRequest::missing)?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::adapter::{Adapter, PathSecret};
+use crate::authorize::{Authorized, PathSecret};
 use crate::errors::{spring, spring_bad};
 use crate::extract::Body;
 use crate::operation::op;
@@ -31,7 +31,7 @@ fn no_pushback() -> Reply {
 struct PushbackLink;
 
 impl PathSecret for PushbackLink {
-    fn check(state: &EmulatorState, segment: &str) -> Result<(), Reply> {
+    fn accept(state: &EmulatorState, segment: &str) -> Result<(), Reply> {
         match segment.strip_prefix("push_") {
             Some(id) if state.shared.pushgate.lock().pushbacks.contains_key(id) => Ok(()),
             _ => Err(no_pushback()),
@@ -39,7 +39,7 @@ impl PathSecret for PushbackLink {
     }
 }
 
-type Pushback = Adapter<PushbackLink>;
+type Pushback = Authorized<PushbackLink>;
 
 /// Fires the pushback: its event wakes the dialog like an async answer.
 fn fire_link(state: &EmulatorState, segment: &str) -> Answer {
@@ -57,11 +57,11 @@ fn fire_link(state: &EmulatorState, segment: &str) -> Answer {
     Ok(Reply::ok(&json!({ "status": "accepted" })))
 }
 
-async fn fire(Adapter { state, secret, .. }: Pushback) -> Answer {
+async fn fire(Authorized { state, secret, .. }: Pushback) -> Answer {
     fire_link(&state, &secret)
 }
 
-async fn fire_with_data(Adapter { state, secret, .. }: Pushback, body: Body) -> Answer {
+async fn fire_with_data(Authorized { state, secret, .. }: Pushback, body: Body) -> Answer {
     body.object("the body")?;
     fire_link(&state, &secret)
 }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Experiment, Filter, Label, ReporterState};
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
 use jaicp_reporter::models::ScenarioExperimentDto;
 use jaicp_reporter::models::strict::Required;
@@ -201,7 +202,7 @@ struct TargetQuery {
     bot_id: Option<String>,
 }
 
-async fn create_session_label(Unified(state): Unified, b: Body) -> Answer {
+async fn create_session_label(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: LabelCreate = b.json()?;
     let mut r = state.reporter();
     let id = r.add_session_label(&b.name, b.priority);
@@ -233,7 +234,7 @@ struct Bulk {
     filters: Option<Value>,
 }
 
-async fn message_labels(Unified(state): Unified) -> Answer {
+async fn message_labels(Authorized { state, .. }: Unified) -> Answer {
     let r = state.reporter();
     let rows: Vec<Value> = r
         .message_labels
@@ -263,7 +264,7 @@ fn group_of(r: &mut ReporterState, b: &LabelCreate) -> Option<i64> {
     }
 }
 
-async fn create_message_label(Unified(state): Unified, b: Body) -> Answer {
+async fn create_message_label(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: LabelCreate = b.json()?;
     let mut r = state.reporter();
     let group = group_of(&mut r, &b);
@@ -274,7 +275,7 @@ async fn create_message_label(Unified(state): Unified, b: Body) -> Answer {
     }
 }
 
-async fn create_message_labels(Unified(state): Unified, b: Body) -> Answer {
+async fn create_message_labels(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: Vec<LabelCreate> = b.json()?;
     let mut r = state.reporter();
     for l in b {
@@ -284,7 +285,7 @@ async fn create_message_labels(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn update_groups(Unified(state): Unified, b: Body) -> Answer {
+async fn update_groups(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
     for p in b {
@@ -300,7 +301,7 @@ async fn update_groups(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn get_group(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn get_group(Authorized { state, .. }: Unified, PathParams(id): PathParams<i64>) -> Answer {
     let r = state.reporter();
     answer(if r.groups.contains_key(&id) {
         Reply::ok(&r.group_json(Some(id)))
@@ -309,7 +310,11 @@ async fn get_group(Unified(state): Unified, PathParams(id): PathParams<i64>) -> 
     })
 }
 
-async fn update_group(Unified(state): Unified, PathParams(id): PathParams<i64>, b: Body) -> Answer {
+async fn update_group(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<i64>,
+    b: Body,
+) -> Answer {
     let b: LabelCreate = b.json()?;
     match state.reporter().groups.get_mut(&id) {
         Some(g) => {
@@ -321,7 +326,10 @@ async fn update_group(Unified(state): Unified, PathParams(id): PathParams<i64>, 
     }
 }
 
-async fn delete_group(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn delete_group(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<i64>,
+) -> Answer {
     let mut r = state.reporter();
     if r.groups.remove(&id).is_none() {
         return Err(not_found("label group"));
@@ -333,7 +341,7 @@ async fn delete_group(Unified(state): Unified, PathParams(id): PathParams<i64>) 
     Ok(ok())
 }
 
-async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
+async fn group_priorities(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: Vec<Priority> = b.json()?;
     let mut r = state.reporter();
     for p in b {
@@ -461,7 +469,7 @@ impl Kind {
 }
 
 async fn get_label(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     PathParams(id): PathParams<i64>,
 ) -> Answer {
@@ -476,7 +484,7 @@ async fn get_label(
 /// Renames and re-prioritises labels by list; message labels may also move to another group.
 /// Unknown ids are skipped.
 async fn update_labels(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     b: Body,
 ) -> Answer {
@@ -499,7 +507,11 @@ async fn update_labels(
     Ok(ok())
 }
 
-async fn bulk(Unified(state): Unified, Extension(kind): Extension<Kind>, b: Body) -> Answer {
+async fn bulk(
+    Authorized { state, .. }: Unified,
+    Extension(kind): Extension<Kind>,
+    b: Body,
+) -> Answer {
     let mut b: Bulk = b.json()?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
@@ -515,7 +527,7 @@ async fn bulk(Unified(state): Unified, Extension(kind): Extension<Kind>, b: Body
 }
 
 async fn delete_label(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     PathParams(id): PathParams<i64>,
 ) -> Answer {
@@ -531,7 +543,7 @@ async fn delete_label(
 
 /// Renames and re-prioritises a label; message labels may also move to another group.
 async fn update_label(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     PathParams(id): PathParams<i64>,
     b: Body,
@@ -550,7 +562,7 @@ async fn update_label(
 }
 
 async fn change_priorities(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     b: Body,
 ) -> Answer {
@@ -566,7 +578,7 @@ async fn change_priorities(
 }
 
 async fn link(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     Query(q): Query<TargetQuery>,
     b: Body,
@@ -587,7 +599,7 @@ async fn link(
 }
 
 async fn unlink(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     Query(q): Query<TargetQuery>,
     b: Body,
@@ -603,7 +615,7 @@ async fn unlink(
 }
 
 async fn set_links(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(kind): Extension<Kind>,
     Query(q): Query<TargetQuery>,
     b: Body,
@@ -633,7 +645,7 @@ fn apply_bulk(r: &mut ReporterState, kind: Kind, ids: Vec<String>, b: &Bulk) {
 }
 
 async fn add_comment(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(qid): PathParams<String>,
     b: Body,
 ) -> Answer {
@@ -648,7 +660,10 @@ async fn add_comment(
     Ok(ok())
 }
 
-async fn delete_comment(Unified(state): Unified, PathParams(qid): PathParams<String>) -> Answer {
+async fn delete_comment(
+    Authorized { state, .. }: Unified,
+    PathParams(qid): PathParams<String>,
+) -> Answer {
     state.reporter().comments.remove(&qid);
     Ok(ok())
 }
@@ -661,7 +676,7 @@ fn experiment_json(e: &Experiment) -> Value {
     v
 }
 
-async fn experiments(Unified(state): Unified) -> Answer {
+async fn experiments(Authorized { state, .. }: Unified) -> Answer {
     let rows: Vec<Value> = state
         .reporter()
         .experiments
@@ -679,7 +694,7 @@ struct NewExperiment {
     description: Option<String>,
 }
 
-async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
+async fn create_experiment(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(ScenarioExperimentDto::missing)?;
     if b.branches.is_empty() {
         return Err(bad_request("an experiment needs at least one branch"));
@@ -703,7 +718,10 @@ async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
     Ok(Reply::ok(&v))
 }
 
-async fn delete_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
+async fn delete_experiment(
+    Authorized { state, .. }: Unified,
+    Query(q): Query<TargetQuery>,
+) -> Answer {
     match q
         .experiment_key
         .and_then(|k| state.reporter().experiments.remove(&k))
@@ -713,7 +731,10 @@ async fn delete_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>
     }
 }
 
-async fn join_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
+async fn join_experiment(
+    Authorized { state, .. }: Unified,
+    Query(q): Query<TargetQuery>,
+) -> Answer {
     let (Some(key), Some(session)) = (q.experiment_key, q.session_id) else {
         return Err(bad_request("`experimentKey` and `sessionId` are required"));
     };
@@ -741,7 +762,10 @@ async fn join_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) 
     Ok(Reply::ok(&branch))
 }
 
-async fn stop_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
+async fn stop_experiment(
+    Authorized { state, .. }: Unified,
+    Query(q): Query<TargetQuery>,
+) -> Answer {
     match q.experiment_key.and_then(|k| {
         let mut r = state.reporter();
         r.experiments
@@ -754,7 +778,7 @@ async fn stop_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) 
 }
 
 async fn count_experiment_sessions(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Query(q): Query<TargetQuery>,
 ) -> Answer {
     let r = state.reporter();

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Filter, Session, paging};
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
@@ -153,7 +154,7 @@ impl axum::extract::FromRequest<EmulatorState> for Matching {
         state: &EmulatorState,
     ) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let Unified(state) = Unified::from_request_parts(&mut parts, state).await?;
+        let Authorized { state, .. } = Unified::from_request_parts(&mut parts, state).await?;
         let Query(q) = Query::<PageQuery>::from_request_parts(&mut parts, &state).await?;
         let req = axum::extract::Request::from_parts(parts, body);
         let Ok(body) = Body::from_request(req, &state).await;
@@ -256,7 +257,7 @@ async fn clients(m: Matching) -> Answer {
     Ok(Reply::ok(&json!({ "paging": paging, "clients": clients })))
 }
 
-async fn clients_for_bot(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn clients_for_bot(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let list: Vec<Session> = state
         .reporter_sessions()
         .into_iter()
@@ -267,7 +268,7 @@ async fn clients_for_bot(Unified(state): Unified, Query(q): Query<PageQuery>) ->
     Ok(Reply::ok(&json!({ "paging": paging, "clients": clients })))
 }
 
-async fn by_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn by_session(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let Some(s) = state
         .reporter_sessions()
         .into_iter()
@@ -291,7 +292,7 @@ async fn by_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answ
     })))
 }
 
-async fn by_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn by_client(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let list: Vec<Session> = state
         .reporter_sessions()
         .into_iter()
@@ -325,7 +326,7 @@ fn page_number(index: Option<usize>, size: usize) -> Reply {
     }
 }
 
-async fn page_in_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn page_in_session(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let index = state
         .reporter_sessions()
         .into_iter()
@@ -338,7 +339,7 @@ async fn page_in_session(Unified(state): Unified, Query(q): Query<PageQuery>) ->
     answer(page_number(index, q.page().1))
 }
 
-async fn page_in_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn page_in_client(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let index = state
         .reporter_sessions()
         .into_iter()
@@ -365,7 +366,7 @@ async fn state_routes(m: Matching) -> Answer {
     Ok(Reply::ok(&json!({ "paging": paging, "routes": routes })))
 }
 
-async fn sessions_count(Unified(state): Unified) -> Answer {
+async fn sessions_count(Authorized { state, .. }: Unified) -> Answer {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for s in state.reporter_sessions() {
         *counts.entry(s.project).or_default() += 1;
@@ -377,7 +378,7 @@ async fn sessions_count(Unified(state): Unified) -> Answer {
     Ok(Reply::ok(&rows))
 }
 
-async fn unique_clients(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn unique_clients(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let mut clients: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
     for s in state.reporter_sessions() {
@@ -499,7 +500,7 @@ fn range(q: &RangeQuery) -> (Option<i64>, Option<i64>) {
     (t(&q.date_from), t(&q.date_to))
 }
 
-async fn switched_sessions(Unified(_): Unified, Query(q): Query<RangeQuery>) -> Answer {
+async fn switched_sessions(_: Unified, Query(q): Query<RangeQuery>) -> Answer {
     let _ = range(&q);
     answer(
         // No session of the emulator is transferred to an agent.
@@ -507,7 +508,7 @@ async fn switched_sessions(Unified(_): Unified, Query(q): Query<RangeQuery>) -> 
     )
 }
 
-async fn telephony_stats(Unified(state): Unified, Query(q): Query<RangeQuery>) -> Answer {
+async fn telephony_stats(Authorized { state, .. }: Unified, Query(q): Query<RangeQuery>) -> Answer {
     let (from, to) = range(&q);
     let calls: Vec<Session> = state
         .reporter_sessions()
@@ -540,7 +541,7 @@ struct FilterQuery {
     analytics_section: Option<String>,
 }
 
-async fn available_filters(Unified(_): Unified, Query(q): Query<FilterQuery>) -> Answer {
+async fn available_filters(_: Unified, Query(q): Query<FilterQuery>) -> Answer {
     if q.analytics_section.is_none() {
         return Err(bad_request("`analyticsSection` is required"));
     }
@@ -557,7 +558,7 @@ async fn available_filters(Unified(_): Unified, Query(q): Query<FilterQuery>) ->
 }
 
 async fn filter_options(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Query(q): Query<FilterQuery>,
     body: Body,
 ) -> Answer {
@@ -584,7 +585,7 @@ async fn filter_options(
     Ok(Reply::ok(&rows))
 }
 
-async fn interval_filter_options(Unified(state): Unified, body: Body) -> Answer {
+async fn interval_filter_options(Authorized { state, .. }: Unified, body: Body) -> Answer {
     filters(body)?;
     let counts: Vec<usize> = state
         .reporter_sessions()
@@ -597,14 +598,17 @@ async fn interval_filter_options(Unified(state): Unified, body: Body) -> Answer 
     })))
 }
 
-async fn create_filter_set(Unified(state): Unified, body: Body) -> Answer {
+async fn create_filter_set(Authorized { state, .. }: Unified, body: Body) -> Answer {
     let v: Value = body.json_or_default()?;
     let id = uuid::Uuid::new_v4().simple().to_string();
     state.reporter().filter_sets.insert(id.clone(), v);
     Ok(Reply::ok(&id))
 }
 
-async fn get_filter_set(Unified(state): Unified, PathParams(id): PathParams<String>) -> Answer {
+async fn get_filter_set(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<String>,
+) -> Answer {
     match state.reporter().filter_sets.get(&id) {
         Some(v) => Ok(Reply::ok(&json!({
             "filterSetId": id,

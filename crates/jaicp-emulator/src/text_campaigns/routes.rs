@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Campaign, Sending, Template};
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
 use jaicp_text_campaigns::models::strict::Required;
 use jaicp_text_campaigns::models::{CreateTextCampaignDto, UpdateTextCampaignDto};
@@ -118,7 +119,7 @@ struct ListQuery {
 }
 
 async fn list(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(project): PathParams<String>,
     Query(q): Query<ListQuery>,
 ) -> Answer {
@@ -147,7 +148,7 @@ async fn list(
 }
 
 async fn create(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(project): PathParams<String>,
     b: Body,
 ) -> Answer {
@@ -199,14 +200,17 @@ struct CampaignPath {
     id: i64,
 }
 
-async fn get_one(Unified(state): Unified, PathParams(at): PathParams<CampaignPath>) -> Answer {
+async fn get_one(
+    Authorized { state, .. }: Unified,
+    PathParams(at): PathParams<CampaignPath>,
+) -> Answer {
     find(&state, &at.project, at.id)
         .map(|c| Reply::ok(&c.json()))
         .ok_or_else(|| not_found("text campaign"))
 }
 
 async fn update(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(at): PathParams<CampaignPath>,
     b: Body,
 ) -> Answer {
@@ -274,7 +278,7 @@ const TRANSITIONS: [(&str, &str, Transition); 3] = [
 ];
 
 async fn transition(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Extension(change): Extension<Transition>,
     PathParams(at): PathParams<CampaignPath>,
 ) -> Answer {
@@ -384,17 +388,17 @@ fn dynamic(state: &EmulatorState, b: Body, also: &[&str]) -> Result<(Value, i64)
     Ok((v, id))
 }
 
-async fn send_event(Unified(state): Unified, b: Body) -> Answer {
+async fn send_event(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let (v, id) = dynamic(&state, b, &["event"])?;
     Ok(record_sending(&state, id, None, &v))
 }
 
-async fn send_replies(Unified(state): Unified, b: Body) -> Answer {
+async fn send_replies(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let (v, id) = dynamic(&state, b, &[])?;
     Ok(record_sending(&state, id, None, &v))
 }
 
-async fn create_template(Unified(state): Unified, b: Body) -> Answer {
+async fn create_template(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let (v, campaign_id) = dynamic(&state, b, &[])?;
     let uuid = uuid::Uuid::new_v4().to_string();
     state.text_campaigns().templates.insert(
@@ -428,7 +432,10 @@ fn template_json(state: &EmulatorState, t: &Template) -> Value {
     v
 }
 
-async fn get_template(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
+async fn get_template(
+    Authorized { state, .. }: Unified,
+    PathParams(uuid): PathParams<String>,
+) -> Answer {
     let t = state.text_campaigns().templates.get(&uuid).cloned();
     match t {
         Some(t) => Ok(Reply::ok(&template_json(&state, &t))),
@@ -436,7 +443,10 @@ async fn get_template(Unified(state): Unified, PathParams(uuid): PathParams<Stri
     }
 }
 
-async fn delete_template(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
+async fn delete_template(
+    Authorized { state, .. }: Unified,
+    PathParams(uuid): PathParams<String>,
+) -> Answer {
     match state.text_campaigns().templates.remove(&uuid) {
         Some(_) => Ok(Reply::empty(StatusCode::OK)),
         None => Err(not_found("sending template")),
@@ -462,14 +472,14 @@ fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Answer {
 }
 
 async fn send_by_template_simple(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(uuid): PathParams<String>,
 ) -> Answer {
     send_template(&state, &uuid, &json!({}))
 }
 
 async fn send_by_template(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(uuid): PathParams<String>,
     b: Body,
 ) -> Answer {
@@ -511,7 +521,7 @@ fn matching(state: &EmulatorState, q: &SendingsQuery) -> Vec<Sending> {
         .collect()
 }
 
-async fn sendings(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> Answer {
+async fn sendings(Authorized { state, .. }: Unified, Query(q): Query<SendingsQuery>) -> Answer {
     let all = matching(&state, &q);
     let items: Vec<Value> = all
         .iter()
@@ -524,7 +534,7 @@ async fn sendings(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> An
     ))
 }
 
-async fn cancel(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
+async fn cancel(Authorized { state, .. }: Unified, PathParams(uuid): PathParams<String>) -> Answer {
     let mut s = state.text_campaigns();
     let Some(sending) = s.sendings.iter_mut().find(|x| x.uuid == uuid) else {
         return Err(not_found("sending"));
@@ -535,7 +545,7 @@ async fn cancel(Unified(state): Unified, PathParams(uuid): PathParams<String>) -
     Ok(Reply::empty(StatusCode::OK))
 }
 
-async fn history(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> Answer {
+async fn history(Authorized { state, .. }: Unified, Query(q): Query<SendingsQuery>) -> Answer {
     let all = matching(&state, &q);
     let messages: Vec<Value> = all
         .iter()
