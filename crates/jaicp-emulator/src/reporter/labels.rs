@@ -357,6 +357,32 @@ fn kinded(kind: Kind, route: MethodRouter<EmulatorState>) -> MethodRouter<Emulat
     route.layer(Extension(kind))
 }
 
+/// A request to a label operation that sessions and messages share: the unified-token check and
+/// the [`Kind`] the route serves ([`kinded`]).
+struct Labels {
+    state: EmulatorState,
+    kind: Kind,
+}
+
+impl axum::extract::FromRequestParts<EmulatorState> for Labels {
+    type Rejection = Reply;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let Authorized { state, .. } = Unified::from_request_parts(parts, state).await?;
+        // Every route serving these handlers is declared with `kinded`; one that is not is a bug
+        // in the route table, answered as such rather than guessed.
+        let kind = parts
+            .extensions
+            .get::<Kind>()
+            .copied()
+            .ok_or_else(|| Reply::empty(StatusCode::INTERNAL_SERVER_ERROR))?;
+        Ok(Self { state, kind })
+    }
+}
+
 /// Sessions and messages carry labels the same way; only the maps, the query parameter that
 /// names the target and the existence check differ.
 #[derive(Clone, Copy, Debug)]
@@ -443,6 +469,20 @@ impl Kind {
         }
     }
 
+    /// Renames and re-prioritises `l` where a new value is given; message labels may also move
+    /// to another group (session labels have none).
+    fn patch(self, l: &mut Label, name: Option<String>, priority: Option<i32>, group: Option<i64>) {
+        if let Some(n) = name {
+            l.name = n;
+        }
+        if let Some(p) = priority {
+            l.priority = p;
+        }
+        if matches!(self, Kind::Message) && group.is_some() {
+            l.group = group;
+        }
+    }
+
     /// A label as this kind's operations answer it (message labels name their group).
     fn json(self, r: &ReporterState, l: &Label) -> Value {
         match self {
@@ -468,11 +508,7 @@ impl Kind {
     }
 }
 
-async fn get_label(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
-    PathParams(id): PathParams<i64>,
-) -> Answer {
+async fn get_label(Labels { state, kind }: Labels, PathParams(id): PathParams<i64>) -> Answer {
     let mut r = state.reporter();
     let label = kind.labels(&mut r).get(&id).cloned();
     match label {
@@ -483,35 +519,19 @@ async fn get_label(
 
 /// Renames and re-prioritises labels by list; message labels may also move to another group.
 /// Unknown ids are skipped.
-async fn update_labels(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
-    b: Body,
-) -> Answer {
+async fn update_labels(Labels { state, kind }: Labels, b: Body) -> Answer {
     let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
     let labels = kind.labels(&mut r);
     for p in b {
         if let Some(l) = labels.get_mut(&p.id) {
-            if let Some(n) = p.name {
-                l.name = n;
-            }
-            if let Some(pr) = p.priority {
-                l.priority = pr;
-            }
-            if matches!(kind, Kind::Message) && p.group_id.is_some() {
-                l.group = p.group_id;
-            }
+            kind.patch(l, p.name, p.priority, p.group_id);
         }
     }
     Ok(ok())
 }
 
-async fn bulk(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
-    b: Body,
-) -> Answer {
+async fn bulk(Labels { state, kind }: Labels, b: Body) -> Answer {
     let mut b: Bulk = b.json()?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
@@ -526,11 +546,7 @@ async fn bulk(
     Ok(ok())
 }
 
-async fn delete_label(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
-    PathParams(id): PathParams<i64>,
-) -> Answer {
+async fn delete_label(Labels { state, kind }: Labels, PathParams(id): PathParams<i64>) -> Answer {
     let mut r = state.reporter();
     if kind.labels(&mut r).remove(&id).is_none() {
         return Err(not_found("label"));
@@ -543,8 +559,7 @@ async fn delete_label(
 
 /// Renames and re-prioritises a label; message labels may also move to another group.
 async fn update_label(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
+    Labels { state, kind }: Labels,
     PathParams(id): PathParams<i64>,
     b: Body,
 ) -> Answer {
@@ -553,19 +568,11 @@ async fn update_label(
     let Some(l) = kind.labels(&mut r).get_mut(&id) else {
         return Err(not_found("label"));
     };
-    l.name = b.name;
-    l.priority = b.priority;
-    if matches!(kind, Kind::Message) && b.group_id.is_some() {
-        l.group = b.group_id;
-    }
+    kind.patch(l, Some(b.name), Some(b.priority), b.group_id);
     Ok(ok())
 }
 
-async fn change_priorities(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
-    b: Body,
-) -> Answer {
+async fn change_priorities(Labels { state, kind }: Labels, b: Body) -> Answer {
     let items: Vec<Priority> = b.json()?;
     let mut r = state.reporter();
     let labels = kind.labels(&mut r);
@@ -577,12 +584,7 @@ async fn change_priorities(
     Ok(ok())
 }
 
-async fn link(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
+async fn link(Labels { state, kind }: Labels, Query(q): Query<TargetQuery>, b: Body) -> Answer {
     let LabelId { label_id } = b.json()?;
     let Some(target) = kind.target(q).filter(|t| kind.exists(&state, t)) else {
         return Err(not_found(kind.noun()));
@@ -598,12 +600,7 @@ async fn link(
     Ok(ok())
 }
 
-async fn unlink(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
+async fn unlink(Labels { state, kind }: Labels, Query(q): Query<TargetQuery>, b: Body) -> Answer {
     let LabelId { label_id } = b.json()?;
     let Some(target) = kind.target(q) else {
         return Err(bad_request(kind.param()));
@@ -615,8 +612,7 @@ async fn unlink(
 }
 
 async fn set_links(
-    Authorized { state, .. }: Unified,
-    Extension(kind): Extension<Kind>,
+    Labels { state, kind }: Labels,
     Query(q): Query<TargetQuery>,
     b: Body,
 ) -> Answer {
