@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::parse_message::without_values;
+
 /// Why a payload JAICP sent was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -27,13 +29,13 @@ pub enum DecodeError {
 impl DecodeError {
     /// A body that is not JSON, from the parser's error (its position, no quoted input).
     pub fn malformed(error: &serde_json::Error) -> Self {
-        DecodeError::Malformed(describe(error))
+        DecodeError::Malformed(without_values(error))
     }
 
     /// A JSON value of the wrong shape, from the parser's error (no quoted input), after `at`
     /// (e.g. `item 2`; empty for the whole payload).
     pub fn shape(at: &str, error: &serde_json::Error) -> Self {
-        let reason = describe(error);
+        let reason = without_values(error);
         DecodeError::Shape(if at.is_empty() {
             reason
         } else {
@@ -61,32 +63,6 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
-
-/// The parser's message without any value quoted from the input: `"…"` strings and the
-/// backticked name after `unknown variant` become `…`; field names the model expects stay.
-fn describe(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message.as_str();
-    while let Some(start) = rest.find(['"', '`']) {
-        let quote = rest.as_bytes()[start];
-        let Some(len) = rest[start + 1..].find(quote as char) else {
-            break;
-        };
-        let before = &rest[..start];
-        out.push_str(before);
-        let quoted = &rest[start..start + len + 2];
-        // A backticked name is ours (a field or variant the model declares), except the one
-        // right after "unknown variant"/"unknown field", which the payload supplied.
-        let from_input = quote == b'"'
-            || before.ends_with("unknown variant ")
-            || before.ends_with("unknown field ");
-        out.push_str(if from_input { "\"…\"" } else { quoted });
-        rest = &rest[start + len + 2..];
-    }
-    out.push_str(rest);
-    out
-}
 
 #[cfg(test)]
 mod tests {

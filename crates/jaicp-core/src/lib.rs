@@ -49,6 +49,7 @@ mod generated;
 mod host;
 pub mod inbound;
 pub mod pagination;
+mod parse_message;
 mod path;
 mod pipeline;
 pub mod redact;
