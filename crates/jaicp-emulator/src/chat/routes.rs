@@ -1,4 +1,5 @@
-//! Chat API routes and the `/_emulator/chat/...` helpers.
+//! Chat API routes and the `/_emulator/chat/...` helpers. Every Chat API handler starts with
+//! [`Chat`] (a known channel token) or [`Client`] (that, plus the required `clientId`).
 
 use std::collections::HashMap;
 
@@ -14,7 +15,7 @@ use crate::authorize::{Authorized, PathSecret};
 use crate::errors::{spring, spring_bad};
 use crate::extract::{Body, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -180,7 +181,7 @@ pub(crate) fn push_agent_reply(state: &EmulatorState, token: &str, client_id: &s
 
 async fn send(Authorized { state, secret, .. }: Chat, body: Body) -> Answer {
     let turn = parse_turn(body)?;
-    answer(sync_turn(&state, &secret, &turn))
+    Ok(sync_turn(&state, &secret, &turn))
 }
 
 async fn send_get(
@@ -193,7 +194,7 @@ async fn send_get(
         event: query.get("event").cloned(),
         cid: None,
     })?;
-    answer(sync_turn(&state, &secret, &turn))
+    Ok(sync_turn(&state, &secret, &turn))
 }
 
 async fn send_async(Authorized { state, secret, .. }: Chat, body: Body) -> Answer {

@@ -1,10 +1,12 @@
 //! HTTP handlers for the 44 NLP Direct operations, paths exactly as in the official document under
 //! the `/cailapub` base path.
 //!
-//! Every handler counts the request, resolves the project by key (401 for an unknown key),
-//! checks the input before touching anything (400 and no change on bad data, 404 and no change
-//! for unknown ids), then does the work under the NLP lock. Calls to an external NLU service
-//! happen outside the lock.
+//! Every handler takes the [`Nlp`] extractor (the NLP key from the path) and runs its work
+//! through [`Nlp::with`], which counts the request, resolves the project by key (401 for an
+//! unknown key) and runs the work under the NLP lock; the work checks the input before touching
+//! anything (400 and no change on bad data, 404 and no change for unknown ids). Records routes
+//! name their entity by id or by name ([`EntityPath`]). Inference copies what it needs under the
+//! lock ([`Nlp::snapshot`]), so calls to an external NLU service happen outside it.
 
 // Handlers bail out early with a finished `Response`; boxing it would only add noise.
 #![allow(clippy::result_large_err)]

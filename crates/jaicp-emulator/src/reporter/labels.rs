@@ -1,5 +1,9 @@
 //! Reporter labels (session and message labels, label groups), comments on messages and scenario
 //! experiments.
+//!
+//! Sessions and messages carry labels the same way, so one handler serves each such pair of
+//! operations: [`KindRoutes`] lists the pairs' paths and `operationId`s, the route tells the
+//! handler which [`Kind`] it serves, and the [`Labels`] extractor hands both to it.
 
 use axum::http::StatusCode;
 use axum::routing::MethodRouter;
@@ -18,7 +22,7 @@ use jaicp_reporter::models::strict::Required;
 
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::Unified;
 
@@ -303,11 +307,10 @@ async fn update_groups(Authorized { state, .. }: Unified, b: Body) -> Answer {
 
 async fn get_group(Authorized { state, .. }: Unified, PathParams(id): PathParams<i64>) -> Answer {
     let r = state.reporter();
-    answer(if r.groups.contains_key(&id) {
-        Reply::ok(&r.group_json(Some(id)))
-    } else {
-        not_found("label group")
-    })
+    if !r.groups.contains_key(&id) {
+        return Err(not_found("label group"));
+    }
+    Ok(Reply::ok(&r.group_json(Some(id))))
 }
 
 async fn update_group(

@@ -13,7 +13,7 @@ use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::Unified;
 
@@ -319,11 +319,9 @@ async fn by_client(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>
     ))
 }
 
-fn page_number(index: Option<usize>, size: usize) -> Reply {
-    match index {
-        Some(i) => Reply::ok(&json!({ "pageNumber": i / size.max(1) })),
-        None => not_found("message"),
-    }
+fn page_number(index: Option<usize>, size: usize) -> Answer {
+    let i = index.ok_or_else(|| not_found("message"))?;
+    Ok(Reply::ok(&json!({ "pageNumber": i / size.max(1) })))
 }
 
 async fn page_in_session(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
@@ -336,7 +334,7 @@ async fn page_in_session(Authorized { state, .. }: Unified, Query(q): Query<Page
                 .iter()
                 .position(|m| Some(&m.question_id) == q.question_id.as_ref())
         });
-    answer(page_number(index, q.page().1))
+    page_number(index, q.page().1)
 }
 
 async fn page_in_client(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
@@ -346,7 +344,7 @@ async fn page_in_client(Authorized { state, .. }: Unified, Query(q): Query<PageQ
         .filter(|s| Some(&s.client_id) == q.client_id.as_ref())
         .flat_map(|s| s.messages)
         .position(|m| Some(&m.question_id) == q.question_id.as_ref());
-    answer(page_number(index, q.page().1))
+    page_number(index, q.page().1)
 }
 
 async fn state_routes(m: Matching) -> Answer {
@@ -502,10 +500,8 @@ fn range(q: &RangeQuery) -> (Option<i64>, Option<i64>) {
 
 async fn switched_sessions(_: Unified, Query(q): Query<RangeQuery>) -> Answer {
     let _ = range(&q);
-    answer(
-        // No session of the emulator is transferred to an agent.
-        Reply::ok(&json!({ "stats": [], "totalCount": 0 })),
-    )
+    // No session of the emulator is transferred to an agent.
+    Ok(Reply::ok(&json!({ "stats": [], "totalCount": 0 })))
 }
 
 async fn telephony_stats(Authorized { state, .. }: Unified, Query(q): Query<RangeQuery>) -> Answer {

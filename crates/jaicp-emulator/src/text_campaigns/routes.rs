@@ -1,4 +1,6 @@
-//! Text campaign API routes.
+//! Text campaign API routes: campaigns (one [`CampaignPath`] for the plain and the
+//! `accounts/{account}` spelling of a path, status changes from [`TRANSITIONS`]), dynamic
+//! sendings and sending templates.
 
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
