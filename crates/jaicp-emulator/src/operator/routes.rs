@@ -15,16 +15,15 @@ use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new()
-        // The documented form has `/chatadapter` first; some addresses come without it.
-        .route(
-            "/chatadapter/chatapi/webhook/operatorapi/{key}",
-            op("postOperatorEvent", post(event)),
-        )
-        .route(
-            "/chatapi/webhook/operatorapi/{key}",
-            op("postOperatorEvent", post(event)),
-        )
+    // The documented form has `/chatadapter` first; some addresses come without it.
+    ["/chatadapter/chatapi", "/chatapi"]
+        .into_iter()
+        .fold(Router::new(), |router, prefix| {
+            router.route(
+                &format!("{prefix}/webhook/operatorapi/{{key}}"),
+                op("postOperatorEvent", post(event)),
+            )
+        })
         .route("/_emulator/operator/desk", post(connect_desk))
 }
 

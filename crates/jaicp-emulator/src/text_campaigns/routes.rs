@@ -3,7 +3,7 @@
 //! sendings and sending templates.
 
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,21 +23,24 @@ use crate::unified::{Unified, iso};
 const V1: &str = "/api/v1/text-campaign-service";
 
 pub(crate) fn routes() -> Router<EmulatorState> {
+    let at = |path: &str| format!("{V1}{path}");
     let transitions = TRANSITIONS
         .iter()
         .fold(Router::new(), |router, (action, id, change)| {
             router.route(
-                &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/{action}"),
+                &at(&format!(
+                    "/projects/{{project}}/text-campaigns/{{id}}/{action}"
+                )),
                 op(id, put(transition).layer(Extension(*change))),
             )
         });
     transitions
         .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns"),
+            &at("/projects/{project}/text-campaigns"),
             op("getTextCampaigns", get(list)).merge(op("createTextCampaign", post(create))),
         )
         .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}"),
+            &at("/projects/{project}/text-campaigns/{id}"),
             op("getTextCampaign", get(get_one)).merge(op("updateTextCampaign", put(update))),
         )
         .route(
@@ -46,39 +49,34 @@ pub(crate) fn routes() -> Router<EmulatorState> {
                 .merge(op("updateAccountTextCampaign", put(update))),
         )
         .route(
-            &format!("{V1}/dynamics/sending-templates"),
+            &at("/dynamics/sending-templates"),
             op("createEventSendingTemplate", post(create_template)),
         )
         .route(
-            &format!("{V1}/dynamics/sending-templates/chat-history"),
+            &at("/dynamics/sending-templates/chat-history"),
             op("getEventSendingTemplateHistory", get(history)),
         )
         .route(
-            &format!("{V1}/dynamics/sending-templates/{{uuid}}"),
-            op("getEventSendingTemplate", get(get_template)).merge(op(
-                "deleteEventSendingTemplate",
-                axum::routing::delete(delete_template),
-            )),
+            &at("/dynamics/sending-templates/{uuid}"),
+            op("getEventSendingTemplate", get(get_template))
+                .merge(op("deleteEventSendingTemplate", delete(delete_template))),
         )
         .route(
-            &format!("{V1}/dynamics/send-event-by-template/{{uuid}}"),
+            &at("/dynamics/send-event-by-template/{uuid}"),
             op("sendEventByTemplateSimple", get(send_by_template_simple))
                 .merge(op("sendEventByTemplate", post(send_by_template))),
         )
         .route(
-            &format!("{V1}/dynamics/send-event"),
+            &at("/dynamics/send-event"),
             op("sendEvent", post(send_event)),
         )
         .route(
-            &format!("{V1}/dynamics/send-replies"),
+            &at("/dynamics/send-replies"),
             op("sendReplies", post(send_replies)),
         )
+        .route(&at("/dynamics/sendings"), op("getSendings", get(sendings)))
         .route(
-            &format!("{V1}/dynamics/sendings"),
-            op("getSendings", get(sendings)),
-        )
-        .route(
-            &format!("{V1}/dynamics/sendings/{{uuid}}/cancel"),
+            &at("/dynamics/sendings/{uuid}/cancel"),
             op("cancelSending", put(cancel)),
         )
 }
