@@ -266,8 +266,9 @@ struct Bulk {
 }
 
 async fn bulk_sessions(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk =
-        b.checked::<BulkLabelingDto, _>(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
+    // By the rules only: its `filters` may carry numeric-range bounds as strings (see
+    // `reporter::routes::filters_dto`).
+    let mut b: Bulk = b.ruled(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
@@ -422,8 +423,9 @@ async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
 }
 
 async fn bulk_messages(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk =
-        b.checked::<BulkLabelingDto, _>(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
+    // By the rules only: its `filters` may carry numeric-range bounds as strings (see
+    // `reporter::routes::filters_dto`).
+    let mut b: Bulk = b.ruled(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();

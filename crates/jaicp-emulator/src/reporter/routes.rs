@@ -128,17 +128,19 @@ impl PageQuery {
     }
 }
 
-/// A `FiltersDto` body (no body: no filter), checked against the document's rules (a filter
-/// key outside its enum, a filter without the fields its type requires) before it is used.
+/// A `FiltersDto` body (no body: no filter) that follows the document's rules (a filter key
+/// outside its enum, a filter without the fields its type requires are refused).
 fn filters(body: Body) -> Result<Filter, Reply> {
     let v: Value = filters_dto(body)?;
     Ok(Filter::parse(&v))
 }
 
+/// Checked by the rules only, not read into the typed model: real requests send the bounds of
+/// a `NUMERIC_RANGE` filter as strings where the document says number, and JAICP takes them.
 fn filters_dto(body: Body) -> Result<Value, Reply> {
     use jaicp_reporter::models::FiltersDto;
     use jaicp_reporter::models::strict::Rules;
-    body.checked_or_default::<FiltersDto, Value>(FiltersDto::missing, FiltersDto::invalid)
+    body.ruled_or_default(FiltersDto::missing, FiltersDto::invalid)
 }
 
 /// Reads the filter body and returns the matching sessions.
