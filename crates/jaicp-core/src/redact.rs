@@ -52,7 +52,8 @@ fn hex_byte(text: &[u8], at: usize) -> Option<u8> {
 /// Matches `secret` against `text` at `at`. Each byte of the secret may appear as itself,
 /// percent-encoded in either case (`%3A`, `%3a`), or JSON-escaped (`\/`, `\"`, `\\`,
 /// `\u003a`): the shapes a server's echo of a token takes in a URL, a query, a JSON text or a
-/// log line. Where two shapes fit (a `\` may be a raw backslash or the start of an escape),
+/// log line. Letters match in either case: servers and proxies that normalise a path
+/// (`/API/CALLS/CAMPAIGN/…`, a lower-cased route in a 404 text) still echo the token. Where two shapes fit (a `\` may be a raw backslash or the start of an escape),
 /// both are tried.
 fn match_at(text: &[u8], at: usize, secret: &[u8]) -> Match {
     match_from(text, at, at, secret)
@@ -70,13 +71,13 @@ fn match_from(text: &[u8], start: usize, j: usize, secret: &[u8]) -> Match {
     let mut widths = [0usize; 3];
     let mut n = 0;
     let mut cut_short = false;
-    if c == b {
+    if c.eq_ignore_ascii_case(&b) {
         widths[n] = 1;
         n += 1;
     }
     if c == b'%' {
         match hex_byte(text, j + 1) {
-            Some(v) if v == b => {
+            Some(v) if v.eq_ignore_ascii_case(&b) => {
                 widths[n] = 3;
                 n += 1;
             }
@@ -91,7 +92,7 @@ fn match_from(text: &[u8], start: usize, j: usize, secret: &[u8]) -> Match {
                 n += 1;
             }
             Some(b'u') => match (hex_byte(text, j + 2), hex_byte(text, j + 4)) {
-                (Some(0), Some(v)) if v == b => {
+                (Some(0), Some(v)) if v.eq_ignore_ascii_case(&b) => {
                     widths[n] = 6;
                     n += 1;
                 }
@@ -116,13 +117,22 @@ fn match_from(text: &[u8], start: usize, j: usize, secret: &[u8]) -> Match {
 /// Length of the shortest fragment of a secret that is redacted wherever it appears.
 const FRAGMENT: usize = 6;
 
-/// Redacts every run of `text` that shares [`FRAGMENT`] or more consecutive bytes with a secret:
-/// a server that echoes part of a token (cut by itself, or escaped twice) shows none of it.
+/// One window of [`FRAGMENT`] bytes with its ASCII letters lower-cased.
+fn folded(window: &[u8]) -> [u8; FRAGMENT] {
+    let mut gram = [0u8; FRAGMENT];
+    gram.copy_from_slice(window);
+    gram.make_ascii_lowercase();
+    gram
+}
+
+/// Redacts every run of `text` that shares [`FRAGMENT`] or more consecutive bytes with a secret
+/// (letters in either case): a server that echoes part of a token (cut by itself, escaped twice,
+/// or case-folded) shows none of it.
 fn scrub_fragments(text: String, secrets: &[&[u8]]) -> String {
-    let grams: std::collections::HashSet<&[u8]> = secrets
+    let grams: std::collections::HashSet<[u8; FRAGMENT]> = secrets
         .iter()
         .filter(|s| s.len() >= FRAGMENT)
-        .flat_map(|s| s.windows(FRAGMENT))
+        .flat_map(|s| s.windows(FRAGMENT).map(folded))
         .collect();
     let bytes = text.as_bytes();
     if grams.is_empty() || bytes.len() < FRAGMENT {
@@ -132,13 +142,13 @@ fn scrub_fragments(text: String, secrets: &[&[u8]]) -> String {
     let mut copied = 0;
     let mut i = 0;
     while i + FRAGMENT <= bytes.len() {
-        if !grams.contains(&bytes[i..i + FRAGMENT]) {
+        if !grams.contains(&folded(&bytes[i..i + FRAGMENT])) {
             i += 1;
             continue;
         }
         // Extend over every following window that is also a fragment.
         let mut end = i + FRAGMENT;
-        while end < bytes.len() && grams.contains(&bytes[end + 1 - FRAGMENT..end + 1]) {
+        while end < bytes.len() && grams.contains(&folded(&bytes[end + 1 - FRAGMENT..end + 1])) {
             end += 1;
         }
         out.extend_from_slice(&bytes[copied..i]);
@@ -155,8 +165,9 @@ fn scrub_fragments(text: String, secrets: &[&[u8]]) -> String {
 }
 
 /// Replaces every occurrence of the given secrets in `text`: raw, percent-encoded (either case
-/// of hex digits, mixed with raw bytes) or JSON-escaped, wherever it stands — then every raw
-/// fragment of 6 or more characters of a secret that is left (a partial echo).
+/// of hex digits, mixed with raw bytes) or JSON-escaped, with its letters in any case, wherever
+/// it stands — then every raw fragment of 6 or more characters of a secret that is left (a
+/// partial echo).
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
     scrub_bytes(text.as_bytes(), secrets)
 }

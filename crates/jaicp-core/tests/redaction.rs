@@ -292,6 +292,30 @@ fn every_encoding_of_an_echoed_token_is_scrubbed() {
 }
 
 #[test]
+fn an_echo_in_another_letter_case_is_scrubbed() {
+    // A server or proxy that normalises the path echoes the token upper- or lower-cased, in a
+    // word the path redactor does not see (no `/` before it, percent-encoded separators).
+    quiet_panics();
+    let token = "3.4.Hq8Zt2Vb6Nc1Md";
+    let lower = token.to_ascii_lowercase();
+    let upper = token.to_ascii_uppercase();
+    for echo in [
+        format!("qq=%2fapi%2fcalls%2fcampaign%2f{lower}%2fstatus"),
+        format!("path={upper}"),
+        format!("{{\"message\":\"no route {lower}\"}}"),
+        // Cut short by the server: a fragment in another case.
+        format!("token {}", &upper[..9]),
+    ] {
+        for json in [false, true] {
+            let shown =
+                everything_shown(token, false, one_body(404, echo.clone().into_bytes()), json);
+            let folded = shown.to_ascii_lowercase();
+            assert!(leaks(&lower, &folded, "").is_empty(), "{echo}: {shown}");
+        }
+    }
+}
+
+#[test]
 fn a_latin1_echo_cannot_happen_because_non_ascii_tokens_are_refused() {
     // A Java server decodes the bytes it received as Latin-1: `ü` (C3 BC) comes back as `Ã¼`.
     // The SDK never sends such a token: it is refused when the credential is made.
