@@ -216,12 +216,14 @@ fn mask_text(text: &str) -> String {
     // Whole credentials only (as themselves or percent-encoded, as in an echoed URL): the SDK's
     // own scrubber also hides any 6-byte fragment of a secret, which is right for logs but would
     // blank ordinary words of results (the demo chat token starts with "emulator").
+    // Letters match in either case: a server that normalises the path it echoes
+    // (`/API/CALLS/CAMPAIGN/3.4.ABC…`) still shows the token.
     let mut scrubbed = text.to_owned();
     for secret in refs {
         let encoded = secret.replace(':', "%3A");
         for shape in [secret, encoded.as_str()] {
-            if scrubbed.contains(shape) {
-                scrubbed = scrubbed.replace(shape, jaicp_core::redact::REDACTED);
+            if let Some(masked) = replace_ignoring_case(&scrubbed, shape) {
+                scrubbed = masked;
             }
         }
     }
@@ -252,6 +254,33 @@ fn mask_text(text: &str) -> String {
             )
         })
         .collect()
+}
+
+/// `text` with every occurrence of the ASCII `needle`, letters in any case, replaced by the
+/// redaction marker; `None` when there is none.
+fn replace_ignoring_case(text: &str, needle: &str) -> Option<String> {
+    let (hay, pin) = (text.as_bytes(), needle.as_bytes());
+    if pin.is_empty() || hay.len() < pin.len() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while i + pin.len() <= hay.len() {
+        if hay[i..i + pin.len()].eq_ignore_ascii_case(pin) {
+            // The needle is ASCII, so both ends of a match are character boundaries.
+            out.push_str(&text[copied..i]);
+            out.push_str(jaicp_core::redact::REDACTED);
+            i += pin.len();
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 /// JSON, with the C1 control characters (U+0080–U+009F, which serde_json leaves as they are and
@@ -362,6 +391,27 @@ mod tests {
         let masked = mask_text("see https://h.example/chatapi/abc123secret/x?y=1 now");
         assert!(!masked.contains("abc123secret"), "{masked}");
         assert!(masked.ends_with(" now"));
+    }
+
+    #[test]
+    fn credentials_echoed_in_another_letter_case_are_masked() {
+        remember_secret("3.4.Hq8Zt2Vb6Nc1Md");
+        remember_secret("imp9:Wy3Fk8Jd5Gs2Pa");
+        let masked = mask_text(
+            "upper=/API/CALLS/CAMPAIGN/3.4.HQ8ZT2VB6NC1MD/STATUS \
+             qq=%2fapi%2fcalls%2fcampaign%2f3.4.hq8zt2vb6nc1md%2fstatus \
+             p=/api/imputer/p/imp9%3awy3fk8jd5gs2pa/x é",
+        );
+        let folded = masked.to_ascii_lowercase();
+        assert!(
+            !folded.contains("hq8zt2") && !folded.contains("wy3fk8"),
+            "{masked}"
+        );
+        assert!(masked.ends_with("/x é"), "{masked}");
+        assert_eq!(
+            replace_ignoring_case("nothing here", "3.4.Hq8Zt2Vb6Nc1Md"),
+            None
+        );
     }
 
     #[test]
