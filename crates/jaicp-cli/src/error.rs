@@ -6,7 +6,7 @@
 //! | 0 | success (also: stdout was closed by the reader, e.g. `| head`) |
 //! | 1 | error |
 //! | 2 | usage: bad arguments, a bad input file, an unknown profile |
-//! | 3 | credentials or permission: missing/empty token, HTTP 401/403 |
+//! | 3 | credentials or permission: missing/empty token, HTTP 401/403, the Calls API's 404 `invalid.token` |
 //! | 4 | not found: HTTP 404 |
 //! | 5 | partial success: some rows rejected or still pending |
 //! | 130 | interrupted (Ctrl-C); a server (`emulator serve`) stops normally on Ctrl-C and exits 0 |
@@ -121,6 +121,11 @@ pub fn classify(e: &anyhow::Error) -> Exit {
                 jaicp_core::Error::InvalidInput { .. } => return Exit::Usage,
                 jaicp_core::Error::TaskFailed(_) => return Exit::Error,
                 _ => {}
+            }
+            // `is_auth` also covers the Calls API's refusal of a campaign token: HTTP 404 with
+            // `invalid.token` (the token is the path), which is a credential, not a missing thing.
+            if e.is_auth() {
+                return Exit::Credentials;
             }
             return match e.status() {
                 Some(401 | 403) => Exit::Credentials,

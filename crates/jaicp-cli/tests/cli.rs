@@ -159,6 +159,33 @@ fn exit_codes_tell_usage_credentials_not_found_and_partial_apart() {
         .output()
         .unwrap();
     assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    // The Calls API refuses an unknown campaign token with HTTP 404 `invalid.token`: that is a
+    // credential error too, whatever the command.
+    let csv_one = env.file("one.csv", "phone\n+79001112201\n", 0o600);
+    for args in [
+        vec!["calls", "status"],
+        vec!["--yes", "calls", "control", "pause"],
+        vec!["calls", "report", "jobs"],
+        vec!["calls", "add-phones", csv_one.to_str().unwrap()],
+    ] {
+        let refused = env
+            .jaicp()
+            .env("JAICP_CAMPAIGN_TOKEN", "1.1.not-a-campaign-of-the-emulator")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            refused.status.code(),
+            Some(3),
+            "{args:?}: {}",
+            stderr(&refused)
+        );
+        assert!(
+            !stderr(&refused).contains("not-a-campaign"),
+            "{}",
+            stderr(&refused)
+        );
+    }
     let csv = env.file("mixed.csv", "phone\n+79001112201\n12ab\n", 0o600);
     let partial = env
         .jaicp()
