@@ -450,6 +450,25 @@ fn create_then_control_across_invocations_and_reset() {
 }
 
 #[test]
+fn auth_status_says_an_unknown_campaign_token_is_refused() {
+    let env = Env::new();
+    let status = env
+        .jaicp()
+        .env("JAICP_CAMPAIGN_TOKEN", "1.1.not-a-campaign-of-the-emulator")
+        .args(["auth", "status", "-o", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let calls = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["credential"] == "JAICP_CAMPAIGN_TOKEN")
+        .unwrap();
+    assert_eq!(calls["check"], "refused (HTTP 404)", "{calls}");
+}
+
+#[test]
 fn profiles_name_sources_and_auth_status_never_prints_a_secret() {
     let env = Env::new();
     let token = env.file("unified", jaicp_emulator::DEFAULT_UNIFIED_TOKEN, 0o600);

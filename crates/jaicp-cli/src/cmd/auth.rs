@@ -112,7 +112,9 @@ async fn check(target: &Target, kind: Kind, value: &str) -> String {
         Err(_) => "no answer within 10s".to_owned(),
         Ok(Ok(Err(note))) => note.to_owned(),
         Ok(Ok(Ok(()))) => "accepted".to_owned(),
+        // `is_auth` also covers the Calls API's HTTP 404 `invalid.token` for a campaign token.
         Ok(Err(e)) => match e.status() {
+            Some(status) if e.is_auth() => format!("refused (HTTP {status})"),
             Some(401 | 403) => format!("refused (HTTP {})", e.status().unwrap_or_default()),
             Some(status) => format!("HTTP {status}"),
             None => format!("error: {e}"),
