@@ -208,3 +208,41 @@ fn tokens_are_not_taken_from_arguments() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("unexpected argument"));
 }
+
+#[test]
+fn a_file_without_line_breaks_is_refused_without_reading_it_into_memory() {
+    // Sparse files of 2 GiB: no line break anywhere (or only after the header). Before the row
+    // bound, the CSV reader gathered the whole "row" (12 GB of RSS for 4 GB) until killed.
+    let dir = scratch("huge");
+    let cases = [
+        ("zeros.csv", &b""[..], "line 1"),
+        ("header.csv", &b"phone\n"[..], "line 2"),
+        ("lines.jsonl", &b"{\"phone\":\""[..], "line 1"),
+        ("array.json", &b"[{\"phone\":\""[..], "line 1"),
+    ];
+    for (name, head, line) in cases {
+        let path = dir.join(name);
+        let mut file = std::fs::File::create(&path).unwrap();
+        file.write_all(head).unwrap();
+        file.set_len(2 << 30).unwrap();
+        drop(file);
+        let started = Instant::now();
+        let out = jaicp()
+            .args(["calls", "add-phones", "--dry-run"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(line) && stderr.contains("longer than 1 MiB"),
+            "{name}: {stderr}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{name}: refused only after {:?}",
+            started.elapsed()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

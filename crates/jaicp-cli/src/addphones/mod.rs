@@ -17,6 +17,7 @@ pub mod command;
 pub mod dedup;
 pub mod header;
 mod journal;
+pub mod limit;
 pub mod reader;
 pub mod summary;
 pub mod text;

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::header::{Column, Columns, Field, classify, map_header};
+use super::limit::{MAX_ROW_BYTES, RowLimit, read_error};
 use super::text::visible;
 
 /// The input's format.
@@ -153,14 +154,15 @@ pub fn rows<R: Read + Send + 'static>(
     declared: Arc<HashSet<String>>,
 ) -> Result<Rows, InputError> {
     Ok(match format {
-        Format::Csv => Box::new(CsvRows::open(reader, &declared)?),
+        // Rows are bounded in size: a file without line breaks is refused, not gathered.
+        Format::Csv => Box::new(CsvRows::open(RowLimit::new(reader, true), &declared)?),
         Format::Json => Box::new(JsonArrayRows {
             scanner: JsonScanner::new(reader),
             declared,
             failed: false,
         }),
         Format::Jsonl => Box::new(JsonLines {
-            reader: io::BufReader::with_capacity(1 << 16, reader),
+            reader: io::BufReader::with_capacity(1 << 16, RowLimit::new(reader, false)),
             line: 0,
             buf: Vec::new(),
             declared,
@@ -184,7 +186,7 @@ impl<R: Read> CsvRows<R> {
             .buffer_capacity(1 << 16)
             .from_reader(reader);
         let headers = reader.headers().map_err(|e| match e.kind() {
-            csv::ErrorKind::Io(e) => InputError::Io(format!("cannot read the input: {e}")),
+            csv::ErrorKind::Io(e) => read_error(e),
             _ => InputError::Usage(format!("cannot read the CSV header: {e}")),
         })?;
         if headers.is_empty() {
@@ -224,7 +226,7 @@ impl<R: Read> Iterator for CsvRows<R> {
                 let line = e.position().map_or(0, csv::Position::line);
                 if let csv::ErrorKind::Io(io) = e.kind() {
                     self.failed = true;
-                    return Some(Err(InputError::Io(format!("cannot read the input: {io}"))));
+                    return Some(Err(read_error(io)));
                 }
                 // A row that is not UTF-8: refuse the row, keep reading.
                 Some(Ok(Row {
@@ -474,7 +476,7 @@ impl<R: Read> Iterator for JsonLines<R> {
                 Ok(_) => {}
                 Err(e) => {
                     self.failed = true;
-                    return Some(Err(InputError::Io(format!("cannot read the input: {e}"))));
+                    return Some(Err(read_error(&e)));
                 }
             }
             self.line += 1;
@@ -659,6 +661,12 @@ impl<R: Read> JsonScanner<R> {
                 return Err(self.broken("ends before its closing `]`"));
             };
             if in_string {
+                if self.element.len() >= MAX_ROW_BYTES {
+                    return Err(InputError::Usage(format!(
+                        "line {line}: a string of the JSON array is longer than {} MiB; this is not a list of phone numbers",
+                        MAX_ROW_BYTES >> 20
+                    )));
+                }
                 self.element.push(b);
                 self.bump(b);
                 if escaped {
@@ -692,6 +700,12 @@ impl<R: Read> JsonScanner<R> {
             }
             self.element.push(b);
             self.bump(b);
+            if self.element.len() > MAX_ROW_BYTES {
+                return Err(InputError::Usage(format!(
+                    "line {line}: an element of the JSON array is longer than {} MiB; this is not a list of phone numbers",
+                    MAX_ROW_BYTES >> 20
+                )));
+            }
         }
         Ok((line, &self.element))
     }
