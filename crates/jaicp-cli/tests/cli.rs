@@ -688,3 +688,51 @@ fn ctrl_c_stops_the_emulator_server_cleanly_and_writes_its_state() {
     let saved = std::fs::read_to_string(&state).unwrap();
     assert!(saved.contains("sigint-campaign-token"), "{saved}");
 }
+
+#[test]
+fn a_corrupt_or_newer_state_file_is_a_clear_error_and_stays_as_it_was() {
+    let env = Env::new();
+    let corrupt = env.file(
+        "corrupt.json",
+        "{\"format\":\"jaicp-emulator-state\",\"vers",
+        0o600,
+    );
+    let newer = env.file(
+        "newer.json",
+        "{\"format\":\"jaicp-emulator-state\",\"version\":999}",
+        0o600,
+    );
+    for (path, why) in [(&corrupt, "not valid JSON"), (&newer, "newer emulator")] {
+        let before = std::fs::read(path).unwrap();
+        let out = env
+            .jaicp()
+            .args([
+                "emulator",
+                "serve",
+                "--port",
+                "0",
+                "--timeout",
+                "5s",
+                "--state",
+            ])
+            .arg(path)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&path.display().to_string()) && err.contains(why),
+            "{err}"
+        );
+        assert!(
+            !err.contains("cannot serve on"),
+            "not an address problem: {err}"
+        );
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+        assert_eq!(
+            std::fs::read(path).unwrap(),
+            before,
+            "the file must be left as it was"
+        );
+    }
+}

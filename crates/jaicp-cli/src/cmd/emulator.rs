@@ -177,10 +177,15 @@ async fn serve(
         builder = builder.state_file(path.clone());
     }
     // Bind first: a port in use fails here, before anything is printed.
-    let emulator = builder
-        .start()
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?;
+    let emulator = builder.start().await.map_err(|e| {
+        // A state file problem names the file and what is wrong with it; the address has
+        // nothing to do with it.
+        let message = e.to_string();
+        match &state_file {
+            Some(path) if message.contains(&path.display().to_string()) => anyhow::anyhow!(message),
+            _ => anyhow::anyhow!("cannot serve on {addr}: {message}"),
+        }
+    })?;
     let credentials = emulator.credentials();
     match print_config {
         Some(ConfigFormat::Json) => {
