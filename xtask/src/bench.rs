@@ -194,8 +194,25 @@ fn build_times(root: &std::path::Path) -> Result<(f64, f64)> {
     Ok((sdk, base))
 }
 
-/// Entry point.
-pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result<()> {
+/// Entry point. `only` names the cases to run (`--case NAME`, repeatable); empty runs them all.
+/// A filtered run measures just those cases: no callgrind counts unless `sequential` is among
+/// them, no emulator and no CLI case.
+pub fn bench(
+    root: &std::path::Path,
+    with_build: bool,
+    with_cli: bool,
+    only: &[String],
+) -> Result<()> {
+    if let Some(unknown) = only
+        .iter()
+        .find(|c| !CASES.iter().any(|(name, _)| name == c))
+    {
+        bail!(
+            "unknown case `{unknown}`; the cases are {:?}",
+            CASES.iter().map(|c| c.0).collect::<Vec<_>>()
+        );
+    }
+    let filtered = !only.is_empty();
     let bin = bench_binary(root)?;
     let mut child = Command::new(&bin)
         .args(["server", "--port", "0"])
@@ -216,7 +233,10 @@ pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result
     let emulator_base = format!("http://127.0.0.1:{}", emu_port.trim());
 
     let mut rows = Vec::new();
-    for (case, runs) in CASES {
+    for (case, runs) in CASES
+        .iter()
+        .filter(|(case, _)| !filtered || only.iter().any(|c| c == case))
+    {
         let (mut sdk, mut raw) = (Vec::new(), Vec::new());
         for i in 0..*runs {
             // Alternate which side goes first, so warm-up and drift do not favour one side.
@@ -286,15 +306,23 @@ pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result
         };
         Ok(Some(a.saturating_sub(b) as f64 / (long - short) as f64))
     };
-    match (per_request("raw")?, per_request("sdk")?) {
+    let counted = if filtered && !only.iter().any(|c| c == "sequential") {
+        (None, None)
+    } else {
+        (per_request("raw")?, per_request("sdk")?)
+    };
+    match counted {
         (Some(raw), Some(sdk)) => table.push_str(&format!(
             "\nInstructions per sequential request (callgrind, ({long} − {short} requests) / {}): raw {raw:.0}, SDK {sdk:.0}, {:.3}×.\n",
             long - short,
             sdk / raw
         )),
+        _ if filtered => {}
         _ => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
     }
-    table.push_str(&crate::bench_emulator::run(root)?);
+    if !filtered {
+        table.push_str(&crate::bench_emulator::run(root)?);
+    }
     if with_build {
         let (sdk, baseline) = build_times(root)?;
         table.push_str(&format!(
@@ -302,13 +330,19 @@ pub fn bench(root: &std::path::Path, with_build: bool, with_cli: bool) -> Result
             sdk / baseline
         ));
     }
-    if with_cli {
+    if with_cli && !filtered {
         table.push_str(&crate::bench_cli::add_phones(root, &base)?);
     }
     println!("{table}");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join("results.md"), &table)?;
-    eprintln!("written to target/bench/results.md");
+    // A filtered run does not overwrite the full run's file.
+    let name = if filtered {
+        format!("results-{}.md", only.join("-"))
+    } else {
+        "results.md".to_owned()
+    };
+    std::fs::write(out.join(&name), &table)?;
+    eprintln!("written to target/bench/{name}");
     Ok(())
 }
