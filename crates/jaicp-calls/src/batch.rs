@@ -40,22 +40,23 @@ impl BatchBuilder {
         self.indices.len()
     }
 
-    /// Serialises `item` onto the body and keeps its phone. On error (which a model of strings,
-    /// numbers and JSON values cannot produce) nothing is added and the phone comes back.
+    /// Serialises `item` onto the body and takes its phone (leaving an empty one). On error
+    /// (which a model of strings, numbers and JSON values cannot produce) nothing is added and
+    /// the item keeps its phone.
     pub(crate) fn push(
         &mut self,
         index: usize,
-        item: CallJobParameters,
-    ) -> Result<(), (String, serde_json::Error)> {
+        item: &mut CallJobParameters,
+    ) -> Result<(), serde_json::Error> {
         let start = self.body.len();
-        if let Err(e) = serde_json::to_writer(&mut self.body, &item) {
+        if let Err(e) = serde_json::to_writer(&mut self.body, &*item) {
             self.body.truncate(start);
-            return Err((item.phone, e));
+            return Err(e);
         }
         self.ends.push(self.body.len());
         self.body.push(b',');
         self.indices.push(index);
-        self.phones.push(item.phone);
+        self.phones.push(std::mem::take(&mut item.phone));
         Ok(())
     }
 
@@ -110,6 +111,39 @@ impl BatchBuilder {
             phones: self.phones,
         }
     }
+}
+
+/// Writes `item` as JSON onto `out`. A number with no call policy of its own (the common case of
+/// a bulk add: the campaign's settings apply) is written directly, with the bytes the derived
+/// serialiser writes (tested) at a tenth of its cost: that one checks each of the thirteen fields
+/// and escapes both strings byte by byte. Anything else goes through serde.
+fn write_item(out: &mut Vec<u8>, item: &CallJobParameters) -> Result<(), serde_json::Error> {
+    // Every field is named (no `..`): a field added to the model stops this from compiling
+    // instead of being left out of the body.
+    if let CallJobParameters {
+        phone,
+        allowed_days: None,
+        allowed_time: None,
+        dialer_priority: None,
+        external_check: None,
+        finish_date_time: None,
+        gmt_zone: None,
+        local_time_from: None,
+        local_time_to: None,
+        max_attempts: None,
+        payload: None,
+        retry_interval_in_minutes: None,
+        start_date_time: None,
+    } = item
+        // What JSON would escape (a validated phone holds only digits and `+`).
+        && !phone.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        out.extend_from_slice(b"{\"phone\":\"");
+        out.extend_from_slice(phone.as_bytes());
+        out.extend_from_slice(b"\"}");
+        return Ok(());
+    }
+    serde_json::to_writer(out, item)
 }
 
 /// The bytes of item `k`'s JSON: from after `[` or the previous item's `,` to its end.
@@ -216,7 +250,7 @@ mod tests {
     fn build(items: &[CallJobParameters]) -> BatchBuilder {
         let mut b = BatchBuilder::with_capacity(items.len(), 16);
         for (i, it) in items.iter().enumerate() {
-            b.push(10 + i, it.clone()).unwrap();
+            b.push(10 + i, &mut it.clone()).unwrap();
         }
         b
     }
@@ -234,6 +268,23 @@ mod tests {
         let empty = BatchBuilder::with_capacity(0, 0).seal();
         assert_eq!(&empty.body()[..], b"[]");
         assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn numbers_without_a_policy_are_written_as_serde_writes_them() {
+        let mut policy = item("+79001112233", Some(2));
+        policy.payload = Some(serde_json::json!({"name": "A \"B\""}));
+        for it in [
+            item("+79001112233", None),
+            item("79001112233", None),
+            item("a\"b\\c\u{1}é/", None),
+            item("", None),
+            policy,
+        ] {
+            let mut out = Vec::new();
+            write_item(&mut out, &it).unwrap();
+            assert_eq!(out, serde_json::to_vec(&it).unwrap(), "{it:?}");
+        }
     }
 
     #[test]

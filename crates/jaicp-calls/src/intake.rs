@@ -80,7 +80,10 @@ impl Intake {
     ) -> bool {
         let target = batch.len() + need;
         while batch.len() < target {
-            let Some(mut item) = self.items.next() else {
+            // The item stays where the input put it: it is large (456 bytes), and its JSON and
+            // phone are all a chunk keeps of it.
+            let mut next = self.items.next();
+            let Some(item) = next.as_mut() else {
                 return false;
             };
             let index = self.index;
@@ -90,10 +93,10 @@ impl Intake {
                 item.phone
                     .retain(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\t'));
             }
-            let key = match validate_bulk_item(index, &item) {
+            let key = match validate_bulk_item(index, item) {
                 Ok(key) => key,
                 Err(e) => {
-                    rejected.push(invalid(index, item.phone, e));
+                    rejected.push(invalid(index, std::mem::take(&mut item.phone), e));
                     continue;
                 }
             };
@@ -103,9 +106,9 @@ impl Intake {
                         .push((key, u32::try_from(index).unwrap_or(u32::MAX)));
                 }
                 Ok(()) => {}
-                Err((phone, e)) => rejected.push(invalid(
+                Err(e) => rejected.push(invalid(
                     index,
-                    phone,
+                    std::mem::take(&mut item.phone),
                     Error::invalid(format!("phones[{index}]"), format!("cannot serialise: {e}")),
                 )),
             }
