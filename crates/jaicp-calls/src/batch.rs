@@ -49,7 +49,7 @@ impl BatchBuilder {
         item: &mut CallJobParameters,
     ) -> Result<(), serde_json::Error> {
         let start = self.body.len();
-        if let Err(e) = serde_json::to_writer(&mut self.body, &*item) {
+        if let Err(e) = write_item(&mut self.body, item) {
             self.body.truncate(start);
             return Err(e);
         }
