@@ -67,7 +67,10 @@ class Emulator:
 
     def stop(self):
         self.process.send_signal(signal.SIGINT)  # like Ctrl-C: the state is written on the way out
-        self.process.wait(timeout=30)
+        code = self.process.wait(timeout=30)
+        self.process.stdout.close()
+        if code != 0:  # Ctrl-C is the normal way to stop the server: exit status 0
+            raise RuntimeError(f"the emulator exited with status {code}")
 
 
 class EmulatorTest(unittest.TestCase):

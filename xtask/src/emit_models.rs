@@ -4,7 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{Resolved, Scope, doc, ident, inner_doc, resolve, ty, ty_text};
-use crate::ir::{Api, Direction, Field, Model, ModelKind, TypeRef, Variant};
+use crate::ir::{Api, Direction, Field, Location, Model, ModelKind, TypeRef, Variant};
+use crate::limits::{Bound, Limits};
 
 /// The tokens of `models.rs`.
 pub fn emit(api: &Api) -> TokenStream {
@@ -75,42 +76,303 @@ pub fn emit(api: &Api) -> TokenStream {
 }
 
 /// The `strict` module (behind the crate's `strict` feature): for a server that reads these
-/// request types, the required fields each one and its nested request types must carry. Serde
-/// already refuses wrong types; the models themselves stay lenient so the SDK can read what a
-/// server sends, which is why required fields are checked here and not by the derive.
+/// request types, the rules of the document that the models do not hold themselves. Serde
+/// already refuses wrong types; the models stay lenient so the SDK can read what a server sends
+/// (optional required fields, enums with an `Unknown` variant, no length or range checks), which
+/// is why those rules are checked here, on the JSON value, and not by the derive.
 fn strict(api: &Api) -> TokenStream {
+    let mut helpers = Helpers::default();
     let impls: Vec<TokenStream> = api
         .models
         .iter()
         .filter(|m| m.direction == Direction::Input)
         .filter_map(|m| match &m.kind {
-            ModelKind::Struct(fields) => Some(required_impl(api, m, fields)),
-            _ => None,
+            ModelKind::Struct(fields) => Some(struct_rules(api, m, fields, &mut helpers)),
+            ModelKind::Enum(variants) => Some(enum_rules(m, variants, &mut helpers)),
+            ModelKind::Tagged { tag, variants } => {
+                Some(tagged_rules(api, m, tag, variants, &mut helpers))
+            }
+            ModelKind::Alias { .. } => None,
         })
         .collect();
-    if impls.is_empty() {
+    let query = query_rules(api, &mut helpers);
+    if impls.is_empty() && query.is_empty() {
         return quote!();
     }
+    let helpers = helpers.emit();
     quote! {
-        /// Required fields of the request types, for servers that must refuse a request the
-        /// document does not allow (the emulator). Compiled only with the `strict` feature.
+        /// The document's rules for the request types, for servers that must refuse a request
+        /// the document does not allow (the emulator). Compiled only with the `strict` feature.
         #[cfg(feature = "strict")]
         pub mod strict {
             use jaicp_core::export::serde_json::Value;
 
-            /// A request type whose required fields can be checked in a JSON value.
-            pub trait Required {
+            /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+            /// wrong with it.
+            pub type Violation = (String, String);
+
+            /// A request type whose rules can be checked in a JSON value that already parses as
+            /// the type.
+            pub trait Rules {
                 /// Pushes the JSON path (under `at`) of every required field that `value` lacks
                 /// or sets to `null`, in this type and in the request types nested in it.
                 fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+                /// The first value in `value` (under `at`), here or in the request types nested
+                /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+                /// the model would keep as `Unknown`), a string length, a number range or an
+                /// array size.
+                fn invalid(value: &Value, at: &str) -> Option<Violation>;
             }
 
             #(#impls)*
+
+            #query
+
+            #helpers
         }
     }
 }
 
-fn required_impl(api: &Api, m: &Model, fields: &[Field]) -> TokenStream {
+/// `strict::query`: the rules of the query parameters of every operation that declares any a
+/// typed parameter cannot hold (enum values, lengths, ranges), one private function per
+/// operation; empty when no operation has one.
+fn query_rules(api: &Api, helpers: &mut Helpers) -> TokenStream {
+    let mut arms = Vec::new();
+    let mut fns = Vec::new();
+    for op in api.operations.iter().filter(|o| !o.inbound) {
+        let checks: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .filter_map(|p| {
+                let check = rule_check(
+                    api,
+                    &p.ty,
+                    &p.limits,
+                    &quote!(&value),
+                    &quote!(name),
+                    helpers,
+                    0,
+                )?;
+                let numeric = is_number(api, &p.ty);
+                helpers.number |= numeric;
+                // A value that does not read as the parameter's type is the handler's to refuse.
+                let value = if numeric {
+                    quote!(number(raw)?)
+                } else {
+                    quote!(Value::from(raw))
+                };
+                let wire = &p.wire;
+                Some(quote! {
+                    #wire => {
+                        let value = #value;
+                        #check
+                    }
+                })
+            })
+            .collect();
+        if checks.is_empty() {
+            continue;
+        }
+        let f = ident(&format!("query_{}", op.static_name.to_lowercase()));
+        let method = &op.method;
+        let path = &op.path;
+        let d = doc(&format!(
+            "The query rules of `{}` (`{method} {path}`).",
+            op.id
+        ));
+        arms.push(quote!(#method if matches(path, #path) => #f,));
+        fns.push(quote! {
+            #d
+            fn #f(name: &str, raw: &str) -> Option<Violation> {
+                match name {
+                    #(#checks)*
+                    _ => None,
+                }
+            }
+        });
+    }
+    if arms.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// The first parameter of a request's query string (`query`, decoded name and value
+        /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+        /// name, reason): an enum value, a length or a range. The path matches an operation's
+        /// template at its end, so a server may serve the API under a prefix; `None` for a
+        /// path no operation with such rules matches.
+        pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+            let check: fn(&str, &str) -> Option<Violation> = match method {
+                #(#arms)*
+                _ => return None,
+            };
+            query.iter().find_map(|(name, raw)| check(name, raw))
+        }
+
+        /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+        /// around it in the segment) matches one non-empty segment.
+        fn matches(path: &str, template: &str) -> bool {
+            let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+            let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+            let Some(start) = path.len().checked_sub(template.len()) else {
+                return false;
+            };
+            path[start..].iter().zip(&template).all(|(p, t)| {
+                match (t.find('{'), t.rfind('}')) {
+                    (Some(open), Some(close)) if open < close => {
+                        let (before, after) = (&t[..open], &t[close + 1..]);
+                        p.len() > before.len() + after.len()
+                            && p.starts_with(before)
+                            && p.ends_with(after)
+                    }
+                    _ => p == t,
+                }
+            })
+        }
+
+        #(#fns)*
+    }
+}
+
+/// Whether `t` is read from a number (after aliases).
+fn is_number(api: &Api, t: &TypeRef) -> bool {
+    matches!(unalias(api, t), TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
+}
+
+/// The private helper functions the generated checks call, emitted only when used.
+#[derive(Default)]
+struct Helpers {
+    length: bool,
+    range: bool,
+    count: bool,
+    each: bool,
+    not_one_of: bool,
+    number: bool,
+}
+
+impl Helpers {
+    fn emit(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        if self.length {
+            out.extend(quote! {
+                /// `value`, if a string, has `min..=max` characters (JSON Schema counts
+                /// characters, not bytes).
+                fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
+                    let n = value.as_str()?.chars().count();
+                    let reason = if n < min {
+                        format!("length {n}, at least {min} required")
+                    } else if n > max {
+                        format!("length {n}, at most {max} allowed")
+                    } else {
+                        return None;
+                    };
+                    Some((at.to_owned(), reason))
+                }
+            });
+        }
+        if self.range {
+            out.extend(quote! {
+                /// A bound: the value, as the document writes it, and whether it is exclusive.
+                type Bound = (f64, &'static str, bool);
+
+                /// `value`, if a number, is within the bounds.
+                fn range(
+                    value: &Value,
+                    at: &str,
+                    min: Option<Bound>,
+                    max: Option<Bound>,
+                ) -> Option<Violation> {
+                    let n = value.as_f64()?;
+                    let reason = if let Some((_, text, exclusive)) =
+                        min.filter(|&(m, _, x)| n < m || (x && n <= m))
+                    {
+                        let kind = if exclusive { "above" } else { "at least" };
+                        format!("{value} is out of range: must be {kind} {text}")
+                    } else if let Some((_, text, exclusive)) =
+                        max.filter(|&(m, _, x)| n > m || (x && n >= m))
+                    {
+                        let kind = if exclusive { "below" } else { "at most" };
+                        format!("{value} is out of range: must be {kind} {text}")
+                    } else {
+                        return None;
+                    };
+                    Some((at.to_owned(), reason))
+                }
+            });
+        }
+        if self.count {
+            out.extend(quote! {
+                /// `value`, if an array, has `min..=max` items.
+                fn count(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
+                    let n = value.as_array()?.len();
+                    let reason = if n < min {
+                        format!("{n} items, at least {min} required")
+                    } else if n > max {
+                        format!("{n} items, at most {max} allowed")
+                    } else {
+                        return None;
+                    };
+                    Some((at.to_owned(), reason))
+                }
+            });
+        }
+        if self.each {
+            out.extend(quote! {
+                /// The first violation in the items of an array or the values of a map.
+                fn each(
+                    value: &Value,
+                    at: &str,
+                    check: impl Fn(&Value, &str) -> Option<Violation>,
+                ) -> Option<Violation> {
+                    match value {
+                        Value::Array(items) => items
+                            .iter()
+                            .enumerate()
+                            .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
+                        Value::Object(entries) => entries
+                            .iter()
+                            .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
+                        _ => None,
+                    }
+                }
+            });
+        }
+        if self.number {
+            out.extend(quote! {
+                /// A query value as a JSON number (integers kept exact), if it reads as one.
+                fn number(raw: &str) -> Option<Value> {
+                    match raw.trim().parse::<i64>() {
+                        Ok(n) => Some(Value::from(n)),
+                        Err(_) => raw
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                            .map(Value::Number),
+                    }
+                }
+            });
+        }
+        if self.not_one_of {
+            out.extend(quote! {
+                /// A value outside `values` (long lists are cut short in the message).
+                fn not_one_of(at: &str, values: &[&str]) -> Violation {
+                    let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+                    let more = if values.len() > shown.len() {
+                        format!(", … ({} values in all)", values.len())
+                    } else {
+                        String::new()
+                    };
+                    (at.to_owned(), format!("not one of {}{more}", shown.join(", ")))
+                }
+            });
+        }
+        out
+    }
+}
+
+fn struct_rules(api: &Api, m: &Model, fields: &[Field], helpers: &mut Helpers) -> TokenStream {
     let name = ident(&m.name);
     let required: Vec<&str> = fields
         .iter()
@@ -118,7 +380,7 @@ fn required_impl(api: &Api, m: &Model, fields: &[Field]) -> TokenStream {
         .map(|f| f.wire.as_str())
         .collect();
     let nested: Vec<TokenStream> = fields.iter().filter_map(|f| nested_check(api, f)).collect();
-    let body = if required.is_empty() && nested.is_empty() {
+    let missing = if required.is_empty() && nested.is_empty() {
         quote! { let _ = (value, at, out); }
     } else {
         let own = if required.is_empty() {
@@ -140,13 +402,231 @@ fn required_impl(api: &Api, m: &Model, fields: &[Field]) -> TokenStream {
             #(#nested)*
         }
     };
+    let checks: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let check = rule_check(api, &f.ty, &f.limits, &quote!(v), &quote!(&at), helpers, 0)?;
+            let wire = &f.wire;
+            Some(quote! {
+                if let Some(v) = object.get(#wire) {
+                    let at = format!("{at}.{}", #wire);
+                    if let Some(found) = #check {
+                        return Some(found);
+                    }
+                }
+            })
+        })
+        .collect();
+    let invalid = if checks.is_empty() {
+        quote! {
+            let _ = (value, at);
+            None
+        }
+    } else {
+        quote! {
+            let object = value.as_object()?;
+            #(#checks)*
+            None
+        }
+    };
     quote! {
-        impl Required for super::#name {
+        impl Rules for super::#name {
             fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-                #body
+                #missing
+            }
+
+            fn invalid(value: &Value, at: &str) -> Option<Violation> {
+                #invalid
             }
         }
     }
+}
+
+/// An enum refuses, on input, every value the model would keep as `Unknown`.
+fn enum_rules(m: &Model, variants: &[Variant], helpers: &mut Helpers) -> TokenStream {
+    helpers.not_one_of = true;
+    let name = ident(&m.name);
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    quote! {
+        impl Rules for super::#name {
+            fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+
+            fn invalid(value: &Value, at: &str) -> Option<Violation> {
+                match super::#name::from(value.as_str()?) {
+                    super::#name::Unknown(_) => Some(not_one_of(at, &[#(#wires),*])),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// A tagged type checks the shape its tag selects; on input, a tag the document does not list
+/// (which the model would keep as `Unknown`) is refused.
+fn tagged_rules(
+    api: &Api,
+    m: &Model,
+    tag: &str,
+    variants: &[(String, String, TypeRef)],
+    helpers: &mut Helpers,
+) -> TokenStream {
+    helpers.not_one_of = true;
+    let name = ident(&m.name);
+    let values: Vec<&str> = variants.iter().map(|(v, _, _)| v.as_str()).collect();
+    let (checked, types): (Vec<&str>, Vec<TokenStream>) = variants
+        .iter()
+        .filter_map(|(value, _, t)| match unalias(api, t) {
+            TypeRef::Named(n) if has_rules(api, &n) => {
+                let ty = ident(&n);
+                Some((value.as_str(), quote!(super::#ty)))
+            }
+            _ => None,
+        })
+        .unzip();
+    let rest: Vec<&str> = values
+        .iter()
+        .copied()
+        .filter(|v| !checked.contains(v))
+        .collect();
+    let unchecked = if rest.is_empty() {
+        quote!()
+    } else {
+        quote!(#(Some(#rest))|* => None,)
+    };
+    let missing = if checked.is_empty() {
+        quote! { let _ = (value, at, out); }
+    } else {
+        quote! {
+            match value.get(#tag).and_then(Value::as_str) {
+                #(Some(#checked) => <#types as Rules>::missing(value, at, out),)*
+                _ => {}
+            }
+        }
+    };
+    quote! {
+        impl Rules for super::#name {
+            fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+                #missing
+            }
+
+            fn invalid(value: &Value, at: &str) -> Option<Violation> {
+                // Without a known tag the model would keep the object as `Unknown`.
+                match value.as_object()?.get(#tag).and_then(Value::as_str) {
+                    #(Some(#checked) => <#types as Rules>::invalid(value, at),)*
+                    #unchecked
+                    _ => Some(not_one_of(&format!("{at}.{}", #tag), &[#(#values),*])),
+                }
+            }
+        }
+    }
+}
+
+/// Whether the model `name` implements the generated `Rules` (a request struct, enum or tagged
+/// type).
+fn has_rules(api: &Api, name: &str) -> bool {
+    api.models.iter().any(|m| {
+        m.name == name
+            && m.direction == Direction::Input
+            && !matches!(m.kind, ModelKind::Alias { .. })
+    })
+}
+
+/// The expression (an `Option<Violation>`) that checks the JSON value `v` at the path `at`
+/// against `limits` and the rules of its type `t`; `None` when there is nothing to check.
+fn rule_check(
+    api: &Api,
+    t: &TypeRef,
+    limits: &Limits,
+    v: &TokenStream,
+    at: &TokenStream,
+    helpers: &mut Helpers,
+    depth: usize,
+) -> Option<TokenStream> {
+    let mut parts: Vec<TokenStream> = Vec::new();
+    if limits.min_length.is_some() || limits.max_length.is_some() {
+        helpers.length = true;
+        let (min, max) = sizes(limits.min_length, limits.max_length);
+        parts.push(quote!(length(#v, #at, #min, #max)));
+    }
+    if limits.minimum.is_some() || limits.maximum.is_some() {
+        helpers.range = true;
+        let bound = |b: &Option<Bound>| match b {
+            Some(Bound {
+                value,
+                text,
+                exclusive,
+            }) => {
+                let value = proc_macro2::Literal::f64_suffixed(*value);
+                quote!(Some((#value, #text, #exclusive)))
+            }
+            None => quote!(None),
+        };
+        let (min, max) = (bound(&limits.minimum), bound(&limits.maximum));
+        parts.push(quote!(range(#v, #at, #min, #max)));
+    }
+    if limits.min_items.is_some() || limits.max_items.is_some() {
+        helpers.count = true;
+        let (min, max) = sizes(limits.min_items, limits.max_items);
+        parts.push(quote!(count(#v, #at, #min, #max)));
+    }
+    if depth < 32 {
+        let none = Limits::default();
+        let inner = |inner: &TypeRef, l: &Option<Box<Limits>>, helpers: &mut Helpers| {
+            let l = l.as_deref().unwrap_or(&none);
+            rule_check(api, inner, l, &quote!(v), &quote!(at), helpers, depth + 1)
+        };
+        match t {
+            TypeRef::Named(n) => match api.models.iter().find(|m| &m.name == n).map(|m| &m.kind) {
+                Some(ModelKind::Alias { ty, limits, .. }) => {
+                    parts.extend(rule_check(api, ty, limits, v, at, helpers, depth + 1));
+                }
+                Some(_) if has_rules(api, n) => {
+                    let ty = ident(n);
+                    parts.push(quote!(<super::#ty as Rules>::invalid(#v, #at)));
+                }
+                _ => {}
+            },
+            TypeRef::Boxed(boxed) => {
+                parts.extend(rule_check(api, boxed, &none, v, at, helpers, depth + 1));
+            }
+            TypeRef::Vec(item) | TypeRef::Map(item) => {
+                let own = if matches!(t, TypeRef::Vec(_)) {
+                    &limits.items
+                } else {
+                    &limits.values
+                };
+                // A request type's own check is passed as is (a closure around it is redundant).
+                let direct = match item.as_ref() {
+                    TypeRef::Named(n) if own.is_none() && has_rules(api, n) => Some(ident(n)),
+                    _ => None,
+                };
+                if let Some(ty) = direct {
+                    helpers.each = true;
+                    parts.push(quote!(each(#v, #at, <super::#ty as Rules>::invalid)));
+                } else if let Some(check) = inner(item, own, helpers) {
+                    helpers.each = true;
+                    parts.push(quote!(each(#v, #at, |v, at| #check)));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next()?;
+    Some(parts.fold(first, |acc, next| quote!(#acc.or_else(|| #next))))
+}
+
+/// `min` and `max` as `usize` literals (no bound: 0 and `usize::MAX`).
+fn sizes(min: Option<u64>, max: Option<u64>) -> (TokenStream, TokenStream) {
+    let min = proc_macro2::Literal::usize_unsuffixed(min.unwrap_or(0) as usize);
+    let max = match max {
+        Some(m) => {
+            let m = proc_macro2::Literal::usize_unsuffixed(m as usize);
+            quote!(#m)
+        }
+        None => quote!(usize::MAX),
+    };
+    (quote!(#min), max)
 }
 
 /// The check of a field whose type is (a list or map of) a request struct, if it is one.
@@ -169,7 +649,9 @@ fn nested_check(api: &Api, f: &Field) -> Option<TokenStream> {
         _ => return None,
     };
     let target = api.models.iter().find(|m| m.name == model)?;
-    if target.direction != Direction::Input || !matches!(target.kind, ModelKind::Struct(_)) {
+    if target.direction != Direction::Input
+        || !matches!(target.kind, ModelKind::Struct(_) | ModelKind::Tagged { .. })
+    {
         return None;
     }
     let ty = ident(&model);
@@ -177,20 +659,20 @@ fn nested_check(api: &Api, f: &Field) -> Option<TokenStream> {
     Some(match shape {
         Shape::One => quote! {
             if let Some(v) = object.get(#wire) {
-                <super::#ty as Required>::missing(v, &format!("{at}.{}", #wire), out);
+                <super::#ty as Rules>::missing(v, &format!("{at}.{}", #wire), out);
             }
         },
         Shape::List => quote! {
             if let Some(Value::Array(items)) = object.get(#wire) {
                 for (i, v) in items.iter().enumerate() {
-                    <super::#ty as Required>::missing(v, &format!("{at}.{}[{i}]", #wire), out);
+                    <super::#ty as Rules>::missing(v, &format!("{at}.{}[{i}]", #wire), out);
                 }
             }
         },
         Shape::Map => quote! {
             if let Some(Value::Object(entries)) = object.get(#wire) {
                 for (k, v) in entries {
-                    <super::#ty as Required>::missing(v, &format!("{at}.{}.{k}", #wire), out);
+                    <super::#ty as Rules>::missing(v, &format!("{at}.{}.{k}", #wire), out);
                 }
             }
         },
@@ -229,7 +711,7 @@ fn model(api: &Api, m: &Model, uses: &mut Uses) -> TokenStream {
         ModelKind::Struct(fields) => structure(api, m, fields, uses),
         ModelKind::Enum(variants) => enumeration(m, variants, uses),
         ModelKind::Tagged { tag, variants } => tagged(m, tag, variants, uses),
-        ModelKind::Alias { ty: t, facts } => {
+        ModelKind::Alias { ty: t, facts, .. } => {
             let name = ident(&m.name);
             let t = ty(t, Scope::Models);
             let mut text = heading(m);

@@ -30,6 +30,7 @@ use serde_json::{Map, Value};
 
 use crate::config::DocumentConfig;
 use crate::facts::facts;
+use crate::limits::Limits;
 use crate::load::{escape, unescape};
 use crate::normalize::{TIMESTAMP_MARKER, operations};
 
@@ -103,6 +104,8 @@ pub enum ModelKind {
         ty: TypeRef,
         /// What the document says about it (``array of `string` ``).
         facts: String,
+        /// Its rules, for the `strict` checks.
+        limits: Limits,
     },
 }
 
@@ -119,6 +122,8 @@ pub struct Field {
     pub required: bool,
     /// Facts for the doc comment.
     pub facts: String,
+    /// Rules a typed model cannot hold, for the `strict` checks.
+    pub limits: Limits,
     /// Doc text from codegen.toml.
     pub doc: Option<String>,
 }
@@ -214,6 +219,9 @@ pub struct Param {
     pub shape: Shape,
     /// Facts for the doc comment.
     pub facts: String,
+    /// Rules the type cannot hold, for the `strict` checks (of each value: an item for `Many`,
+    /// a value for `Map`).
+    pub limits: Limits,
 }
 
 /// A request body.
@@ -368,6 +376,9 @@ pub fn build(doc: &Value, config: &DocumentConfig) -> Result<Api> {
     b.document_inline_models()?;
     b.mark_directions();
     let server = config.side == crate::config::Side::Server;
+    if !server {
+        b.refuse_patterns_on_input(&ops)?;
+    }
     if server {
         // A server parses what the client sends and builds what it answers: every model must be
         // constructible (public fields, no `non_exhaustive`) and tolerant when parsed.
@@ -528,11 +539,13 @@ impl<'a> Builder<'a> {
         let kind = if let Some(ty) = self.override_for(key) {
             ModelKind::Alias {
                 facts: facts(schema),
+                limits: Limits::of(schema),
                 ty,
             }
         } else if schema.get("$ref").is_some() {
             ModelKind::Alias {
                 facts: facts(schema),
+                limits: Limits::of(schema),
                 ty: self.type_of(schema, &name, key)?,
             }
         } else if let Some(disc) = schema.get("discriminator") {
@@ -553,6 +566,7 @@ impl<'a> Builder<'a> {
             };
             ModelKind::Alias {
                 facts: facts(schema),
+                limits: Limits::of(schema),
                 ty,
             }
         };
@@ -715,6 +729,7 @@ impl<'a> Builder<'a> {
                 ty,
                 required: required.contains(wire),
                 facts: facts(prop),
+                limits: Limits::of(prop),
                 doc: docs.get(wire).cloned(),
             });
         }
@@ -898,6 +913,48 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The `strict` checks of request models cover every rule of [`Limits`] except `pattern`:
+    /// no document declares one on a typed request field, and checking one would need a regex
+    /// engine in the API crates. A document that starts to is an error here, not a rule the
+    /// emulator silently skips.
+    fn refuse_patterns_on_input(&self, ops: &[Operation]) -> Result<()> {
+        for (op, p) in ops
+            .iter()
+            .flat_map(|o| o.params.iter().map(move |p| (o, p)))
+        {
+            if p.location == Location::Query
+                && let Some(pattern) = p.limits.any_pattern()
+            {
+                bail!(
+                    "operation `{}`, query parameter `{}`: `pattern: {pattern}`, which the generated \
+                     `strict` checks cannot enforce (add a regex check to emit_models.rs first)",
+                    op.id,
+                    p.wire
+                );
+            }
+        }
+        for m in self.models.values() {
+            if m.direction != Direction::Input {
+                continue;
+            }
+            let found = match &m.kind {
+                ModelKind::Struct(fields) => fields
+                    .iter()
+                    .find_map(|f| f.limits.any_pattern().map(|p| (format!(".{}", f.wire), p))),
+                ModelKind::Alias { limits, .. } => limits.any_pattern().map(|p| (String::new(), p)),
+                _ => None,
+            };
+            if let Some((at, p)) = found {
+                bail!(
+                    "{}{at}: `pattern: {p}` on a request type, which the generated `strict` checks \
+                     cannot enforce (add a regex check to emit_models.rs first)",
+                    m.origin
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Boxes struct fields that hold, by value, a model that holds the struct again by value.
     fn box_recursion(&mut self) {
         let by_value = |ty: &TypeRef| -> Option<String> {
@@ -967,6 +1024,7 @@ fn placeholder(name: &str) -> Model {
         kind: ModelKind::Alias {
             ty: TypeRef::Value,
             facts: String::new(),
+            limits: Limits::default(),
         },
     }
 }

@@ -15,6 +15,7 @@ pub mod emit_round_trip;
 pub mod facts;
 pub mod fetch;
 pub mod ir;
+pub mod limits;
 pub mod load;
 pub mod normalize;
 pub mod surface;

@@ -10,33 +10,14 @@ use crate::models::ChatResponse;
 /// 50 000 characters by JAICP).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-/// Why a webhook payload was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DecodeError {
-    /// Not JSON at all (the reason, without the body).
-    Malformed(String),
-    /// JSON, but neither a turn object nor a non-empty array of turn objects.
-    Shape(String),
-}
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DecodeError::Malformed(m) => write!(f, "malformed JSON: {m}"),
-            DecodeError::Shape(m) => write!(f, "unexpected payload: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for DecodeError {}
+/// Why a webhook payload was refused (the same error as every decoder of what JAICP sends).
+pub use jaicp_core::inbound::DecodeError;
 
 /// Decodes a webhook payload into its turns. Accepts a single turn object or a non-empty array
 /// of them; fields this SDK does not know are kept in each model's `extra` map, missing ones are
 /// `None`. Never panics.
 pub fn decode(body: &[u8]) -> Result<Vec<ChatResponse>, DecodeError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| DecodeError::malformed(&e))?;
     let items = match value {
         Value::Array(items) if items.is_empty() => {
             return Err(DecodeError::Shape("an empty array".into()));
@@ -60,7 +41,7 @@ pub fn decode(body: &[u8]) -> Result<Vec<ChatResponse>, DecodeError> {
                     kind(&item)
                 )));
             }
-            serde_json::from_value(item).map_err(|e| DecodeError::Shape(format!("item {i}: {e}")))
+            serde_json::from_value(item).map_err(|e| DecodeError::shape(&format!("item {i}"), &e))
         })
         .collect()
 }

@@ -9,7 +9,7 @@
 //! | 3 | credentials or permission: missing/empty token, HTTP 401/403 |
 //! | 4 | not found: HTTP 404 |
 //! | 5 | partial success: some rows rejected or still pending |
-//! | 130 | interrupted (Ctrl-C) |
+//! | 130 | interrupted (Ctrl-C); a server (`emulator serve`) stops normally on Ctrl-C and exits 0 |
 
 use std::fmt;
 use std::process::ExitCode;

@@ -14,6 +14,7 @@ mod input;
 mod output;
 mod target;
 mod terminal;
+mod wait;
 
 use std::process::ExitCode;
 
@@ -29,17 +30,22 @@ async fn main() -> ExitCode {
     };
     init_logging(cli.globals.verbose);
     let globals = cli.globals.clone();
-    let deadline = if cmd::owns_deadline(&cli.command) {
+    let owns_stop = cmd::owns_stop(&cli.command);
+    let deadline = if owns_stop {
         None
     } else {
         globals
             .timeout
             .or_else(|| cmd::default_timeout(&cli.command))
     };
-    let work = cmd::run(cli.command, &globals);
-    let result = tokio::select! {
-        result = with_deadline(deadline, work) => result,
-        _ = tokio::signal::ctrl_c() => Err(error::Interrupted.into()),
+    let work = with_deadline(deadline, cmd::run(cli.command, &globals));
+    let result = if owns_stop {
+        work.await
+    } else {
+        tokio::select! {
+            result = work => result,
+            _ = tokio::signal::ctrl_c() => Err(error::Interrupted.into()),
+        }
     };
     error::finish(result, globals.color)
 }

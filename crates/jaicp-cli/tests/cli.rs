@@ -583,3 +583,62 @@ fn ctrl_c_ends_with_130() {
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(stderr(&out).contains("interrupted"));
 }
+
+/// A server stopped by Ctrl-C has stopped normally: it writes its state, says one quiet line
+/// and exits 0 (unlike a command cut short, which exits 130 above).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_emulator_server_cleanly_and_writes_its_state() {
+    let env = Env::new();
+    let state = env.dir.path().join("state.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jaicp"))
+        .args([
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--print-config",
+            "json",
+            "--state",
+        ])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The settings are printed (pretty JSON) once the port is bound.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut text = String::new();
+    let config: serde_json::Value = loop {
+        text.push_str(&lines.next().expect("settings before exit").unwrap());
+        if let Ok(config) = serde_json::from_str(&text) {
+            break config;
+        }
+    };
+    // Something the state must keep: a campaign added through the admin API.
+    let addr = config["addr"].as_str().unwrap();
+    let body = r#"{"name":"kept over Ctrl-C","token":"sigint-campaign-token"}"#;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /_emulator/campaigns HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err.trim(), "jaicp: emulator stopped");
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains("sigint-campaign-token"), "{saved}");
+}

@@ -136,10 +136,11 @@ pub struct TaskOutcome {
 impl TaskOutcome {
     /// The payload decoded into a type.
     pub fn payload_as<T: DeserializeOwned>(&self, op: OpName) -> Result<T> {
+        // The payload is not scrubbed (no secrets here): the message keeps no quoted values.
         serde_json::from_value(self.payload.clone()).map_err(|e| Error::Decode {
             op,
             path: "payload".into(),
-            message: e.to_string(),
+            message: crate::parse_message::without_values(&e),
             snippet: None,
         })
     }

@@ -19,6 +19,7 @@
 //! | [`secret`] | secrets inside bodies, constant-time comparison |
 //! | [`transport`] | the HTTP layer behind one trait |
 //! | [`pagination`], [`async_task`], [`download`] | page streams, background tasks, downloads |
+//! | [`inbound`] | the error of decoders of what JAICP sends to your service (webhooks) |
 //! | `testing` (feature `test-util`) | a scripted transport for tests |
 //!
 //! ```no_run
@@ -46,7 +47,9 @@ pub mod download;
 pub mod error;
 mod generated;
 mod host;
+pub mod inbound;
 pub mod pagination;
+mod parse_message;
 mod path;
 mod pipeline;
 pub mod redact;

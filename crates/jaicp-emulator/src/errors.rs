@@ -244,6 +244,11 @@ pub(crate) fn spring(status: StatusCode, message: &str) -> Reply {
     )
 }
 
+/// 400 in Spring's shape.
+pub(crate) fn spring_bad(message: &str) -> Reply {
+    spring(StatusCode::BAD_REQUEST, message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,9 +20,14 @@ pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// Name of the idempotence header (and, for GET, of the query parameter).
 pub(crate) const IDEMPOTENCE_KEY: &str = "Idempotence-Key";
 
-/// A generated model's required-field check (`models::strict::Required::missing` of an API
-/// crate built with its `strict` feature).
+/// A generated model's required-field check (`models::strict::Rules::missing` of an API crate
+/// built with its `strict` feature).
 pub(crate) type Missing = fn(&serde_json::Value, &str, &mut Vec<String>);
+
+/// A generated model's check of the document's other rules (`models::strict::Rules::invalid`):
+/// the first value outside its enum, string length, number range or array size, as (JSON path,
+/// reason).
+pub(crate) type Invalid = fn(&serde_json::Value, &str) -> Option<(String, String)>;
 
 /// Path parameters; a bad path yields the API's 400.
 #[derive(Debug)]
@@ -45,8 +50,26 @@ where
     }
 }
 
-/// A query string read into `T`; a missing or wrong-typed parameter yields the API's 400
-/// (axum's own `Query` would answer `text/plain`).
+/// A generated API crate's query-string rules (`models::strict::query`): the first parameter
+/// of a request (method, path, decoded pairs) that breaks a rule of the operation the path
+/// matches, as (parameter name, reason).
+pub(crate) type QueryRules = fn(&str, &str, &[(String, String)]) -> Option<(String, String)>;
+
+/// The query-string rules of every served document that declares any (enum values, lengths,
+/// ranges). Each crate answers only for its own operations' paths.
+const QUERY_RULES: [QueryRules; 6] = [
+    jaicp_chat::models::strict::query,
+    jaicp_imputer::models::strict::query,
+    jaicp_nlp::models::strict::query,
+    jaicp_project::models::strict::query,
+    jaicp_reporter::models::strict::query,
+    jaicp_text_campaigns::models::strict::query,
+];
+
+/// A query string read into `T`; a missing or wrong-typed parameter, or one that breaks a rule
+/// of the document a type cannot hold ([`QUERY_RULES`]: a value outside its enum, a length, a
+/// range), yields the API's 400 naming the parameter (axum's own `Query` would answer
+/// `text/plain`, and would accept the rest).
 #[derive(Debug)]
 pub(crate) struct Query<T>(pub(crate) T);
 
@@ -58,11 +81,22 @@ where
     type Rejection = Reply;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+        let raw = parts.uri.query().unwrap_or_default();
+        let path = parts.uri.path();
+        let api = Api::of_path(path);
+        // The rules first, on the pairs as sent (`T` may drop parameters the handler does not
+        // use, and `-1` for an unsigned page would otherwise be refused without its name).
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+        let method = parts.method.as_str();
+        if let Some((name, reason)) = QUERY_RULES
+            .iter()
+            .find_map(|rules| rules(method, path, &pairs))
+        {
+            return Err(api.bad_request(&format!("Invalid query parameter `{name}`: {reason}")));
+        }
+        serde_urlencoded::from_str(raw)
             .map(Self)
-            .map_err(|e| {
-                Api::of_path(parts.uri.path()).bad_request(&format!("Invalid query string: {e}"))
-            })
+            .map_err(|e| api.bad_request(&format!("Invalid query string: {e}")))
     }
 }
 
@@ -146,13 +180,17 @@ impl Body {
 
     /// The body checked against `M`, the SDK's generated model of the document's request
     /// schema, then read into `T` (the handler's own view of it): a field of the wrong JSON type
-    /// anywhere in the body (an array where the model has an object included), or a required
-    /// field (`missing`, the model's generated `strict::Required::missing`) that is absent or
-    /// `null`, is the API's 400 naming the field, so such input is never stored or echoed.
-    /// Unknown fields are ignored, as the generated models ignore them.
+    /// anywhere in the body (an array where the model has an object included), a required
+    /// field (`missing`, the model's generated `strict::Rules::missing`) that is absent or
+    /// `null`, or a value that breaks another rule of the document (`invalid`,
+    /// `strict::Rules::invalid`: an enum value the model would keep as `Unknown`, a string
+    /// length, a number range, an array size) is the API's 400 naming the field, so such input
+    /// is never stored or echoed. Unknown fields are ignored, as the generated models ignore
+    /// them.
     pub(crate) fn checked<M: DeserializeOwned + Serialize, T: DeserializeOwned>(
         self,
         missing: Missing,
+        invalid: Invalid,
     ) -> Result<T, Reply> {
         let api = self.api;
         let bytes = self.bytes?;
@@ -174,6 +212,9 @@ impl Body {
             let list: Vec<String> = absent.iter().map(|p| format!("`{p}`")).collect();
             return Err(api.bad_request(&format!("Required: {}", list.join(", "))));
         }
+        if let Some((at, reason)) = invalid(&value, "$") {
+            return Err(api.bad_request(&format!("Invalid value at `{at}`: {reason}")));
+        }
         serde_json::from_value(value)
             .map_err(|e| api.bad_request(&format!("Invalid JSON body: {e}")))
     }
@@ -185,10 +226,11 @@ impl Body {
     >(
         self,
         missing: Missing,
+        invalid: Invalid,
     ) -> Result<T, Reply> {
         match &self.bytes {
             Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
-            _ => self.checked::<M, T>(missing),
+            _ => self.checked::<M, T>(missing, invalid),
         }
     }
 

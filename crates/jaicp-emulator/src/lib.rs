@@ -34,6 +34,7 @@
 //! [`EmulatorState`].
 
 mod admin;
+mod authorize;
 mod calls;
 mod chat;
 mod clock;

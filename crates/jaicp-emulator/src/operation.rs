@@ -18,11 +18,24 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Op {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        Ok(parts
+        Ok(Self::of(parts))
+    }
+}
+
+impl Op {
+    /// The operation the request was routed to.
+    pub(crate) fn of(parts: &axum::http::request::Parts) -> Self {
+        parts
             .extensions
             .get::<Op>()
             .copied()
-            .unwrap_or(Op("unknown")))
+            .unwrap_or(Op("unknown"))
+    }
+
+    /// Counts the request under the operation it was routed to: the first step of every
+    /// extractor that checks credentials, so refused requests count too.
+    pub(crate) fn count(parts: &axum::http::request::Parts, state: &EmulatorState) {
+        state.shared.counters.request(Self::of(parts).0);
     }
 }
 

@@ -28,6 +28,21 @@ impl Reply {
         Self::json(StatusCode::OK, value)
     }
 
+    /// 201 with a JSON body.
+    pub(crate) fn created<T: Serialize + ?Sized>(value: &T) -> Self {
+        Self::json(StatusCode::CREATED, value)
+    }
+
+    /// 204, no body.
+    pub(crate) fn no_content() -> Self {
+        Self::empty(StatusCode::NO_CONTENT)
+    }
+
+    /// 200 with a `text/plain` body.
+    pub(crate) fn text(body: impl Into<Bytes>) -> Self {
+        Self::bytes(StatusCode::OK, "text/plain; charset=utf-8", body)
+    }
+
     /// Any status with a JSON body.
     pub(crate) fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Self {
         match serde_json::to_vec(value) {

@@ -14,41 +14,46 @@ async fn admin(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut request = api
+    let request = api
         .client
         .request(method, format!("{}/_emulator{path}", api.base));
-    if let Some(b) = body {
-        request = request.json(&b);
-    }
-    let response = request.send().await.expect("sent");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    common::send(common::with_json(request, body.as_ref())).await
+}
+
+/// Arms `fault` (`POST /_emulator/faults`).
+async fn add_fault(api: &Api, fault: Value) -> (StatusCode, Value) {
+    admin(api, reqwest::Method::POST, "/faults", Some(fault)).await
+}
+
+/// The campaign status route the fault tests aim at.
+async fn campaign_status(api: &Api) -> reqwest::Response {
+    api.client
+        .get(api.calls("/status"))
+        .send()
+        .await
+        .expect("sent")
 }
 
 #[tokio::test]
 async fn the_next_n_requests_on_a_route_fail_then_it_answers_again() {
     let emu = quiet(1).await;
     let api = Api::new(&emu);
-    let (status, fault) = admin(
+    let (status, fault) = add_fault(
         &api,
-        reqwest::Method::POST,
-        "/faults",
-        Some(json!({"method": "get", "path": "/api/calls/campaign/*/status", "count": 2, "status": 503})),
+        json!({"method": "get", "path": "/api/calls/campaign/*/status", "count": 2, "status": 503}),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{fault}");
     assert_eq!(fault["remaining"], 2);
 
-    let status_url = api.calls("/status");
     for _ in 0..2 {
-        let response = api.client.get(&status_url).send().await.expect("sent");
+        let response = campaign_status(&api).await;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()["x-emulator-fault"], "injected");
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["type"], "emulator.fault");
     }
-    let response = api.client.get(&status_url).send().await.expect("sent");
+    let response = campaign_status(&api).await;
     assert_eq!(response.status(), StatusCode::OK, "the fault is used up");
     // The handler never saw the faulted requests.
     assert_eq!(emu.state().counters().requests_for("getCallTaskStatus"), 1);
@@ -61,21 +66,10 @@ async fn the_next_n_requests_on_a_route_fail_then_it_answers_again() {
 async fn a_delay_fault_holds_the_request_and_then_serves_it() {
     let emu = quiet(1).await;
     let api = Api::new(&emu);
-    let (status, _) = admin(
-        &api,
-        reqwest::Method::POST,
-        "/faults",
-        Some(json!({"path": "/api/calls/**", "delayMs": 300})),
-    )
-    .await;
+    let (status, _) = add_fault(&api, json!({"path": "/api/calls/**", "delayMs": 300})).await;
     assert_eq!(status, StatusCode::CREATED);
     let started = Instant::now();
-    let response = api
-        .client
-        .get(api.calls("/status"))
-        .send()
-        .await
-        .expect("sent");
+    let response = campaign_status(&api).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(300));
     emu.shutdown().await;
@@ -85,13 +79,7 @@ async fn a_delay_fault_holds_the_request_and_then_serves_it() {
 async fn faults_can_be_listed_and_disarmed_and_never_hit_the_admin_api() {
     let emu = quiet(1).await;
     let api = Api::new(&emu);
-    let (_, first) = admin(
-        &api,
-        reqwest::Method::POST,
-        "/faults",
-        Some(json!({"path": "/**", "status": 500, "count": 5})),
-    )
-    .await;
+    let (_, first) = add_fault(&api, json!({"path": "/**", "status": 500, "count": 5})).await;
     // "/**" covers every route, but the admin API still answers.
     let (status, listed) = admin(&api, reqwest::Method::GET, "/faults", None).await;
     assert_eq!(status, StatusCode::OK);
@@ -104,12 +92,7 @@ async fn faults_can_be_listed_and_disarmed_and_never_hit_the_admin_api() {
     )
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let response = api
-        .client
-        .get(api.calls("/status"))
-        .send()
-        .await
-        .expect("sent");
+    let response = campaign_status(&api).await;
     assert_eq!(response.status(), StatusCode::OK);
 
     for bad in [
@@ -119,7 +102,7 @@ async fn faults_can_be_listed_and_disarmed_and_never_hit_the_admin_api() {
         json!({"path": "/x", "status": 500, "count": 0}),
         json!({"path": "/x", "status": 500, "colour": "red"}),
     ] {
-        let (status, body) = admin(&api, reqwest::Method::POST, "/faults", Some(bad.clone())).await;
+        let (status, body) = add_fault(&api, bad.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad} -> {body}");
         assert!(body["message"].is_string(), "{body}");
     }
@@ -148,13 +131,7 @@ async fn seed_adds_credentials_once_and_reset_goes_back_to_a_fresh_start() {
 
     let (status, _) = api.add_phones(&json!([{"phone": "79001112233"}])).await;
     assert_eq!(status, StatusCode::OK);
-    admin(
-        &api,
-        reqwest::Method::POST,
-        "/faults",
-        Some(json!({"path": "/x", "status": 500})),
-    )
-    .await;
+    add_fault(&api, json!({"path": "/x", "status": 500})).await;
     let clock_before = emu.state().now();
     let (status, _) = admin(&api, reqwest::Method::POST, "/reset", None).await;
     assert_eq!(status, StatusCode::OK);

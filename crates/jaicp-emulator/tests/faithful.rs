@@ -13,13 +13,13 @@ async fn send(
     url: &str,
     body: Option<&Value>,
 ) -> (StatusCode, Option<String>, Value) {
-    let mut request = client
+    let request = client
         .request(method, url)
         .bearer_auth(DEFAULT_UNIFIED_TOKEN);
-    if let Some(b) = body {
-        request = request.json(b);
-    }
-    let response = request.send().await.expect("request sent");
+    let response = common::with_json(request, body)
+        .send()
+        .await
+        .expect("request sent");
     let status = response.status();
     let content_type = response
         .headers()
@@ -254,14 +254,8 @@ async fn post_keyed(
     key: &str,
     body: Option<&Value>,
 ) -> (StatusCode, Value) {
-    let mut request = api.client.post(url).header("Idempotence-Key", key);
-    if let Some(b) = body {
-        request = request.json(b);
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status();
-    let text = response.text().await.expect("body read");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let request = api.client.post(url).header("Idempotence-Key", key);
+    common::send(common::with_json(request, body)).await
 }
 
 #[tokio::test]

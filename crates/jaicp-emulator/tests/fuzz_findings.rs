@@ -1,26 +1,33 @@
 //! Requests the outside fuzzer (Schemathesis, `.ci/emulator-schemathesis.sh`) found that broke
 //! the documents; each must be refused, or stored in a form the document allows.
 
+mod common;
+
 use jaicp_emulator::{DEFAULT_NLP_KEY, DEFAULT_UNIFIED_TOKEN, Emulator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// A unified-token request with a JSON body.
 async fn send(
     emu: &Emulator,
     method: reqwest::Method,
     path: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let response = reqwest::Client::new()
+    let request = reqwest::Client::new()
         .request(method, format!("{}{path}", emu.base_url()))
         .bearer_auth(DEFAULT_UNIFIED_TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .expect("sent");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        .json(&body);
+    common::send(request).await
+}
+
+/// An NLP Direct project import.
+async fn nlp_import(emu: &Emulator, body: Value) -> (StatusCode, Value) {
+    let url = format!(
+        "{}/cailapub/api/caila/p/{DEFAULT_NLP_KEY}/import",
+        emu.base_url()
+    );
+    common::send(reqwest::Client::new().post(&url).json(&body)).await
 }
 
 #[tokio::test]
@@ -87,22 +94,17 @@ async fn an_experiment_branch_needs_its_key() {
 #[tokio::test]
 async fn a_null_nlp_setting_is_not_echoed() {
     let emu = Emulator::start().await.expect("starts");
-    let url = format!(
-        "{}/cailapub/api/caila/p/{DEFAULT_NLP_KEY}/import",
-        emu.base_url()
-    );
-    let response = reqwest::Client::new()
-        .post(&url)
-        .json(&json!({
+    let (status, body) = nlp_import(
+        &emu,
+        json!({
             "project": {"id": "", "name": ""}, "intents": [], "entities": [],
             "enabledSystemEntities": [],
             "settings": {"language": "ru", "spellingCorrection": false, "timezone": null}
-        }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.expect("json");
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["settings"].is_object(), "{body}");
     assert!(body["settings"].get("timezone").is_none(), "{body}");
     emu.shutdown().await;
 }
@@ -110,20 +112,15 @@ async fn a_null_nlp_setting_is_not_echoed() {
 #[tokio::test]
 async fn nested_settings_are_objects_and_never_null() {
     let emu = Emulator::start().await.expect("starts");
-    let url = format!(
-        "{}/cailapub/api/caila/p/{DEFAULT_NLP_KEY}/import",
-        emu.base_url()
-    );
-    let response = reqwest::Client::new()
-        .post(&url)
-        .json(&json!({
+    let (status, _) = nlp_import(
+        &emu,
+        json!({
             "project": {"id": "", "name": ""}, "intents": [], "entities": [],
             "settings": {"language": "ru", "extendedSettings": {"stsSettings": [null, null]}}
-        }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, body) = send(
         &emu,
         reqwest::Method::PUT,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::{Api, quiet_builder, strings};
 use jaicp_emulator::{DEFAULT_CHAT_TOKEN, Limits};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_full_campaign_refuses_more_jobs_and_keeps_what_it_has() {
@@ -67,15 +67,12 @@ async fn chat_logs_keep_their_newest_entries() {
             .expect("sent");
         assert!(response.status().is_success());
     }
-    let history: Value = client
-        .get(format!("{url}/history"))
-        .query(&[("clientId", "c1")])
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let history = common::json_of(
+        client
+            .get(format!("{url}/history"))
+            .query(&[("clientId", "c1")]),
+    )
+    .await;
     let queries: Vec<&str> = history["history"]
         .as_array()
         .expect("history")

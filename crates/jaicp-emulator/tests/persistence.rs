@@ -51,15 +51,12 @@ async fn create_project(base: &str, name: &str) -> Value {
 }
 
 async fn project_names(base: &str) -> Vec<String> {
-    let body: Value = reqwest::Client::new()
-        .get(format!("{base}/api/v1/projects"))
-        .bearer_auth(DEFAULT_UNIFIED_TOKEN)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let body = common::json_of(
+        reqwest::Client::new()
+            .get(format!("{base}/api/v1/projects"))
+            .bearer_auth(DEFAULT_UNIFIED_TOKEN),
+    )
+    .await;
     let list = body["projects"].as_array().cloned().unwrap_or_default();
     list.iter()
         .filter_map(|p| p["name"].as_str().map(str::to_owned))

@@ -102,8 +102,16 @@ impl Train {
     /// Starts training and waits for its outcome.
     pub async fn wait(self) -> Result<NluStatusData> {
         let started = jaicp_core::Timestamp::now();
-        let begun = Instant::now();
         self.start().await?;
+        self.wait_started(started).await
+    }
+
+    /// Waits for the outcome of training started at `started` (read the clock just before
+    /// [`Train::start`]), without starting it again: to wait after a restart of the process, or
+    /// to go on waiting after a failed status read. A `READY` or `FAILED` left from a run
+    /// older than `started` (minus the tolerated clock skew) is not taken for this one's.
+    pub async fn wait_started(&self, started: jaicp_core::Timestamp) -> Result<NluStatusData> {
+        let begun = Instant::now();
         let skew = i64::try_from(self.poll.clock_skew.as_millis()).unwrap_or(i64::MAX);
         let mut pause = self.poll.initial_interval;
         let mut seen_training = false;

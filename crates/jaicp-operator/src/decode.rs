@@ -8,32 +8,22 @@ use crate::models::{
     CloseChatRequest, SelectDestinationRequest, SendFileRequest, SendTextRequest, SetWebhookRequest,
 };
 
-/// Why a payload was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError(pub String);
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DecodeError {}
+/// Why a payload was refused (the same error as every decoder of what JAICP sends).
+pub use jaicp_core::inbound::DecodeError;
 
 /// An object payload with the listed fields present as non-empty strings.
 fn object<T: DeserializeOwned>(body: &[u8], required: &[&str]) -> Result<T, DecodeError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| DecodeError(format!("malformed JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| DecodeError::malformed(&e))?;
     let Some(map) = value.as_object() else {
-        return Err(DecodeError("expected a JSON object".into()));
+        return Err(DecodeError::Shape("expected a JSON object".into()));
     };
     for field in required {
         match map.get(*field) {
             Some(Value::String(s)) if !s.is_empty() => {}
-            _ => return Err(DecodeError(format!("`{field}` must be a non-empty string"))),
+            _ => return Err(DecodeError::field(*field, "must be a non-empty string")),
         }
     }
-    serde_json::from_value(value).map_err(|e| DecodeError(format!("unexpected payload: {e}")))
+    serde_json::from_value(value).map_err(|e| DecodeError::shape("", &e))
 }
 
 /// `setWebhook`.
@@ -46,7 +36,7 @@ pub fn set_webhook(body: &[u8]) -> Result<SetWebhookRequest, DecodeError> {
         .unwrap_or_default();
     match url::Url::parse(&url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(req),
-        _ => Err(DecodeError("`url` must be an http(s) URL".into())),
+        _ => Err(DecodeError::field("url", "must be an http(s) URL")),
     }
 }
 
@@ -78,13 +68,16 @@ mod tests {
     fn good_and_bad_payloads() {
         let req = send_text(br#"{"userId":"u1","text":"hi","extra":1}"#).unwrap();
         assert_eq!(req.user_id.as_deref(), Some("u1"));
-        assert!(send_text(b"{").unwrap_err().0.contains("malformed"));
-        assert!(send_text(b"[]").unwrap_err().0.contains("object"));
         assert!(
-            send_text(br#"{"text":"x"}"#)
+            send_text(b"{")
                 .unwrap_err()
-                .0
-                .contains("userId")
+                .to_string()
+                .contains("malformed")
+        );
+        assert!(send_text(b"[]").unwrap_err().to_string().contains("object"));
+        assert_eq!(
+            send_text(br#"{"text":"x"}"#).unwrap_err(),
+            DecodeError::field("userId", "must be a non-empty string")
         );
         assert!(select_destination(br#"{"userId":"u"}"#).is_err());
         assert!(send_file(br#"{"userId":"u","url":"https://f"}"#).is_ok());

@@ -145,7 +145,7 @@ async fn receive<D: AgentDesk>(
         return too_large(limit);
     };
     let desk = shared.desk.clone();
-    let bad = |e: DecodeError| error(StatusCode::BAD_REQUEST, "bad_request", &e.0);
+    let bad = |e: DecodeError| error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string());
     match method.as_str() {
         "setWebhook" => match decode::set_webhook(&bytes) {
             Ok(req) => {

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::config::{AuthKind, IdempotencyConfig};
 use crate::facts::facts;
+use crate::limits::Limits;
 use crate::load::escape;
 use crate::normalize::TIMESTAMP_MARKER;
 
@@ -231,13 +232,14 @@ impl<'a> Builder<'a> {
             location == Location::Path || p.get("required").and_then(Value::as_bool) == Some(true);
         let resolved = self.resolve(schema)?;
         let spot = format!("parameter `{wire}`");
-        let (shape, ty) = match resolved.get("type").and_then(Value::as_str) {
+        let (shape, ty, limits) = match resolved.get("type").and_then(Value::as_str) {
             Some("array") => {
                 if location == Location::Path {
                     bail!("array path parameters are not supported");
                 }
                 let items = resolved.get("items").unwrap_or(&Value::Null);
-                (Shape::Many, self.param_type(items, wire, op_camel, &spot)?)
+                let ty = self.param_type(items, wire, op_camel, &spot)?;
+                (Shape::Many, ty, Limits::of(items))
             }
             Some("object") => {
                 if location == Location::Path {
@@ -246,15 +248,18 @@ impl<'a> Builder<'a> {
                 if is_struct(resolved) {
                     bail!("object parameters with properties are not supported");
                 }
-                let value = match resolved.get("additionalProperties") {
-                    Some(ap) if ap.is_object() => self.param_type(ap, wire, op_camel, &spot)?,
-                    _ => TypeRef::String,
+                let (value, limits) = match resolved.get("additionalProperties") {
+                    Some(ap) if ap.is_object() => {
+                        (self.param_type(ap, wire, op_camel, &spot)?, Limits::of(ap))
+                    }
+                    _ => (TypeRef::String, Limits::default()),
                 };
-                (Shape::Map, value)
+                (Shape::Map, value, limits)
             }
             _ => (
                 Shape::Single,
                 self.param_type(schema, wire, op_camel, &spot)?,
+                Limits::of(resolved),
             ),
         };
         if matches!(self.shape_of(&ty), Some(TypeShape::Composite)) {
@@ -268,6 +273,7 @@ impl<'a> Builder<'a> {
             required,
             shape,
             facts: facts(schema),
+            limits,
         })
     }
 

@@ -1167,27 +1167,38 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::AllowedTime {
+    impl Rules for super::AllowedTime {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("default") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "default"),
                         out,
@@ -1196,7 +1207,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("fri") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "fri"),
                         out,
@@ -1205,7 +1216,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("mon") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "mon"),
                         out,
@@ -1214,7 +1225,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("sat") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "sat"),
                         out,
@@ -1223,7 +1234,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("sun") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "sun"),
                         out,
@@ -1232,7 +1243,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("thu") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "thu"),
                         out,
@@ -1241,7 +1252,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("tue") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "tue"),
                         out,
@@ -1250,7 +1261,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("wed") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::LocalTimeInterval as Required>::missing(
+                    <super::LocalTimeInterval as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "wed"),
                         out,
@@ -1258,61 +1269,170 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::CallAttemptDates {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("default") {
+                let at = format!("{at}.{}", "default");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("fri") {
+                let at = format!("{at}.{}", "fri");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("mon") {
+                let at = format!("{at}.{}", "mon");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("sat") {
+                let at = format!("{at}.{}", "sat");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("sun") {
+                let at = format!("{at}.{}", "sun");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("thu") {
+                let at = format!("{at}.{}", "thu");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("tue") {
+                let at = format!("{at}.{}", "tue");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("wed") {
+                let at = format!("{at}.{}", "wed");
+                if let Some(found) = count(v, &at, 1, usize::MAX)
+                    .or_else(|| each(v, &at, <super::LocalTimeInterval as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::CallAttemptDatesWithPagination {
+    impl Rules for super::CallAttemptDates {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::CallAttemptDatesWithPagination {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("filter") {
-                <super::CallAttemptDates as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "filter"),
-                    out,
-                );
+                <super::CallAttemptDates as Rules>::missing(v, &format!("{at}.{}", "filter"), out);
             }
             if let Some(v) = object.get("pagination") {
-                <super::PaginationRequest as Required>::missing(
+                <super::PaginationRequest as Rules>::missing(
                     v,
                     &format!("{at}.{}", "pagination"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::CallJobDates {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("filter") {
+                let at = format!("{at}.{}", "filter");
+                if let Some(found) = <super::CallAttemptDates as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("pagination") {
+                let at = format!("{at}.{}", "pagination");
+                if let Some(found) = <super::PaginationRequest as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::CallJobDatesWithPagination {
+    impl Rules for super::CallJobDates {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::CallJobDatesWithPagination {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("filter") {
-                <super::CallJobDates as Required>::missing(v, &format!("{at}.{}", "filter"), out);
+                <super::CallJobDates as Rules>::missing(v, &format!("{at}.{}", "filter"), out);
             }
             if let Some(v) = object.get("pagination") {
-                <super::PaginationRequest as Required>::missing(
+                <super::PaginationRequest as Rules>::missing(
                     v,
                     &format!("{at}.{}", "pagination"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("filter") {
+                let at = format!("{at}.{}", "filter");
+                if let Some(found) = <super::CallJobDates as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("pagination") {
+                let at = format!("{at}.{}", "pagination");
+                if let Some(found) = <super::PaginationRequest as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::CallJobExternalCheck {
+    impl Rules for super::CallJobExternalCheck {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1323,9 +1443,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::CallJobParameters {
+    impl Rules for super::CallJobParameters {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1336,29 +1461,99 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("allowedTime") {
-                <super::AllowedTime as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "allowedTime"),
-                    out,
-                );
+                <super::AllowedTime as Rules>::missing(v, &format!("{at}.{}", "allowedTime"), out);
             }
             if let Some(v) = object.get("externalCheck") {
-                <super::CallJobExternalCheck as Required>::missing(
+                <super::CallJobExternalCheck as Rules>::missing(
                     v,
                     &format!("{at}.{}", "externalCheck"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::CallNumbersAndCallJobIds {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("allowedDays") {
+                let at = format!("{at}.{}", "allowedDays");
+                if let Some(found) = count(v, &at, 1, 7)
+                    .or_else(|| each(v, &at, <super::DayOfWeek as Rules>::invalid))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("allowedTime") {
+                let at = format!("{at}.{}", "allowedTime");
+                if let Some(found) = <super::AllowedTime as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("externalCheck") {
+                let at = format!("{at}.{}", "externalCheck");
+                if let Some(found) = <super::CallJobExternalCheck as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("maxAttempts") {
+                let at = format!("{at}.{}", "maxAttempts");
+                if let Some(found) =
+                    range(v, &at, Some((1f64, "1", false)), Some((50f64, "50", false)))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("retryIntervalInMinutes") {
+                let at = format!("{at}.{}", "retryIntervalInMinutes");
+                if let Some(found) = range(
+                    v,
+                    &at,
+                    Some((1f64, "1", false)),
+                    Some((2880f64, "2880", false)),
+                ) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::LocalTimeInterval {
+    impl Rules for super::CallNumbersAndCallJobIds {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::CampaignControlAction {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::CampaignControlAction::from(value.as_str()?) {
+                super::CampaignControlAction::Unknown(_) => {
+                    Some(not_one_of(at, &["stop", "pause", "resume"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::DayOfWeek {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::DayOfWeek::from(value.as_str()?) {
+                super::DayOfWeek::Unknown(_) => Some(not_one_of(
+                    at,
+                    &["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::LocalTimeInterval {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1369,11 +1564,108 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::PaginationRequest {
+    impl Rules for super::PaginationRequest {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("page") {
+                let at = format!("{at}.{}", "page");
+                if let Some(found) = range(
+                    v,
+                    &at,
+                    Some((0f64, "0", false)),
+                    Some((199f64, "199", false)),
+                ) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("pageSize") {
+                let at = format!("{at}.{}", "pageSize");
+                if let Some(found) = range(
+                    v,
+                    &at,
+                    Some((1f64, "1", false)),
+                    Some((200f64, "200", false)),
+                ) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// `value`, if an array, has `min..=max` items.
+    fn count(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
+        let n = value.as_array()?.len();
+        let reason = if n < min {
+            format!("{n} items, at least {min} required")
+        } else if n > max {
+            format!("{n} items, at most {max} allowed")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// The first violation in the items of an array or the values of a map.
+    fn each(
+        value: &Value,
+        at: &str,
+        check: impl Fn(&Value, &str) -> Option<Violation>,
+    ) -> Option<Violation> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
+            Value::Object(entries) => entries
+                .iter()
+                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
+            _ => None,
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

@@ -3340,33 +3340,49 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::AimyvoiceTtsConfigDto {
+    impl Rules for super::AimyvoiceTtsConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::AlisaBotChannelCustomData {
+    impl Rules for super::AlisaBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("skills") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::AlisaBotChannelSkillItem as Required>::missing(
+                    <super::AlisaBotChannelSkillItem as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "skills"),
                         out,
@@ -3374,15 +3390,51 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::AlisaBotChannelSkillItem {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("creationType") {
+                let at = format!("{at}.{}", "creationType");
+                if let Some(found) = <super::AlisaWebhookCreationType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("skills") {
+                let at = format!("{at}.{}", "skills");
+                if let Some(found) =
+                    each(v, &at, <super::AlisaBotChannelSkillItem as Rules>::invalid)
+                {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::AsmAsrConfig {
+    impl Rules for super::AlisaBotChannelSkillItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::AlisaWebhookCreationType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::AlisaWebhookCreationType::from(value.as_str()?) {
+                super::AlisaWebhookCreationType::Unknown(_) => {
+                    Some(not_one_of(at, &["auto", "manual"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::AsmAsrConfig {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3393,65 +3445,112 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::AsrConfigDto {
+    impl Rules for super::AsrConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("asmAsrConfig") {
-                <super::AsmAsrConfig as Required>::missing(
+                <super::AsmAsrConfig as Rules>::missing(
                     v,
                     &format!("{at}.{}", "asmAsrConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("azureAsrConfig") {
-                <super::AzureAsrConfig as Required>::missing(
+                <super::AzureAsrConfig as Rules>::missing(
                     v,
                     &format!("{at}.{}", "azureAsrConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("googleAsrConfig") {
-                <super::GoogleAsrConfig as Required>::missing(
+                <super::GoogleAsrConfig as Rules>::missing(
                     v,
                     &format!("{at}.{}", "googleAsrConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("speech") {
-                <super::SpeechProviderDto as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "speech"),
-                    out,
-                );
+                <super::SpeechProviderDto as Rules>::missing(v, &format!("{at}.{}", "speech"), out);
             }
             if let Some(v) = object.get("yandexAsrConfig") {
-                <super::YandexAsrConfig as Required>::missing(
+                <super::YandexAsrConfig as Rules>::missing(
                     v,
                     &format!("{at}.{}", "yandexAsrConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("zitechAsrConfig") {
-                <super::ZitechAsrConfig as Required>::missing(
+                <super::ZitechAsrConfig as Rules>::missing(
                     v,
                     &format!("{at}.{}", "zitechAsrConfig"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::AsrTtsDiagnosticModeConfigDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("asmAsrConfig") {
+                let at = format!("{at}.{}", "asmAsrConfig");
+                if let Some(found) = <super::AsmAsrConfig as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("azureAsrConfig") {
+                let at = format!("{at}.{}", "azureAsrConfig");
+                if let Some(found) = <super::AzureAsrConfig as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("googleAsrConfig") {
+                let at = format!("{at}.{}", "googleAsrConfig");
+                if let Some(found) = <super::GoogleAsrConfig as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("speech") {
+                let at = format!("{at}.{}", "speech");
+                if let Some(found) = <super::SpeechProviderDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("yandexAsrConfig") {
+                let at = format!("{at}.{}", "yandexAsrConfig");
+                if let Some(found) = <super::YandexAsrConfig as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("zitechAsrConfig") {
+                let at = format!("{at}.{}", "zitechAsrConfig");
+                if let Some(found) = <super::ZitechAsrConfig as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::AudioTokenDto {
+    impl Rules for super::AsrTtsDiagnosticModeConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::AudioTokenDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3462,15 +3561,25 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::AudiogramTtsConfigDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::AzureAsrConfig {
+    impl Rules for super::AudiogramTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::AzureAsrConfig {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3481,42 +3590,73 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::AzureBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::AzureTtsConfigDto {
+    impl Rules for super::AzureBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::Bitrix24BotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::BotChannelChatWidgetParamsDto {
+    impl Rules for super::AzureTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::Bitrix24BotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::BotChannelChatWidgetParamsDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("widgetOptions") {
-                <super::ChatWidgetOptionsDto as Required>::missing(
+                <super::ChatWidgetOptionsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "widgetOptions"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("widgetOptions") {
+                let at = format!("{at}.{}", "widgetOptions");
+                if let Some(found) = <super::ChatWidgetOptionsDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::BotChannelCreateDto {
+    impl Rules for super::BotChannelCreateDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3527,206 +3667,411 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("chatWidgetParams") {
-                <super::BotChannelChatWidgetParamsDto as Required>::missing(
+                <super::BotChannelChatWidgetParamsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "chatWidgetParams"),
                     out,
                 );
             }
             if let Some(v) = object.get("customData") {
-                <super::BotChannelCustomData as Required>::missing(
+                <super::BotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "customData"),
                     out,
                 );
             }
             if let Some(v) = object.get("repositoryReference") {
-                <super::BotChannelRepositoryReferenceParamsDto as Required>::missing(
+                <super::BotChannelRepositoryReferenceParamsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "repositoryReference"),
                     out,
                 );
             }
             if let Some(v) = object.get("telephonyParams") {
-                <super::BotChannelTelephonyParamsDto as Required>::missing(
+                <super::BotChannelTelephonyParamsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "telephonyParams"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("channelType") {
+                let at = format!("{at}.{}", "channelType");
+                if let Some(found) = <super::ChannelType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("chatWidgetParams") {
+                let at = format!("{at}.{}", "chatWidgetParams");
+                if let Some(found) =
+                    <super::BotChannelChatWidgetParamsDto as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("customData") {
+                let at = format!("{at}.{}", "customData");
+                if let Some(found) = <super::BotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("repositoryReference") {
+                let at = format!("{at}.{}", "repositoryReference");
+                if let Some(found) =
+                    <super::BotChannelRepositoryReferenceParamsDto as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("telephonyParams") {
+                let at = format!("{at}.{}", "telephonyParams");
+                if let Some(found) = <super::BotChannelTelephonyParamsDto as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::BotChannelCustomData {
+    impl Rules for super::BotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("alisa") {
-                <super::AlisaBotChannelCustomData as Required>::missing(
+                <super::AlisaBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "alisa"),
                     out,
                 );
             }
             if let Some(v) = object.get("azure") {
-                <super::AzureBotChannelCustomData as Required>::missing(
+                <super::AzureBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "azure"),
                     out,
                 );
             }
             if let Some(v) = object.get("bitrix24") {
-                <super::Bitrix24BotChannelCustomData as Required>::missing(
+                <super::Bitrix24BotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "bitrix24"),
                     out,
                 );
             }
             if let Some(v) = object.get("chat2Desk") {
-                <super::Chat2DeskBotChannelCustomData as Required>::missing(
+                <super::Chat2DeskBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "chat2Desk"),
                     out,
                 );
             }
             if let Some(v) = object.get("chatApi") {
-                <super::ChatApiBotChannelCustomData as Required>::missing(
+                <super::ChatApiBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "chatApi"),
                     out,
                 );
             }
             if let Some(v) = object.get("ednaChatCenter") {
-                <super::EdnaChatCenterBotChannelCustomData as Required>::missing(
+                <super::EdnaChatCenterBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "ednaChatCenter"),
                     out,
                 );
             }
             if let Some(v) = object.get("ednaWhatsapp") {
-                <super::EdnaWhatsappBotChannelCustomData as Required>::missing(
+                <super::EdnaWhatsappBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "ednaWhatsapp"),
                     out,
                 );
             }
             if let Some(v) = object.get("googleAssistant") {
-                <super::GoogleAssistantBotChannelCustomData as Required>::missing(
+                <super::GoogleAssistantBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "googleAssistant"),
                     out,
                 );
             }
             if let Some(v) = object.get("iDigitalWhatsapp") {
-                <super::IDigitalWhatsappBotChannelCustomData as Required>::missing(
+                <super::IDigitalWhatsappBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "iDigitalWhatsapp"),
                     out,
                 );
             }
             if let Some(v) = object.get("jivo") {
-                <super::JivoBotChannelCustomData as Required>::missing(
+                <super::JivoBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "jivo"),
                     out,
                 );
             }
             if let Some(v) = object.get("livetex") {
-                <super::LivetexBotChannelCustomData as Required>::missing(
+                <super::LivetexBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "livetex"),
                     out,
                 );
             }
             if let Some(v) = object.get("marusia") {
-                <super::MarusiaBotChannelCustomData as Required>::missing(
+                <super::MarusiaBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "marusia"),
                     out,
                 );
             }
             if let Some(v) = object.get("mattermost") {
-                <super::MattermostBotChannelCustomData as Required>::missing(
+                <super::MattermostBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "mattermost"),
                     out,
                 );
             }
             if let Some(v) = object.get("slack") {
-                <super::SlackBotChannelCustomData as Required>::missing(
+                <super::SlackBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "slack"),
                     out,
                 );
             }
             if let Some(v) = object.get("vk") {
-                <super::VkBotChannelCustomData as Required>::missing(
+                <super::VkBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "vk"),
                     out,
                 );
             }
             if let Some(v) = object.get("vonage") {
-                <super::VonageBotChannelCustomData as Required>::missing(
+                <super::VonageBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "vonage"),
                     out,
                 );
             }
             if let Some(v) = object.get("weChat") {
-                <super::WeChatBotChannelCustomData as Required>::missing(
+                <super::WeChatBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "weChat"),
                     out,
                 );
             }
             if let Some(v) = object.get("webim") {
-                <super::WebimBotChannelCustomData as Required>::missing(
+                <super::WebimBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "webim"),
                     out,
                 );
             }
             if let Some(v) = object.get("whatsapp") {
-                <super::WhatsappBotChannelCustomData as Required>::missing(
+                <super::WhatsappBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "whatsapp"),
                     out,
                 );
             }
             if let Some(v) = object.get("zenDesk") {
-                <super::ZenDeskBotChannelCustomData as Required>::missing(
+                <super::ZenDeskBotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "zenDesk"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::BotChannelRepositoryReferenceParamsDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("alisa") {
+                let at = format!("{at}.{}", "alisa");
+                if let Some(found) = <super::AlisaBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("azure") {
+                let at = format!("{at}.{}", "azure");
+                if let Some(found) = <super::AzureBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("bitrix24") {
+                let at = format!("{at}.{}", "bitrix24");
+                if let Some(found) = <super::Bitrix24BotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("chat2Desk") {
+                let at = format!("{at}.{}", "chat2Desk");
+                if let Some(found) =
+                    <super::Chat2DeskBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("chatApi") {
+                let at = format!("{at}.{}", "chatApi");
+                if let Some(found) = <super::ChatApiBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("ednaChatCenter") {
+                let at = format!("{at}.{}", "ednaChatCenter");
+                if let Some(found) =
+                    <super::EdnaChatCenterBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("ednaWhatsapp") {
+                let at = format!("{at}.{}", "ednaWhatsapp");
+                if let Some(found) =
+                    <super::EdnaWhatsappBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("googleAssistant") {
+                let at = format!("{at}.{}", "googleAssistant");
+                if let Some(found) =
+                    <super::GoogleAssistantBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("iDigitalWhatsapp") {
+                let at = format!("{at}.{}", "iDigitalWhatsapp");
+                if let Some(found) =
+                    <super::IDigitalWhatsappBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("jivo") {
+                let at = format!("{at}.{}", "jivo");
+                if let Some(found) = <super::JivoBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("livetex") {
+                let at = format!("{at}.{}", "livetex");
+                if let Some(found) = <super::LivetexBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("marusia") {
+                let at = format!("{at}.{}", "marusia");
+                if let Some(found) = <super::MarusiaBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("mattermost") {
+                let at = format!("{at}.{}", "mattermost");
+                if let Some(found) =
+                    <super::MattermostBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("slack") {
+                let at = format!("{at}.{}", "slack");
+                if let Some(found) = <super::SlackBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("vk") {
+                let at = format!("{at}.{}", "vk");
+                if let Some(found) = <super::VkBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("vonage") {
+                let at = format!("{at}.{}", "vonage");
+                if let Some(found) = <super::VonageBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("weChat") {
+                let at = format!("{at}.{}", "weChat");
+                if let Some(found) = <super::WeChatBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("webim") {
+                let at = format!("{at}.{}", "webim");
+                if let Some(found) = <super::WebimBotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("whatsapp") {
+                let at = format!("{at}.{}", "whatsapp");
+                if let Some(found) = <super::WhatsappBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("zenDesk") {
+                let at = format!("{at}.{}", "zenDesk");
+                if let Some(found) = <super::ZenDeskBotChannelCustomData as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::BotChannelTelephonyParamsDto {
+    impl Rules for super::BotChannelRepositoryReferenceParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("type") {
+                let at = format!("{at}.{}", "type");
+                if let Some(found) = <super::RefType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::BotChannelTelephonyParamsDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("config") {
-                <super::TelephonyConfigDto as Required>::missing(
+                <super::TelephonyConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "config"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("config") {
+                let at = format!("{at}.{}", "config");
+                if let Some(found) = <super::TelephonyConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::BotChannelUpdateDto {
+    impl Rules for super::BotChannelUpdateDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3737,55 +4082,158 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("chatWidgetParams") {
-                <super::BotChannelChatWidgetParamsDto as Required>::missing(
+                <super::BotChannelChatWidgetParamsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "chatWidgetParams"),
                     out,
                 );
             }
             if let Some(v) = object.get("customData") {
-                <super::BotChannelCustomData as Required>::missing(
+                <super::BotChannelCustomData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "customData"),
                     out,
                 );
             }
             if let Some(v) = object.get("repositoryReference") {
-                <super::BotChannelRepositoryReferenceParamsDto as Required>::missing(
+                <super::BotChannelRepositoryReferenceParamsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "repositoryReference"),
                     out,
                 );
             }
             if let Some(v) = object.get("telephonyParams") {
-                <super::BotChannelTelephonyParamsDto as Required>::missing(
+                <super::BotChannelTelephonyParamsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "telephonyParams"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::CailaTtsConfigDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("chatWidgetParams") {
+                let at = format!("{at}.{}", "chatWidgetParams");
+                if let Some(found) =
+                    <super::BotChannelChatWidgetParamsDto as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("customData") {
+                let at = format!("{at}.{}", "customData");
+                if let Some(found) = <super::BotChannelCustomData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("repositoryReference") {
+                let at = format!("{at}.{}", "repositoryReference");
+                if let Some(found) =
+                    <super::BotChannelRepositoryReferenceParamsDto as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("telephonyParams") {
+                let at = format!("{at}.{}", "telephonyParams");
+                if let Some(found) = <super::BotChannelTelephonyParamsDto as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::Chat2DeskBotChannelCustomData {
+    impl Rules for super::CailaTtsConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::ChatApiBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::ChatWidgetOptionsDto {
+    impl Rules for super::ChannelType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ChannelType::from(value.as_str()?) {
+                super::ChannelType::Unknown(_) => Some(not_one_of(
+                    at,
+                    &[
+                        "AZURE",
+                        "TELEGRAM",
+                        "FACEBOOK",
+                        "INSTAGRAM",
+                        "VIBER",
+                        "CHAT_API",
+                        "CHAT_WIDGET",
+                        "TEST_WIDGET",
+                        "YANDEX",
+                        "MARUSIA",
+                        "SBER",
+                        "RESTERISK",
+                        "SLACK",
+                        "VK",
+                        "LIVETEX_PROMPTER",
+                        "PROMPTER_API",
+                        "INBOUND_LIVETEX",
+                        "ZENDESK_PROMPTER",
+                        "WECHAT",
+                        "ZENDESK",
+                        "WEBIM",
+                        "INCOMING_WEBIM2",
+                        "ZOPIM",
+                        "VOICE_TEST_WIDGET",
+                        "GOOGLE",
+                        "ALEXA",
+                        "ZENBOX",
+                        "BITRIX",
+                        "CHAT2DESK",
+                        "ODNOKLASSNIKI",
+                        "NEXMO",
+                        "I_DIGITAL",
+                        "THREADS",
+                        "INCOMING_JIVOSITE",
+                        "JAICP_ALEXA",
+                        "DIALOGFLOW",
+                        "WAZZUP",
+                        "WHATSAPP",
+                        "EDNA_PLATFORM",
+                        "MATTERMOST",
+                    ],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::Chat2DeskBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ChatApiBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ChatWidgetOptionsDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3819,121 +4267,242 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("avatar") {
-                <super::ChatWidgetOptionsDtoAvatar as Required>::missing(
+                <super::ChatWidgetOptionsDtoAvatar as Rules>::missing(
                     v,
                     &format!("{at}.{}", "avatar"),
                     out,
                 );
             }
             if let Some(v) = object.get("blockForm") {
-                <super::ChatWidgetOptionsDtoBlockForm as Required>::missing(
+                <super::ChatWidgetOptionsDtoBlockForm as Rules>::missing(
                     v,
                     &format!("{at}.{}", "blockForm"),
                     out,
                 );
             }
             if let Some(v) = object.get("bubble") {
-                <super::ChatWidgetOptionsDtoBubble as Required>::missing(
+                <super::ChatWidgetOptionsDtoBubble as Rules>::missing(
                     v,
                     &format!("{at}.{}", "bubble"),
                     out,
                 );
             }
             if let Some(v) = object.get("captions") {
-                <super::ChatWidgetOptionsDtoCaptions as Required>::missing(
+                <super::ChatWidgetOptionsDtoCaptions as Rules>::missing(
                     v,
                     &format!("{at}.{}", "captions"),
                     out,
                 );
             }
             if let Some(v) = object.get("embedmentContainer") {
-                <super::ChatWidgetOptionsDtoEmbedmentContainer as Required>::missing(
+                <super::ChatWidgetOptionsDtoEmbedmentContainer as Rules>::missing(
                     v,
                     &format!("{at}.{}", "embedmentContainer"),
                     out,
                 );
             }
             if let Some(v) = object.get("fileUpload") {
-                <super::ChatWidgetOptionsDtoFileUpload as Required>::missing(
+                <super::ChatWidgetOptionsDtoFileUpload as Rules>::missing(
                     v,
                     &format!("{at}.{}", "fileUpload"),
                     out,
                 );
             }
             if let Some(v) = object.get("headline") {
-                <super::ChatWidgetOptionsDtoHeadline as Required>::missing(
+                <super::ChatWidgetOptionsDtoHeadline as Rules>::missing(
                     v,
                     &format!("{at}.{}", "headline"),
                     out,
                 );
             }
             if let Some(v) = object.get("involvement") {
-                <super::ChatWidgetOptionsDtoInvolvement as Required>::missing(
+                <super::ChatWidgetOptionsDtoInvolvement as Rules>::missing(
                     v,
                     &format!("{at}.{}", "involvement"),
                     out,
                 );
             }
             if let Some(v) = object.get("linkPreview") {
-                <super::ChatWidgetOptionsDtoLinkPreview as Required>::missing(
+                <super::ChatWidgetOptionsDtoLinkPreview as Rules>::missing(
                     v,
                     &format!("{at}.{}", "linkPreview"),
                     out,
                 );
             }
             if let Some(v) = object.get("names") {
-                <super::ChatWidgetOptionsDtoNames as Required>::missing(
+                <super::ChatWidgetOptionsDtoNames as Rules>::missing(
                     v,
                     &format!("{at}.{}", "names"),
                     out,
                 );
             }
             if let Some(v) = object.get("palette") {
-                <super::ChatWidgetOptionsDtoPalette as Required>::missing(
+                <super::ChatWidgetOptionsDtoPalette as Rules>::missing(
                     v,
                     &format!("{at}.{}", "palette"),
                     out,
                 );
             }
             if let Some(v) = object.get("positionOffset") {
-                <super::ChatWidgetOptionsDtoPositionOffset as Required>::missing(
+                <super::ChatWidgetOptionsDtoPositionOffset as Rules>::missing(
                     v,
                     &format!("{at}.{}", "positionOffset"),
                     out,
                 );
             }
             if let Some(v) = object.get("sendBtn") {
-                <super::ChatWidgetOptionsDtoSendBtn as Required>::missing(
+                <super::ChatWidgetOptionsDtoSendBtn as Rules>::missing(
                     v,
                     &format!("{at}.{}", "sendBtn"),
                     out,
                 );
             }
             if let Some(v) = object.get("sessionByUserMessage") {
-                <super::ChatWidgetOptionsDtoSessionByUserMessage as Required>::missing(
+                <super::ChatWidgetOptionsDtoSessionByUserMessage as Rules>::missing(
                     v,
                     &format!("{at}.{}", "sessionByUserMessage"),
                     out,
                 );
             }
             if let Some(v) = object.get("sizes") {
-                <super::ChatWidgetOptionsDtoSizes as Required>::missing(
+                <super::ChatWidgetOptionsDtoSizes as Rules>::missing(
                     v,
                     &format!("{at}.{}", "sizes"),
                     out,
                 );
             }
             if let Some(v) = object.get("soundNotification") {
-                <super::ChatWidgetOptionsDtoSoundNotification as Required>::missing(
+                <super::ChatWidgetOptionsDtoSoundNotification as Rules>::missing(
                     v,
                     &format!("{at}.{}", "soundNotification"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("avatar") {
+                let at = format!("{at}.{}", "avatar");
+                if let Some(found) = <super::ChatWidgetOptionsDtoAvatar as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("blockForm") {
+                let at = format!("{at}.{}", "blockForm");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoBlockForm as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("bubble") {
+                let at = format!("{at}.{}", "bubble");
+                if let Some(found) = <super::ChatWidgetOptionsDtoBubble as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("captions") {
+                let at = format!("{at}.{}", "captions");
+                if let Some(found) = <super::ChatWidgetOptionsDtoCaptions as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("embedmentContainer") {
+                let at = format!("{at}.{}", "embedmentContainer");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoEmbedmentContainer as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("fileUpload") {
+                let at = format!("{at}.{}", "fileUpload");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoFileUpload as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("headline") {
+                let at = format!("{at}.{}", "headline");
+                if let Some(found) = <super::ChatWidgetOptionsDtoHeadline as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("involvement") {
+                let at = format!("{at}.{}", "involvement");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoInvolvement as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("linkPreview") {
+                let at = format!("{at}.{}", "linkPreview");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoLinkPreview as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("names") {
+                let at = format!("{at}.{}", "names");
+                if let Some(found) = <super::ChatWidgetOptionsDtoNames as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("palette") {
+                let at = format!("{at}.{}", "palette");
+                if let Some(found) = <super::ChatWidgetOptionsDtoPalette as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("positionOffset") {
+                let at = format!("{at}.{}", "positionOffset");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoPositionOffset as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("sendBtn") {
+                let at = format!("{at}.{}", "sendBtn");
+                if let Some(found) = <super::ChatWidgetOptionsDtoSendBtn as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("sessionByUserMessage") {
+                let at = format!("{at}.{}", "sessionByUserMessage");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoSessionByUserMessage as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("sizes") {
+                let at = format!("{at}.{}", "sizes");
+                if let Some(found) = <super::ChatWidgetOptionsDtoSizes as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("soundNotification") {
+                let at = format!("{at}.{}", "soundNotification");
+                if let Some(found) =
+                    <super::ChatWidgetOptionsDtoSoundNotification as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoAvatar {
+    impl Rules for super::ChatWidgetOptionsDtoAvatar {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3944,9 +4513,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoBlockForm {
+    impl Rules for super::ChatWidgetOptionsDtoBlockForm {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3957,9 +4531,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoBubble {
+    impl Rules for super::ChatWidgetOptionsDtoBubble {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3970,15 +4549,25 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::ChatWidgetOptionsDtoCaptions {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoEmbedmentContainer {
+    impl Rules for super::ChatWidgetOptionsDtoCaptions {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ChatWidgetOptionsDtoEmbedmentContainer {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -3989,9 +4578,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoFileUpload {
+    impl Rules for super::ChatWidgetOptionsDtoFileUpload {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4002,9 +4596,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoHeadline {
+    impl Rules for super::ChatWidgetOptionsDtoHeadline {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4015,9 +4614,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoInvolvement {
+    impl Rules for super::ChatWidgetOptionsDtoInvolvement {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4029,7 +4633,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("events") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::ChatWidgetOptionsDtoInvolvementEventsItem as Required>::missing(
+                    <super::ChatWidgetOptionsDtoInvolvementEventsItem as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "events"),
                         out,
@@ -4037,15 +4641,35 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("events") {
+                let at = format!("{at}.{}", "events");
+                if let Some(found) = each(
+                    v,
+                    &at,
+                    <super::ChatWidgetOptionsDtoInvolvementEventsItem as Rules>::invalid,
+                ) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoInvolvementEventsItem {
+    impl Rules for super::ChatWidgetOptionsDtoInvolvementEventsItem {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoLinkPreview {
+    impl Rules for super::ChatWidgetOptionsDtoLinkPreview {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4056,9 +4680,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoNames {
+    impl Rules for super::ChatWidgetOptionsDtoNames {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4069,9 +4698,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoPalette {
+    impl Rules for super::ChatWidgetOptionsDtoPalette {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4093,9 +4727,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoPositionOffset {
+    impl Rules for super::ChatWidgetOptionsDtoPositionOffset {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4106,9 +4745,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoSendBtn {
+    impl Rules for super::ChatWidgetOptionsDtoSendBtn {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4119,9 +4763,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoSessionByUserMessage {
+    impl Rules for super::ChatWidgetOptionsDtoSessionByUserMessage {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4133,7 +4782,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("buttons") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::ChatWidgetOptionsDtoSessionByUserMessageButtonsItem as Required>::missing(
+                    <super::ChatWidgetOptionsDtoSessionByUserMessageButtonsItem as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "buttons"),
                         out,
@@ -4141,15 +4790,35 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::ChatWidgetOptionsDtoSessionByUserMessageButtonsItem {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("buttons") {
+                let at = format!("{at}.{}", "buttons");
+                if let Some(found) = each(
+                    v,
+                    &at,
+                    <super::ChatWidgetOptionsDtoSessionByUserMessageButtonsItem as Rules>::invalid,
+                ) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoSizes {
+    impl Rules for super::ChatWidgetOptionsDtoSessionByUserMessageButtonsItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ChatWidgetOptionsDtoSizes {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4160,9 +4829,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ChatWidgetOptionsDtoSoundNotification {
+    impl Rules for super::ChatWidgetOptionsDtoSoundNotification {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4173,21 +4847,49 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::ClassicMlSettings {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::CnnSettings {
+    impl Rules for super::ClassicMlSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::DeployBotChannelDto {
+    impl Rules for super::ClassificationAlgorithm {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ClassificationAlgorithm::from(value.as_str()?) {
+                super::ClassificationAlgorithm::Unknown(_) => Some(not_one_of(
+                    at,
+                    &["sts", "regression", "deeplearning", "logreg", "transformer"],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::CnnSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::DeployBotChannelDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4198,139 +4900,248 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::EdnaChatCenterBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::EdnaWhatsappBotChannelCustomData {
+    impl Rules for super::EdnaChatCenterBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ExtendedProjectSettings {
+    impl Rules for super::EdnaWhatsappBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ExtendedProjectSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("classicMLSettings") {
-                <super::ClassicMlSettings as Required>::missing(
+                <super::ClassicMlSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "classicMLSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("cnnSettings") {
-                <super::CnnSettings as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "cnnSettings"),
-                    out,
-                );
+                <super::CnnSettings as Rules>::missing(v, &format!("{at}.{}", "cnnSettings"), out);
             }
             if let Some(v) = object.get("externalNluSettings") {
-                <super::ExternalNluSettings as Required>::missing(
+                <super::ExternalNluSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "externalNluSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("logregSettings") {
-                <super::LogregSettings as Required>::missing(
+                <super::LogregSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "logregSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("mlp") {
-                <super::MlpSettings as Required>::missing(v, &format!("{at}.{}", "mlp"), out);
+                <super::MlpSettings as Rules>::missing(v, &format!("{at}.{}", "mlp"), out);
             }
             if let Some(v) = object.get("stsSettings") {
-                <super::StsSettings as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "stsSettings"),
-                    out,
-                );
+                <super::StsSettings as Rules>::missing(v, &format!("{at}.{}", "stsSettings"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classicMLSettings") {
+                let at = format!("{at}.{}", "classicMLSettings");
+                if let Some(found) = <super::ClassicMlSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("cnnSettings") {
+                let at = format!("{at}.{}", "cnnSettings");
+                if let Some(found) = <super::CnnSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("externalNluSettings") {
+                let at = format!("{at}.{}", "externalNluSettings");
+                if let Some(found) = <super::ExternalNluSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("logregSettings") {
+                let at = format!("{at}.{}", "logregSettings");
+                if let Some(found) = <super::LogregSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("mlp") {
+                let at = format!("{at}.{}", "mlp");
+                if let Some(found) = <super::MlpSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("stsSettings") {
+                let at = format!("{at}.{}", "stsSettings");
+                if let Some(found) = <super::StsSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::ExternalNluSettings {
+    impl Rules for super::ExternalNluSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("nluActionAdditionalProperties") {
-                <super::ExternalNluSettingsNluActionAdditionalProperties as Required>::missing(
+                <super::ExternalNluSettingsNluActionAdditionalProperties as Rules>::missing(
                     v,
                     &format!("{at}.{}", "nluActionAdditionalProperties"),
                     out,
                 );
             }
             if let Some(v) = object.get("nluProviderSettings") {
-                <super::ExternalNluSettingsNluProviderSettings as Required>::missing(
+                <super::ExternalNluSettingsNluProviderSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "nluProviderSettings"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("nluActionAdditionalProperties") {
+                let at = format!("{at}.{}", "nluActionAdditionalProperties");
+                if let Some(found) =
+                    <super::ExternalNluSettingsNluActionAdditionalProperties as Rules>::invalid(
+                        v, &at,
+                    )
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("nluProviderSettings") {
+                let at = format!("{at}.{}", "nluProviderSettings");
+                if let Some(found) =
+                    <super::ExternalNluSettingsNluProviderSettings as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ExternalNluSettingsNluActionAdditionalProperties {
+    impl Rules for super::ExternalNluSettingsNluActionAdditionalProperties {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("classification") {
-                <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Required>::missing(
+                <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Rules>::missing(
                     v,
                     &format!("{at}.{}", "classification"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::ExternalNluSettingsNluActionAdditionalPropertiesClassification {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classification") {
+                let at = format!("{at}.{}", "classification");
+                if let Some(found) = <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Rules>::invalid(
+                    v,
+                    &at,
+                ) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::ExternalNluSettingsNluProviderSettings {
+    impl Rules for super::ExternalNluSettingsNluActionAdditionalPropertiesClassification {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ExternalNluSettingsNluProviderSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("classification") {
-                <super::NluActionDescription as Required>::missing(
+                <super::NluActionDescription as Rules>::missing(
                     v,
                     &format!("{at}.{}", "classification"),
                     out,
                 );
             }
             if let Some(v) = object.get("markup") {
-                <super::NluActionDescription as Required>::missing(
+                <super::NluActionDescription as Rules>::missing(
                     v,
                     &format!("{at}.{}", "markup"),
                     out,
                 );
             }
             if let Some(v) = object.get("ner") {
-                <super::NluActionDescription as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "ner"),
-                    out,
-                );
+                <super::NluActionDescription as Rules>::missing(v, &format!("{at}.{}", "ner"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classification") {
+                let at = format!("{at}.{}", "classification");
+                if let Some(found) = <super::NluActionDescription as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("markup") {
+                let at = format!("{at}.{}", "markup");
+                if let Some(found) = <super::NluActionDescription as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("ner") {
+                let at = format!("{at}.{}", "ner");
+                if let Some(found) = <super::NluActionDescription as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::GoogleAsrConfig {
+    impl Rules for super::GoogleAsrConfig {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4341,66 +5152,119 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::GoogleAssistantBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::GoogleTtsConfigDto {
+    impl Rules for super::GoogleAssistantBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::IDigitalWhatsappBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::InternalTrunkConfigDto {
+    impl Rules for super::GoogleTtsConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::IDigitalWhatsappBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::InternalTrunkConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("telephonyNumberPocketAccountRK") {
-                <super::TelephonyNumberPocketAccountRk as Required>::missing(
+                <super::TelephonyNumberPocketAccountRk as Rules>::missing(
                     v,
                     &format!("{at}.{}", "telephonyNumberPocketAccountRK"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::JivoBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("telephonyNumberPocketAccountRK") {
+                let at = format!("{at}.{}", "telephonyNumberPocketAccountRK");
+                if let Some(found) =
+                    <super::TelephonyNumberPocketAccountRk as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::LivetexBotChannelCustomData {
+    impl Rules for super::JivoBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::LogregSettings {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::MarusiaBotChannelCustomData {
+    impl Rules for super::LivetexBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::MattermostBotChannelCustomData {
+    impl Rules for super::LogregSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::MarusiaBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::MattermostBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4411,30 +5275,31 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::MlpSettings {
+    impl Rules for super::MlpSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("derivedModel") {
-                <super::MlpSettingsDerivedModel as Required>::missing(
+                <super::MlpSettingsDerivedModel as Rules>::missing(
                     v,
                     &format!("{at}.{}", "derivedModel"),
                     out,
                 );
             }
             if let Some(v) = object.get("markup") {
-                <super::MlpSettingsMarkup as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "markup"),
-                    out,
-                );
+                <super::MlpSettingsMarkup as Rules>::missing(v, &format!("{at}.{}", "markup"), out);
             }
             if let Some(Value::Array(items)) = object.get("nerModels") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::MlpSettingsNerModelsItem as Required>::missing(
+                    <super::MlpSettingsNerModelsItem as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "nerModels"),
                         out,
@@ -4442,398 +5307,797 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("trainingModel") {
-                <super::MlpSettingsTrainingModel as Required>::missing(
+                <super::MlpSettingsTrainingModel as Rules>::missing(
                     v,
                     &format!("{at}.{}", "trainingModel"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::MlpSettingsDerivedModel {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("derivedModel") {
+                let at = format!("{at}.{}", "derivedModel");
+                if let Some(found) = <super::MlpSettingsDerivedModel as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("markup") {
+                let at = format!("{at}.{}", "markup");
+                if let Some(found) = <super::MlpSettingsMarkup as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("nerModels") {
+                let at = format!("{at}.{}", "nerModels");
+                if let Some(found) =
+                    each(v, &at, <super::MlpSettingsNerModelsItem as Rules>::invalid)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("trainingModel") {
+                let at = format!("{at}.{}", "trainingModel");
+                if let Some(found) = <super::MlpSettingsTrainingModel as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::MlpSettingsMarkup {
+    impl Rules for super::MlpSettingsDerivedModel {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::MlpSettingsNerModelsItem {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::MlpSettingsTrainingModel {
+    impl Rules for super::MlpSettingsMarkup {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::NluActionDescription {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::NoiseConfigDto {
+    impl Rules for super::MlpSettingsNerModelsItem {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ProjectSettingsDto {
+    impl Rules for super::MlpSettingsTrainingModel {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::NluActionDescription {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("nluType") {
+                let at = format!("{at}.{}", "nluType");
+                if let Some(found) = <super::NluActionDescriptionNluType as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::NluActionDescriptionNluType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::NluActionDescriptionNluType::from(value.as_str()?) {
+                super::NluActionDescriptionNluType::Unknown(_) => {
+                    Some(not_one_of(at, &["caila", "internal", "external", "mlp"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::NoiseConfigDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ProjectSettingsDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("extendedSettings") {
-                <super::ExtendedProjectSettings as Required>::missing(
+                <super::ExtendedProjectSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "extendedSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("validation") {
-                <super::SoftValidationSettingsData as Required>::missing(
+                <super::SoftValidationSettingsData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "validation"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::SberTtsConfigDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classificationAlgorithm") {
+                let at = format!("{at}.{}", "classificationAlgorithm");
+                if let Some(found) = <super::ClassificationAlgorithm as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("extendedSettings") {
+                let at = format!("{at}.{}", "extendedSettings");
+                if let Some(found) = <super::ExtendedProjectSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("validation") {
+                let at = format!("{at}.{}", "validation");
+                if let Some(found) = <super::SoftValidationSettingsData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::SlackBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+    impl Rules for super::RefType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::RefType::from(value.as_str()?) {
+                super::RefType::Unknown(_) => Some(not_one_of(at, &["BRANCH", "TAG", "REVISION"])),
+                _ => None,
+            }
         }
     }
 
-    impl Required for super::SoftValidationSettingsData {
+    impl Rules for super::SberTtsConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::SpeechProviderAimyvoiceDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::SpeechProviderAsmDto {
+    impl Rules for super::SlackBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::SpeechProviderAudiogramDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::SpeechProviderAzureDto {
+    impl Rules for super::SoftValidationSettingsData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::SpeechProviderCailaDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::SpeechProviderDto {
+    impl Rules for super::SpeechProviderAimyvoiceDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::SpeechProviderAsmDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::SpeechProviderAudiogramDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::SpeechProviderAzureDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::SpeechProviderCailaDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::SpeechProviderDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("aimyvoice") {
-                <super::SpeechProviderAimyvoiceDto as Required>::missing(
+                <super::SpeechProviderAimyvoiceDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "aimyvoice"),
                     out,
                 );
             }
             if let Some(v) = object.get("asm") {
-                <super::SpeechProviderAsmDto as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "asm"),
-                    out,
-                );
+                <super::SpeechProviderAsmDto as Rules>::missing(v, &format!("{at}.{}", "asm"), out);
             }
             if let Some(v) = object.get("audiogram") {
-                <super::SpeechProviderAudiogramDto as Required>::missing(
+                <super::SpeechProviderAudiogramDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "audiogram"),
                     out,
                 );
             }
             if let Some(v) = object.get("azure") {
-                <super::SpeechProviderAzureDto as Required>::missing(
+                <super::SpeechProviderAzureDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "azure"),
                     out,
                 );
             }
             if let Some(v) = object.get("caila") {
-                <super::SpeechProviderCailaDto as Required>::missing(
+                <super::SpeechProviderCailaDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "caila"),
                     out,
                 );
             }
             if let Some(v) = object.get("google") {
-                <super::SpeechProviderGoogleDto as Required>::missing(
+                <super::SpeechProviderGoogleDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "google"),
                     out,
                 );
             }
             if let Some(v) = object.get("kaldi") {
-                <super::SpeechProviderKaldiDto as Required>::missing(
+                <super::SpeechProviderKaldiDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "kaldi"),
                     out,
                 );
             }
             if let Some(v) = object.get("sber") {
-                <super::SpeechProviderSberDto as Required>::missing(
+                <super::SpeechProviderSberDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "sber"),
                     out,
                 );
             }
             if let Some(v) = object.get("tinkoff") {
-                <super::SpeechProviderTinkoffDto as Required>::missing(
+                <super::SpeechProviderTinkoffDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "tinkoff"),
                     out,
                 );
             }
             if let Some(v) = object.get("yandex") {
-                <super::SpeechProviderYandexDto as Required>::missing(
+                <super::SpeechProviderYandexDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "yandex"),
                     out,
                 );
             }
             if let Some(v) = object.get("zitech") {
-                <super::SpeechProviderZitechDto as Required>::missing(
+                <super::SpeechProviderZitechDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "zitech"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::SpeechProviderGoogleDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("aimyvoice") {
+                let at = format!("{at}.{}", "aimyvoice");
+                if let Some(found) = <super::SpeechProviderAimyvoiceDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("asm") {
+                let at = format!("{at}.{}", "asm");
+                if let Some(found) = <super::SpeechProviderAsmDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("audiogram") {
+                let at = format!("{at}.{}", "audiogram");
+                if let Some(found) = <super::SpeechProviderAudiogramDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("azure") {
+                let at = format!("{at}.{}", "azure");
+                if let Some(found) = <super::SpeechProviderAzureDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("caila") {
+                let at = format!("{at}.{}", "caila");
+                if let Some(found) = <super::SpeechProviderCailaDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("google") {
+                let at = format!("{at}.{}", "google");
+                if let Some(found) = <super::SpeechProviderGoogleDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("kaldi") {
+                let at = format!("{at}.{}", "kaldi");
+                if let Some(found) = <super::SpeechProviderKaldiDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("sber") {
+                let at = format!("{at}.{}", "sber");
+                if let Some(found) = <super::SpeechProviderSberDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("tinkoff") {
+                let at = format!("{at}.{}", "tinkoff");
+                if let Some(found) = <super::SpeechProviderTinkoffDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("yandex") {
+                let at = format!("{at}.{}", "yandex");
+                if let Some(found) = <super::SpeechProviderYandexDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("zitech") {
+                let at = format!("{at}.{}", "zitech");
+                if let Some(found) = <super::SpeechProviderZitechDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::SpeechProviderKaldiDto {
+    impl Rules for super::SpeechProviderGoogleDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::SpeechProviderSberDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::SpeechProviderTinkoffDto {
+    impl Rules for super::SpeechProviderKaldiDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::SpeechProviderYandexDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::SpeechProviderZitechDto {
+    impl Rules for super::SpeechProviderSberDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::StsSettings {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::TelephonyConfigDto {
+    impl Rules for super::SpeechProviderTinkoffDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::SpeechProviderYandexDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::SpeechProviderZitechDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::StsSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::TelephonyConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("asr") {
-                <super::AsrConfigDto as Required>::missing(v, &format!("{at}.{}", "asr"), out);
+                <super::AsrConfigDto as Rules>::missing(v, &format!("{at}.{}", "asr"), out);
             }
             if let Some(v) = object.get("asrTtsDiagnosticModeConfig") {
-                <super::AsrTtsDiagnosticModeConfigDto as Required>::missing(
+                <super::AsrTtsDiagnosticModeConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "asrTtsDiagnosticModeConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("audioToken") {
-                <super::AudioTokenDto as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "audioToken"),
-                    out,
-                );
+                <super::AudioTokenDto as Rules>::missing(v, &format!("{at}.{}", "audioToken"), out);
             }
             if let Some(v) = object.get("internalTrunkConfig") {
-                <super::InternalTrunkConfigDto as Required>::missing(
+                <super::InternalTrunkConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "internalTrunkConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("noiseConfig") {
-                <super::NoiseConfigDto as Required>::missing(
+                <super::NoiseConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "noiseConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("projectSettings") {
-                <super::ProjectSettingsDto as Required>::missing(
+                <super::ProjectSettingsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "projectSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("tts") {
-                <super::TtsConfigDto as Required>::missing(v, &format!("{at}.{}", "tts"), out);
+                <super::TtsConfigDto as Rules>::missing(v, &format!("{at}.{}", "tts"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("asr") {
+                let at = format!("{at}.{}", "asr");
+                if let Some(found) = <super::AsrConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("asrTtsDiagnosticModeConfig") {
+                let at = format!("{at}.{}", "asrTtsDiagnosticModeConfig");
+                if let Some(found) =
+                    <super::AsrTtsDiagnosticModeConfigDto as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("audioToken") {
+                let at = format!("{at}.{}", "audioToken");
+                if let Some(found) = <super::AudioTokenDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("internalTrunkConfig") {
+                let at = format!("{at}.{}", "internalTrunkConfig");
+                if let Some(found) = <super::InternalTrunkConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("noiseConfig") {
+                let at = format!("{at}.{}", "noiseConfig");
+                if let Some(found) = <super::NoiseConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("projectSettings") {
+                let at = format!("{at}.{}", "projectSettings");
+                if let Some(found) = <super::ProjectSettingsDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("tts") {
+                let at = format!("{at}.{}", "tts");
+                if let Some(found) = <super::TtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::TelephonyNumberPocketAccountRk {
+    impl Rules for super::TelephonyNumberPocketAccountRk {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::TtsConfigDto {
+    impl Rules for super::TtsConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("aimyvoiceTtsConfig") {
-                <super::AimyvoiceTtsConfigDto as Required>::missing(
+                <super::AimyvoiceTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "aimyvoiceTtsConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("audiogramTtsConfig") {
-                <super::AudiogramTtsConfigDto as Required>::missing(
+                <super::AudiogramTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "audiogramTtsConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("azureTtsConfig") {
-                <super::AzureTtsConfigDto as Required>::missing(
+                <super::AzureTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "azureTtsConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("cailaTtsConfig") {
-                <super::CailaTtsConfigDto as Required>::missing(
+                <super::CailaTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "cailaTtsConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("googleTtsConfig") {
-                <super::GoogleTtsConfigDto as Required>::missing(
+                <super::GoogleTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "googleTtsConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("sberTtsConfig") {
-                <super::SberTtsConfigDto as Required>::missing(
+                <super::SberTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "sberTtsConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("yandexTtsConfig") {
-                <super::YandexTtsConfigDto as Required>::missing(
+                <super::YandexTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "yandexTtsConfig"),
                     out,
                 );
             }
             if let Some(v) = object.get("zitechTtsConfig") {
-                <super::ZitechTtsConfigDto as Required>::missing(
+                <super::ZitechTtsConfigDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "zitechTtsConfig"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::VkBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("aimyvoiceTtsConfig") {
+                let at = format!("{at}.{}", "aimyvoiceTtsConfig");
+                if let Some(found) = <super::AimyvoiceTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("audiogramTtsConfig") {
+                let at = format!("{at}.{}", "audiogramTtsConfig");
+                if let Some(found) = <super::AudiogramTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("azureTtsConfig") {
+                let at = format!("{at}.{}", "azureTtsConfig");
+                if let Some(found) = <super::AzureTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("cailaTtsConfig") {
+                let at = format!("{at}.{}", "cailaTtsConfig");
+                if let Some(found) = <super::CailaTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("googleTtsConfig") {
+                let at = format!("{at}.{}", "googleTtsConfig");
+                if let Some(found) = <super::GoogleTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("sberTtsConfig") {
+                let at = format!("{at}.{}", "sberTtsConfig");
+                if let Some(found) = <super::SberTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("yandexTtsConfig") {
+                let at = format!("{at}.{}", "yandexTtsConfig");
+                if let Some(found) = <super::YandexTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("zitechTtsConfig") {
+                let at = format!("{at}.{}", "zitechTtsConfig");
+                if let Some(found) = <super::ZitechTtsConfigDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::VonageBotChannelCustomData {
+    impl Rules for super::VkBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::WeChatBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::WebimBotChannelCustomData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+    impl Rules for super::VonageAuthType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::VonageAuthType::from(value.as_str()?) {
+                super::VonageAuthType::Unknown(_) => Some(not_one_of(at, &["basic", "bearer"])),
+                _ => None,
+            }
         }
     }
 
-    impl Required for super::WhatsappBotChannelCustomData {
+    impl Rules for super::VonageBotChannelCustomData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("authType") {
+                let at = format!("{at}.{}", "authType");
+                if let Some(found) = <super::VonageAuthType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::YandexAsrConfig {
+    impl Rules for super::WeChatBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::WebimBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::WhatsappBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::YandexAsrConfig {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4844,21 +6108,36 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::YandexTtsConfigDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::ZenDeskBotChannelCustomData {
+    impl Rules for super::YandexTtsConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ZitechAsrConfig {
+    impl Rules for super::ZenDeskBotChannelCustomData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ZitechAsrConfig {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4869,11 +6148,53 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ZitechTtsConfigDto {
+    impl Rules for super::ZitechTtsConfigDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    /// The first violation in the items of an array or the values of a map.
+    fn each(
+        value: &Value,
+        at: &str,
+        check: impl Fn(&Value, &str) -> Option<Violation>,
+    ) -> Option<Violation> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
+            Value::Object(entries) => entries
+                .iter()
+                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
+            _ => None,
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

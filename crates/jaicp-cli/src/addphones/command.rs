@@ -8,9 +8,10 @@ use jaicp_calls::Calls;
 use jaicp_calls::models::CallNumbersAndCallJobIds;
 
 use crate::cli::Globals;
-use crate::cmd::calls::{AddPhonesArgs, JOB_COLUMNS, calls, wait_until_called};
+use crate::cmd::calls::{AddPhonesArgs, JOB_COLUMNS, calls_with, wait_until_called};
 use crate::target::Target;
 
+use super::journal::campaign_fingerprint;
 use super::summary::{StopKind, Summary};
 use super::{Failure, Plan, Sending, check, dry_run, send};
 
@@ -123,9 +124,14 @@ pub async fn run(args: AddPhonesArgs, globals: &Globals) -> anyhow::Result<()> {
     } else {
         Some(Target::connect(globals).await?)
     };
-    let calls = match &target {
-        Some(t) => Some(calls(t, args.campaign.token_file.as_deref())?),
-        None => None,
+    let (calls, campaign) = match &target {
+        Some(t) => {
+            let token = t.campaign_token(args.campaign.token_file.as_deref())?;
+            let fingerprint =
+                campaign_fingerprint(t.client.host().base_url().as_str(), token.expose());
+            (Some(calls_with(t, &token)), Some(fingerprint))
+        }
+        None => (None, None),
     };
     // Against the embedded emulator no journal is written: its state survives between commands,
     // and a rerun re-sends the same idempotence keys and gets the same jobs back, so a journal
@@ -143,6 +149,8 @@ pub async fn run(args: AddPhonesArgs, globals: &Globals) -> anyhow::Result<()> {
         restart: args.restart,
         keep_job_ids: args.report,
         progress,
+        campaign,
+        quiet: globals.quiet,
     };
     let summary = match execute(plan, sending, calls.clone()).await {
         Ok(summary) => summary,
@@ -156,7 +164,7 @@ pub async fn run(args: AddPhonesArgs, globals: &Globals) -> anyhow::Result<()> {
         out.format,
         Some(crate::output::Format::Json | crate::output::Format::Jsonl)
     );
-    print(&summary, json, &mut io::stdout().lock())?;
+    print(&summary, json, globals.quiet, &mut io::stdout().lock())?;
     let ending = Ending::of(&summary);
     if let (Some(calls), Ending::Success | Ending::Partial) = (&calls, ending) {
         if args.wait {
@@ -179,9 +187,10 @@ pub async fn run(args: AddPhonesArgs, globals: &Globals) -> anyhow::Result<()> {
     }
 }
 
-/// Prints the summary: text for people or one JSON object, on `out`; the one message of a
-/// stopped run or the advice for pending numbers on stderr.
-pub fn print(summary: &Summary, json: bool, out: &mut dyn Write) -> io::Result<()> {
+/// Prints the summary: text for people or one JSON object, on `out`; on stderr the one message
+/// of a stopped run (always: it explains the exit code) or the advice for pending numbers (not
+/// with `--quiet`).
+pub fn print(summary: &Summary, json: bool, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
     if json {
         serde_json::to_writer(&mut *out, summary)?;
         writeln!(out)?;
@@ -191,7 +200,7 @@ pub fn print(summary: &Summary, json: bool, out: &mut dyn Write) -> io::Result<(
     out.flush()?;
     if let Some(message) = summary.stop_message() {
         eprintln!("jaicp: {message}");
-    } else if let Some(message) = summary.pending_message() {
+    } else if let (Some(message), false) = (summary.pending_message(), quiet) {
         eprintln!("jaicp: {message}");
     }
     Ok(())

@@ -22,6 +22,10 @@ pub enum Entry {
         input_sha256: String,
         /// Chunk size (chunk numbers depend on it).
         chunk_size: usize,
+        /// Which campaign and host the chunks went to: a fingerprint (see [`campaign_fingerprint`]),
+        /// never the token. Absent in journals of older builds, which are then trusted as before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        campaign: Option<String>,
     },
     /// A finished chunk.
     Chunk {
@@ -63,13 +67,32 @@ struct Synced {
 /// chunk lost that way is sent again under the same idempotence key: no duplicate job.
 const SYNC_EVERY: Duration = Duration::from_millis(500);
 
+/// A fingerprint of where the numbers go: the first 16 hex digits of SHA-256 over the host's
+/// base URL and the campaign token. It tells two campaigns apart without the journal holding
+/// anything that could be used as the token.
+pub fn campaign_fingerprint(base_url: &str, token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(base_url.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(token.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Journal {
-    /// Opens (or starts) the journal for this input. An existing journal of another input or
-    /// chunk size is refused unless `restart` is set.
+    /// Opens (or starts) the journal for this input. An existing journal of another input, chunk
+    /// size or campaign is refused unless `restart` is set: resuming it would skip chunks that
+    /// never reached this campaign.
     pub fn open(
         path: &Path,
         input_sha256: &str,
         chunk_size: usize,
+        campaign: Option<&str>,
         restart: bool,
     ) -> anyhow::Result<(Journal, Resumed)> {
         let mut resumed = Resumed::default();
@@ -91,10 +114,20 @@ impl Journal {
                     Entry::Header {
                         input_sha256: h,
                         chunk_size: c,
+                        campaign: written,
                     } => {
                         if n == 0 && (h != input_sha256 || c != chunk_size) {
                             bail!(
                                 "{} belongs to another input or chunk size; pass --restart or --journal",
+                                path.display()
+                            );
+                        }
+                        if n == 0
+                            && let (Some(written), Some(now)) = (written.as_deref(), campaign)
+                            && written != now
+                        {
+                            bail!(
+                                "{} belongs to another campaign or host; pass --restart or --journal",
                                 path.display()
                             );
                         }
@@ -123,6 +156,7 @@ impl Journal {
             let header = Entry::Header {
                 input_sha256: input_sha256.to_owned(),
                 chunk_size,
+                campaign: campaign.map(str::to_owned),
             };
             writeln!(file, "{}", serde_json::to_string(&header)?)?;
             file.sync_data()?;
@@ -160,5 +194,85 @@ impl Journal {
     /// Where the journal is.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!(
+            "jaicp-journal-{}-{name}.journal",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    fn finish_one_chunk(path: &Path, campaign: Option<&str>) {
+        let (journal, _) = Journal::open(path, "abc", 1000, campaign, false).unwrap();
+        journal
+            .record(&Entry::Chunk {
+                chunk: 0,
+                created: 1000,
+                rejected: Vec::new(),
+            })
+            .unwrap();
+        journal.sync();
+    }
+
+    #[test]
+    fn the_same_campaign_resumes() {
+        let path = scratch("same");
+        let a = campaign_fingerprint("https://app.jaicp.com/", "token-a");
+        finish_one_chunk(&path, Some(&a));
+        let (_, resumed) = Journal::open(&path, "abc", 1000, Some(&a), false).unwrap();
+        assert_eq!(resumed.created, 1000);
+        assert!(resumed.chunks.contains(&0));
+    }
+
+    #[test]
+    fn another_campaign_or_host_is_refused_and_the_journal_kept() {
+        let path = scratch("other");
+        let a = campaign_fingerprint("https://app.jaicp.com/", "token-a");
+        finish_one_chunk(&path, Some(&a));
+        let before = std::fs::read(&path).unwrap();
+        for other in [
+            campaign_fingerprint("https://app.jaicp.com/", "token-b"),
+            campaign_fingerprint("https://jaicp.example.org/", "token-a"),
+        ] {
+            let err = Journal::open(&path, "abc", 1000, Some(&other), false)
+                .err()
+                .expect("a journal of another campaign must not be resumed");
+            assert!(err.to_string().contains("another campaign"), "{err}");
+        }
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the journal is untouched"
+        );
+        // --restart starts over.
+        let (_, resumed) = Journal::open(&path, "abc", 1000, Some("x"), true).unwrap();
+        assert!(resumed.chunks.is_empty());
+    }
+
+    #[test]
+    fn a_journal_of_an_older_build_without_campaign_still_resumes() {
+        let path = scratch("older");
+        finish_one_chunk(&path, None);
+        let (_, resumed) = Journal::open(&path, "abc", 1000, Some("any"), false).unwrap();
+        assert_eq!(resumed.created, 1000);
+    }
+
+    #[test]
+    fn the_fingerprint_holds_no_part_of_the_token() {
+        let token = "CANARY-0123456789abcdef";
+        let fp = campaign_fingerprint("https://app.jaicp.com/", token);
+        assert_eq!(fp.len(), 16);
+        for window in token.as_bytes().windows(6) {
+            let piece = std::str::from_utf8(window).unwrap();
+            assert!(!fp.contains(piece), "{piece} in {fp}");
+        }
     }
 }

@@ -88,6 +88,11 @@ pub struct Sending {
     pub concurrency: usize,
     /// The journal to resume from and append to, if any.
     pub journal: Option<PathBuf>,
+    /// The fingerprint of the campaign and host (`journal::campaign_fingerprint`), so a journal
+    /// is never resumed against another campaign.
+    pub campaign: Option<String>,
+    /// `--quiet`: no notes or warnings on stderr (errors still).
+    pub quiet: bool,
     /// Ignore an existing journal.
     pub restart: bool,
     /// Keep the created job ids (for `--report`; grows with the input).
@@ -642,8 +647,14 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
     let chunk_size = opts.chunk_size.clamp(1, 10_000);
     let (journal, resumed) = match &opts.journal {
         Some(path) => {
-            let (j, r) = Journal::open(path, &checked.sha256, chunk_size, opts.restart)
-                .map_err(|e| Failure::Usage(format!("{e:#}")))?;
+            let (j, r) = Journal::open(
+                path,
+                &checked.sha256,
+                chunk_size,
+                opts.campaign.as_deref(),
+                opts.restart,
+            )
+            .map_err(|e| Failure::Usage(format!("{e:#}")))?;
             (Some(Arc::new(j)), r)
         }
         None => (None, Resumed::default()),
@@ -730,7 +741,7 @@ pub async fn send(checked: Checked, calls: Calls, opts: Sending) -> Result<Summa
 
     let mut summary = checked.base_summary();
     let lists = std::mem::take(&mut *tally.inner.lock().unwrap_or_else(|e| e.into_inner()));
-    if let Some(e) = &lists.journal_error {
+    if let (Some(e), false) = (&lists.journal_error, opts.quiet) {
         eprintln!(
             "jaicp: warning: the journal could not be written ({e}); a rerun may resend chunks (the idempotence keys still prevent duplicates within 24 hours)"
         );

@@ -184,7 +184,11 @@ pub async fn run(command: CallsCommand, globals: &Globals) -> anyhow::Result<()>
 /// The Calls API handle with the campaign token of `token_file`, the environment, the profile or
 /// the emulator.
 pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::Result<Calls> {
-    let token = target.campaign_token(token_file)?;
+    Ok(calls_with(target, &target.campaign_token(token_file)?))
+}
+
+/// The Calls handle for a campaign token already read.
+pub fn calls_with(target: &Target, token: &jaicp_core::CampaignToken) -> Calls {
     // The profile's route family (`jaicp doctor --write-config` sets it when a host serves the
     // single-number add only under the older /api/calls).
     let older = target
@@ -193,18 +197,15 @@ pub fn calls(target: &Target, token_file: Option<&std::path::Path>) -> anyhow::R
         .sources
         .get("calls_route_family")
         .is_some_and(|v| v == "older");
-    Ok(if older {
-        Calls::with_paths(&target.client, &token, jaicp_calls::CallsPaths::older())
+    if older {
+        Calls::with_paths(&target.client, token, jaicp_calls::CallsPaths::older())
     } else {
-        Calls::new(&target.client, &token)
-    })
+        Calls::new(&target.client, token)
+    }
 }
 
-/// Consecutive failed polls after which a wait gives up.
-pub const MAX_POLL_FAILURES: u32 = 5;
-
 /// Polls until no call job of the campaign is unfinished. A failed poll shows a status line on
-/// stderr and is retried; [`MAX_POLL_FAILURES`] in a row end the wait with the last cause.
+/// stderr and is retried (the rules of [`crate::wait`]).
 pub async fn wait_until_called(calls: &Calls, globals: &Globals) -> anyhow::Result<()> {
     let bar = if globals.progress() {
         ProgressBar::new_spinner()
@@ -219,22 +220,18 @@ pub async fn wait_until_called(calls: &Calls, globals: &Globals) -> anyhow::Resu
                 failures = 0;
                 list
             }
-            Err(e) if e.is_retryable() || e.status().is_none() => {
+            Err(e) if crate::wait::transient(&e) => {
                 failures += 1;
-                if failures >= MAX_POLL_FAILURES {
+                if failures >= crate::wait::MAX_POLL_FAILURES {
                     bar.finish_and_clear();
                     return Err(anyhow::Error::new(e).context(format!(
-                        "gave up waiting after {failures} failed polls in a row"
+                        "gave up waiting for the calls after {failures} failed polls in a row"
                     )));
                 }
-                let delay = Duration::from_secs(1 << failures.min(4));
                 bar.suspend(|| {
-                    globals.note(&format!(
-                        "poll failed ({e}); retrying in {}s ({failures}/{MAX_POLL_FAILURES})",
-                        delay.as_secs()
-                    ))
+                    globals.note(&crate::wait::failed_poll_note("the calls", &e, failures))
                 });
-                tokio::time::sleep(delay).await;
+                tokio::time::sleep(crate::wait::pause(failures)).await;
                 continue;
             }
             Err(e) => return Err(e.into()),

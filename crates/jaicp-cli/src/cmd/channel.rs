@@ -157,10 +157,12 @@ pub async fn run(args: ChannelArgs, globals: &Globals) -> anyhow::Result<()> {
             // The command's deadline bounds the wait (it saturates, so it can always be added to
             // the current instant).
             let timeout = crate::duration::clamp(globals.timeout.unwrap_or(super::WAIT_DEADLINE));
-            let done = task
-                .options(TaskOptions::default().timeout(timeout))
-                .wait()
-                .await?;
+            // A lost connection does not end the wait: the same request id is polled again.
+            let options = TaskOptions::default().timeout(timeout);
+            let done = crate::wait::through_failures(globals, "the deploy", || {
+                task.clone().options(options.clone()).wait()
+            })
+            .await?;
             out.value(&serde_json::json!({
                 "requestId": done.request_id,
                 "ok": true,

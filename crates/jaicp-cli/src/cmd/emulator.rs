@@ -163,13 +163,18 @@ fn reset(globals: &Globals) -> anyhow::Result<()> {
 async fn serve(
     addr: SocketAddr,
     seed: u64,
-    state: Option<PathBuf>,
+    state_file: Option<PathBuf>,
     print_config: Option<ConfigFormat>,
     globals: &Globals,
 ) -> anyhow::Result<()> {
+    // Take over Ctrl-C before the address is announced: from then on it is the normal way to
+    // stop the server, never the default "killed by SIGINT".
+    // (Fused: should installing it fail, the error is not a stop, and polling again is safe.)
+    let mut interrupt = std::pin::pin!(futures_util::FutureExt::fuse(tokio::signal::ctrl_c()));
+    listen(interrupt.as_mut()).await;
     let mut builder = jaicp_emulator::Emulator::builder().bind(addr).seed(seed);
-    if let Some(path) = state {
-        builder = builder.state_file(path);
+    if let Some(path) = &state_file {
+        builder = builder.state_file(path.clone());
     }
     // Bind first: a port in use fails here, before anything is printed.
     let emulator = builder
@@ -202,12 +207,36 @@ async fn serve(
             }
         }
     }
-    // Until Ctrl-C, or until --timeout (handy in scripts and tests): both stop cleanly.
+    // Until Ctrl-C (SIGINT), or until --timeout (handy in scripts and tests). Both are a normal
+    // stop, like `kubectl port-forward` or `python3 -m http.server`: the state is written, one
+    // quiet line says so, and the exit status is 0 (130 would tell a script that ran the server
+    // in the background and stopped it with `kill -INT` that something went wrong).
     let until = globals.timeout.unwrap_or(crate::duration::MAX);
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = tokio::time::sleep(until) => {}
-    }
+    let interrupted = tokio::select! {
+        Ok(()) = &mut interrupt => true,
+        _ = tokio::time::sleep(until) => false,
+    };
+    // A failed last write is an error (exit 1) naming the file; writes after it (requests still
+    // in flight) are made by `shutdown`.
+    let saved = emulator.save_state().await;
     emulator.shutdown().await;
+    if let (Err(e), Some(path)) = (&saved, &state_file) {
+        anyhow::bail!("cannot write the emulator state to {}: {e}", path.display());
+    }
+    if interrupted {
+        globals.note("emulator stopped");
+    }
     Ok(())
+}
+
+/// Polls `interrupt` once so that its signal handler is installed now (tokio installs it on the
+/// first poll); a Ctrl-C already pending stays pending for the later `select!`.
+async fn listen(
+    mut interrupt: std::pin::Pin<&mut impl std::future::Future<Output = std::io::Result<()>>>,
+) {
+    std::future::poll_fn(|cx| {
+        let _ = interrupt.as_mut().poll(cx);
+        std::task::Poll::Ready(())
+    })
+    .await;
 }

@@ -49,8 +49,9 @@ pub fn default_timeout(command: &Command) -> Option<Duration> {
     }
 }
 
-/// Whether the command applies `--timeout` itself (a server stops cleanly when it runs out).
-pub fn owns_deadline(command: &Command) -> bool {
+/// Whether the command applies `--timeout` and Ctrl-C itself: a server stops cleanly when it runs
+/// out of time or is interrupted (it writes its state and exits 0), so `main` must not cut it off.
+pub fn owns_stop(command: &Command) -> bool {
     matches!(
         command,
         Command::Emulator(emulator::EmulatorCommand::Serve { .. })

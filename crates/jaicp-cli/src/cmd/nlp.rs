@@ -4,8 +4,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use jaicp_nlp::models::{InferenceRequestData, IntentsSearchCriteria, PhraseMarkupData};
-use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, NlpError, NlpErrorExt, PollOptions};
+use jaicp_nlp::models::{
+    InferenceRequestData, IntentsSearchCriteria, NluStatusData, PhraseMarkupData,
+};
+use jaicp_nlp::{CanonicalOptions, ImportOptions, Nlp, NlpError, NlpErrorExt, PollOptions, Train};
 
 use crate::cli::Globals;
 use crate::output::rows as to_rows;
@@ -199,7 +201,7 @@ pub async fn run(args: NlpArgs, globals: &Globals) -> anyhow::Result<()> {
                 stored.entities.as_ref().map_or(0, Vec::len)
             ));
             if train {
-                let status = nlp.train().wait().await?;
+                let status = train_and_wait(&nlp.train(), globals).await?;
                 globals.note(&format!("training {}", status_word(&status)));
             }
         }
@@ -210,7 +212,7 @@ pub async fn run(args: NlpArgs, globals: &Globals) -> anyhow::Result<()> {
                 .incremental(!full)
                 .poll(PollOptions::default().deadline(deadline));
             if wait {
-                let status = train.wait().await?;
+                let status = train_and_wait(&train, globals).await?;
                 out.line(&status_word(&status))?;
             } else {
                 train.start().await?;
@@ -363,4 +365,12 @@ async fn entities(nlp: &Nlp, command: EntitiesCommand, globals: &Globals) -> any
         }
     }
     Ok(())
+}
+
+/// Starts training once and waits for its outcome; a lost connection does not end the wait
+/// (the status is read again, training is not started again).
+async fn train_and_wait(train: &Train, globals: &Globals) -> anyhow::Result<NluStatusData> {
+    let started = jaicp_core::Timestamp::now();
+    train.start().await?;
+    crate::wait::through_failures(globals, "training", || train.wait_started(started)).await
 }

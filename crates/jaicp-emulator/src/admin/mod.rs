@@ -29,7 +29,7 @@ use serde_json::json;
 
 use crate::errors::CallsError;
 use crate::extract::{Body, PathParams};
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::{AdminError, EmulatorState};
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -53,7 +53,15 @@ pub(crate) fn routes() -> Router<EmulatorState> {
         )
 }
 
-pub(super) fn admin_error(err: &AdminError) -> Reply {
+/// An admin failure as the admin API answers it (in the Calls shape), so `?` works on
+/// [`EmulatorState`]'s admin methods inside handlers.
+impl From<AdminError> for Reply {
+    fn from(err: AdminError) -> Self {
+        admin_error(&err)
+    }
+}
+
+fn admin_error(err: &AdminError) -> Reply {
     let (status, kind) = match err {
         AdminError::UnknownToken => (StatusCode::NOT_FOUND, "invalid.token"),
         AdminError::CampaignPaused => (StatusCode::CONFLICT, "invalid.call.task.state"),
@@ -87,13 +95,10 @@ async fn add_campaign(State(state): State<EmulatorState>, body: Body) -> Answer 
     let token = request
         .token
         .unwrap_or_else(|| format!("1.1.{}", uuid::Uuid::new_v4().simple()));
-    answer(match state.add_campaign(&request.name, &token) {
-        Ok(()) => Reply::json(
-            StatusCode::CREATED,
-            &json!({ "name": request.name, "token": token }),
-        ),
-        Err(err) => admin_error(&err),
-    })
+    state.add_campaign(&request.name, &token)?;
+    Ok(Reply::created(
+        &json!({ "name": request.name, "token": token }),
+    ))
 }
 
 async fn advance_calls(
@@ -102,17 +107,15 @@ async fn advance_calls(
 ) -> Answer {
     // A big campaign can take a moment of CPU; keep it off the async workers.
     let worker = state.clone();
-    let outcome = tokio::task::spawn_blocking(move || worker.advance_calls(&token)).await;
-    answer(match outcome {
-        Ok(Ok(summary)) => Reply::ok(&json!({
-            "attempts": summary.attempts,
-            "ticks": summary.ticks,
-            "jobs": summary.jobs,
-            "now": summary.now.as_millisecond(),
-        })),
-        Ok(Err(err)) => admin_error(&err),
-        Err(_) => admin_error(&AdminError::DialerStuck),
-    })
+    let summary = tokio::task::spawn_blocking(move || worker.advance_calls(&token))
+        .await
+        .map_err(|_| AdminError::DialerStuck)??;
+    Ok(Reply::ok(&json!({
+        "attempts": summary.attempts,
+        "ticks": summary.ticks,
+        "jobs": summary.jobs,
+        "now": summary.now.as_millisecond(),
+    })))
 }
 
 async fn clock(State(state): State<EmulatorState>) -> Answer {
@@ -146,10 +149,8 @@ struct NewNlpProject {
 
 async fn add_nlp_project(State(state): State<EmulatorState>, body: Body) -> Answer {
     let request = body.json::<NewNlpProject>()?;
-    answer(match state.add_nlp_project(&request.name, &request.key) {
-        Ok(()) => Reply::json(StatusCode::CREATED, &json!({ "name": request.name })),
-        Err(err) => admin_error(&err),
-    })
+    state.add_nlp_project(&request.name, &request.key)?;
+    Ok(Reply::created(&json!({ "name": request.name })))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,10 +168,8 @@ async fn fail_next_training(
     let reason = request
         .reason
         .unwrap_or_else(|| "training failed (emulated)".into());
-    answer(match state.fail_next_nlp_training(&key, &reason) {
-        Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
-        Err(err) => admin_error(&err),
-    })
+    state.fail_next_nlp_training(&key, &reason)?;
+    Ok(Reply::no_content())
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,11 +179,7 @@ struct DeployFailure {
 }
 
 async fn fail_next_deploy(State(state): State<EmulatorState>, body: Body) -> Answer {
-    answer(match body.json::<DeployFailure>() {
-        Ok(f) => {
-            state.fail_next_deploy(&f.code, &f.message);
-            Reply::ok(&json!({ "nextDeployFails": f.code }))
-        }
-        Err(r) => r,
-    })
+    let f = body.json::<DeployFailure>()?;
+    state.fail_next_deploy(&f.code, &f.message);
+    Ok(Reply::ok(&json!({ "nextDeployFails": f.code })))
 }

@@ -14,10 +14,9 @@ use axum::routing::post;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::admin_error;
 use crate::errors::{CallsError, calls};
 use crate::extract::Body;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::state::{AdminError, EmulatorState};
 
 pub(crate) fn routes() -> Router<EmulatorState> {
@@ -57,11 +56,8 @@ fn outcome(result: Result<(), AdminError>) -> Result<bool, AdminError> {
     }
 }
 
-async fn seed(State(state): State<EmulatorState>, body: Body) -> Reply {
-    let seed = match body.json_or_default::<Seed>() {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn seed(State(state): State<EmulatorState>, body: Body) -> Answer {
+    let seed = body.json_or_default::<Seed>()?;
     let mut added = Vec::new();
     let mut existing = Vec::new();
     let mut sort = |token: &str, fresh: bool| {
@@ -72,69 +68,61 @@ async fn seed(State(state): State<EmulatorState>, body: Body) -> Reply {
         }
     };
     for c in &seed.campaigns {
-        match outcome(state.add_campaign(&c.name, &c.token)) {
-            Ok(fresh) => sort(&c.token, fresh),
-            Err(e) => return admin_error(&e),
-        }
+        sort(&c.token, outcome(state.add_campaign(&c.name, &c.token))?);
     }
     for p in &seed.nlp_projects {
-        match outcome(state.add_nlp_project(&p.name, &p.token)) {
-            Ok(fresh) => sort(&p.token, fresh),
-            Err(e) => return admin_error(&e),
-        }
+        sort(&p.token, outcome(state.add_nlp_project(&p.name, &p.token))?);
     }
     for token in &seed.unified_tokens {
         if token.trim().is_empty() || token.len() > 4096 {
-            return admin_error(&AdminError::InvalidCampaign(
+            return Err(AdminError::InvalidCampaign(
                 "unified tokens must be 1-4096 characters".into(),
-            ));
+            )
+            .into());
         }
         let fresh = !state.unified_token_ok(token);
         if fresh {
             let count = state.unified_tokens().len();
-            if let Err(e) = state.room(count, "unified tokens") {
-                return admin_error(&e);
-            }
+            state.room(count, "unified tokens")?;
             state.add_unified_token(token);
         }
         sort(token, fresh);
     }
     for token in &seed.chat_channels {
-        match outcome(state.add_chat_channel(token)) {
-            Ok(fresh) => sort(token, fresh),
-            Err(e) => return admin_error(&e),
-        }
+        sort(token, outcome(state.add_chat_channel(token))?);
     }
-    Reply::ok(&json!({ "added": added, "existing": existing }))
+    Ok(Reply::ok(&json!({ "added": added, "existing": existing })))
 }
 
-async fn reset(State(state): State<EmulatorState>) -> Reply {
-    match state.reset() {
-        Ok(()) => Reply::ok(&json!({ "reset": true, "now": state.now().as_millisecond() })),
-        Err(e) => calls(
+async fn reset(State(state): State<EmulatorState>) -> Answer {
+    state.reset().map_err(|e| {
+        calls(
             StatusCode::INTERNAL_SERVER_ERROR,
             CallsError::new("emulator.reset.failed", e.to_string()),
-        ),
-    }
+        )
+    })?;
+    Ok(Reply::ok(
+        &json!({ "reset": true, "now": state.now().as_millisecond() }),
+    ))
 }
 
-async fn save(State(state): State<EmulatorState>) -> Reply {
+async fn save(State(state): State<EmulatorState>) -> Answer {
     let Some(path) = state.state_file().map(|p| p.display().to_string()) else {
-        return calls(
+        return Err(calls(
             StatusCode::CONFLICT,
             CallsError::new(
                 "emulator.state.none",
                 "the emulator has no state file (start it with --state FILE)",
             ),
-        );
+        ));
     };
     let worker = state.clone();
     match tokio::task::spawn_blocking(move || worker.save_state()).await {
-        Ok(Ok(())) => Reply::ok(&json!({ "saved": path })),
-        Ok(Err(e)) => calls(
+        Ok(Ok(())) => Ok(Reply::ok(&json!({ "saved": path }))),
+        Ok(Err(e)) => Err(calls(
             StatusCode::INTERNAL_SERVER_ERROR,
             CallsError::new("emulator.state.write", e.to_string()),
-        ),
-        Err(_) => Reply::empty(StatusCode::INTERNAL_SERVER_ERROR),
+        )),
+        Err(_) => Err(Reply::empty(StatusCode::INTERNAL_SERVER_ERROR)),
     }
 }

@@ -23,6 +23,11 @@ use bot::Rules;
 /// Token of the Chat API channel every emulator starts with.
 pub const DEFAULT_CHAT_TOKEN: &str = "emulator:0000000000000000000000000000000000c4a7e0";
 
+/// The channel an emulator helper request names, or the demo channel when it names none.
+pub(crate) fn channel_or_default(token: Option<String>) -> String {
+    token.unwrap_or_else(|| DEFAULT_CHAT_TOKEN.to_owned())
+}
+
 /// One end user of one channel.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct ClientData {

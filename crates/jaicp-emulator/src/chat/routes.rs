@@ -1,4 +1,5 @@
-//! Chat API routes and the `/_emulator/chat/...` helpers.
+//! Chat API routes and the `/_emulator/chat/...` helpers. Every Chat API handler starts with
+//! [`Chat`] (a known channel token) or [`Client`] (that, plus the required `clientId`).
 
 use std::collections::HashMap;
 
@@ -10,18 +11,32 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::TurnInput;
-use crate::errors::spring;
-use crate::extract::{Body, PathParams, Query};
-use crate::reply::{Answer, Reply, answer};
+use crate::authorize::{Authorized, PathSecret};
+use crate::errors::{spring, spring_bad};
+use crate::extract::{Body, Query};
+use crate::operation::op;
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
-        .route("/chatapi/{token}", post(send).get(send_get))
-        .route("/chatapi/{token}/async", post(send_async))
-        .route("/chatapi/{token}/events", get(events))
-        .route("/chatapi/{token}/history", get(history))
-        .route("/chatapi/{token}/state", get(load_state).post(save_state))
+        .route(
+            "/chatapi/{token}",
+            op("sendMessage", post(send)).merge(op("sendMessageViaGet", get(send_get))),
+        )
+        .route(
+            "/chatapi/{token}/async",
+            op("sendMessageAsync", post(send_async)),
+        )
+        .route("/chatapi/{token}/events", op("pollEvents", get(events)))
+        .route(
+            "/chatapi/{token}/history",
+            op("getClientHistory", get(history)),
+        )
+        .route(
+            "/chatapi/{token}/state",
+            op("loadClientState", get(load_state)).merge(op("saveClientState", post(save_state))),
+        )
         .route(
             "/_emulator/chat/webhook",
             post(register_webhook).get(webhook_report),
@@ -34,6 +49,22 @@ fn unknown_token() -> Reply {
         "No Chat API channel has this token",
     )
 }
+
+/// The Chat API's path secret: the token of a channel the emulator has.
+pub(crate) struct ChannelToken;
+
+impl PathSecret for ChannelToken {
+    fn accept(state: &EmulatorState, token: &str) -> Result<(), Reply> {
+        if state.shared.chat.lock().knows(token) {
+            Ok(())
+        } else {
+            Err(unknown_token())
+        }
+    }
+}
+
+/// A Chat API request with a known channel token.
+type Chat = Authorized<ChannelToken>;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,22 +98,16 @@ fn parse_turn(body: Body) -> Result<TurnBody, Reply> {
 
 fn check_turn(turn: TurnBody) -> Result<TurnBody, Reply> {
     if turn.client_id.trim().is_empty() {
-        return Err(spring(StatusCode::BAD_REQUEST, "clientId is required"));
+        return Err(spring_bad("clientId is required"));
     }
     if turn.query.is_none() && turn.event.is_none() {
-        return Err(spring(
-            StatusCode::BAD_REQUEST,
-            "either query or event is required",
-        ));
+        return Err(spring_bad("either query or event is required"));
     }
     Ok(turn)
 }
 
 fn sync_turn(state: &EmulatorState, token: &str, turn: &TurnBody) -> Reply {
     let now = state.now_ms();
-    if !state.shared.chat.lock().knows(token) {
-        return unknown_token();
-    }
     if crate::operator::with_agent(state, token, &turn.client_id)
         && let Some(text) = turn.query.as_deref()
     {
@@ -154,55 +179,32 @@ pub(crate) fn push_agent_reply(state: &EmulatorState, token: &str, client_id: &s
     }
 }
 
-async fn send(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    body: Body,
-) -> Answer {
-    state.shared.counters.request("sendMessage");
-    answer(match parse_turn(body) {
-        Ok(turn) => sync_turn(&state, &token, &turn),
-        Err(reply) => reply,
-    })
+async fn send(Authorized { state, secret, .. }: Chat, body: Body) -> Answer {
+    let turn = parse_turn(body)?;
+    Ok(sync_turn(&state, &secret, &turn))
 }
 
 async fn send_get(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
+    Authorized { state, secret, .. }: Chat,
     Query(query): Query<HashMap<String, String>>,
 ) -> Answer {
-    state.shared.counters.request("sendMessageViaGet");
-    let turn = TurnBody {
+    let turn = check_turn(TurnBody {
         client_id: query.get("clientId").cloned().unwrap_or_default(),
         query: query.get("query").cloned(),
         event: query.get("event").cloned(),
         cid: None,
-    };
-    answer(match check_turn(turn) {
-        Ok(turn) => sync_turn(&state, &token, &turn),
-        Err(reply) => reply,
-    })
+    })?;
+    Ok(sync_turn(&state, &secret, &turn))
 }
 
-async fn send_async(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    body: Body,
-) -> Answer {
-    state.shared.counters.request("sendMessageAsync");
+async fn send_async(Authorized { state, secret, .. }: Chat, body: Body) -> Answer {
     let turn = parse_turn(body)?;
-    let question_id = {
-        let mut chat = state.shared.chat.lock();
-        if !chat.knows(&token) {
-            return Err(unknown_token());
-        }
-        chat.new_question_id()
-    };
+    let question_id = state.shared.chat.lock().new_question_id();
     let task_state = state.clone();
     let id = question_id.clone();
     tokio::spawn(async move {
         tokio::time::sleep(task_state.shared.chat.async_delay).await;
-        answer_later(task_state, token, turn, id).await;
+        answer_later(task_state, secret, turn, id).await;
     });
     let id_field = if state.variants().async_id_named_id {
         "id"
@@ -259,34 +261,66 @@ pub(crate) fn wake(state: &EmulatorState, token: &str, client_id: &str, event: &
     ));
 }
 
-fn client_id_of(query: &HashMap<String, String>) -> Result<String, Reply> {
-    match query.get("clientId") {
-        Some(c) if !c.trim().is_empty() => Ok(c.clone()),
-        _ => Err(spring(StatusCode::BAD_REQUEST, "clientId is required")),
+/// A Chat API request about one client of a known channel: `?clientId=` is required.
+struct Client {
+    state: EmulatorState,
+    token: String,
+    id: String,
+    query: HashMap<String, String>,
+}
+
+impl axum::extract::FromRequestParts<EmulatorState> for Client {
+    type Rejection = Reply;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let Authorized { state, secret, .. } = Chat::from_request_parts(parts, state).await?;
+        let Query(query) =
+            Query::<HashMap<String, String>>::from_request_parts(parts, &state).await?;
+        let id = match query.get("clientId") {
+            Some(c) if !c.trim().is_empty() => c.clone(),
+            _ => return Err(spring_bad("clientId is required")),
+        };
+        Ok(Self {
+            state,
+            token: secret,
+            id,
+            query,
+        })
     }
 }
 
-async fn events(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Answer {
-    state.shared.counters.request("pollEvents");
-    let client_id = client_id_of(&query)?;
-    let since = match query.get("ts").map(|t| t.parse::<i64>()) {
-        None => None,
-        Some(Ok(ts)) if ts >= 0 => Some(ts),
-        Some(_) => {
-            return Err(spring(
-                StatusCode::BAD_REQUEST,
-                "ts must be epoch milliseconds (a non-negative integer)",
-            ));
+impl Client {
+    /// The optional number `name`, which must pass `valid` (else 400 `message`).
+    fn number<T: std::str::FromStr>(
+        &self,
+        name: &str,
+        valid: impl Fn(&T) -> bool,
+        message: &str,
+    ) -> Result<Option<T>, Reply> {
+        match self.query.get(name).map(|v| v.parse::<T>()) {
+            None => Ok(None),
+            Some(Ok(n)) if valid(&n) => Ok(Some(n)),
+            Some(_) => Err(spring_bad(message)),
         }
-    };
-    let cid = query.get("cid").cloned();
-    if !state.shared.chat.lock().knows(&token) {
-        return Err(unknown_token());
     }
+
+    /// The client's key in the chat state.
+    fn key(&self) -> (String, String) {
+        (self.token.clone(), self.id.clone())
+    }
+}
+
+async fn events(client: Client) -> Answer {
+    let since = client.number(
+        "ts",
+        |ts: &i64| *ts >= 0,
+        "ts must be epoch milliseconds (a non-negative integer)",
+    )?;
+    let cid = client.query.get("cid").cloned();
+    let state = &client.state;
     let chat = &state.shared.chat;
     let deadline = tokio::time::Instant::now() + chat.hold;
     loop {
@@ -295,7 +329,7 @@ async fn events(
         notified.as_mut().enable();
         let found = chat
             .lock()
-            .events_after(&token, &client_id, since, cid.as_deref());
+            .events_after(&client.token, &client.id, since, cid.as_deref());
         if !found.is_empty() || tokio::time::Instant::now() >= deadline {
             if found.is_empty() && state.variants().events_no_content {
                 return Ok(Reply::empty(StatusCode::NO_CONTENT));
@@ -306,69 +340,41 @@ async fn events(
     }
 }
 
-async fn history(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Answer {
-    state.shared.counters.request("getClientHistory");
-    let client_id = client_id_of(&query)?;
-    let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
-        None => usize::MAX,
-        Some(Ok(l)) if l >= 1 => l,
-        Some(_) => {
-            return Err(spring(
-                StatusCode::BAD_REQUEST,
-                "limit must be a positive integer",
-            ));
-        }
-    };
-    let chat = state.shared.chat.lock();
-    if !chat.knows(&token) {
-        return Err(unknown_token());
-    }
+async fn history(client: Client) -> Answer {
+    let limit = client
+        .number(
+            "limit",
+            |l: &usize| *l >= 1,
+            "limit must be a positive integer",
+        )?
+        .unwrap_or(usize::MAX);
+    let chat = client.state.shared.chat.lock();
     let all = chat
         .clients
-        .get(&(token.clone(), client_id))
+        .get(&client.key())
         .map(|c| c.history.as_slice())
         .unwrap_or(&[]);
     let skip = all.len().saturating_sub(limit);
     Ok(Reply::ok(&json!({ "history": &all[skip..] })))
 }
 
-async fn load_state(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Answer {
-    state.shared.counters.request("loadClientState");
-    let client_id = client_id_of(&query)?;
-    let chat = state.shared.chat.lock();
-    if !chat.knows(&token) {
-        return Err(unknown_token());
-    }
-    let saved = chat
+async fn load_state(client: Client) -> Answer {
+    let saved = client
+        .state
+        .shared
+        .chat
+        .lock()
         .clients
-        .get(&(token.clone(), client_id))
+        .get(&client.key())
         .and_then(|c| c.state.clone())
         .unwrap_or_else(|| json!({}));
     Ok(Reply::ok(&saved))
 }
 
-async fn save_state(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    Query(query): Query<HashMap<String, String>>,
-    body: Body,
-) -> Answer {
-    state.shared.counters.request("saveClientState");
-    let client_id = client_id_of(&query)?;
+async fn save_state(client: Client, body: Body) -> Answer {
     let value = body.object("the state")?;
-    let mut chat = state.shared.chat.lock();
-    if !chat.knows(&token) {
-        return Err(unknown_token());
-    }
-    chat.clients.entry((token, client_id)).or_default().state = Some(value);
+    let mut chat = client.state.shared.chat.lock();
+    chat.clients.entry(client.key()).or_default().state = Some(value);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
@@ -381,28 +387,16 @@ struct Registration {
 
 async fn register_webhook(State(state): State<EmulatorState>, body: Body) -> Answer {
     let reg: Registration = body.json()?;
-    let token = reg
-        .token
-        .unwrap_or_else(|| super::DEFAULT_CHAT_TOKEN.to_owned());
-    let mut chat = state.shared.chat.lock();
-    if !chat.knows(&token) {
-        return Err(unknown_token());
+    let token = super::channel_or_default(reg.token);
+    ChannelToken::accept(&state, &token)?;
+    if let Some(url) = &reg.url
+        && !url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    {
+        return Err(spring_bad("url must be an http(s) URL"));
     }
-    match reg.url {
-        Some(url) => {
-            let ok = url::Url::parse(&url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-            if !ok {
-                return Err(spring(
-                    StatusCode::BAD_REQUEST,
-                    "url must be an http(s) URL",
-                ));
-            }
-            chat.webhooks.insert(token, url);
-        }
-        None => {
-            chat.webhooks.remove(&token);
-        }
-    }
+    state
+        .set_chat_webhook(&token, reg.url.as_deref())
+        .map_err(|_| unknown_token())?;
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

@@ -1,24 +1,25 @@
 //! HTTP handlers for the 44 NLP Direct operations, paths exactly as in the official document under
 //! the `/cailapub` base path.
 //!
-//! Every handler counts the request, resolves the project by key (401 for an unknown key),
-//! checks the input before touching anything (400 and no change on bad data, 404 and no change
-//! for unknown ids), then does the work under the NLP lock. Calls to an external NLU service
-//! happen outside the lock.
+//! Every handler takes the [`Nlp`] extractor (the NLP key from the path) and runs its work
+//! through [`Nlp::with`], which counts the request, resolves the project by key (401 for an
+//! unknown key) and runs the work under the NLP lock; the work checks the input before touching
+//! anything (400 and no change on bad data, 404 and no change for unknown ids). Records routes
+//! name their entity by id or by name ([`EntityPath`]). Inference copies what it needs under the
+//! lock ([`Nlp::snapshot`]), so calls to an external NLU service happen outside it.
 
 // Handlers bail out early with a finished `Response`; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::Router;
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use jaicp_nlp::models::strict::Required;
+use jaicp_nlp::models::strict::Rules;
 use jaicp_nlp::models::{IntentData, NamedEntityData, ProjectExportImportData};
 
 use super::external::ExternalNlu;
@@ -29,7 +30,7 @@ use super::model::{
 };
 use super::{Model, Project};
 use crate::clock::Millis;
-use crate::errors::{nlp, nlp_bad, nlp_not_found};
+use crate::errors::{nlp as nlp_error, nlp_bad, nlp_not_found};
 use crate::extract::{Body, PathParams};
 use crate::operation::{Op, op};
 use crate::reply::{Answer, Reply};
@@ -135,34 +136,6 @@ pub(crate) fn routes() -> Router<EmulatorState> {
 // Replies and request helpers
 // ---------------------------------------------------------------------------------------------
 
-fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Reply {
-    nlp(status, code, message)
-}
-
-fn bad(message: impl Into<String>) -> Reply {
-    nlp_bad(message)
-}
-
-fn not_found(what: &str, id: impl std::fmt::Display) -> Reply {
-    nlp_not_found(what, id)
-}
-
-fn ok<T: Serialize + ?Sized>(value: &T) -> Reply {
-    Reply::ok(value)
-}
-
-fn created<T: Serialize + ?Sized>(value: &T) -> Reply {
-    Reply::json(StatusCode::CREATED, value)
-}
-
-fn no_content() -> Reply {
-    Reply::empty(StatusCode::NO_CONTENT)
-}
-
-fn text(body: String) -> Reply {
-    Reply::bytes(StatusCode::OK, "text/plain; charset=utf-8", body)
-}
-
 /// Query pairs in order (repeated names kept).
 struct Query(Vec<(String, String)>);
 
@@ -194,23 +167,60 @@ impl Query {
     }
 }
 
-/// Runs `work` on the project of `key`, counting the request as `op`.
-fn with(
-    state: &EmulatorState,
-    op: &'static str,
-    key: &str,
-    work: impl FnOnce(&mut Project, Millis) -> Answer,
-) -> Answer {
-    state.shared.counters.request(op);
-    let now = state.now_ms();
-    let mut nlp = state.nlp();
-    match nlp.projects.get_mut(key) {
-        Some(project) => work(project, now),
-        None => Err(error(
-            StatusCode::UNAUTHORIZED,
-            "caila.access.denied",
-            "no project has this NLP key",
-        )),
+/// A request to an NLP Direct operation: the state and the NLP key from the path
+/// (`{accessToken}`). The key is checked by [`Nlp::with`] under the NLP lock, where the work
+/// runs, so a project removed in between is refused rather than half-changed.
+pub(crate) struct Nlp {
+    state: EmulatorState,
+    key: String,
+}
+
+impl axum::extract::FromRequestParts<EmulatorState> for Nlp {
+    type Rejection = Reply;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let PathParams(mut map) =
+            PathParams::<HashMap<String, String>>::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            key: map.remove("accessToken").unwrap_or_default(),
+        })
+    }
+}
+
+impl Nlp {
+    /// Runs `work` on the project of the key, counting the request as `op`; 401 for a key no
+    /// project has.
+    fn with(&self, op: &'static str, work: impl FnOnce(&mut Project, Millis) -> Answer) -> Answer {
+        self.state.shared.counters.request(op);
+        let now = self.state.now_ms();
+        let mut nlp = self.state.nlp();
+        match nlp.projects.get_mut(&self.key) {
+            Some(project) => work(project, now),
+            None => Err(nlp_error(
+                StatusCode::UNAUTHORIZED,
+                "caila.access.denied",
+                "no project has this NLP key",
+            )),
+        }
+    }
+
+    /// What inference needs, copied under the lock so that an external NLU is called outside it.
+    fn snapshot(&self, op: &'static str) -> Result<Snapshot, Reply> {
+        let mut out = None;
+        let external = self.state.nlp().external.clone();
+        self.with(op, |p, _| {
+            out = Some(Snapshot {
+                model: p.model.clone(),
+                project: p.clone(),
+                external,
+            });
+            Ok(Reply::empty(StatusCode::OK))
+        })?;
+        out.ok_or_else(|| Reply::empty(StatusCode::INTERNAL_SERVER_ERROR))
     }
 }
 
@@ -223,20 +233,6 @@ struct Snapshot {
     model: Model,
     project: Project,
     external: Option<ExternalNlu>,
-}
-
-fn snapshot(state: &EmulatorState, op: &'static str, key: &str) -> Result<Snapshot, Reply> {
-    let mut out = None;
-    let external = state.nlp().external.clone();
-    with(state, op, key, |p, _| {
-        out = Some(Snapshot {
-            model: p.model.clone(),
-            project: p.clone(),
-            external,
-        });
-        Ok(Reply::empty(StatusCode::OK))
-    })?;
-    out.ok_or_else(|| Reply::empty(StatusCode::INTERNAL_SERVER_ERROR))
 }
 
 impl Snapshot {
@@ -274,7 +270,7 @@ impl Snapshot {
                 let classes = ext
                     .predict(texts)
                     .await
-                    .map_err(|e| error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e))?;
+                    .map_err(|e| nlp_error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e))?;
                 Ok(classes
                     .into_iter()
                     .map(|list| {
@@ -309,7 +305,7 @@ impl Snapshot {
                     }
                     m
                 })
-                .map_err(|e| error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e));
+                .map_err(|e| nlp_error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e));
         }
         let words: Vec<Value> = matcher::tokens(source)
             .into_iter()
@@ -339,7 +335,7 @@ impl Snapshot {
             let items = ext
                 .ner(source, &self.language())
                 .await
-                .map_err(|e| error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e))?;
+                .map_err(|e| nlp_error(StatusCode::BAD_GATEWAY, "caila.external.nlu", e))?;
             return Ok(items
                 .into_iter()
                 .map(|i| {
@@ -464,20 +460,16 @@ fn n_best(v: Option<i64>) -> usize {
     usize::try_from(v.unwrap_or(1).clamp(1, 100)).unwrap_or(1)
 }
 
-async fn simple_inference(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+async fn simple_inference(nlp: Nlp, RawQuery(q): RawQuery) -> Answer {
     let q = Query::new(q);
-    let snap = snapshot(&state, "simpleInference", &key)?;
+    let snap = nlp.snapshot("simpleInference")?;
     let Some(query) = q.get("query").map(str::to_owned) else {
-        return Err(bad("`query` is required"));
+        return Err(nlp_bad("`query` is required"));
     };
     let lists = snap.classify(&[query], q.get("clientId"), 1).await?;
     Ok(match lists.first().and_then(|l| l.first()) {
-        Some(best) => ok(&variant(best)),
-        None => ok(&json!({ "slots": [] })),
+        Some(best) => Reply::ok(&variant(best)),
+        None => Reply::ok(&json!({ "slots": [] })),
     })
 }
 
@@ -489,19 +481,15 @@ struct InferenceBody {
     client_id: Option<String>,
 }
 
-async fn inference(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
-    let snap = snapshot(&state, "inference", &key)?;
+async fn inference(nlp: Nlp, body: Body) -> Answer {
+    let snap = nlp.snapshot("inference")?;
     let req: InferenceBody = body.json()?;
     let text = req.phrase.and_then(|p| p.text).unwrap_or_default();
     infer_one(&snap, &text, req.client_id.as_deref(), n_best(req.n_best)).await
 }
 
 async fn infer_one(snap: &Snapshot, text: &str, client: Option<&str>, n: usize) -> Answer {
-    Ok(ok(&infer_value(snap, text, client, n).await?))
+    Ok(Reply::ok(&infer_value(snap, text, client, n).await?))
 }
 
 async fn infer_value(
@@ -526,12 +514,8 @@ struct MultipleBody {
     n_best: Option<i64>,
 }
 
-async fn inference_multiple(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
-    let snap = snapshot(&state, "inferenceMultiple", &key)?;
+async fn inference_multiple(nlp: Nlp, body: Body) -> Answer {
+    let snap = nlp.snapshot("inferenceMultiple")?;
     let req: MultipleBody = body.json()?;
     let n = n_best(req.n_best);
     let mut out = Vec::new();
@@ -542,36 +526,28 @@ async fn inference_multiple(
             Err(r) => return Err(r),
         }
     }
-    Ok(ok(&out))
+    Ok(Reply::ok(&out))
 }
 
-async fn initial_markup(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+async fn initial_markup(nlp: Nlp, RawQuery(q): RawQuery) -> Answer {
     let q = Query::new(q);
-    let snap = snapshot(&state, "initialMarkup", &key)?;
+    let snap = nlp.snapshot("initialMarkup")?;
     let Some(query) = q.get("query") else {
-        return Err(bad("`query` is required"));
+        return Err(nlp_bad("`query` is required"));
     };
     let markup = snap.markup(query).await?;
-    Ok(snap.lemma_limit(ok(&markup)))
+    Ok(snap.lemma_limit(Reply::ok(&markup)))
 }
 
-async fn entities_lookup(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+async fn entities_lookup(nlp: Nlp, RawQuery(q): RawQuery) -> Answer {
     let q = Query::new(q);
-    let snap = snapshot(&state, "entitiesLookup", &key)?;
+    let snap = nlp.snapshot("entitiesLookup")?;
     let Some(query) = q.get("query") else {
-        return Err(bad("`query` is required"));
+        return Err(nlp_bad("`query` is required"));
     };
     let show_all = q.flag("showAll").unwrap_or(false);
     let entities = snap.entities(query, q.get("clientId"), show_all).await?;
-    Ok(ok(&json!({ "text": query, "entities": entities })))
+    Ok(Reply::ok(&json!({ "text": query, "entities": entities })))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -581,12 +557,8 @@ struct AnalyzeBody {
     show_all: Option<bool>,
 }
 
-async fn analyze(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
-    let snap = snapshot(&state, "analyze", &key)?;
+async fn analyze(nlp: Nlp, body: Body) -> Answer {
+    let snap = nlp.snapshot("analyze")?;
     let req: AnalyzeBody = body.json()?;
     let data = req.data.unwrap_or_default();
     let text = data.phrase.and_then(|p| p.text).unwrap_or_default();
@@ -603,35 +575,27 @@ async fn analyze(
             "inference": inference,
         }))
     };
-    Ok(snap.lemma_limit(ok(&run.await?)))
+    Ok(snap.lemma_limit(Reply::ok(&run.await?)))
 }
 
-async fn conform(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+async fn conform(nlp: Nlp, RawQuery(q): RawQuery) -> Answer {
     let q = Query::new(q);
-    with(&state, "conform", &key, |_, _| {
+    nlp.with("conform", |_, _| {
         let (Some(word), Some(number)) = (q.get("text"), q.get("number")) else {
-            return Err(bad("`text` and `number` are required"));
+            return Err(nlp_bad("`text` and `number` are required"));
         };
         if number.parse::<i64>().is_err() {
-            return Err(bad("`number` must be an integer"));
+            return Err(nlp_bad("`number` must be an integer"));
         }
         Ok(unchanged(word))
     })
 }
 
-async fn inflect(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+async fn inflect(nlp: Nlp, RawQuery(q): RawQuery) -> Answer {
     let q = Query::new(q);
-    with(&state, "inflect", &key, |_, _| match q.get("text") {
+    nlp.with("inflect", |_, _| match q.get("text") {
         Some(word) => Ok(unchanged(word)),
-        None => Err(bad("`text` is required")),
+        None => Err(nlp_bad("`text` is required")),
     })
 }
 
@@ -642,24 +606,20 @@ async fn inflect(
 /// emulator keeps to the documents. `rsmorphy`, the Rust port of pymorphy2, was considered:
 /// its last release (0.4, 2018) and its dependencies are unmaintained.
 fn unchanged(word: &str) -> Reply {
-    text(word.to_owned()).with_header(LIMIT_HEADER, "morphology")
+    Reply::text(word.to_owned()).with_header(LIMIT_HEADER, "morphology")
 }
 
 /// Header on emulator answers that are not what JAICP would answer; its value names the limit.
 pub(crate) const LIMIT_HEADER: &str = "x-jaicp-emulator-limit";
 
-async fn detect_language(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+async fn detect_language(nlp: Nlp, body: Body) -> Answer {
     #[derive(Default, serde::Deserialize)]
     #[serde(default)]
     struct Docs {
         documents: Vec<String>,
     }
     let docs: Docs = body.json_or_default()?;
-    with(&state, "detectLanguage", &key, |_, _| {
+    nlp.with("detectLanguage", |_, _| {
         let langs: Vec<&str> = docs
             .documents
             .iter()
@@ -672,7 +632,7 @@ async fn detect_language(
                 if cyr > latin { "ru" } else { "en" }
             })
             .collect();
-        Ok(ok(&langs))
+        Ok(Reply::ok(&langs))
     })
 }
 
@@ -680,15 +640,15 @@ async fn detect_language(
 // Training
 // ---------------------------------------------------------------------------------------------
 
-async fn train(State(state): State<EmulatorState>, PathParams(key): PathParams<String>) -> Answer {
-    with(&state, "trainNLU", &key, |p, now| {
+async fn train(nlp: Nlp) -> Answer {
+    nlp.with("trainNLU", |p, now| {
         p.start_training(now);
         Ok(Reply::empty(StatusCode::OK))
     })
 }
 
-async fn status(State(state): State<EmulatorState>, PathParams(key): PathParams<String>) -> Answer {
-    with(&state, "getNLUStatus", &key, |p, now| {
+async fn status(nlp: Nlp) -> Answer {
+    nlp.with("getNLUStatus", |p, now| {
         p.read_status(now);
         let t = &p.training;
         let mut v = Map::new();
@@ -709,7 +669,7 @@ async fn status(State(state): State<EmulatorState>, PathParams(key): PathParams<
             v.insert("lastModelTrainTime".into(), json!(iso(s)));
             v.insert("cachedModelTrainTime".into(), json!(iso(s)));
         }
-        Ok(ok(&Value::Object(v)))
+        Ok(Reply::ok(&Value::Object(v)))
     })
 }
 
@@ -758,27 +718,20 @@ fn check_project(data: &ProjectData) -> Result<(), String> {
     Ok(())
 }
 
-async fn export_project(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-) -> Answer {
-    with(&state, "exportProject", &key, |p, _| Ok(ok(&p.export())))
+async fn export_project(nlp: Nlp) -> Answer {
+    nlp.with("exportProject", |p, _| Ok(Reply::ok(&p.export())))
 }
 
-async fn import_project(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+async fn import_project(nlp: Nlp, body: Body) -> Answer {
     let data: Result<ProjectData, Reply> =
-        body.checked::<ProjectExportImportData, _>(ProjectExportImportData::missing);
-    with(&state, "importProject", &key, |p, now| {
+        body.checked::<ProjectExportImportData, _>(ProjectExportImportData::missing, ProjectExportImportData::invalid);
+    nlp.with("importProject", |p, now| {
         let data = data?;
         if let Err(e) = check_project(&data) {
-            return Err(bad(e));
+            return Err(nlp_bad(e));
         }
         p.replace(data, now);
-        Ok(ok(&p.export()))
+        Ok(Reply::ok(&p.export()))
     })
 }
 
@@ -836,28 +789,22 @@ fn summaries(p: &Project) -> Vec<Value> {
     p.intents.values().map(Intent::summary).collect()
 }
 
-async fn import_intents(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer {
+async fn import_intents(nlp: Nlp, RawQuery(q): RawQuery, headers: HeaderMap, body: Body) -> Answer {
     let q = Query::new(q);
     let parsed = body
         .bytes()
-        .and_then(|b| multipart_file(&headers, &b).map_err(bad))
+        .and_then(|b| multipart_file(&headers, &b).map_err(nlp_bad))
         .and_then(|file| {
             let v: Value =
-                serde_json::from_slice(&file).map_err(|e| bad(format!("intents file: {e}")))?;
+                serde_json::from_slice(&file).map_err(|e| nlp_bad(format!("intents file: {e}")))?;
             let list = match v {
                 Value::Object(mut o) => o.remove("intents").unwrap_or(Value::Array(Vec::new())),
                 other => other,
             };
             serde_json::from_value::<Vec<Intent>>(list)
-                .map_err(|e| bad(format!("intents file: {e}")))
+                .map_err(|e| nlp_bad(format!("intents file: {e}")))
         });
-    with(&state, "importIntents", &key, |p, now| {
+    nlp.with("importIntents", |p, now| {
         let strategy = q.get("strategy").unwrap_or("");
         if ![
             "overwrite",
@@ -868,14 +815,14 @@ async fn import_intents(
         ]
         .contains(&strategy)
         {
-            return Err(bad(
+            return Err(nlp_bad(
                 "`strategy` must be overwrite, merge, unresolved, cleanwrite or skipwrite",
             ));
         }
         let intents = parsed?;
         for (i, intent) in intents.iter().enumerate() {
             if let Err(e) = check_intent(intent) {
-                return Err(bad(format!("intents[{i}]: {e}")));
+                return Err(nlp_bad(format!("intents[{i}]: {e}")));
             }
         }
         if strategy == "cleanwrite" {
@@ -911,15 +858,12 @@ async fn import_intents(
             }
         }
         p.changed_intents = now;
-        Ok(ok(&summaries(p)))
+        Ok(Reply::ok(&summaries(p)))
     })
 }
 
-async fn export_intents(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-) -> Answer {
-    with(&state, "exportIntents", &key, |p, _| {
+async fn export_intents(nlp: Nlp) -> Answer {
+    nlp.with("exportIntents", |p, _| {
         let list: Vec<&Intent> = p.intents.values().collect();
         let bytes = serde_json::to_vec_pretty(&list).unwrap_or_default();
         Ok(
@@ -935,76 +879,63 @@ async fn export_intents(
 // Intents
 // ---------------------------------------------------------------------------------------------
 
-async fn list_intents(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-) -> Answer {
-    with(&state, "listIntents", &key, |p, _| Ok(ok(&summaries(p))))
+async fn list_intents(nlp: Nlp) -> Answer {
+    nlp.with("listIntents", |p, _| Ok(Reply::ok(&summaries(p))))
 }
 
-async fn create_intent(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
-    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing);
-    with(&state, "createIntent", &key, |p, now| {
+async fn create_intent(nlp: Nlp, body: Body) -> Answer {
+    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
+    nlp.with("createIntent", |p, now| {
         let intent = intent?;
         if let Err(e) = check_intent(&intent) {
-            return Err(bad(e));
+            return Err(nlp_bad(e));
         }
         if p.intent_by_path(intent.path()).is_some() {
-            return Err(bad(format!(
+            return Err(nlp_bad(format!(
                 "an intent with path `{}` exists",
                 intent.path()
             )));
         }
-        Ok(created(&p.add_intent(intent, now)))
+        Ok(Reply::created(&p.add_intent(intent, now)))
     })
 }
 
-async fn get_intent(
-    State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
-) -> Answer {
-    with(&state, "getIntent", &key, |p, _| match p.intents.get(&id) {
-        Some(i) => Ok(ok(i)),
-        None => Err(not_found("intent", id)),
+async fn get_intent(nlp: Nlp, PathParams((_, id)): PathParams<(String, i64)>) -> Answer {
+    nlp.with("getIntent", |p, _| match p.intents.get(&id) {
+        Some(i) => Ok(Reply::ok(i)),
+        None => Err(nlp_not_found("intent", id)),
     })
 }
 
-async fn delete_intents(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+/// Removes every one of `ids` from `items`, or none when one of them is unknown (404 naming it).
+fn remove_all<V>(items: &mut BTreeMap<i64, V>, ids: &[i64], what: &str) -> Result<(), Reply> {
+    if let Some(missing) = ids.iter().find(|id| !items.contains_key(id)) {
+        return Err(nlp_not_found(what, missing));
+    }
+    for id in ids {
+        items.remove(id);
+    }
+    Ok(())
+}
+
+async fn delete_intents(nlp: Nlp, body: Body) -> Answer {
     let ids: Result<Vec<i64>, Reply> = body.json();
-    with(&state, "deleteIntents", &key, |p, now| {
-        let ids = ids?;
-        if let Some(missing) = ids.iter().find(|id| !p.intents.contains_key(id)) {
-            return Err(not_found("intent", missing));
-        }
-        for id in ids {
-            p.intents.remove(&id);
-        }
+    nlp.with("deleteIntents", |p, now| {
+        remove_all(&mut p.intents, &ids?, "intent")?;
         p.changed_intents = now;
-        Ok(no_content())
+        Ok(Reply::no_content())
     })
 }
 
-async fn get_intents_by_paths(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+async fn get_intents_by_paths(nlp: Nlp, RawQuery(q): RawQuery) -> Answer {
     let paths = Query::new(q).all("paths");
-    with(&state, "getIntentsByPaths", &key, |p, _| {
+    nlp.with("getIntentsByPaths", |p, _| {
         let found: Vec<&Intent> = p
             .intents
             .values()
             .filter(|i| paths.iter().any(|x| x == i.path()))
             .collect();
-        Ok(ok(&found))
+        Ok(Reply::ok(&found))
     })
 }
 
@@ -1012,42 +943,38 @@ fn under(path: &str, root: &str) -> bool {
     path == root || (path.starts_with(root) && path[root.len()..].starts_with('/'))
 }
 
-async fn delete_intents_by_paths(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+async fn delete_intents_by_paths(nlp: Nlp, body: Body) -> Answer {
     let paths: Result<Vec<String>, Reply> = body.json();
-    with(&state, "deleteMultipleByPaths", &key, |p, now| {
+    nlp.with("deleteMultipleByPaths", |p, now| {
         let paths = paths?;
         p.intents
             .retain(|_, i| !paths.iter().any(|root| under(i.path(), root)));
         p.changed_intents = now;
-        Ok(no_content())
+        Ok(Reply::no_content())
     })
 }
 
 async fn recursive_update(
-    State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
+    nlp: Nlp,
+    PathParams((_, id)): PathParams<(String, i64)>,
     body: Body,
 ) -> Answer {
-    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing);
-    with(&state, "recursiveUpdate", &key, |p, now| {
+    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
+    nlp.with("recursiveUpdate", |p, now| {
         let mut intent = intent?;
         let Some(old) = p.intents.get(&id).cloned() else {
-            return Err(not_found("intent", id));
+            return Err(nlp_not_found("intent", id));
         };
         if intent.path.is_none() {
             intent.path = old.path.clone();
         }
         if let Err(e) = check_intent(&intent) {
-            return Err(bad(e));
+            return Err(nlp_bad(e));
         }
         if let Some(other) = p.intent_by_path(intent.path())
             && other != id
         {
-            return Err(bad(format!(
+            return Err(nlp_bad(format!(
                 "an intent with path `{}` exists",
                 intent.path()
             )));
@@ -1066,17 +993,13 @@ async fn recursive_update(
         intent.id = Some(id);
         p.intents.insert(id, intent.clone());
         p.changed_intents = now;
-        Ok(ok(
+        Ok(Reply::ok(
             &json!({ "updatedIntent": intent, "affectedRecords": affected }),
         ))
     })
 }
 
-async fn search_intents(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+async fn search_intents(nlp: Nlp, body: Body) -> Answer {
     #[derive(Default, serde::Deserialize)]
     #[serde(default)]
     struct Criteria {
@@ -1087,7 +1010,7 @@ async fn search_intents(
         slots: Option<String>,
     }
     let c: Result<Criteria, Reply> = body.json_or_default();
-    with(&state, "searchIntents", &key, |p, _| {
+    nlp.with("searchIntents", |p, _| {
         let c = c?;
         let has = |hay: &str, needle: &Option<String>| {
             needle
@@ -1117,7 +1040,7 @@ async fn search_intents(
             })
             .map(Intent::summary)
             .collect();
-        Ok(ok(&found))
+        Ok(Reply::ok(&found))
     })
 }
 
@@ -1125,123 +1048,93 @@ async fn search_intents(
 // Entities
 // ---------------------------------------------------------------------------------------------
 
-async fn list_entities(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-) -> Answer {
-    with(&state, "listEntities", &key, |p, _| {
+async fn list_entities(nlp: Nlp) -> Answer {
+    nlp.with("listEntities", |p, _| {
         let list: Vec<&Entity> = p.entities.values().map(|e| &e.entity).collect();
-        Ok(ok(&list))
+        Ok(Reply::ok(&list))
     })
 }
 
-async fn create_entity(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+async fn create_entity(nlp: Nlp, body: Body) -> Answer {
     let entity: Result<Entity, Reply> =
-        body.checked::<NamedEntityData, _>(NamedEntityData::missing);
-    with(&state, "createEntity", &key, |p, now| {
+        body.checked::<NamedEntityData, _>(NamedEntityData::missing, NamedEntityData::invalid);
+    nlp.with("createEntity", |p, now| {
         let entity = entity?;
         if let Err(e) = check_entity(&entity) {
-            return Err(bad(e));
+            return Err(nlp_bad(e));
         }
         if p.entity_by_name(&entity.name).is_some() {
-            return Err(bad(format!("an entity named `{}` exists", entity.name)));
+            return Err(nlp_bad(format!("an entity named `{}` exists", entity.name)));
         }
-        Ok(created(&p.add_entity(entity, Vec::new(), now)))
+        Ok(Reply::created(&p.add_entity(entity, Vec::new(), now)))
     })
 }
 
-async fn delete_entities(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+async fn delete_entities(nlp: Nlp, body: Body) -> Answer {
     let ids: Result<Vec<i64>, Reply> = body.json();
-    with(&state, "deleteEntities", &key, |p, now| {
-        let ids = ids?;
-        if let Some(missing) = ids.iter().find(|id| !p.entities.contains_key(id)) {
-            return Err(not_found("entity", missing));
-        }
-        for id in ids {
-            p.entities.remove(&id);
-        }
+    nlp.with("deleteEntities", |p, now| {
+        remove_all(&mut p.entities, &ids?, "entity")?;
         p.changed_entities = now;
-        Ok(no_content())
+        Ok(Reply::no_content())
     })
 }
 
-async fn delete_entities_by_names(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
+async fn delete_entities_by_names(nlp: Nlp, body: Body) -> Answer {
     let names: Result<Vec<String>, Reply> = body.json();
-    with(&state, "deleteEntitiesByNames", &key, |p, now| {
+    nlp.with("deleteEntitiesByNames", |p, now| {
         let names = names?;
         p.entities.retain(|_, e| !names.contains(&e.entity.name));
         p.changed_entities = now;
-        Ok(no_content())
+        Ok(Reply::no_content())
     })
 }
 
-async fn get_entities_by_names(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    RawQuery(q): RawQuery,
-) -> Answer {
+async fn get_entities_by_names(nlp: Nlp, RawQuery(q): RawQuery) -> Answer {
     let names = Query::new(q).all("names");
-    with(&state, "getEntitiesByNames", &key, |p, _| {
+    nlp.with("getEntitiesByNames", |p, _| {
         let list: Vec<&Entity> = p
             .entities
             .values()
             .filter(|e| names.contains(&e.entity.name))
             .map(|e| &e.entity)
             .collect();
-        Ok(ok(&list))
+        Ok(Reply::ok(&list))
     })
 }
 
-async fn get_entity(
-    State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
-) -> Answer {
-    with(&state, "getEntity", &key, |p, _| {
-        match p.entities.get(&id) {
-            Some(e) => Ok(ok(&e.entity)),
-            None => Err(not_found("entity", id)),
-        }
+async fn get_entity(nlp: Nlp, PathParams((_, id)): PathParams<(String, i64)>) -> Answer {
+    nlp.with("getEntity", |p, _| match p.entities.get(&id) {
+        Some(e) => Ok(Reply::ok(&e.entity)),
+        None => Err(nlp_not_found("entity", id)),
     })
 }
 
 async fn update_entity(
-    State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
+    nlp: Nlp,
+    PathParams((_, id)): PathParams<(String, i64)>,
     body: Body,
 ) -> Answer {
     let entity: Result<Entity, Reply> =
-        body.checked::<NamedEntityData, _>(NamedEntityData::missing);
-    with(&state, "updateEntity", &key, |p, now| {
+        body.checked::<NamedEntityData, _>(NamedEntityData::missing, NamedEntityData::invalid);
+    nlp.with("updateEntity", |p, now| {
         let mut entity = entity?;
         if !p.entities.contains_key(&id) {
-            return Err(not_found("entity", id));
+            return Err(nlp_not_found("entity", id));
         }
         if let Err(e) = check_entity(&entity) {
-            return Err(bad(e));
+            return Err(nlp_bad(e));
         }
         if p.entity_by_name(&entity.name)
             .is_some_and(|other| other != id)
         {
-            return Err(bad(format!("an entity named `{}` exists", entity.name)));
+            return Err(nlp_bad(format!("an entity named `{}` exists", entity.name)));
         }
         entity.id = Some(id);
         if let Some(e) = p.entities.get_mut(&id) {
             e.entity = entity.clone();
         }
         p.changed_entities = now;
-        Ok(ok(&entity))
+        Ok(Reply::ok(&entity))
     })
 }
 
@@ -1255,8 +1148,10 @@ impl EntityRef {
     fn resolve(&self, p: &Project) -> Result<i64, Reply> {
         match self {
             EntityRef::Id(id) if p.entities.contains_key(id) => Ok(*id),
-            EntityRef::Id(id) => Err(not_found("entity", id)),
-            EntityRef::Name(n) => p.entity_by_name(n).ok_or_else(|| not_found("entity", n)),
+            EntityRef::Id(id) => Err(nlp_not_found("entity", id)),
+            EntityRef::Name(n) => p
+                .entity_by_name(n)
+                .ok_or_else(|| nlp_not_found("entity", n)),
         }
     }
 }
@@ -1265,225 +1160,161 @@ fn in_scope(r: &Record, client: Option<&str>) -> bool {
     r.client_id.as_deref() == client
 }
 
-fn records_page(p: &Project, which: &EntityRef, q: &Query) -> Answer {
-    let id = which.resolve(p)?;
-    let page = q
-        .get("page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let size = q
-        .get("size")
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|s| *s > 0)
-        .unwrap_or(20)
-        .min(10_000);
-    let search = q.get("searchQuery").unwrap_or("").to_lowercase();
-    let client = q.get("clientId");
-    let all: Vec<&Record> = p.entities[&id]
-        .records
-        .iter()
-        .filter(|r| in_scope(r, client))
-        .filter(|r| {
-            search.is_empty()
-                || r.value.to_lowercase().contains(&search)
-                || r.rule.iter().any(|x| x.to_lowercase().contains(&search))
-        })
-        .collect();
-    let records: Vec<&Record> = all
-        .iter()
-        .skip(page.saturating_mul(size))
-        .take(size)
-        .copied()
-        .collect();
-    Ok(ok(&json!({
-        "paging": { "pageNum": page, "pageSize": size, "totalCount": all.len() },
-        "records": records,
-    })))
-}
-
-fn create_record_in(
-    p: &mut Project,
-    which: &EntityRef,
-    body: Result<RecordBody, Reply>,
-    now: Millis,
-) -> Answer {
-    let id = which.resolve(p)?;
-    let body = body?;
-    let Some(mut record) = body.data else {
-        return Err(bad("`data` is required"));
-    };
-    if let Err(e) = check_record(&record) {
-        return Err(bad(e));
-    }
-    record.client_id = body.client_id.or(record.client_id);
-    record.id = Some(p.next_id());
-    if let Some(e) = p.entities.get_mut(&id) {
-        e.records.push(record.clone());
-    }
-    p.changed_entities = now;
-    Ok(created(&record))
-}
-
-fn replace_records_in(
-    p: &mut Project,
-    which: &EntityRef,
-    body: Result<RecordsBody, Reply>,
-    now: Millis,
-) -> Answer {
-    let id = which.resolve(p)?;
-    let body = body?;
-    let records = body.data.unwrap_or_default();
-    for (i, r) in records.iter().enumerate() {
-        if let Err(e) = check_record(r) {
-            return Err(bad(format!("data[{i}]: {e}")));
-        }
-    }
-    let client = body.client_id;
-    let mut fresh = Vec::new();
-    for mut r in records {
-        r.id = Some(p.next_id());
-        r.client_id = client.clone();
-        fresh.push(r);
-    }
-    if let Some(e) = p.entities.get_mut(&id) {
-        e.records.retain(|r| !in_scope(r, client.as_deref()));
-        e.records.extend(fresh.iter().cloned());
-    }
-    p.changed_entities = now;
-    Ok(ok(&fresh))
-}
-
-fn delete_records_in(
-    p: &mut Project,
-    which: &EntityRef,
-    ids: Result<Vec<i64>, Reply>,
-    client: Option<&str>,
-    now: Millis,
-) -> Answer {
-    let id = which.resolve(p)?;
-    let ids = ids?;
-    let Some(e) = p.entities.get_mut(&id) else {
-        return Err(not_found("entity", id));
-    };
-    if let Some(missing) = ids.iter().find(|rid| {
-        !e.records
-            .iter()
-            .any(|r| r.id == Some(**rid) && in_scope(r, client))
-    }) {
-        return Err(not_found("record", missing));
-    }
-    e.records
-        .retain(|r| !r.id.is_some_and(|x| ids.contains(&x)));
-    p.changed_entities = now;
-    Ok(no_content())
-}
-
-fn update_record_in(
-    p: &mut Project,
-    which: &EntityRef,
-    rid: i64,
-    body: Result<RecordBody, Reply>,
-    now: Millis,
-) -> Answer {
-    let id = which.resolve(p)?;
-    let body = body?;
-    let Some(mut record) = body.data else {
-        return Err(bad("`data` is required"));
-    };
-    if let Err(e) = check_record(&record) {
-        return Err(bad(e));
-    }
-    let Some(slot) = p
-        .entities
-        .get_mut(&id)
-        .and_then(|e| e.records.iter_mut().find(|r| r.id == Some(rid)))
-    else {
-        return Err(not_found("record", rid));
-    };
-    record.id = Some(rid);
-    record.client_id = body
-        .client_id
-        .or(record.client_id)
-        .or(slot.client_id.clone());
-    *slot = record.clone();
-    p.changed_entities = now;
-    Ok(ok(&record))
-}
-
 async fn get_records(
-    State(state): State<EmulatorState>,
-    Op(op): Op,
-    EntityPath { key, entity, .. }: EntityPath,
-    RawQuery(q): RawQuery,
+    nlp: Nlp,
+    at: EntityPath,
+    // Read by the checking extractor: `page` and `size` have the document's lower bounds.
+    crate::extract::Query(pairs): crate::extract::Query<Vec<(String, String)>>,
 ) -> Answer {
-    let q = Query::new(q);
-    with(&state, op, &key, |p, _| records_page(p, &entity, &q))
-}
-
-async fn create_record(
-    State(state): State<EmulatorState>,
-    Op(op): Op,
-    EntityPath { key, entity, .. }: EntityPath,
-    body: Body,
-) -> Answer {
-    let body = body.json();
-    with(&state, op, &key, |p, now| {
-        create_record_in(p, &entity, body, now)
+    let q = Query(pairs);
+    at.with(&nlp, |p, id, _| {
+        let page = q
+            .get("page")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        let size = q
+            .get("size")
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(20)
+            .min(10_000);
+        let search = q.get("searchQuery").unwrap_or("").to_lowercase();
+        let client = q.get("clientId");
+        let all: Vec<&Record> = p.entities[&id]
+            .records
+            .iter()
+            .filter(|r| in_scope(r, client))
+            .filter(|r| {
+                search.is_empty()
+                    || r.value.to_lowercase().contains(&search)
+                    || r.rule.iter().any(|x| x.to_lowercase().contains(&search))
+            })
+            .collect();
+        let records: Vec<&Record> = all
+            .iter()
+            .skip(page.saturating_mul(size))
+            .take(size)
+            .copied()
+            .collect();
+        Ok(Reply::ok(&json!({
+            "paging": { "pageNum": page, "pageSize": size, "totalCount": all.len() },
+            "records": records,
+        })))
     })
 }
 
-async fn update_all_records(
-    State(state): State<EmulatorState>,
-    Op(op): Op,
-    EntityPath { key, entity, .. }: EntityPath,
-    body: Body,
-) -> Answer {
-    let body = body.json();
-    with(&state, op, &key, |p, now| {
-        replace_records_in(p, &entity, body, now)
-    })
-}
-
-async fn delete_records(
-    State(state): State<EmulatorState>,
-    Op(op): Op,
-    EntityPath { key, entity, .. }: EntityPath,
-    RawQuery(q): RawQuery,
-    body: Body,
-) -> Answer {
-    let q = Query::new(q);
-    let ids = body.json();
-    with(&state, op, &key, |p, now| {
-        delete_records_in(p, &entity, ids, q.get("clientId"), now)
-    })
-}
-
-async fn update_record(
-    State(state): State<EmulatorState>,
-    Op(op): Op,
-    EntityPath {
-        key,
-        entity,
-        record,
-    }: EntityPath,
-    body: Body,
-) -> Answer {
-    let body = body.json();
-    let Some(rid) = record else {
-        return Err(bad("`recordId` is required"));
+/// The `data` record of a single-record body, checked.
+fn record_of(body: Result<RecordBody, Reply>) -> Result<(Record, Option<String>), Reply> {
+    let body = body?;
+    let Some(record) = body.data else {
+        return Err(nlp_bad("`data` is required"));
     };
-    with(&state, op, &key, |p, now| {
-        update_record_in(p, &entity, rid, body, now)
+    check_record(&record).map_err(nlp_bad)?;
+    Ok((record, body.client_id))
+}
+
+async fn create_record(nlp: Nlp, at: EntityPath, body: Body) -> Answer {
+    let body = body.json();
+    at.with(&nlp, |p, id, now| {
+        let (mut record, client) = record_of(body)?;
+        record.client_id = client.or(record.client_id);
+        record.id = Some(p.next_id());
+        if let Some(e) = p.entities.get_mut(&id) {
+            e.records.push(record.clone());
+        }
+        p.changed_entities = now;
+        Ok(Reply::created(&record))
     })
 }
 
-/// The path of a records route: the NLP key, the entity by id (`/entities/{entityId}/…`) or by
-/// name (`/entities-by-name(s)/{entityName}/…`), and the record id where the route has one. One
-/// handler serves both spellings; the route's [`Op`] tells them apart in the counters.
+async fn update_all_records(nlp: Nlp, at: EntityPath, body: Body) -> Answer {
+    let body: Result<RecordsBody, Reply> = body.json();
+    at.with(&nlp, |p, id, now| {
+        let body = body?;
+        let records = body.data.unwrap_or_default();
+        for (i, r) in records.iter().enumerate() {
+            check_record(r).map_err(|e| nlp_bad(format!("data[{i}]: {e}")))?;
+        }
+        let client = body.client_id;
+        let mut fresh = Vec::new();
+        for mut r in records {
+            r.id = Some(p.next_id());
+            r.client_id = client.clone();
+            fresh.push(r);
+        }
+        if let Some(e) = p.entities.get_mut(&id) {
+            e.records.retain(|r| !in_scope(r, client.as_deref()));
+            e.records.extend(fresh.iter().cloned());
+        }
+        p.changed_entities = now;
+        Ok(Reply::ok(&fresh))
+    })
+}
+
+async fn delete_records(nlp: Nlp, at: EntityPath, RawQuery(q): RawQuery, body: Body) -> Answer {
+    let q = Query::new(q);
+    let ids: Result<Vec<i64>, Reply> = body.json();
+    at.with(&nlp, |p, id, now| {
+        let ids = ids?;
+        let client = q.get("clientId");
+        let Some(e) = p.entities.get_mut(&id) else {
+            return Err(nlp_not_found("entity", id));
+        };
+        if let Some(missing) = ids.iter().find(|rid| {
+            !e.records
+                .iter()
+                .any(|r| r.id == Some(**rid) && in_scope(r, client))
+        }) {
+            return Err(nlp_not_found("record", missing));
+        }
+        e.records
+            .retain(|r| !r.id.is_some_and(|x| ids.contains(&x)));
+        p.changed_entities = now;
+        Ok(Reply::no_content())
+    })
+}
+
+async fn update_record(nlp: Nlp, at: EntityPath, body: Body) -> Answer {
+    let body = body.json();
+    let Some(rid) = at.record else {
+        return Err(nlp_bad("`recordId` is required"));
+    };
+    at.with(&nlp, |p, id, now| {
+        let (mut record, client) = record_of(body)?;
+        let Some(slot) = p
+            .entities
+            .get_mut(&id)
+            .and_then(|e| e.records.iter_mut().find(|r| r.id == Some(rid)))
+        else {
+            return Err(nlp_not_found("record", rid));
+        };
+        record.id = Some(rid);
+        record.client_id = client.or(record.client_id).or(slot.client_id.clone());
+        *slot = record.clone();
+        p.changed_entities = now;
+        Ok(Reply::ok(&record))
+    })
+}
+
+/// The path of a records route (besides the NLP key, which [`Nlp`] reads): the entity by id
+/// (`/entities/{entityId}/…`) or by name (`/entities-by-name(s)/{entityName}/…`), and the record
+/// id where the route has one. One handler serves both spellings; the route's [`Op`] tells them
+/// apart in the counters.
 struct EntityPath {
-    key: String,
+    op: &'static str,
     entity: EntityRef,
     record: Option<i64>,
+}
+
+impl EntityPath {
+    /// Runs `work` on the project and the id of the entity (404 for an unknown one), counted
+    /// under the route's operation.
+    fn with(&self, nlp: &Nlp, work: impl FnOnce(&mut Project, i64, Millis) -> Answer) -> Answer {
+        nlp.with(self.op, |p, now| {
+            let id = self.entity.resolve(p)?;
+            work(p, id, now)
+        })
+    }
 }
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for EntityPath {
@@ -1493,22 +1324,20 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for EntityPath {
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
+        let Ok(Op(op)) = Op::from_request_parts(parts, state).await;
         let PathParams(map) =
-            PathParams::<std::collections::HashMap<String, String>>::from_request_parts(
-                parts, state,
-            )
-            .await?;
+            PathParams::<HashMap<String, String>>::from_request_parts(parts, state).await?;
         let number = |name: &str, v: &String| {
             v.parse::<i64>()
-                .map_err(|_| bad(format!("`{name}` must be an integer")))
+                .map_err(|_| nlp_bad(format!("`{name}` must be an integer")))
         };
         let entity = match (map.get("entityId"), map.get("entityName")) {
             (Some(id), _) => EntityRef::Id(number("entityId", id)?),
             (None, Some(name)) => EntityRef::Name(name.clone()),
-            (None, None) => return Err(bad("an entity id or name is required")),
+            (None, None) => return Err(nlp_bad("an entity id or name is required")),
         };
         Ok(Self {
-            key: map.get("accessToken").cloned().unwrap_or_default(),
+            op,
             entity,
             record: map
                 .get("recordId")
@@ -1519,14 +1348,14 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for EntityPath {
 }
 
 async fn get_entity_by_name(
-    State(state): State<EmulatorState>,
-    PathParams((key, name)): PathParams<(String, String)>,
+    nlp: Nlp,
+    PathParams((_, name)): PathParams<(String, String)>,
     RawQuery(q): RawQuery,
 ) -> Answer {
     let q = Query::new(q);
-    with(&state, "getEntityByName", &key, |p, _| {
+    nlp.with("getEntityByName", |p, _| {
         let Some(id) = p.entity_by_name(&name) else {
-            return Err(not_found("entity", &name));
+            return Err(nlp_not_found("entity", &name));
         };
         let e = &p.entities[&id];
         let records: Vec<&Record> = e
@@ -1534,7 +1363,9 @@ async fn get_entity_by_name(
             .iter()
             .filter(|r| r.client_id.is_none() || r.client_id.as_deref() == q.get("clientId"))
             .collect();
-        Ok(ok(&json!({ "entity": e.entity, "records": records })))
+        Ok(Reply::ok(
+            &json!({ "entity": e.entity, "records": records }),
+        ))
     })
 }
 
@@ -1574,8 +1405,8 @@ fn parse_records_csv(file: &[u8]) -> Result<Vec<Record>, String> {
 }
 
 async fn upload_records(
-    State(state): State<EmulatorState>,
-    PathParams((key, id)): PathParams<(String, i64)>,
+    nlp: Nlp,
+    PathParams((_, id)): PathParams<(String, i64)>,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
     body: Body,
@@ -1583,15 +1414,15 @@ async fn upload_records(
     let q = Query::new(q);
     let records = body
         .bytes()
-        .and_then(|b| multipart_file(&headers, &b).map_err(bad))
-        .and_then(|f| parse_records_csv(&f).map_err(bad));
-    with(&state, "uploadRecords", &key, |p, now| {
+        .and_then(|b| multipart_file(&headers, &b).map_err(nlp_bad))
+        .and_then(|f| parse_records_csv(&f).map_err(nlp_bad));
+    nlp.with("uploadRecords", |p, now| {
         if q.get("type") != Some("zb-csv") {
-            return Err(bad("`type` must be `zb-csv`"));
+            return Err(nlp_bad("`type` must be `zb-csv`"));
         }
         let records = records?;
         let Some(_) = p.entities.get(&id) else {
-            return Err(not_found("entity", id));
+            return Err(nlp_not_found("entity", id));
         };
         let mut added = Vec::new();
         for mut r in records {
@@ -1602,7 +1433,7 @@ async fn upload_records(
             e.records.extend(added.iter().cloned());
         }
         p.changed_entities = now;
-        Ok(ok(&added))
+        Ok(Reply::ok(&added))
     })
 }
 
@@ -1610,26 +1441,18 @@ async fn upload_records(
 // Speller
 // ---------------------------------------------------------------------------------------------
 
-async fn get_speller(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-) -> Answer {
-    with(&state, "getSpellerDictionary", &key, |p, _| {
-        Ok(text(p.speller.clone()))
+async fn get_speller(nlp: Nlp) -> Answer {
+    nlp.with("getSpellerDictionary", |p, _| {
+        Ok(Reply::text(p.speller.clone()))
     })
 }
 
-async fn upload_speller(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer {
+async fn upload_speller(nlp: Nlp, headers: HeaderMap, body: Body) -> Answer {
     let file = body
         .bytes()
-        .and_then(|b| multipart_file(&headers, &b).map_err(bad))
-        .and_then(|f| String::from_utf8(f).map_err(|_| bad("the dictionary is not UTF-8")));
-    with(&state, "uploadSpellerDictionary", &key, |p, _| {
+        .and_then(|b| multipart_file(&headers, &b).map_err(nlp_bad))
+        .and_then(|f| String::from_utf8(f).map_err(|_| nlp_bad("the dictionary is not UTF-8")));
+    nlp.with("uploadSpellerDictionary", |p, _| {
         let dict = file?;
         for (n, line) in dict.lines().enumerate() {
             if line.trim().is_empty() {
@@ -1639,11 +1462,14 @@ async fn upload_speller(
                 .split_once('\t')
                 .is_some_and(|(w, num)| !w.trim().is_empty() && num.trim().parse::<i64>().is_ok());
             if !ok_line {
-                return Err(bad(format!("line {}: expected `word<TAB>number`", n + 1)));
+                return Err(nlp_bad(format!(
+                    "line {}: expected `word<TAB>number`",
+                    n + 1
+                )));
             }
         }
         let lines = dict.lines().filter(|l| !l.trim().is_empty()).count();
         p.speller = dict;
-        Ok(text(format!("{lines} words")))
+        Ok(Reply::text(format!("{lines} words")))
     })
 }

@@ -7,42 +7,48 @@ use axum::routing::post;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::errors::spring;
-use crate::extract::{Body, PathParams};
+use crate::authorize::{Authorized, PathSecret};
+use crate::errors::{spring, spring_bad};
+use crate::extract::Body;
+use crate::operation::op;
 use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new()
-        // The documented form has `/chatadapter` first; some addresses come without it.
-        .route(
-            "/chatadapter/chatapi/webhook/operatorapi/{key}",
-            post(event),
-        )
-        .route("/chatapi/webhook/operatorapi/{key}", post(event))
+    // The documented form has `/chatadapter` first; some addresses come without it.
+    ["/chatadapter/chatapi", "/chatapi"]
+        .into_iter()
+        .fold(Router::new(), |router, prefix| {
+            router.route(
+                &format!("{prefix}/webhook/operatorapi/{{key}}"),
+                op("postOperatorEvent", post(event)),
+            )
+        })
         .route("/_emulator/operator/desk", post(connect_desk))
 }
 
-/// An event from the desk: an agent's text or file, or the agent closing the chat.
-async fn event(
-    State(state): State<EmulatorState>,
-    PathParams(key): PathParams<String>,
-    body: Body,
-) -> Answer {
-    state.shared.counters.request("postOperatorEvent");
-    if key != super::DEFAULT_OPERATOR_KEY {
-        return Err(spring(
-            StatusCode::NOT_FOUND,
-            "No Operator API channel has this key",
-        ));
+/// The Operator API's path secret: the channel's key.
+struct OperatorKey;
+
+impl PathSecret for OperatorKey {
+    fn accept(_: &EmulatorState, key: &str) -> Result<(), Reply> {
+        if key == super::DEFAULT_OPERATOR_KEY {
+            Ok(())
+        } else {
+            Err(spring(
+                StatusCode::NOT_FOUND,
+                "No Operator API channel has this key",
+            ))
+        }
     }
+}
+
+/// An event from the desk: an agent's text or file, or the agent closing the chat.
+async fn event(Authorized { state, .. }: Authorized<OperatorKey>, body: Body) -> Answer {
     let event = body.object("the event")?;
     let text = |k: &str| event.get(k).and_then(Value::as_str).map(str::to_owned);
     let (Some(user), Some(kind), Some(_id)) = (text("userId"), text("type"), text("id")) else {
-        return Err(spring(
-            StatusCode::BAD_REQUEST,
-            "id, userId and type are required",
-        ));
+        return Err(spring_bad("id, userId and type are required"));
     };
     // Without a connected desk the events still reach the bot's default channel.
     let desk = state
@@ -53,7 +59,7 @@ async fn event(
         .clone()
         .unwrap_or_else(|| super::Desk {
             api_url: String::new(),
-            token: crate::chat::DEFAULT_CHAT_TOKEN.to_owned(),
+            token: crate::chat::channel_or_default(None),
         });
     let reply = match kind.as_str() {
         "TextMessage" => json!({"type": "text", "text": text("text").unwrap_or_default()}),
@@ -69,7 +75,7 @@ async fn event(
             json!({"type": "text", "text": "The agent closed the chat. You are back with the bot."})
         }
         "SelectDestination" => return Ok(Reply::empty(StatusCode::OK)),
-        _ => return Err(spring(StatusCode::BAD_REQUEST, "unknown event type")),
+        _ => return Err(spring_bad("unknown event type")),
     };
     crate::chat::routes::push_agent_reply(&state, &desk.token, &user, reply);
     Ok(Reply::empty(StatusCode::OK))
@@ -89,9 +95,7 @@ async fn connect_desk(
     body: Body,
 ) -> Answer {
     let new: NewDesk = body.json()?;
-    let token = new
-        .token
-        .unwrap_or_else(|| crate::chat::DEFAULT_CHAT_TOKEN.to_owned());
+    let token = crate::chat::channel_or_default(new.token);
     if !state.shared.chat.lock().knows(&token) {
         return Err(spring(
             StatusCode::NOT_FOUND,
@@ -103,10 +107,7 @@ async fn connect_desk(
         return Ok(Reply::empty(StatusCode::NO_CONTENT));
     };
     if !url::Url::parse(&api_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
-        return Err(spring(
-            StatusCode::BAD_REQUEST,
-            "apiUrl must be an http(s) URL",
-        ));
+        return Err(spring_bad("apiUrl must be an http(s) URL"));
     }
     let host = headers
         .get(header::HOST)

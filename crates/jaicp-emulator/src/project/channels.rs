@@ -6,8 +6,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
-use jaicp_channel::models::strict::Required;
+use jaicp_channel::models::strict::Rules;
 use jaicp_channel::models::{BotChannelCreateDto, BotChannelUpdateDto, DeployBotChannelDto};
 
 use crate::extract::{Body, PathParams, Query};
@@ -44,7 +45,7 @@ struct ProjectQuery {
     project_id: Option<i64>,
 }
 
-async fn list(Unified(state): Unified, Query(q): Query<ProjectQuery>) -> Answer {
+async fn list(Authorized { state, .. }: Unified, Query(q): Query<ProjectQuery>) -> Answer {
     let s = state.projects();
     let Some(pid) = q.project_id else {
         return Err(bad_request("`projectId` is required"));
@@ -73,8 +74,12 @@ struct CreateBody {
     is_auto_deploy: Option<bool>,
 }
 
-async fn create(Unified(state): Unified, Query(q): Query<ProjectQuery>, body: Body) -> Answer {
-    let b: CreateBody = body.checked::<BotChannelCreateDto, _>(BotChannelCreateDto::missing)?;
+async fn create(
+    Authorized { state, .. }: Unified,
+    Query(q): Query<ProjectQuery>,
+    body: Body,
+) -> Answer {
+    let b: CreateBody = body.checked::<BotChannelCreateDto, _>(BotChannelCreateDto::missing, BotChannelCreateDto::invalid)?;
     let Some(pid) = q.project_id else {
         return Err(bad_request("`projectId` is required"));
     };
@@ -104,14 +109,17 @@ async fn create(Unified(state): Unified, Query(q): Query<ProjectQuery>, body: Bo
     Ok(Reply::ok(&channel.json()))
 }
 
-async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn get_one(Authorized { state, .. }: Unified, PathParams(id): PathParams<i64>) -> Answer {
     match state.projects().channels.get(&id) {
         Some(c) => Ok(Reply::ok(&c.json())),
         None => Err(not_found("channel")),
     }
 }
 
-async fn by_bot_id(Unified(state): Unified, PathParams(bot_id): PathParams<String>) -> Answer {
+async fn by_bot_id(
+    Authorized { state, .. }: Unified,
+    PathParams(bot_id): PathParams<String>,
+) -> Answer {
     match state
         .projects()
         .channels
@@ -134,8 +142,12 @@ struct UpdateBody {
     is_block: Option<bool>,
 }
 
-async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
-    let b: UpdateBody = body.checked::<BotChannelUpdateDto, _>(BotChannelUpdateDto::missing)?;
+async fn update(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<i64>,
+    body: Body,
+) -> Answer {
+    let b: UpdateBody = body.checked::<BotChannelUpdateDto, _>(BotChannelUpdateDto::missing, BotChannelUpdateDto::invalid)?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(c) = s.channels.get_mut(&id) else {
@@ -157,7 +169,7 @@ async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: 
     Ok(Reply::ok(&after.json()))
 }
 
-async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn delete(Authorized { state, .. }: Unified, PathParams(id): PathParams<i64>) -> Answer {
     let removed = state.projects().channels.remove(&id);
     let c = removed.ok_or_else(|| not_found("channel"))?;
     state.channel_changed(Some(&c), None);
@@ -175,8 +187,8 @@ struct DeployBody {
     skip_tests: Option<bool>,
 }
 
-async fn deploy(Unified(state): Unified, body: Body) -> Answer {
-    let b: DeployBody = body.checked::<DeployBotChannelDto, _>(DeployBotChannelDto::missing)?;
+async fn deploy(Authorized { state, .. }: Unified, body: Body) -> Answer {
+    let b: DeployBody = body.checked::<DeployBotChannelDto, _>(DeployBotChannelDto::missing, DeployBotChannelDto::invalid)?;
     let now = state.now_ms();
     let (delay, result) = {
         let mut s = state.projects();

@@ -5,8 +5,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
-use jaicp_project::models::strict::Required;
+use jaicp_project::models::strict::Rules;
 use jaicp_project::models::{ProjectCreateDto, ProjectUpdateDto};
 
 use crate::extract::{Body, PathParams, Query};
@@ -44,7 +45,7 @@ struct ListQuery {
     size: Option<usize>,
 }
 
-async fn list(Unified(state): Unified, Query(q): Query<ListQuery>) -> Answer {
+async fn list(Authorized { state, .. }: Unified, Query(q): Query<ListQuery>) -> Answer {
     let page = q.page.unwrap_or(0);
     let size = q.size.unwrap_or(20).clamp(1, 1000);
     let s = state.projects();
@@ -75,8 +76,8 @@ struct CreateBody {
     project_settings_data: Option<Value>,
 }
 
-async fn create(Unified(state): Unified, body: Body) -> Answer {
-    let b: CreateBody = body.checked::<ProjectCreateDto, _>(ProjectCreateDto::missing)?;
+async fn create(Authorized { state, .. }: Unified, body: Body) -> Answer {
+    let b: CreateBody = body.checked::<ProjectCreateDto, _>(ProjectCreateDto::missing, ProjectCreateDto::invalid)?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -107,7 +108,7 @@ async fn create(Unified(state): Unified, body: Body) -> Answer {
     }
 }
 
-async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn get_one(Authorized { state, .. }: Unified, PathParams(id): PathParams<i64>) -> Answer {
     let s = state.projects();
     match s.projects.get(&id) {
         Some(p) => Ok(Reply::ok(&s.project_json(p, state.shared.config.spelling))),
@@ -115,7 +116,10 @@ async fn get_one(Unified(state): Unified, PathParams(id): PathParams<i64>) -> An
     }
 }
 
-async fn by_short_name(Unified(state): Unified, PathParams(short): PathParams<String>) -> Answer {
+async fn by_short_name(
+    Authorized { state, .. }: Unified,
+    PathParams(short): PathParams<String>,
+) -> Answer {
     let s = state.projects();
     match s.project_by_short_name(&short) {
         Some(p) => Ok(Reply::ok(&s.project_json(p, state.shared.config.spelling))),
@@ -133,8 +137,12 @@ struct UpdateBody {
     project_settings_data: Option<Value>,
 }
 
-async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: Body) -> Answer {
-    let b: UpdateBody = body.checked::<ProjectUpdateDto, _>(ProjectUpdateDto::missing)?;
+async fn update(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<i64>,
+    body: Body,
+) -> Answer {
+    let b: UpdateBody = body.checked::<ProjectUpdateDto, _>(ProjectUpdateDto::missing, ProjectUpdateDto::invalid)?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(p) = s.projects.get_mut(&id) else {
@@ -153,7 +161,7 @@ async fn update(Unified(state): Unified, PathParams(id): PathParams<i64>, body: 
     Ok(Reply::ok(&s.project_json(&p, state.shared.config.spelling)))
 }
 
-async fn delete(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn delete(Authorized { state, .. }: Unified, PathParams(id): PathParams<i64>) -> Answer {
     let mut s = state.projects();
     let Some(p) = s.projects.get(&id).cloned() else {
         return Err(not_found("project"));
@@ -178,7 +186,7 @@ struct CloneQuery {
 }
 
 async fn clone_project(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(id): PathParams<i64>,
     Query(q): Query<CloneQuery>,
 ) -> Answer {

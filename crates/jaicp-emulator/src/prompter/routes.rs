@@ -1,42 +1,48 @@
 //! The Prompter route.
 
 use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
 use jaicp_prompter::models::PrompterRequest;
-use jaicp_prompter::models::strict::Required;
+use jaicp_prompter::models::strict::Rules;
 
-use crate::errors::spring;
-use crate::extract::{Body, PathParams};
+use crate::authorize::{Authorized, PathSecret};
+use crate::errors::{spring, spring_bad};
+use crate::extract::Body;
+use crate::operation::op;
 use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new().route("/chatapi/webhook/prompter_api/{token}", post(suggest))
+    Router::new().route(
+        "/chatapi/webhook/prompter_api/{token}",
+        op("getSuggestions", post(suggest)),
+    )
 }
 
-async fn suggest(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    body: Body,
-) -> Answer {
-    state.shared.counters.request("getSuggestions");
-    if token != super::DEFAULT_PROMPTER_TOKEN {
-        return Err(spring(StatusCode::UNAUTHORIZED, "Unknown prompter token"));
+/// The Prompter's path secret: its channel token.
+struct PrompterToken;
+
+impl PathSecret for PrompterToken {
+    fn accept(_: &EmulatorState, token: &str) -> Result<(), Reply> {
+        if token == super::DEFAULT_PROMPTER_TOKEN {
+            Ok(())
+        } else {
+            Err(spring(StatusCode::UNAUTHORIZED, "Unknown prompter token"))
+        }
     }
-    let request = body.checked::<PrompterRequest, serde_json::Value>(PrompterRequest::missing)?;
+}
+
+async fn suggest(Authorized { state, .. }: Authorized<PrompterToken>, body: Body) -> Answer {
+    let request = body.checked::<PrompterRequest, serde_json::Value>(PrompterRequest::missing, PrompterRequest::invalid)?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),
         request["chatId"].as_str(),
         request["clientInfo"]["id"].as_str(),
     ) else {
-        return Err(spring(
-            StatusCode::BAD_REQUEST,
-            "text, chatId and clientInfo.id are required",
-        ));
+        return Err(spring_bad("text, chatId and clientInfo.id are required"));
     };
     let (answer, question_id) = {
         let mut chat = state.shared.chat.lock();

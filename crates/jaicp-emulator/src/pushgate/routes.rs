@@ -7,53 +7,63 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::errors::spring;
-use crate::extract::{Body, PathParams};
-use crate::reply::{Answer, Reply, answer};
+use crate::authorize::{Authorized, PathSecret};
+use crate::errors::{spring, spring_bad};
+use crate::extract::Body;
+use crate::operation::op;
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 
 pub(crate) fn routes() -> Router<EmulatorState> {
     Router::new()
-        .route("/pushgate/{segment}", get(fire).post(fire_with_data))
+        .route(
+            "/pushgate/{segment}",
+            op("firePushback", get(fire)).merge(op("firePushbackWithData", post(fire_with_data))),
+        )
         .route("/_emulator/pushgate/pushbacks", post(create))
 }
 
-fn fire_segment(state: &EmulatorState, segment: &str) -> Reply {
-    let Some(id) = segment.strip_prefix("push_") else {
-        return spring(StatusCode::NOT_FOUND, "No such pushback");
-    };
-    let hit = {
+fn no_pushback() -> Reply {
+    spring(StatusCode::NOT_FOUND, "No such pushback")
+}
+
+/// Pushgate's path secret: the last segment of a pushback link (`push_{id}`).
+struct PushbackLink;
+
+impl PathSecret for PushbackLink {
+    fn accept(state: &EmulatorState, segment: &str) -> Result<(), Reply> {
+        match segment.strip_prefix("push_") {
+            Some(id) if state.shared.pushgate.lock().pushbacks.contains_key(id) => Ok(()),
+            _ => Err(no_pushback()),
+        }
+    }
+}
+
+type Pushback = Authorized<PushbackLink>;
+
+/// Fires the pushback: its event wakes the dialog like an async answer.
+fn fire_link(state: &EmulatorState, segment: &str) -> Answer {
+    let id = segment.strip_prefix("push_").unwrap_or_default();
+    let fired = {
         let mut push = state.shared.pushgate.lock();
         push.pushbacks.get_mut(id).map(|p| {
             p.fired += 1;
             p.clone()
         })
     };
-    let Some(p) = hit else {
-        return spring(StatusCode::NOT_FOUND, "No such pushback");
-    };
+    // Checked by `PushbackLink`; gone only if it was removed since.
+    let p = fired.ok_or_else(no_pushback)?;
     crate::chat::routes::wake(state, &p.token, &p.client_id, &p.event);
-    Reply::ok(&json!({ "status": "accepted" }))
+    Ok(Reply::ok(&json!({ "status": "accepted" })))
 }
 
-async fn fire(
-    State(state): State<EmulatorState>,
-    PathParams(segment): PathParams<String>,
-) -> Answer {
-    state.shared.counters.request("firePushback");
-    answer(fire_segment(&state, &segment))
+async fn fire(Authorized { state, secret, .. }: Pushback) -> Answer {
+    fire_link(&state, &secret)
 }
 
-async fn fire_with_data(
-    State(state): State<EmulatorState>,
-    PathParams(segment): PathParams<String>,
-    body: Body,
-) -> Answer {
-    state.shared.counters.request("firePushbackWithData");
-    answer(match body.object("the body") {
-        Ok(_) => fire_segment(&state, &segment),
-        Err(reply) => reply,
-    })
+async fn fire_with_data(Authorized { state, secret, .. }: Pushback, body: Body) -> Answer {
+    body.object("the body")?;
+    fire_link(&state, &secret)
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,14 +77,12 @@ struct NewPushback {
 
 async fn create(State(state): State<EmulatorState>, body: Body) -> Answer {
     let new: NewPushback = body.json()?;
-    let token = new
-        .token
-        .unwrap_or_else(|| crate::chat::DEFAULT_CHAT_TOKEN.to_owned());
+    let token = crate::chat::channel_or_default(new.token);
     match state.create_pushback(&token, &new.client_id, &new.event) {
         Ok(id) => Ok(Reply::json(
             StatusCode::CREATED,
             &json!({ "id": id, "path": format!("/pushgate/push_{id}") }),
         )),
-        Err(e) => Err(spring(StatusCode::BAD_REQUEST, &e.to_string())),
+        Err(e) => Err(spring_bad(&e.to_string())),
     }
 }

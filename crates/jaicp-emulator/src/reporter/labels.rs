@@ -1,9 +1,13 @@
 //! Reporter labels (session and message labels, label groups), comments on messages and scenario
 //! experiments.
+//!
+//! Sessions and messages carry labels the same way, so one handler serves each such pair of
+//! operations: [`KindRoutes`] lists the pairs' paths and `operationId`s, the route tells the
+//! handler which [`Kind`] it serves, and the [`Labels`] extractor hands both to it.
 
 use axum::http::StatusCode;
 use axum::routing::MethodRouter;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -11,155 +15,147 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Experiment, Filter, Label, ReporterState};
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
-use jaicp_reporter::models::ScenarioExperimentDto;
-use jaicp_reporter::models::strict::Required;
+use jaicp_reporter::models::{BulkLabelingDto, ScenarioExperimentDto};
+use jaicp_reporter::models::strict::Rules;
 
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::Unified;
 
 const BASE: &str = "/api/v1/reporter";
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new()
+    let at = |path: &str| format!("{BASE}{path}");
+    let router = Router::new()
         .route(
-            &format!("{BASE}/logs/labels/sessions"),
+            &at("/logs/labels/sessions"),
             op("createSessionLabel", post(create_session_label)),
         )
         .route(
-            &format!("{BASE}/logs/labels/sessions/{{id}}"),
-            op("getSessionLabel", get(get_session_label))
-                .merge(op(
-                    "updateSessionLabel",
-                    kinded(Kind::Session, put(update_label)),
-                ))
-                .merge(op(
-                    "deleteSessionLabel",
-                    kinded(Kind::Session, axum::routing::delete(delete_label)),
-                )),
-        )
-        .route(
-            &format!("{BASE}/logs/labels/sessions/change-priority"),
-            op(
-                "updateSessionsPriority",
-                kinded(Kind::Session, put(change_priorities)),
-            ),
-        )
-        .route(
-            &format!("{BASE}/session-labels/by-list"),
-            op("updateSessionLabels", put(update_session_labels)),
-        )
-        .route(
-            &format!("{BASE}/session-labels/sessions"),
-            op("addLabelToSession", kinded(Kind::Session, post(link))).merge(op(
-                "deleteLabelFromSession",
-                kinded(Kind::Session, axum::routing::delete(unlink)),
-            )),
-        )
-        .route(
-            &format!("{BASE}/session-labels/sessions/set-by-list"),
-            op("setSessionLabels", kinded(Kind::Session, post(set_links))),
-        )
-        .route(
-            &format!("{BASE}/session-labels/sessions/bulk-labeling"),
-            op("setLabelToSessions", post(bulk_sessions)),
-        )
-        .route(
-            &format!("{BASE}/message/labels"),
+            &at("/message/labels"),
             op("getMessageLabels", get(message_labels))
                 .merge(op("createMessageLabel", post(create_message_label))),
         )
         .route(
-            &format!("{BASE}/message/labels/{{id}}"),
-            op("getMessageLabel", get(get_message_label))
-                .merge(op(
-                    "updateMessageLabel",
-                    kinded(Kind::Message, put(update_label)),
-                ))
-                .merge(op(
-                    "deleteMessageLabel",
-                    kinded(Kind::Message, axum::routing::delete(delete_label)),
-                )),
-        )
+            &at("/message/labels/by-list"),
+            op("createMessageLabels", post(create_message_labels)).merge(op(
+                "updateMessageLabels",
+                kinded(Kind::Message, put(update_labels)),
+            )),
+        );
+    let router = Kind::Session.routes(router, &SESSION_ROUTES);
+    let router = Kind::Message.routes(router, &MESSAGE_ROUTES);
+    router
         .route(
-            &format!("{BASE}/message/labels/change-priority"),
-            op(
-                "updateMessageLabelsPriority",
-                kinded(Kind::Message, put(change_priorities)),
-            ),
-        )
-        .route(
-            &format!("{BASE}/message/labels/groups"),
+            &at("/message/labels/groups"),
             op("updateMessageLabelGroups", put(update_groups)),
         )
         .route(
-            &format!("{BASE}/message/labels/groups/{{id}}"),
+            &at("/message/labels/groups/{id}"),
             op("getLabelGroup", get(get_group))
                 .merge(op("updateMessageLabelGroup", put(update_group)))
-                .merge(op(
-                    "deleteMessageLabelGroup",
-                    axum::routing::delete(delete_group),
-                )),
+                .merge(op("deleteMessageLabelGroup", delete(delete_group))),
         )
         .route(
-            &format!("{BASE}/message/labels/groups/change-priority"),
+            &at("/message/labels/groups/change-priority"),
             op("updateGroupsPriority", put(group_priorities)),
         )
         .route(
-            &format!("{BASE}/message/labels/by-list"),
-            op("createMessageLabels", post(create_message_labels))
-                .merge(op("updateMessageLabels", put(update_message_labels))),
+            &at("/comments/{question_id}"),
+            op("addCommentToMessage", post(add_comment))
+                .merge(op("deleteCommentFromMessage", delete(delete_comment))),
         )
         .route(
-            &format!("{BASE}/message/labels/logs"),
-            op("addLabelToMessage", kinded(Kind::Message, post(link))).merge(op(
-                "deleteLabelFromMessage",
-                kinded(Kind::Message, axum::routing::delete(unlink)),
-            )),
-        )
-        .route(
-            &format!("{BASE}/message/labels/logs/bulk-labeling"),
-            op("setLabelToMessages", post(bulk_messages)),
-        )
-        .route(
-            &format!("{BASE}/message/labels/logs/set-by-list"),
-            op("setMessageLabels", kinded(Kind::Message, post(set_links))),
-        )
-        .route(
-            &format!("{BASE}/comments/{{question_id}}"),
-            op("addCommentToMessage", post(add_comment)).merge(op(
-                "deleteCommentFromMessage",
-                axum::routing::delete(delete_comment),
-            )),
-        )
-        .route(
-            &format!("{BASE}/scenario-exeperiments"),
+            &at("/scenario-exeperiments"),
             op("getScenarioExperiments", get(experiments))
                 .merge(op("createScenarioExperiment", post(create_experiment)))
-                .merge(op(
-                    "deleteScenarioExperiment",
-                    axum::routing::delete(delete_experiment),
-                )),
+                .merge(op("deleteScenarioExperiment", delete(delete_experiment))),
         )
         .route(
-            &format!("{BASE}/scenario-exeperiments/join"),
+            &at("/scenario-exeperiments/join"),
             op("joinScenarioExperiment", post(join_experiment)),
         )
         .route(
-            &format!("{BASE}/scenario-exeperiments/stop"),
+            &at("/scenario-exeperiments/stop"),
             op("stopScenarioExperiment", post(stop_experiment)),
         )
         .route(
-            &format!("{BASE}/scenario-exeperiments/count-sessions"),
+            &at("/scenario-exeperiments/count-sessions"),
             op(
                 "countScenarioExperimentSessions",
                 get(count_experiment_sessions),
             ),
         )
 }
+
+/// The paths and `operationId`s of the label operations that sessions and messages both have;
+/// one handler serves each pair ([`Kind`] tells them apart).
+struct KindRoutes {
+    /// `/{id}`: get, update, delete a label.
+    label: (&'static str, [&'static str; 3]),
+    /// Change the labels' priorities.
+    priority: (&'static str, &'static str),
+    /// Update labels by list (`None` where the path also has a create operation, declared with
+    /// it in [`routes`]).
+    by_list: Option<(&'static str, &'static str)>,
+    /// Add a label to a target, remove it.
+    links: (&'static str, [&'static str; 2]),
+    /// Set a target's labels.
+    set_links: (&'static str, &'static str),
+    /// Label every target a filter matches.
+    bulk: (&'static str, &'static str),
+}
+
+const SESSION_ROUTES: KindRoutes = KindRoutes {
+    label: (
+        "/logs/labels/sessions/{id}",
+        [
+            "getSessionLabel",
+            "updateSessionLabel",
+            "deleteSessionLabel",
+        ],
+    ),
+    priority: (
+        "/logs/labels/sessions/change-priority",
+        "updateSessionsPriority",
+    ),
+    by_list: Some(("/session-labels/by-list", "updateSessionLabels")),
+    links: (
+        "/session-labels/sessions",
+        ["addLabelToSession", "deleteLabelFromSession"],
+    ),
+    set_links: ("/session-labels/sessions/set-by-list", "setSessionLabels"),
+    bulk: (
+        "/session-labels/sessions/bulk-labeling",
+        "setLabelToSessions",
+    ),
+};
+
+const MESSAGE_ROUTES: KindRoutes = KindRoutes {
+    label: (
+        "/message/labels/{id}",
+        [
+            "getMessageLabel",
+            "updateMessageLabel",
+            "deleteMessageLabel",
+        ],
+    ),
+    priority: (
+        "/message/labels/change-priority",
+        "updateMessageLabelsPriority",
+    ),
+    by_list: None,
+    links: (
+        "/message/labels/logs",
+        ["addLabelToMessage", "deleteLabelFromMessage"],
+    ),
+    set_links: ("/message/labels/logs/set-by-list", "setMessageLabels"),
+    bulk: ("/message/labels/logs/bulk-labeling", "setLabelToMessages"),
+};
 
 fn ok() -> Reply {
     Reply::empty(StatusCode::OK)
@@ -210,7 +206,7 @@ struct TargetQuery {
     bot_id: Option<String>,
 }
 
-async fn create_session_label(Unified(state): Unified, b: Body) -> Answer {
+async fn create_session_label(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: LabelCreate = b.json()?;
     let mut r = state.reporter();
     let id = r.add_session_label(&b.name, b.priority);
@@ -218,29 +214,6 @@ async fn create_session_label(Unified(state): Unified, b: Body) -> Answer {
         Some(l) => Ok(Reply::ok(&ReporterState::session_label_json(l))),
         None => Err(not_found("label")),
     }
-}
-
-async fn get_session_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
-    match state.reporter().session_labels.get(&id) {
-        Some(l) => Ok(Reply::ok(&ReporterState::session_label_json(l))),
-        None => Err(not_found("label")),
-    }
-}
-
-async fn update_session_labels(Unified(state): Unified, b: Body) -> Answer {
-    let b: Vec<LabelPatch> = b.json()?;
-    let mut r = state.reporter();
-    for p in b {
-        if let Some(l) = r.session_labels.get_mut(&p.id) {
-            if let Some(n) = p.name {
-                l.name = n;
-            }
-            if let Some(pr) = p.priority {
-                l.priority = pr;
-            }
-        }
-    }
-    Ok(ok())
 }
 
 fn session_exists(state: &EmulatorState, id: &str) -> bool {
@@ -265,24 +238,7 @@ struct Bulk {
     filters: Option<Value>,
 }
 
-async fn bulk_sessions(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk = b.json()?;
-    let sessions = state.reporter_sessions();
-    let mut r = state.reporter();
-    let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
-    let ids: Vec<String> = match b.object_ids.take() {
-        Some(ids) => ids,
-        None => sessions
-            .iter()
-            .filter(|s| f.session(&r, s, None))
-            .map(|s| s.id.clone())
-            .collect(),
-    };
-    apply_bulk(&mut r, Kind::Session, ids, &b);
-    Ok(ok())
-}
-
-async fn message_labels(Unified(state): Unified) -> Answer {
+async fn message_labels(Authorized { state, .. }: Unified) -> Answer {
     let r = state.reporter();
     let rows: Vec<Value> = r
         .message_labels
@@ -312,7 +268,7 @@ fn group_of(r: &mut ReporterState, b: &LabelCreate) -> Option<i64> {
     }
 }
 
-async fn create_message_label(Unified(state): Unified, b: Body) -> Answer {
+async fn create_message_label(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: LabelCreate = b.json()?;
     let mut r = state.reporter();
     let group = group_of(&mut r, &b);
@@ -323,7 +279,7 @@ async fn create_message_label(Unified(state): Unified, b: Body) -> Answer {
     }
 }
 
-async fn create_message_labels(Unified(state): Unified, b: Body) -> Answer {
+async fn create_message_labels(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: Vec<LabelCreate> = b.json()?;
     let mut r = state.reporter();
     for l in b {
@@ -333,34 +289,7 @@ async fn create_message_labels(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn update_message_labels(Unified(state): Unified, b: Body) -> Answer {
-    let b: Vec<LabelPatch> = b.json()?;
-    let mut r = state.reporter();
-    for p in b {
-        if let Some(l) = r.message_labels.get_mut(&p.id) {
-            if let Some(n) = p.name {
-                l.name = n;
-            }
-            if let Some(pr) = p.priority {
-                l.priority = pr;
-            }
-            if p.group_id.is_some() {
-                l.group = p.group_id;
-            }
-        }
-    }
-    Ok(ok())
-}
-
-async fn get_message_label(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
-    let r = state.reporter();
-    match r.message_labels.get(&id) {
-        Some(l) => Ok(Reply::ok(&r.message_label_json(l))),
-        None => Err(not_found("label")),
-    }
-}
-
-async fn update_groups(Unified(state): Unified, b: Body) -> Answer {
+async fn update_groups(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: Vec<LabelPatch> = b.json()?;
     let mut r = state.reporter();
     for p in b {
@@ -376,16 +305,19 @@ async fn update_groups(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn get_group(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn get_group(Authorized { state, .. }: Unified, PathParams(id): PathParams<i64>) -> Answer {
     let r = state.reporter();
-    answer(if r.groups.contains_key(&id) {
-        Reply::ok(&r.group_json(Some(id)))
-    } else {
-        not_found("label group")
-    })
+    if !r.groups.contains_key(&id) {
+        return Err(not_found("label group"));
+    }
+    Ok(Reply::ok(&r.group_json(Some(id))))
 }
 
-async fn update_group(Unified(state): Unified, PathParams(id): PathParams<i64>, b: Body) -> Answer {
+async fn update_group(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<i64>,
+    b: Body,
+) -> Answer {
     let b: LabelCreate = b.json()?;
     match state.reporter().groups.get_mut(&id) {
         Some(g) => {
@@ -397,7 +329,10 @@ async fn update_group(Unified(state): Unified, PathParams(id): PathParams<i64>, 
     }
 }
 
-async fn delete_group(Unified(state): Unified, PathParams(id): PathParams<i64>) -> Answer {
+async fn delete_group(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<i64>,
+) -> Answer {
     let mut r = state.reporter();
     if r.groups.remove(&id).is_none() {
         return Err(not_found("label group"));
@@ -409,7 +344,7 @@ async fn delete_group(Unified(state): Unified, PathParams(id): PathParams<i64>) 
     Ok(ok())
 }
 
-async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
+async fn group_priorities(Authorized { state, .. }: Unified, b: Body) -> Answer {
     let b: Vec<Priority> = b.json()?;
     let mut r = state.reporter();
     for p in b {
@@ -420,31 +355,35 @@ async fn group_priorities(Unified(state): Unified, b: Body) -> Answer {
     Ok(ok())
 }
 
-async fn bulk_messages(Unified(state): Unified, b: Body) -> Answer {
-    let mut b: Bulk = b.json()?;
-    let sessions = state.reporter_sessions();
-    let mut r = state.reporter();
-    let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
-    let ids: Vec<String> = match b.object_ids.take() {
-        Some(ids) => ids,
-        None => sessions
-            .iter()
-            .filter(|s| f.session(&r, s, None))
-            .flat_map(|s| {
-                s.messages
-                    .iter()
-                    .filter(|m| f.message(m))
-                    .map(|m| m.question_id.clone())
-            })
-            .collect(),
-    };
-    apply_bulk(&mut r, Kind::Message, ids, &b);
-    Ok(ok())
-}
-
 /// `route` serving labels of `kind`: the label handlers are shared by sessions and messages.
 fn kinded(kind: Kind, route: MethodRouter<EmulatorState>) -> MethodRouter<EmulatorState> {
     route.layer(Extension(kind))
+}
+
+/// A request to a label operation that sessions and messages share: the unified-token check and
+/// the [`Kind`] the route serves ([`kinded`]).
+struct Labels {
+    state: EmulatorState,
+    kind: Kind,
+}
+
+impl axum::extract::FromRequestParts<EmulatorState> for Labels {
+    type Rejection = Reply;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let Authorized { state, .. } = Unified::from_request_parts(parts, state).await?;
+        // Every route serving these handlers is declared with `kinded`; one that is not is a bug
+        // in the route table, answered as such rather than guessed.
+        let kind = parts
+            .extensions
+            .get::<Kind>()
+            .copied()
+            .ok_or_else(|| Reply::empty(StatusCode::INTERNAL_SERVER_ERROR))?;
+        Ok(Self { state, kind })
+    }
 }
 
 /// Sessions and messages carry labels the same way; only the maps, the query parameter that
@@ -500,11 +439,118 @@ impl Kind {
     }
 }
 
-async fn delete_label(
-    Unified(state): Unified,
-    Extension(kind): Extension<Kind>,
-    PathParams(id): PathParams<i64>,
-) -> Answer {
+impl Kind {
+    /// Adds the routes of `paths` for this kind's labels.
+    fn routes(self, router: Router<EmulatorState>, paths: &KindRoutes) -> Router<EmulatorState> {
+        let at = |path: &str| format!("{BASE}{path}");
+        let kinded_op = |id, route| op(id, kinded(self, route));
+        let (label, [get_id, update_id, delete_id]) = paths.label;
+        let (links, [link_id, unlink_id]) = paths.links;
+        let router = router
+            .route(
+                &at(label),
+                kinded_op(get_id, get(get_label))
+                    .merge(kinded_op(update_id, put(update_label)))
+                    .merge(kinded_op(delete_id, delete(delete_label))),
+            )
+            .route(
+                &at(paths.priority.0),
+                kinded_op(paths.priority.1, put(change_priorities)),
+            )
+            .route(
+                &at(links),
+                kinded_op(link_id, post(link)).merge(kinded_op(unlink_id, delete(unlink))),
+            )
+            .route(
+                &at(paths.set_links.0),
+                kinded_op(paths.set_links.1, post(set_links)),
+            )
+            .route(&at(paths.bulk.0), kinded_op(paths.bulk.1, post(bulk)));
+        match paths.by_list {
+            Some((path, id)) => router.route(&at(path), kinded_op(id, put(update_labels))),
+            None => router,
+        }
+    }
+
+    /// Renames and re-prioritises `l` where a new value is given; message labels may also move
+    /// to another group (session labels have none).
+    fn patch(self, l: &mut Label, name: Option<String>, priority: Option<i32>, group: Option<i64>) {
+        if let Some(n) = name {
+            l.name = n;
+        }
+        if let Some(p) = priority {
+            l.priority = p;
+        }
+        if matches!(self, Kind::Message) && group.is_some() {
+            l.group = group;
+        }
+    }
+
+    /// A label as this kind's operations answer it (message labels name their group).
+    fn json(self, r: &ReporterState, l: &Label) -> Value {
+        match self {
+            Kind::Session => ReporterState::session_label_json(l),
+            Kind::Message => r.message_label_json(l),
+        }
+    }
+
+    /// The targets (session ids or question ids) that `f` matches.
+    fn matching(self, r: &ReporterState, sessions: &[super::Session], f: &Filter) -> Vec<String> {
+        let matched = sessions.iter().filter(|s| f.session(r, s, None));
+        match self {
+            Kind::Session => matched.map(|s| s.id.clone()).collect(),
+            Kind::Message => matched
+                .flat_map(|s| {
+                    s.messages
+                        .iter()
+                        .filter(|m| f.message(m))
+                        .map(|m| m.question_id.clone())
+                })
+                .collect(),
+        }
+    }
+}
+
+async fn get_label(Labels { state, kind }: Labels, PathParams(id): PathParams<i64>) -> Answer {
+    let mut r = state.reporter();
+    let label = kind.labels(&mut r).get(&id).cloned();
+    match label {
+        Some(l) => Ok(Reply::ok(&kind.json(&r, &l))),
+        None => Err(not_found("label")),
+    }
+}
+
+/// Renames and re-prioritises labels by list; message labels may also move to another group.
+/// Unknown ids are skipped.
+async fn update_labels(Labels { state, kind }: Labels, b: Body) -> Answer {
+    let b: Vec<LabelPatch> = b.json()?;
+    let mut r = state.reporter();
+    let labels = kind.labels(&mut r);
+    for p in b {
+        if let Some(l) = labels.get_mut(&p.id) {
+            kind.patch(l, p.name, p.priority, p.group_id);
+        }
+    }
+    Ok(ok())
+}
+
+async fn bulk(Labels { state, kind }: Labels, b: Body) -> Answer {
+    let mut b: Bulk =
+        b.checked::<BulkLabelingDto, _>(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
+    let sessions = state.reporter_sessions();
+    let mut r = state.reporter();
+    let ids = match b.object_ids.take() {
+        Some(ids) => ids,
+        None => {
+            let f = b.filters.as_ref().map(Filter::parse).unwrap_or_default();
+            kind.matching(&r, &sessions, &f)
+        }
+    };
+    apply_bulk(&mut r, kind, ids, &b);
+    Ok(ok())
+}
+
+async fn delete_label(Labels { state, kind }: Labels, PathParams(id): PathParams<i64>) -> Answer {
     let mut r = state.reporter();
     if kind.labels(&mut r).remove(&id).is_none() {
         return Err(not_found("label"));
@@ -517,8 +563,7 @@ async fn delete_label(
 
 /// Renames and re-prioritises a label; message labels may also move to another group.
 async fn update_label(
-    Unified(state): Unified,
-    Extension(kind): Extension<Kind>,
+    Labels { state, kind }: Labels,
     PathParams(id): PathParams<i64>,
     b: Body,
 ) -> Answer {
@@ -527,19 +572,11 @@ async fn update_label(
     let Some(l) = kind.labels(&mut r).get_mut(&id) else {
         return Err(not_found("label"));
     };
-    l.name = b.name;
-    l.priority = b.priority;
-    if matches!(kind, Kind::Message) && b.group_id.is_some() {
-        l.group = b.group_id;
-    }
+    kind.patch(l, Some(b.name), Some(b.priority), b.group_id);
     Ok(ok())
 }
 
-async fn change_priorities(
-    Unified(state): Unified,
-    Extension(kind): Extension<Kind>,
-    b: Body,
-) -> Answer {
+async fn change_priorities(Labels { state, kind }: Labels, b: Body) -> Answer {
     let items: Vec<Priority> = b.json()?;
     let mut r = state.reporter();
     let labels = kind.labels(&mut r);
@@ -551,12 +588,7 @@ async fn change_priorities(
     Ok(ok())
 }
 
-async fn link(
-    Unified(state): Unified,
-    Extension(kind): Extension<Kind>,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
+async fn link(Labels { state, kind }: Labels, Query(q): Query<TargetQuery>, b: Body) -> Answer {
     let LabelId { label_id } = b.json()?;
     let Some(target) = kind.target(q).filter(|t| kind.exists(&state, t)) else {
         return Err(not_found(kind.noun()));
@@ -572,12 +604,7 @@ async fn link(
     Ok(ok())
 }
 
-async fn unlink(
-    Unified(state): Unified,
-    Extension(kind): Extension<Kind>,
-    Query(q): Query<TargetQuery>,
-    b: Body,
-) -> Answer {
+async fn unlink(Labels { state, kind }: Labels, Query(q): Query<TargetQuery>, b: Body) -> Answer {
     let LabelId { label_id } = b.json()?;
     let Some(target) = kind.target(q) else {
         return Err(bad_request(kind.param()));
@@ -589,8 +616,7 @@ async fn unlink(
 }
 
 async fn set_links(
-    Unified(state): Unified,
-    Extension(kind): Extension<Kind>,
+    Labels { state, kind }: Labels,
     Query(q): Query<TargetQuery>,
     b: Body,
 ) -> Answer {
@@ -619,7 +645,7 @@ fn apply_bulk(r: &mut ReporterState, kind: Kind, ids: Vec<String>, b: &Bulk) {
 }
 
 async fn add_comment(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(qid): PathParams<String>,
     b: Body,
 ) -> Answer {
@@ -634,7 +660,10 @@ async fn add_comment(
     Ok(ok())
 }
 
-async fn delete_comment(Unified(state): Unified, PathParams(qid): PathParams<String>) -> Answer {
+async fn delete_comment(
+    Authorized { state, .. }: Unified,
+    PathParams(qid): PathParams<String>,
+) -> Answer {
     state.reporter().comments.remove(&qid);
     Ok(ok())
 }
@@ -647,7 +676,7 @@ fn experiment_json(e: &Experiment) -> Value {
     v
 }
 
-async fn experiments(Unified(state): Unified) -> Answer {
+async fn experiments(Authorized { state, .. }: Unified) -> Answer {
     let rows: Vec<Value> = state
         .reporter()
         .experiments
@@ -665,8 +694,8 @@ struct NewExperiment {
     description: Option<String>,
 }
 
-async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
-    let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(ScenarioExperimentDto::missing)?;
+async fn create_experiment(Authorized { state, .. }: Unified, b: Body) -> Answer {
+    let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(ScenarioExperimentDto::missing, ScenarioExperimentDto::invalid)?;
     if b.branches.is_empty() {
         return Err(bad_request("an experiment needs at least one branch"));
     }
@@ -689,7 +718,10 @@ async fn create_experiment(Unified(state): Unified, b: Body) -> Answer {
     Ok(Reply::ok(&v))
 }
 
-async fn delete_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
+async fn delete_experiment(
+    Authorized { state, .. }: Unified,
+    Query(q): Query<TargetQuery>,
+) -> Answer {
     match q
         .experiment_key
         .and_then(|k| state.reporter().experiments.remove(&k))
@@ -699,7 +731,10 @@ async fn delete_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>
     }
 }
 
-async fn join_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
+async fn join_experiment(
+    Authorized { state, .. }: Unified,
+    Query(q): Query<TargetQuery>,
+) -> Answer {
     let (Some(key), Some(session)) = (q.experiment_key, q.session_id) else {
         return Err(bad_request("`experimentKey` and `sessionId` are required"));
     };
@@ -727,7 +762,10 @@ async fn join_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) 
     Ok(Reply::ok(&branch))
 }
 
-async fn stop_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) -> Answer {
+async fn stop_experiment(
+    Authorized { state, .. }: Unified,
+    Query(q): Query<TargetQuery>,
+) -> Answer {
     match q.experiment_key.and_then(|k| {
         let mut r = state.reporter();
         r.experiments
@@ -740,7 +778,7 @@ async fn stop_experiment(Unified(state): Unified, Query(q): Query<TargetQuery>) 
 }
 
 async fn count_experiment_sessions(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Query(q): Query<TargetQuery>,
 ) -> Answer {
     let r = state.reporter();

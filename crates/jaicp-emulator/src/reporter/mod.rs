@@ -425,60 +425,33 @@ impl Filter {
         r.0.is_none_or(|from| t >= from) && r.1.is_none_or(|to| t <= to)
     }
 
-    /// Does the session match (message-level filters: does any message match)?
+    /// Does the session match (message-level filters: does any message match)? Every filter
+    /// that is set must pass.
     pub(crate) fn session(&self, r: &ReporterState, s: &Session, project: Option<&str>) -> bool {
-        if project.is_some_and(|p| p != s.project) {
-            return false;
-        }
-        if self
-            .session_start
-            .as_ref()
-            .is_some_and(|rg| !Self::in_range(s.start, rg))
-        {
-            return false;
-        }
-        if let Some(rg) = &self.message_time
-            && !s.messages.iter().any(|m| Self::in_range(m.ts, rg))
-        {
-            return false;
-        }
-        if let Some((lo, hi)) = self.message_count {
-            let n = s.messages.len() as f64;
-            if lo.is_some_and(|lo| n < lo) || hi.is_some_and(|hi| n > hi) {
-                return false;
-            }
-        }
-        if self.without_empty && s.messages.is_empty() {
-            return false;
-        }
-        if self
-            .channel_types
-            .as_ref()
-            .is_some_and(|c| !c.contains(&s.channel_type))
-        {
-            return false;
-        }
-        if self
-            .bot_ids
-            .as_ref()
-            .is_some_and(|b| !b.contains(&s.bot_id))
-        {
-            return false;
-        }
-        if self
-            .session_ids
-            .as_ref()
-            .is_some_and(|ids| !ids.contains(&s.id))
-        {
-            return false;
-        }
-        if let Some(labels) = &self.labels {
+        let count = s.messages.len() as f64;
+        let labelled = || {
             let have = r.session_links.get(&s.id);
-            if !labels.iter().any(|l| have.is_some_and(|h| h.contains(l))) {
-                return false;
-            }
-        }
-        true
+            self.labels
+                .as_ref()
+                .is_none_or(|labels| labels.iter().any(|l| have.is_some_and(|h| h.contains(l))))
+        };
+        project.is_none_or(|p| p == s.project)
+            && self
+                .session_start
+                .as_ref()
+                .is_none_or(|rg| Self::in_range(s.start, rg))
+            && self
+                .message_time
+                .as_ref()
+                .is_none_or(|rg| s.messages.iter().any(|m| Self::in_range(m.ts, rg)))
+            && self.message_count.is_none_or(|(lo, hi)| {
+                !lo.is_some_and(|lo| count < lo) && !hi.is_some_and(|hi| count > hi)
+            })
+            && !(self.without_empty && s.messages.is_empty())
+            && allows(self.channel_types.as_ref(), &s.channel_type)
+            && allows(self.bot_ids.as_ref(), &s.bot_id)
+            && allows(self.session_ids.as_ref(), &s.id)
+            && labelled()
     }
 
     /// Does the message match?
@@ -487,6 +460,11 @@ impl Filter {
             .as_ref()
             .is_none_or(|rg| Self::in_range(m.ts, rg))
     }
+}
+
+/// A filter by a list of values passes `value` when it is not set or lists it.
+fn allows<T: PartialEq>(list: Option<&Vec<T>>, value: &T) -> bool {
+    list.is_none_or(|l| l.contains(value))
 }
 
 /// `{pageNum, pageSize, totalCount}`.

@@ -16,10 +16,11 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::{Filter, Session};
+use crate::authorize::Authorized;
 use crate::clock::Millis;
 use crate::errors::{bad_request, not_found};
 use jaicp_reporter::models::CreateReportDto;
-use jaicp_reporter::models::strict::Required;
+use jaicp_reporter::models::strict::Rules;
 
 use crate::extract::{Body as RequestBody, PathParams, Query};
 use crate::operation::op;
@@ -226,16 +227,19 @@ async fn start_generic(
     required: bool,
 ) -> Answer {
     let body: Value = if required {
-        body.checked::<CreateReportDto, _>(CreateReportDto::missing)?
+        body.checked::<CreateReportDto, _>(CreateReportDto::missing, CreateReportDto::invalid)?
     } else {
-        body.checked_or_default::<CreateReportDto, _>(CreateReportDto::missing)?
+        body.checked_or_default::<CreateReportDto, _>(
+            CreateReportDto::missing,
+            CreateReportDto::invalid,
+        )?
     };
     let (id, at) = state.start_report(kind, q.project_short_name, &body);
     Ok(started(id, at))
 }
 
 async fn start_sessions(
-    Unified(s): Unified,
+    Authorized { state: s, .. }: Unified,
     Query(q): Query<StartQuery>,
     b: RequestBody,
 ) -> Answer {
@@ -243,26 +247,34 @@ async fn start_sessions(
 }
 
 async fn start_messages(
-    Unified(s): Unified,
+    Authorized { state: s, .. }: Unified,
     Query(q): Query<StartQuery>,
     b: RequestBody,
 ) -> Answer {
     start_generic(s, q, b, "MESSAGES", false).await
 }
 
-async fn start_clients(Unified(s): Unified, Query(q): Query<StartQuery>, b: RequestBody) -> Answer {
+async fn start_clients(
+    Authorized { state: s, .. }: Unified,
+    Query(q): Query<StartQuery>,
+    b: RequestBody,
+) -> Answer {
     start_generic(s, q, b, "CLIENTS", false).await
 }
 
-async fn start_telephony(Unified(s): Unified, Query(q): Query<StartQuery>) -> Answer {
+async fn start_telephony(
+    Authorized { state: s, .. }: Unified,
+    Query(q): Query<StartQuery>,
+) -> Answer {
     let (id, at) = s.start_report("TELEPHONY", q.project_short_name, &json!({}));
     Ok(started(id, at))
 }
 
-async fn start_daily(Unified(s): Unified, b: RequestBody) -> Answer {
+async fn start_daily(Authorized { state: s, .. }: Unified, b: RequestBody) -> Answer {
     // Checked against the document's model: what is stored is echoed by the report list.
     let body: Value = b.checked::<jaicp_reporter::models::CreateDailyReportDto, _>(
         jaicp_reporter::models::CreateDailyReportDto::missing,
+        jaicp_reporter::models::CreateDailyReportDto::invalid,
     )?;
     if body.get("date").and_then(Value::as_str).is_none() {
         return Err(bad_request("`date` is required"));
@@ -271,9 +283,10 @@ async fn start_daily(Unified(s): Unified, b: RequestBody) -> Answer {
     Ok(started(id, at))
 }
 
-async fn start_reaction(Unified(s): Unified, b: RequestBody) -> Answer {
+async fn start_reaction(Authorized { state: s, .. }: Unified, b: RequestBody) -> Answer {
     let body: Value = b.checked::<jaicp_reporter::models::CreateMessageReactionReportDto, _>(
         jaicp_reporter::models::CreateMessageReactionReportDto::missing,
+        jaicp_reporter::models::CreateMessageReactionReportDto::invalid,
     )?;
     let project = body
         .get("projectShortName")
@@ -288,12 +301,13 @@ async fn start_reaction(Unified(s): Unified, b: RequestBody) -> Answer {
 
 /// The client-list report answers with headers only (`Z-Request-id`, `Z-Request-time`).
 async fn start_client_list(
-    Unified(s): Unified,
+    Authorized { state: s, .. }: Unified,
     Query(q): Query<StartQuery>,
     b: RequestBody,
 ) -> Answer {
     let body: Value = b.checked::<jaicp_reporter::models::CreateReportDto, _>(
         jaicp_reporter::models::CreateReportDto::missing,
+        jaicp_reporter::models::CreateReportDto::invalid,
     )?;
     let (id, at) = s.start_report("CLIENTS_LIST", q.project_short_name, &body);
     Ok(Reply::empty(StatusCode::OK)
@@ -301,30 +315,36 @@ async fn start_client_list(
         .with_header("Z-Request-time", iso(at)))
 }
 
-async fn list(Unified(s): Unified) -> Answer {
+async fn list(Authorized { state: s, .. }: Unified) -> Answer {
     let tasks: Vec<Value> = s.reporter().reports.tasks.iter().map(Task::json).collect();
     Ok(Reply::ok(&json!({ "tasks": tasks })))
 }
 
-async fn delete_completed(Unified(s): Unified) -> Answer {
+async fn delete_completed(Authorized { state: s, .. }: Unified) -> Answer {
     let now = Instant::now();
     s.reporter().reports.tasks.retain(|t| t.ready_at > now);
     Ok(Reply::empty(StatusCode::OK))
 }
 
-async fn delete_all(Unified(s): Unified) -> Answer {
+async fn delete_all(Authorized { state: s, .. }: Unified) -> Answer {
     s.reporter().reports.tasks.clear();
     Ok(Reply::empty(StatusCode::OK))
 }
 
-async fn get_task(Unified(s): Unified, PathParams(id): PathParams<String>) -> Answer {
+async fn get_task(
+    Authorized { state: s, .. }: Unified,
+    PathParams(id): PathParams<String>,
+) -> Answer {
     match s.reporter().reports.tasks.iter().find(|t| t.id == id) {
         Some(t) => Ok(Reply::ok(&t.json())),
         None => Err(not_found("report generation task")),
     }
 }
 
-async fn delete_task(Unified(s): Unified, PathParams(id): PathParams<String>) -> Answer {
+async fn delete_task(
+    Authorized { state: s, .. }: Unified,
+    PathParams(id): PathParams<String>,
+) -> Answer {
     let mut r = s.reporter();
     let before = r.reports.tasks.len();
     r.reports.tasks.retain(|t| t.id != id);

@@ -1,15 +1,19 @@
 //! Reporter data routes: sessions, messages, clients, statistics and filters.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Filter, Session, paging};
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::Unified;
 
@@ -129,28 +133,50 @@ impl PageQuery {
 }
 
 fn filters(body: Body) -> Result<Filter, Reply> {
-    let v: Value = body.json_or_default()?;
+    let v: Value = filters_dto(body)?;
     Ok(Filter::parse(&v))
 }
 
-/// Reads the filter body and returns the matching sessions.
-fn matching(
-    state: &EmulatorState,
-    q: &PageQuery,
-    body: Body,
-) -> Result<(Filter, Vec<Session>), Reply> {
-    let f = filters(body)?;
-    let all = state.reporter_sessions();
-    let r = state.reporter();
-    let kept = all
-        .into_iter()
-        .filter(|s| f.session(&r, s, q.project_short_name.as_deref()))
-        .collect();
-    Ok((f, kept))
+/// A filtered Reporter listing: the unified-token check, the query, and the sessions the
+/// filter body (and `projectShortName`) match, which every listing and statistic starts from.
+struct Matching {
+    state: EmulatorState,
+    q: PageQuery,
+    filter: Filter,
+    list: Vec<Session>,
 }
 
-async fn sessions(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+impl axum::extract::FromRequest<EmulatorState> for Matching {
+    type Rejection = Reply;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Authorized { state, .. } = Unified::from_request_parts(&mut parts, state).await?;
+        let Query(q) = Query::<PageQuery>::from_request_parts(&mut parts, &state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let Ok(body) = Body::from_request(req, &state).await;
+        let filter = filters(body)?;
+        let all = state.reporter_sessions();
+        let list = {
+            let r = state.reporter();
+            all.into_iter()
+                .filter(|s| filter.session(&r, s, q.project_short_name.as_deref()))
+                .collect()
+        };
+        Ok(Self {
+            state,
+            q,
+            filter,
+            list,
+        })
+    }
+}
+
+async fn sessions(m: Matching) -> Answer {
+    let Matching { state, q, list, .. } = m;
     let (page, size) = q.page();
     let r = state.reporter();
     let items: Vec<Value> = list
@@ -164,8 +190,14 @@ async fn sessions(Unified(state): Unified, Query(q): Query<PageQuery>, body: Bod
     ))
 }
 
-async fn messages(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (f, list) = matching(&state, &q, body)?;
+async fn messages(m: Matching) -> Answer {
+    let Matching {
+        state,
+        q,
+        filter: f,
+        list,
+        ..
+    } = m;
     let (page, size) = q.page();
     let r = state.reporter();
     let all: Vec<(&Session, &super::Msg)> = list
@@ -218,14 +250,14 @@ fn page_of(rows: Vec<Value>, page: usize, size: usize) -> (Value, Vec<Value>) {
     )
 }
 
-async fn clients(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn clients(m: Matching) -> Answer {
+    let Matching { state, q, list, .. } = m;
     let (page, size) = q.page();
     let (paging, clients) = page_of(client_rows(&state, &list), page, size);
     Ok(Reply::ok(&json!({ "paging": paging, "clients": clients })))
 }
 
-async fn clients_for_bot(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn clients_for_bot(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let list: Vec<Session> = state
         .reporter_sessions()
         .into_iter()
@@ -236,7 +268,7 @@ async fn clients_for_bot(Unified(state): Unified, Query(q): Query<PageQuery>) ->
     Ok(Reply::ok(&json!({ "paging": paging, "clients": clients })))
 }
 
-async fn by_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn by_session(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let Some(s) = state
         .reporter_sessions()
         .into_iter()
@@ -260,7 +292,7 @@ async fn by_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answ
     })))
 }
 
-async fn by_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn by_client(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let list: Vec<Session> = state
         .reporter_sessions()
         .into_iter()
@@ -287,14 +319,12 @@ async fn by_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answe
     ))
 }
 
-fn page_number(index: Option<usize>, size: usize) -> Reply {
-    match index {
-        Some(i) => Reply::ok(&json!({ "pageNumber": i / size.max(1) })),
-        None => not_found("message"),
-    }
+fn page_number(index: Option<usize>, size: usize) -> Answer {
+    let i = index.ok_or_else(|| not_found("message"))?;
+    Ok(Reply::ok(&json!({ "pageNumber": i / size.max(1) })))
 }
 
-async fn page_in_session(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn page_in_session(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let index = state
         .reporter_sessions()
         .into_iter()
@@ -304,21 +334,21 @@ async fn page_in_session(Unified(state): Unified, Query(q): Query<PageQuery>) ->
                 .iter()
                 .position(|m| Some(&m.question_id) == q.question_id.as_ref())
         });
-    answer(page_number(index, q.page().1))
+    page_number(index, q.page().1)
 }
 
-async fn page_in_client(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn page_in_client(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let index = state
         .reporter_sessions()
         .into_iter()
         .filter(|s| Some(&s.client_id) == q.client_id.as_ref())
         .flat_map(|s| s.messages)
         .position(|m| Some(&m.question_id) == q.question_id.as_ref());
-    answer(page_number(index, q.page().1))
+    page_number(index, q.page().1)
 }
 
-async fn state_routes(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn state_routes(m: Matching) -> Answer {
+    let Matching { state, q, list, .. } = m;
     let (page, size) = q.page();
     let key = state.shared.config.spelling.pick("states", "stateRoutes");
     let routes: Vec<Value> = list
@@ -334,7 +364,7 @@ async fn state_routes(Unified(state): Unified, Query(q): Query<PageQuery>, body:
     Ok(Reply::ok(&json!({ "paging": paging, "routes": routes })))
 }
 
-async fn sessions_count(Unified(state): Unified) -> Answer {
+async fn sessions_count(Authorized { state, .. }: Unified) -> Answer {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for s in state.reporter_sessions() {
         *counts.entry(s.project).or_default() += 1;
@@ -346,7 +376,7 @@ async fn sessions_count(Unified(state): Unified) -> Answer {
     Ok(Reply::ok(&rows))
 }
 
-async fn unique_clients(Unified(state): Unified, Query(q): Query<PageQuery>) -> Answer {
+async fn unique_clients(Authorized { state, .. }: Unified, Query(q): Query<PageQuery>) -> Answer {
     let mut clients: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
     for s in state.reporter_sessions() {
@@ -382,8 +412,10 @@ fn per_day(times: impl Iterator<Item = i64>) -> (Vec<Value>, usize) {
     )
 }
 
-async fn message_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (f, list) = matching(&state, &q, body)?;
+async fn message_stats(m: Matching) -> Answer {
+    let Matching {
+        filter: f, list, ..
+    } = m;
     let (stats, total) = per_day(
         list.iter()
             .flat_map(|s| s.messages.iter().filter(|m| f.message(m)).map(|m| m.ts)),
@@ -391,59 +423,54 @@ async fn message_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body
     Ok(Reply::ok(&json!({ "stats": stats, "totalCount": total })))
 }
 
-async fn session_stats(Unified(state): Unified, Query(q): Query<PageQuery>, body: Body) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn session_stats(m: Matching) -> Answer {
+    let Matching { list, .. } = m;
     let (stats, total) = per_day(list.iter().map(|s| s.start));
     Ok(Reply::ok(&json!({ "stats": stats, "totalCount": total })))
 }
 
-async fn session_label_stats(
-    Unified(state): Unified,
-    Query(q): Query<PageQuery>,
-    body: Body,
-) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn session_label_stats(m: Matching) -> Answer {
+    let Matching { state, list, .. } = m;
     let r = state.reporter();
-    let stats: Vec<Value> = r
-        .session_labels
-        .values()
-        .map(|l| {
-            let (ts, n) = per_day(
-                list.iter()
-                    .filter(|s| r.session_links.get(&s.id).is_some_and(|ls| ls.contains(&l.id)))
-                    .map(|s| s.start),
-            );
-            json!({ "label": super::ReporterState::session_label_json(l), "tsToValues": ts, "totalCount": n })
-        })
-        .collect();
+    let targets = list.iter().map(|s| (s.id.as_str(), s.start));
+    let stats = label_stats(&r.session_labels, &r.session_links, targets, |l| {
+        super::ReporterState::session_label_json(l)
+    });
     Ok(Reply::ok(&json!({ "stats": stats })))
 }
 
-async fn log_label_stats(
-    Unified(state): Unified,
-    Query(q): Query<PageQuery>,
-    body: Body,
-) -> Answer {
-    let (_, list) = matching(&state, &q, body)?;
+async fn log_label_stats(m: Matching) -> Answer {
+    let Matching { state, list, .. } = m;
     let r = state.reporter();
-    let stats: Vec<Value> = r
-        .message_labels
+    let targets = list
+        .iter()
+        .flat_map(|s| &s.messages)
+        .map(|m| (m.question_id.as_str(), m.ts));
+    let stats = label_stats(&r.message_labels, &r.message_links, targets, |l| {
+        r.message_label_json(l)
+    });
+    Ok(Reply::ok(&json!({ "stats": stats })))
+}
+
+/// Per label, how many of the `targets` (id, time) carry it, per day.
+fn label_stats<'a>(
+    labels: &BTreeMap<i64, super::Label>,
+    links: &HashMap<String, BTreeSet<i64>>,
+    targets: impl Iterator<Item = (&'a str, i64)> + Clone,
+    json: impl Fn(&super::Label) -> Value,
+) -> Vec<Value> {
+    labels
         .values()
         .map(|l| {
             let (ts, n) = per_day(
-                list.iter()
-                    .flat_map(|s| &s.messages)
-                    .filter(|m| {
-                        r.message_links
-                            .get(&m.question_id)
-                            .is_some_and(|ls| ls.contains(&l.id))
-                    })
-                    .map(|m| m.ts),
+                targets
+                    .clone()
+                    .filter(|(id, _)| links.get(*id).is_some_and(|ls| ls.contains(&l.id)))
+                    .map(|(_, t)| t),
             );
-            json!({ "label": r.message_label_json(l), "tsToValues": ts, "totalCount": n })
+            json!({ "label": json(l), "tsToValues": ts, "totalCount": n })
         })
-        .collect();
-    Ok(Reply::ok(&json!({ "stats": stats })))
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -471,15 +498,13 @@ fn range(q: &RangeQuery) -> (Option<i64>, Option<i64>) {
     (t(&q.date_from), t(&q.date_to))
 }
 
-async fn switched_sessions(Unified(_): Unified, Query(q): Query<RangeQuery>) -> Answer {
+async fn switched_sessions(_: Unified, Query(q): Query<RangeQuery>) -> Answer {
     let _ = range(&q);
-    answer(
-        // No session of the emulator is transferred to an agent.
-        Reply::ok(&json!({ "stats": [], "totalCount": 0 })),
-    )
+    // No session of the emulator is transferred to an agent.
+    Ok(Reply::ok(&json!({ "stats": [], "totalCount": 0 })))
 }
 
-async fn telephony_stats(Unified(state): Unified, Query(q): Query<RangeQuery>) -> Answer {
+async fn telephony_stats(Authorized { state, .. }: Unified, Query(q): Query<RangeQuery>) -> Answer {
     let (from, to) = range(&q);
     let calls: Vec<Session> = state
         .reporter_sessions()
@@ -512,7 +537,7 @@ struct FilterQuery {
     analytics_section: Option<String>,
 }
 
-async fn available_filters(Unified(_): Unified, Query(q): Query<FilterQuery>) -> Answer {
+async fn available_filters(_: Unified, Query(q): Query<FilterQuery>) -> Answer {
     if q.analytics_section.is_none() {
         return Err(bad_request("`analyticsSection` is required"));
     }
@@ -529,7 +554,7 @@ async fn available_filters(Unified(_): Unified, Query(q): Query<FilterQuery>) ->
 }
 
 async fn filter_options(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     Query(q): Query<FilterQuery>,
     body: Body,
 ) -> Answer {
@@ -556,7 +581,7 @@ async fn filter_options(
     Ok(Reply::ok(&rows))
 }
 
-async fn interval_filter_options(Unified(state): Unified, body: Body) -> Answer {
+async fn interval_filter_options(Authorized { state, .. }: Unified, body: Body) -> Answer {
     filters(body)?;
     let counts: Vec<usize> = state
         .reporter_sessions()
@@ -569,14 +594,17 @@ async fn interval_filter_options(Unified(state): Unified, body: Body) -> Answer 
     })))
 }
 
-async fn create_filter_set(Unified(state): Unified, body: Body) -> Answer {
-    let v: Value = body.json_or_default()?;
+async fn create_filter_set(Authorized { state, .. }: Unified, body: Body) -> Answer {
+    let v: Value = filters_dto(body)?;
     let id = uuid::Uuid::new_v4().simple().to_string();
     state.reporter().filter_sets.insert(id.clone(), v);
     Ok(Reply::ok(&id))
 }
 
-async fn get_filter_set(Unified(state): Unified, PathParams(id): PathParams<String>) -> Answer {
+async fn get_filter_set(
+    Authorized { state, .. }: Unified,
+    PathParams(id): PathParams<String>,
+) -> Answer {
     match state.reporter().filter_sets.get(&id) {
         Some(v) => Ok(Reply::ok(&json!({
             "filterSetId": id,
@@ -584,4 +612,12 @@ async fn get_filter_set(Unified(state): Unified, PathParams(id): PathParams<Stri
         }))),
         None => Err(not_found("filter set")),
     }
+}
+
+/// A `FiltersDto` body (no body: no filter), checked against the document's rules (a filter
+/// key outside its enum, a filter without the fields its type requires) before it is used.
+fn filters_dto(body: Body) -> Result<Value, Reply> {
+    use jaicp_reporter::models::FiltersDto;
+    use jaicp_reporter::models::strict::Rules;
+    body.checked_or_default::<FiltersDto, Value>(FiltersDto::missing, FiltersDto::invalid)
 }

@@ -1,85 +1,82 @@
-//! Text campaign API routes.
+//! Text campaign API routes: campaigns (one [`CampaignPath`] for the plain and the
+//! `accounts/{account}` spelling of a path, status changes from [`TRANSITIONS`]), dynamic
+//! sendings and sending templates.
 
-use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
+use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Campaign, Sending, Template};
+use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
-use jaicp_text_campaigns::models::strict::Required;
+use jaicp_text_campaigns::models::strict::Rules;
 use jaicp_text_campaigns::models::{CreateTextCampaignDto, UpdateTextCampaignDto};
 
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
-use crate::reply::{Answer, Reply, answer};
+use crate::reply::{Answer, Reply};
 use crate::state::EmulatorState;
 use crate::unified::{Unified, iso};
 
 const V1: &str = "/api/v1/text-campaign-service";
 
 pub(crate) fn routes() -> Router<EmulatorState> {
-    Router::new()
+    let at = |path: &str| format!("{V1}{path}");
+    let transitions = TRANSITIONS
+        .iter()
+        .fold(Router::new(), |router, (action, id, change)| {
+            router.route(
+                &at(&format!(
+                    "/projects/{{project}}/text-campaigns/{{id}}/{action}"
+                )),
+                op(id, put(transition).layer(Extension(*change))),
+            )
+        });
+    transitions
         .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns"),
+            &at("/projects/{project}/text-campaigns"),
             op("getTextCampaigns", get(list)).merge(op("createTextCampaign", post(create))),
         )
         .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}"),
+            &at("/projects/{project}/text-campaigns/{id}"),
             op("getTextCampaign", get(get_one)).merge(op("updateTextCampaign", put(update))),
         )
         .route(
             "/api/text-campaign-service/accounts/{account}/projects/{project}/text-campaigns/{id}",
-            op("getAccountTextCampaign", get(get_account))
-                .merge(op("updateAccountTextCampaign", put(update_account))),
+            op("getAccountTextCampaign", get(get_one))
+                .merge(op("updateAccountTextCampaign", put(update))),
         )
         .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/stop"),
-            op("stopTextCampaign", put(stop)),
-        )
-        .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/resume"),
-            op("resumeTextCampaign", put(resume)),
-        )
-        .route(
-            &format!("{V1}/projects/{{project}}/text-campaigns/{{id}}/complete"),
-            op("completeTextCampaign", put(complete)),
-        )
-        .route(
-            &format!("{V1}/dynamics/sending-templates"),
+            &at("/dynamics/sending-templates"),
             op("createEventSendingTemplate", post(create_template)),
         )
         .route(
-            &format!("{V1}/dynamics/sending-templates/chat-history"),
+            &at("/dynamics/sending-templates/chat-history"),
             op("getEventSendingTemplateHistory", get(history)),
         )
         .route(
-            &format!("{V1}/dynamics/sending-templates/{{uuid}}"),
-            op("getEventSendingTemplate", get(get_template)).merge(op(
-                "deleteEventSendingTemplate",
-                axum::routing::delete(delete_template),
-            )),
+            &at("/dynamics/sending-templates/{uuid}"),
+            op("getEventSendingTemplate", get(get_template))
+                .merge(op("deleteEventSendingTemplate", delete(delete_template))),
         )
         .route(
-            &format!("{V1}/dynamics/send-event-by-template/{{uuid}}"),
+            &at("/dynamics/send-event-by-template/{uuid}"),
             op("sendEventByTemplateSimple", get(send_by_template_simple))
                 .merge(op("sendEventByTemplate", post(send_by_template))),
         )
         .route(
-            &format!("{V1}/dynamics/send-event"),
+            &at("/dynamics/send-event"),
             op("sendEvent", post(send_event)),
         )
         .route(
-            &format!("{V1}/dynamics/send-replies"),
+            &at("/dynamics/send-replies"),
             op("sendReplies", post(send_replies)),
         )
+        .route(&at("/dynamics/sendings"), op("getSendings", get(sendings)))
         .route(
-            &format!("{V1}/dynamics/sendings"),
-            op("getSendings", get(sendings)),
-        )
-        .route(
-            &format!("{V1}/dynamics/sendings/{{uuid}}/cancel"),
+            &at("/dynamics/sendings/{uuid}/cancel"),
             op("cancelSending", put(cancel)),
         )
 }
@@ -122,7 +119,7 @@ struct ListQuery {
 }
 
 async fn list(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(project): PathParams<String>,
     Query(q): Query<ListQuery>,
 ) -> Answer {
@@ -151,11 +148,11 @@ async fn list(
 }
 
 async fn create(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(project): PathParams<String>,
     b: Body,
 ) -> Answer {
-    let b: CampaignBody = b.checked::<CreateTextCampaignDto, _>(CreateTextCampaignDto::missing)?;
+    let b: CampaignBody = b.checked::<CreateTextCampaignDto, _>(CreateTextCampaignDto::missing, CreateTextCampaignDto::invalid)?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -195,30 +192,35 @@ fn find(state: &EmulatorState, project: &str, id: i64) -> Option<Campaign> {
         .cloned()
 }
 
+/// The campaign a path names: `{project}` and `{id}`, with or without the `accounts/{account}`
+/// prefix (the account is not checked: the token already names one).
+#[derive(Debug, Deserialize)]
+struct CampaignPath {
+    project: String,
+    id: i64,
+}
+
 async fn get_one(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
+    Authorized { state, .. }: Unified,
+    PathParams(at): PathParams<CampaignPath>,
 ) -> Answer {
-    answer(
-        find(&state, &project, id)
-            .map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json())),
-    )
+    find(&state, &at.project, at.id)
+        .map(|c| Reply::ok(&c.json()))
+        .ok_or_else(|| not_found("text campaign"))
 }
 
-async fn get_account(
-    Unified(state): Unified,
-    PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
+async fn update(
+    Authorized { state, .. }: Unified,
+    PathParams(at): PathParams<CampaignPath>,
+    b: Body,
 ) -> Answer {
-    answer(
-        find(&state, &project, id)
-            .map_or_else(|| not_found("text campaign"), |c| Reply::ok(&c.json())),
-    )
-}
-
-fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Body) -> Answer {
-    let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(UpdateTextCampaignDto::missing)?;
+    let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(UpdateTextCampaignDto::missing, UpdateTextCampaignDto::invalid)?;
     let mut s = state.text_campaigns();
-    let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
+    let Some(c) = s
+        .campaigns
+        .get_mut(&at.id)
+        .filter(|c| c.project == at.project)
+    else {
         return Err(not_found("text campaign"));
     };
     c.name = b.name;
@@ -240,77 +242,62 @@ fn apply_update(state: &EmulatorState, project: &str, id: i64, b: Body) -> Answe
     Ok(Reply::ok(&c.json()))
 }
 
-async fn update(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-    b: Body,
-) -> Answer {
-    apply_update(&state, &project, id, b)
-}
-
-async fn update_account(
-    Unified(state): Unified,
-    PathParams((_account, project, id)): PathParams<(i64, String, i64)>,
-    b: Body,
-) -> Answer {
-    apply_update(&state, &project, id, b)
-}
-
-fn transition(
-    state: &EmulatorState,
-    project: &str,
-    id: i64,
-    from: &[&str],
+/// A status change: allowed from the `from` statuses, to `to`.
+#[derive(Clone, Copy, Debug)]
+struct Transition {
+    from: &'static [&'static str],
     to: &'static str,
-) -> Reply {
+}
+
+/// The status-change operations: the path's last segment, the `operationId`, the change.
+const TRANSITIONS: [(&str, &str, Transition); 3] = [
+    (
+        "stop",
+        "stopTextCampaign",
+        Transition {
+            from: &["CREATED", "READY", "STARTED", "POSTPONED"],
+            to: "STOPPED",
+        },
+    ),
+    (
+        "resume",
+        "resumeTextCampaign",
+        Transition {
+            from: &["STOPPED", "POSTPONED"],
+            to: "STARTED",
+        },
+    ),
+    (
+        "complete",
+        "completeTextCampaign",
+        Transition {
+            from: &["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"],
+            to: "COMPLETED",
+        },
+    ),
+];
+
+async fn transition(
+    Authorized { state, .. }: Unified,
+    Extension(change): Extension<Transition>,
+    PathParams(at): PathParams<CampaignPath>,
+) -> Answer {
     let mut s = state.text_campaigns();
-    let Some(c) = s.campaigns.get_mut(&id).filter(|c| c.project == project) else {
-        return not_found("text campaign");
+    let Some(c) = s
+        .campaigns
+        .get_mut(&at.id)
+        .filter(|c| c.project == at.project)
+    else {
+        return Err(not_found("text campaign"));
     };
-    if !from.contains(&c.status) {
-        return bad_request(format!("a {} campaign cannot become {to}", c.status));
+    if !change.from.contains(&c.status) {
+        return Err(bad_request(format!(
+            "a {} campaign cannot become {}",
+            c.status, change.to
+        )));
     }
-    c.status = to;
-    Reply::ok(&c.json())
-}
-
-async fn stop(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-) -> Answer {
-    answer(transition(
-        &state,
-        &project,
-        id,
-        &["CREATED", "READY", "STARTED", "POSTPONED"],
-        "STOPPED",
-    ))
-}
-
-async fn resume(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-) -> Answer {
-    answer(transition(
-        &state,
-        &project,
-        id,
-        &["STOPPED", "POSTPONED"],
-        "STARTED",
-    ))
-}
-
-async fn complete(
-    Unified(state): Unified,
-    PathParams((project, id)): PathParams<(String, i64)>,
-) -> Answer {
-    answer(transition(
-        &state,
-        &project,
-        id,
-        &["CREATED", "READY", "STARTED", "STOPPED", "POSTPONED"],
-        "COMPLETED",
-    ))
+    c.status = change.to;
+    Ok(Reply::ok(&c.json()))
 }
 
 /// The campaign named `name`; a dynamic one is made in the project of `bot_id` when missing.
@@ -388,31 +375,31 @@ fn record_sending(
     Reply::ok(&json!({ "uuid": uuid }))
 }
 
-async fn send_event(Unified(state): Unified, b: Body) -> Answer {
+/// The body of a dynamic sending and the campaign it names (`textCampaignName` in the
+/// project of `botId`, made when missing); `botId`, `clientId` and `also` are required.
+fn dynamic(state: &EmulatorState, b: Body, also: &[&str]) -> Result<(Value, i64), Reply> {
     let v: Value = b.json()?;
     let name = str_field(&v, "textCampaignName")?;
     let bot = str_field(&v, "botId")?;
-    str_field(&v, "clientId")?;
-    str_field(&v, "event")?;
-    let id = campaign_for(&state, name, bot)?;
-    answer(record_sending(&state, id, None, &v))
+    for field in ["clientId"].iter().chain(also) {
+        str_field(&v, field)?;
+    }
+    let id = campaign_for(state, name, bot)?;
+    Ok((v, id))
 }
 
-async fn send_replies(Unified(state): Unified, b: Body) -> Answer {
-    let v: Value = b.json()?;
-    let name = str_field(&v, "textCampaignName")?;
-    let bot = str_field(&v, "botId")?;
-    str_field(&v, "clientId")?;
-    let id = campaign_for(&state, name, bot)?;
-    answer(record_sending(&state, id, None, &v))
+async fn send_event(Authorized { state, .. }: Unified, b: Body) -> Answer {
+    let (v, id) = dynamic(&state, b, &["event"])?;
+    Ok(record_sending(&state, id, None, &v))
 }
 
-async fn create_template(Unified(state): Unified, b: Body) -> Answer {
-    let v: Value = b.json()?;
-    let name = str_field(&v, "textCampaignName")?;
-    let bot = str_field(&v, "botId")?;
-    str_field(&v, "clientId")?;
-    let campaign_id = campaign_for(&state, name, bot)?;
+async fn send_replies(Authorized { state, .. }: Unified, b: Body) -> Answer {
+    let (v, id) = dynamic(&state, b, &[])?;
+    Ok(record_sending(&state, id, None, &v))
+}
+
+async fn create_template(Authorized { state, .. }: Unified, b: Body) -> Answer {
+    let (v, campaign_id) = dynamic(&state, b, &[])?;
     let uuid = uuid::Uuid::new_v4().to_string();
     state.text_campaigns().templates.insert(
         uuid.clone(),
@@ -445,7 +432,10 @@ fn template_json(state: &EmulatorState, t: &Template) -> Value {
     v
 }
 
-async fn get_template(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
+async fn get_template(
+    Authorized { state, .. }: Unified,
+    PathParams(uuid): PathParams<String>,
+) -> Answer {
     let t = state.text_campaigns().templates.get(&uuid).cloned();
     match t {
         Some(t) => Ok(Reply::ok(&template_json(&state, &t))),
@@ -453,16 +443,19 @@ async fn get_template(Unified(state): Unified, PathParams(uuid): PathParams<Stri
     }
 }
 
-async fn delete_template(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
+async fn delete_template(
+    Authorized { state, .. }: Unified,
+    PathParams(uuid): PathParams<String>,
+) -> Answer {
     match state.text_campaigns().templates.remove(&uuid) {
         Some(_) => Ok(Reply::empty(StatusCode::OK)),
         None => Err(not_found("sending template")),
     }
 }
 
-fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Reply {
+fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Answer {
     let Some(t) = state.text_campaigns().templates.get(uuid).cloned() else {
-        return not_found("sending template");
+        return Err(not_found("sending template"));
     };
     let mut v = t.body.clone();
     if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
@@ -470,23 +463,28 @@ fn send_template(state: &EmulatorState, uuid: &str, extra: &Value) -> Reply {
             o.insert(k.clone(), val.clone());
         }
     }
-    record_sending(state, t.campaign_id, Some(uuid.to_owned()), &v)
+    Ok(record_sending(
+        state,
+        t.campaign_id,
+        Some(uuid.to_owned()),
+        &v,
+    ))
 }
 
 async fn send_by_template_simple(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(uuid): PathParams<String>,
 ) -> Answer {
-    answer(send_template(&state, &uuid, &json!({})))
+    send_template(&state, &uuid, &json!({}))
 }
 
 async fn send_by_template(
-    Unified(state): Unified,
+    Authorized { state, .. }: Unified,
     PathParams(uuid): PathParams<String>,
     b: Body,
 ) -> Answer {
     let extra: Value = b.json_or_default()?;
-    answer(send_template(&state, &uuid, &extra))
+    send_template(&state, &uuid, &extra)
 }
 
 #[derive(Debug, Deserialize)]
@@ -523,7 +521,7 @@ fn matching(state: &EmulatorState, q: &SendingsQuery) -> Vec<Sending> {
         .collect()
 }
 
-async fn sendings(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> Answer {
+async fn sendings(Authorized { state, .. }: Unified, Query(q): Query<SendingsQuery>) -> Answer {
     let all = matching(&state, &q);
     let items: Vec<Value> = all
         .iter()
@@ -536,7 +534,7 @@ async fn sendings(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> An
     ))
 }
 
-async fn cancel(Unified(state): Unified, PathParams(uuid): PathParams<String>) -> Answer {
+async fn cancel(Authorized { state, .. }: Unified, PathParams(uuid): PathParams<String>) -> Answer {
     let mut s = state.text_campaigns();
     let Some(sending) = s.sendings.iter_mut().find(|x| x.uuid == uuid) else {
         return Err(not_found("sending"));
@@ -547,7 +545,7 @@ async fn cancel(Unified(state): Unified, PathParams(uuid): PathParams<String>) -
     Ok(Reply::empty(StatusCode::OK))
 }
 
-async fn history(Unified(state): Unified, Query(q): Query<SendingsQuery>) -> Answer {
+async fn history(Authorized { state, .. }: Unified, Query(q): Query<SendingsQuery>) -> Answer {
     let all = matching(&state, &q);
     let messages: Vec<Value> = all
         .iter()

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::{Unified, iso};
+use crate::authorize::Authorized;
 use crate::clock::Millis;
 use crate::extract::Query;
 use crate::operation::op;
@@ -94,7 +95,7 @@ struct EventsQuery {
     timeout: Option<u64>,
 }
 
-async fn events(Unified(state): Unified, Query(q): Query<EventsQuery>) -> Answer {
+async fn events(Authorized { state, .. }: Unified, Query(q): Query<EventsQuery>) -> Answer {
     let hold = Duration::from_secs(q.timeout.unwrap_or(0)).min(MAX_HOLD);
     let until = Instant::now() + hold;
     loop {

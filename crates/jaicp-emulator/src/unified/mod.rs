@@ -1,36 +1,30 @@
 //! What the unified-token APIs (Project, Channel, Reporter, Text campaigns, async events) share:
-//! the Bearer check as an extractor, RFC 3339 times, and the async events store through which
+//! the Bearer check (a [`Credential`] for [`Authorized`]), RFC 3339 times, and the async events store through which
 //! deploys and report files finish. Their error shape is in [`crate::errors`].
 
 pub(crate) mod events;
 
-use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 
+use crate::authorize::{Authorized, Credential};
 use crate::clock::Millis;
 use crate::errors::gateway;
-use crate::operation::Op;
 use crate::reply::Reply;
 use crate::state::{EmulatorState, millis_to_timestamp};
 
 /// The unified token every emulator accepts (`Authorization: Bearer <token>`).
 pub const DEFAULT_UNIFIED_TOKEN: &str = "emulator-unified-token";
 
-/// A request with a valid unified token, counted under its route's operation ([`Op`]).
-/// Holds the state so handlers need no separate `State` argument.
-#[derive(Debug)]
-pub(crate) struct Unified(pub(crate) EmulatorState);
+/// A request with a valid unified token, counted under its route's operation. Holds the state
+/// (`Authorized { state, .. }: Unified`) so handlers need no separate `State` argument.
+pub(crate) type Unified = Authorized<Bearer>;
 
-impl FromRequestParts<EmulatorState> for Unified {
-    type Rejection = Reply;
+/// The unified token in `Authorization: Bearer <token>`.
+pub(crate) struct Bearer;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &EmulatorState,
-    ) -> Result<Self, Self::Rejection> {
-        let Ok(Op(operation)) = Op::from_request_parts(parts, state).await;
-        state.shared.counters.request(operation);
+impl Credential for Bearer {
+    async fn check(parts: &mut Parts, state: &EmulatorState) -> Result<String, Reply> {
         let token = parts
             .headers
             .get("authorization")
@@ -38,7 +32,7 @@ impl FromRequestParts<EmulatorState> for Unified {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         match token {
-            Some(t) if state.unified_token_ok(t) => Ok(Self(state.clone())),
+            Some(t) if state.unified_token_ok(t) => Ok(t.to_owned()),
             Some(_) => Err(gateway(
                 StatusCode::UNAUTHORIZED,
                 "gateway.auth.invalid_token",

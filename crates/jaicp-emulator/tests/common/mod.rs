@@ -109,6 +109,36 @@ impl Api {
     }
 }
 
+/// Sends `request`: status plus JSON body (`Null` when the body is empty or not JSON).
+pub async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.expect("request sent");
+    let status = response.status();
+    let text = response.text().await.expect("body read");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Sends `request` and reads its JSON body (which must be JSON).
+pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// `request` with `body` as its JSON body, when there is one.
+pub fn with_json(
+    request: reqwest::RequestBuilder,
+    body: Option<&Value>,
+) -> reqwest::RequestBuilder {
+    match body {
+        Some(b) => request.json(b),
+        None => request,
+    }
+}
+
 /// Status plus JSON body (`Null` when the body is empty).
 pub async fn read(response: Response) -> (StatusCode, Value) {
     let status = response.status();

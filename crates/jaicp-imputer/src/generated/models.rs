@@ -38,3 +38,132 @@ pub struct ErrorBody {
     #[serde(flatten)]
     pub extra: jaicp_core::export::serde_json::Map<String, jaicp_core::export::serde_json::Value>,
 }
+
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
+#[cfg(feature = "strict")]
+pub mod strict {
+    use jaicp_core::export::serde_json::Value;
+
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
+        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
+        /// or sets to `null`, in this type and in the request types nested in it.
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
+    }
+
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "GET" if matches(path, "/api/imputer/p/{token}/imputing/generate-audio") => {
+                query_generate_audio
+            }
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `generateAudio` (`GET /api/imputer/p/{token}/imputing/generate-audio`).
+    fn query_generate_audio(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "replicaTemplateId" => {
+                let value = Value::from(raw);
+                length(&value, name, 1, usize::MAX)
+            }
+            "voiceSpeed" => {
+                let value = number(raw)?;
+                range(
+                    &value,
+                    name,
+                    Some((0.5f64, "0.5", false)),
+                    Some((2f64, "2.0", false)),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// `value`, if a string, has `min..=max` characters (JSON Schema counts
+    /// characters, not bytes).
+    fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
+        let n = value.as_str()?.chars().count();
+        let reason = if n < min {
+            format!("length {n}, at least {min} required")
+        } else if n > max {
+            format!("length {n}, at most {max} allowed")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
+        }
+    }
+}

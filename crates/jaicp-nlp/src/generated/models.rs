@@ -1299,35 +1299,57 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::AnalyzeRequestData {
+    impl Rules for super::AnalyzeRequestData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("data") {
-                <super::InferenceRequestData as Required>::missing(
+                <super::InferenceRequestData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "data"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("data") {
+                let at = format!("{at}.{}", "data");
+                if let Some(found) = <super::InferenceRequestData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::CreateNamedEntityRecordData {
+    impl Rules for super::CreateNamedEntityRecordData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1338,41 +1360,86 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("data") {
-                <super::NamedEntityRecordData as Required>::missing(
+                <super::NamedEntityRecordData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "data"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::DetectLanguageRequestData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("data") {
+                let at = format!("{at}.{}", "data");
+                if let Some(found) = <super::NamedEntityRecordData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::EntityMarkupData {
+    impl Rules for super::DetectLanguageRequestData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::ExtendedProjectSettings {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::InferenceMultipleRequestData {
+    impl Rules for super::EntityMarkupData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ExtendedProjectSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ImportFileStrategy {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ImportFileStrategy::from(value.as_str()?) {
+                super::ImportFileStrategy::Unknown(_) => Some(not_one_of(
+                    at,
+                    &[
+                        "overwrite",
+                        "merge",
+                        "unresolved",
+                        "cleanwrite",
+                        "skipwrite",
+                    ],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::InferenceMultipleRequestData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("phrases") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::InferenceRequestPhrasesAndSlots as Required>::missing(
+                    <super::InferenceRequestPhrasesAndSlots as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "phrases"),
                         out,
@@ -1380,16 +1447,31 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("phrases") {
+                let at = format!("{at}.{}", "phrases");
+                if let Some(found) = each(
+                    v,
+                    &at,
+                    <super::InferenceRequestPhrasesAndSlots as Rules>::invalid,
+                ) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::InferenceRequestData {
+    impl Rules for super::InferenceRequestData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("knownSlots") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::KnownSlotData as Required>::missing(
+                    <super::KnownSlotData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "knownSlots"),
                         out,
@@ -1397,23 +1479,36 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("phrase") {
-                <super::PhraseMarkupData as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "phrase"),
-                    out,
-                );
+                <super::PhraseMarkupData as Rules>::missing(v, &format!("{at}.{}", "phrase"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("knownSlots") {
+                let at = format!("{at}.{}", "knownSlots");
+                if let Some(found) = each(v, &at, <super::KnownSlotData as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("phrase") {
+                let at = format!("{at}.{}", "phrase");
+                if let Some(found) = <super::PhraseMarkupData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::InferenceRequestPhrasesAndSlots {
+    impl Rules for super::InferenceRequestPhrasesAndSlots {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("knownSlots") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::KnownSlotData as Required>::missing(
+                    <super::KnownSlotData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "knownSlots"),
                         out,
@@ -1421,23 +1516,36 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("phrase") {
-                <super::PhraseMarkupData as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "phrase"),
-                    out,
-                );
+                <super::PhraseMarkupData as Rules>::missing(v, &format!("{at}.{}", "phrase"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("knownSlots") {
+                let at = format!("{at}.{}", "knownSlots");
+                if let Some(found) = each(v, &at, <super::KnownSlotData as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("phrase") {
+                let at = format!("{at}.{}", "phrase");
+                if let Some(found) = <super::PhraseMarkupData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::IntentData {
+    impl Rules for super::IntentData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("phrases") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::PhraseMarkupData as Required>::missing(
+                    <super::PhraseMarkupData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "phrases"),
                         out,
@@ -1446,29 +1554,52 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("slots") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::SlotData as Required>::missing(
-                        v,
-                        &format!("{at}.{}[{i}]", "slots"),
-                        out,
-                    );
+                    <super::SlotData as Rules>::missing(v, &format!("{at}.{}[{i}]", "slots"), out);
                 }
             }
         }
-    }
 
-    impl Required for super::IntentsSearchCriteria {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("phrases") {
+                let at = format!("{at}.{}", "phrases");
+                if let Some(found) = each(v, &at, <super::PhraseMarkupData as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("slots") {
+                let at = format!("{at}.{}", "slots");
+                if let Some(found) = each(v, &at, <super::SlotData as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::KnownSlotData {
+    impl Rules for super::IntentsSearchCriteria {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::NamedEntityData {
+    impl Rules for super::KnownSlotData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::NamedEntityData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1479,9 +1610,20 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("type") {
+                let at = format!("{at}.{}", "type");
+                if let Some(found) = <super::NamedEntityType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::NamedEntityRecordData {
+    impl Rules for super::NamedEntityRecordData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1492,23 +1634,54 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("type") {
+                let at = format!("{at}.{}", "type");
+                if let Some(found) = <super::NamedEntityRecordType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::NamedEntityWithRecordsData {
+    impl Rules for super::NamedEntityRecordType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::NamedEntityRecordType::from(value.as_str()?) {
+                super::NamedEntityRecordType::Unknown(_) => {
+                    Some(not_one_of(at, &["pattern", "synonyms"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::NamedEntityType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::NamedEntityType::from(value.as_str()?) {
+                super::NamedEntityType::Unknown(_) => {
+                    Some(not_one_of(at, &["dictionary", "annotation"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::NamedEntityWithRecordsData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("entity") {
-                <super::NamedEntityData as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "entity"),
-                    out,
-                );
+                <super::NamedEntityData as Rules>::missing(v, &format!("{at}.{}", "entity"), out);
             }
             if let Some(Value::Array(items)) = object.get("records") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::NamedEntityRecordData as Required>::missing(
+                    <super::NamedEntityRecordData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "records"),
                         out,
@@ -1516,16 +1689,34 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("entity") {
+                let at = format!("{at}.{}", "entity");
+                if let Some(found) = <super::NamedEntityData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("records") {
+                let at = format!("{at}.{}", "records");
+                if let Some(found) = each(v, &at, <super::NamedEntityRecordData as Rules>::invalid)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::PhraseMarkupData {
+    impl Rules for super::PhraseMarkupData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("entities") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::EntityMarkupData as Required>::missing(
+                    <super::EntityMarkupData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "entities"),
                         out,
@@ -1534,7 +1725,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("phraseMarkup") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::WordMarkupData as Required>::missing(
+                    <super::WordMarkupData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "phraseMarkup"),
                         out,
@@ -1542,22 +1733,44 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::ProjectData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("entities") {
+                let at = format!("{at}.{}", "entities");
+                if let Some(found) = each(v, &at, <super::EntityMarkupData as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("phraseMarkup") {
+                let at = format!("{at}.{}", "phraseMarkup");
+                if let Some(found) = each(v, &at, <super::WordMarkupData as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::ProjectExportImportData {
+    impl Rules for super::ProjectData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ProjectExportImportData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(Value::Array(items)) = object.get("entities") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::NamedEntityWithRecordsData as Required>::missing(
+                    <super::NamedEntityWithRecordsData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "entities"),
                         out,
@@ -1566,7 +1779,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("intents") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::IntentData as Required>::missing(
+                    <super::IntentData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "intents"),
                         out,
@@ -1574,40 +1787,119 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("project") {
-                <super::ProjectData as Required>::missing(v, &format!("{at}.{}", "project"), out);
+                <super::ProjectData as Rules>::missing(v, &format!("{at}.{}", "project"), out);
             }
             if let Some(v) = object.get("settings") {
-                <super::ProjectSettingsData as Required>::missing(
+                <super::ProjectSettingsData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "settings"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("entities") {
+                let at = format!("{at}.{}", "entities");
+                if let Some(found) = each(
+                    v,
+                    &at,
+                    <super::NamedEntityWithRecordsData as Rules>::invalid,
+                ) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("intents") {
+                let at = format!("{at}.{}", "intents");
+                if let Some(found) = each(v, &at, <super::IntentData as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("project") {
+                let at = format!("{at}.{}", "project");
+                if let Some(found) = <super::ProjectData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("settings") {
+                let at = format!("{at}.{}", "settings");
+                if let Some(found) = <super::ProjectSettingsData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ProjectSettingsData {
+    impl Rules for super::ProjectSettingsData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("extendedSettings") {
-                <super::ExtendedProjectSettings as Required>::missing(
+                <super::ExtendedProjectSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "extendedSettings"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::SlotData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classificationAlgorithm") {
+                let at = format!("{at}.{}", "classificationAlgorithm");
+                if let Some(found) =
+                    <super::ProjectSettingsDataClassificationAlgorithm as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("extendedSettings") {
+                let at = format!("{at}.{}", "extendedSettings");
+                if let Some(found) = <super::ExtendedProjectSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::UpdateAllNamedEntityRecordData {
+    impl Rules for super::ProjectSettingsDataClassificationAlgorithm {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ProjectSettingsDataClassificationAlgorithm::from(value.as_str()?) {
+                super::ProjectSettingsDataClassificationAlgorithm::Unknown(_) => {
+                    Some(not_one_of(at, &["sts", "regression", "deeplearning"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::RecordsFileType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::RecordsFileType::from(value.as_str()?) {
+                super::RecordsFileType::Unknown(_) => Some(not_one_of(at, &["zb-csv"])),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::SlotData {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::UpdateAllNamedEntityRecordData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1619,7 +1911,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("data") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::NamedEntityRecordData as Required>::missing(
+                    <super::NamedEntityRecordData as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "data"),
                         out,
@@ -1627,9 +1919,21 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("data") {
+                let at = format!("{at}.{}", "data");
+                if let Some(found) = each(v, &at, <super::NamedEntityRecordData as Rules>::invalid)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::UpdateNamedEntityRecordData {
+    impl Rules for super::UpdateNamedEntityRecordData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1640,33 +1944,238 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("data") {
-                <super::NamedEntityRecordData as Required>::missing(
+                <super::NamedEntityRecordData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "data"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("data") {
+                let at = format!("{at}.{}", "data");
+                if let Some(found) = <super::NamedEntityRecordData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::WordMarkupData {
+    impl Rules for super::WordMarkupData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("annotations") {
-                <super::WordMarkupDataAnnotations as Required>::missing(
+                <super::WordMarkupDataAnnotations as Rules>::missing(
                     v,
                     &format!("{at}.{}", "annotations"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("annotations") {
+                let at = format!("{at}.{}", "annotations");
+                if let Some(found) = <super::WordMarkupDataAnnotations as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::WordMarkupDataAnnotations {
+    impl Rules for super::WordMarkupDataAnnotations {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "GET"
+                if matches(
+                    path,
+                    "/api/caila/p/{accessToken}/entities-by-names/{entityName}/records",
+                ) =>
+            {
+                query_get_entity_records_by_entity_name
+            }
+            "GET"
+                if matches(
+                    path,
+                    "/api/caila/p/{accessToken}/entities/{entityId}/records",
+                ) =>
+            {
+                query_get_entity_records
+            }
+            "POST"
+                if matches(
+                    path,
+                    "/api/caila/p/{accessToken}/entities/{entityId}/records/upload",
+                ) =>
+            {
+                query_upload_records
+            }
+            "POST" if matches(path, "/api/caila/p/{accessToken}/intents/import") => {
+                query_import_intents
+            }
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `getEntityRecordsByEntityName` (`GET /api/caila/p/{accessToken}/entities-by-names/{entityName}/records`).
+    fn query_get_entity_records_by_entity_name(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getEntityRecords` (`GET /api/caila/p/{accessToken}/entities/{entityId}/records`).
+    fn query_get_entity_records(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `uploadRecords` (`POST /api/caila/p/{accessToken}/entities/{entityId}/records/upload`).
+    fn query_upload_records(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "type" => {
+                let value = Value::from(raw);
+                <super::RecordsFileType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `importIntents` (`POST /api/caila/p/{accessToken}/intents/import`).
+    fn query_import_intents(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "strategy" => {
+                let value = Value::from(raw);
+                <super::ImportFileStrategy as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// The first violation in the items of an array or the values of a map.
+    fn each(
+        value: &Value,
+        at: &str,
+        check: impl Fn(&Value, &str) -> Option<Violation>,
+    ) -> Option<Violation> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
+            Value::Object(entries) => entries
+                .iter()
+                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
+            _ => None,
+        }
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

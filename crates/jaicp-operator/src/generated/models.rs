@@ -897,20 +897,31 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::ClosedEvent {
+    impl Rules for super::ClosedEvent {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -921,12 +932,39 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("employee") {
-                <super::Employee as Required>::missing(v, &format!("{at}.{}", "employee"), out);
+                <super::Employee as Rules>::missing(v, &format!("{at}.{}", "employee"), out);
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("employee") {
+                let at = format!("{at}.{}", "employee");
+                if let Some(found) = <super::Employee as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("type") {
+                let at = format!("{at}.{}", "type");
+                if let Some(found) = <super::ClosedEventType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::ClosedEventType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ClosedEventType::from(value.as_str()?) {
+                super::ClosedEventType::Unknown(_) => Some(not_one_of(at, &["Closed"])),
+                _ => None,
             }
         }
     }
 
-    impl Required for super::Destination {
+    impl Rules for super::Destination {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -937,9 +975,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::Employee {
+    impl Rules for super::Employee {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -950,9 +993,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::FileMessageEvent {
+    impl Rules for super::FileMessageEvent {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -963,12 +1011,68 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("employee") {
-                <super::Employee as Required>::missing(v, &format!("{at}.{}", "employee"), out);
+                <super::Employee as Rules>::missing(v, &format!("{at}.{}", "employee"), out);
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("employee") {
+                let at = format!("{at}.{}", "employee");
+                if let Some(found) = <super::Employee as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("type") {
+                let at = format!("{at}.{}", "type");
+                if let Some(found) = <super::FileMessageEventType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::FileMessageEventType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::FileMessageEventType::from(value.as_str()?) {
+                super::FileMessageEventType::Unknown(_) => Some(not_one_of(at, &["FileMessage"])),
+                _ => None,
             }
         }
     }
 
-    impl Required for super::SelectDestinationEvent {
+    impl Rules for super::OperatorEvent {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            match value.get("type").and_then(Value::as_str) {
+                Some("Closed") => <super::ClosedEvent as Rules>::missing(value, at, out),
+                Some("FileMessage") => <super::FileMessageEvent as Rules>::missing(value, at, out),
+                Some("SelectDestination") => {
+                    <super::SelectDestinationEvent as Rules>::missing(value, at, out)
+                }
+                Some("TextMessage") => <super::TextMessageEvent as Rules>::missing(value, at, out),
+                _ => {}
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match value.as_object()?.get("type").and_then(Value::as_str) {
+                Some("Closed") => <super::ClosedEvent as Rules>::invalid(value, at),
+                Some("FileMessage") => <super::FileMessageEvent as Rules>::invalid(value, at),
+                Some("SelectDestination") => {
+                    <super::SelectDestinationEvent as Rules>::invalid(value, at)
+                }
+                Some("TextMessage") => <super::TextMessageEvent as Rules>::invalid(value, at),
+                _ => Some(not_one_of(
+                    &format!("{at}.{}", "type"),
+                    &["Closed", "FileMessage", "SelectDestination", "TextMessage"],
+                )),
+            }
+        }
+    }
+
+    impl Rules for super::SelectDestinationEvent {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -979,16 +1083,41 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("destination") {
-                <super::Destination as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "destination"),
-                    out,
-                );
+                <super::Destination as Rules>::missing(v, &format!("{at}.{}", "destination"), out);
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("destination") {
+                let at = format!("{at}.{}", "destination");
+                if let Some(found) = <super::Destination as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("type") {
+                let at = format!("{at}.{}", "type");
+                if let Some(found) = <super::SelectDestinationEventType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::SelectDestinationEventType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::SelectDestinationEventType::from(value.as_str()?) {
+                super::SelectDestinationEventType::Unknown(_) => {
+                    Some(not_one_of(at, &["SelectDestination"]))
+                }
+                _ => None,
             }
         }
     }
 
-    impl Required for super::TextMessageEvent {
+    impl Rules for super::TextMessageEvent {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -999,8 +1128,49 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("employee") {
-                <super::Employee as Required>::missing(v, &format!("{at}.{}", "employee"), out);
+                <super::Employee as Rules>::missing(v, &format!("{at}.{}", "employee"), out);
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("employee") {
+                let at = format!("{at}.{}", "employee");
+                if let Some(found) = <super::Employee as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("type") {
+                let at = format!("{at}.{}", "type");
+                if let Some(found) = <super::TextMessageEventType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::TextMessageEventType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::TextMessageEventType::from(value.as_str()?) {
+                super::TextMessageEventType::Unknown(_) => Some(not_one_of(at, &["TextMessage"])),
+                _ => None,
+            }
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

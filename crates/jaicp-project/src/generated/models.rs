@@ -1981,201 +1981,378 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::ClassicMlSettings {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+    impl Rules for super::BotChannelsType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::BotChannelsType::from(value.as_str()?) {
+                super::BotChannelsType::Unknown(_) => {
+                    Some(not_one_of(at, &["CHAT_BOT", "CALLS_BOT"]))
+                }
+                _ => None,
+            }
         }
     }
 
-    impl Required for super::CleanupDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+    impl Rules for super::CallsBotChannelType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::CallsBotChannelType::from(value.as_str()?) {
+                super::CallsBotChannelType::Unknown(_) => Some(not_one_of(at, &["DIALER", "IVR"])),
+                _ => None,
+            }
         }
     }
 
-    impl Required for super::CnnSettings {
+    impl Rules for super::ClassicMlSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ExtendedProjectSettings {
+    impl Rules for super::ClassificationAlgorithm {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ClassificationAlgorithm::from(value.as_str()?) {
+                super::ClassificationAlgorithm::Unknown(_) => Some(not_one_of(
+                    at,
+                    &["sts", "regression", "deeplearning", "logreg", "transformer"],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::CleanupDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::CnnSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ExtendedProjectSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("classicMLSettings") {
-                <super::ClassicMlSettings as Required>::missing(
+                <super::ClassicMlSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "classicMLSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("cnnSettings") {
-                <super::CnnSettings as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "cnnSettings"),
-                    out,
-                );
+                <super::CnnSettings as Rules>::missing(v, &format!("{at}.{}", "cnnSettings"), out);
             }
             if let Some(v) = object.get("externalNluSettings") {
-                <super::ExternalNluSettings as Required>::missing(
+                <super::ExternalNluSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "externalNluSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("logregSettings") {
-                <super::LogregSettings as Required>::missing(
+                <super::LogregSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "logregSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("mlp") {
-                <super::MlpSettings as Required>::missing(v, &format!("{at}.{}", "mlp"), out);
+                <super::MlpSettings as Rules>::missing(v, &format!("{at}.{}", "mlp"), out);
             }
             if let Some(v) = object.get("stsSettings") {
-                <super::StsSettings as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "stsSettings"),
-                    out,
-                );
+                <super::StsSettings as Rules>::missing(v, &format!("{at}.{}", "stsSettings"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classicMLSettings") {
+                let at = format!("{at}.{}", "classicMLSettings");
+                if let Some(found) = <super::ClassicMlSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("cnnSettings") {
+                let at = format!("{at}.{}", "cnnSettings");
+                if let Some(found) = <super::CnnSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("externalNluSettings") {
+                let at = format!("{at}.{}", "externalNluSettings");
+                if let Some(found) = <super::ExternalNluSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("logregSettings") {
+                let at = format!("{at}.{}", "logregSettings");
+                if let Some(found) = <super::LogregSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("mlp") {
+                let at = format!("{at}.{}", "mlp");
+                if let Some(found) = <super::MlpSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("stsSettings") {
+                let at = format!("{at}.{}", "stsSettings");
+                if let Some(found) = <super::StsSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::ExternalNluSettings {
+    impl Rules for super::ExternalNluSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("nluActionAdditionalProperties") {
-                <super::ExternalNluSettingsNluActionAdditionalProperties as Required>::missing(
+                <super::ExternalNluSettingsNluActionAdditionalProperties as Rules>::missing(
                     v,
                     &format!("{at}.{}", "nluActionAdditionalProperties"),
                     out,
                 );
             }
             if let Some(v) = object.get("nluProviderSettings") {
-                <super::ExternalNluSettingsNluProviderSettings as Required>::missing(
+                <super::ExternalNluSettingsNluProviderSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "nluProviderSettings"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("nluActionAdditionalProperties") {
+                let at = format!("{at}.{}", "nluActionAdditionalProperties");
+                if let Some(found) =
+                    <super::ExternalNluSettingsNluActionAdditionalProperties as Rules>::invalid(
+                        v, &at,
+                    )
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("nluProviderSettings") {
+                let at = format!("{at}.{}", "nluProviderSettings");
+                if let Some(found) =
+                    <super::ExternalNluSettingsNluProviderSettings as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ExternalNluSettingsNluActionAdditionalProperties {
+    impl Rules for super::ExternalNluSettingsNluActionAdditionalProperties {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("classification") {
-                <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Required>::missing(
+                <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Rules>::missing(
                     v,
                     &format!("{at}.{}", "classification"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::ExternalNluSettingsNluActionAdditionalPropertiesClassification {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classification") {
+                let at = format!("{at}.{}", "classification");
+                if let Some(found) = <super::ExternalNluSettingsNluActionAdditionalPropertiesClassification as Rules>::invalid(
+                    v,
+                    &at,
+                ) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::ExternalNluSettingsNluProviderSettings {
+    impl Rules for super::ExternalNluSettingsNluActionAdditionalPropertiesClassification {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ExternalNluSettingsNluProviderSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("classification") {
-                <super::NluActionDescription as Required>::missing(
+                <super::NluActionDescription as Rules>::missing(
                     v,
                     &format!("{at}.{}", "classification"),
                     out,
                 );
             }
             if let Some(v) = object.get("markup") {
-                <super::NluActionDescription as Required>::missing(
+                <super::NluActionDescription as Rules>::missing(
                     v,
                     &format!("{at}.{}", "markup"),
                     out,
                 );
             }
             if let Some(v) = object.get("ner") {
-                <super::NluActionDescription as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "ner"),
-                    out,
-                );
+                <super::NluActionDescription as Rules>::missing(v, &format!("{at}.{}", "ner"), out);
             }
         }
-    }
 
-    impl Required for super::GitIntegrationDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classification") {
+                let at = format!("{at}.{}", "classification");
+                if let Some(found) = <super::NluActionDescription as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("markup") {
+                let at = format!("{at}.{}", "markup");
+                if let Some(found) = <super::NluActionDescription as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("ner") {
+                let at = format!("{at}.{}", "ner");
+                if let Some(found) = <super::NluActionDescription as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::GitRepositoryConnectionDto {
+    impl Rules for super::GitIntegrationDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::JaicfParamsDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::LogregSettings {
+    impl Rules for super::GitRepositoryConnectionDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("authType") {
+                let at = format!("{at}.{}", "authType");
+                if let Some(found) = <super::RepositoryAuthType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::MlpSettings {
+    impl Rules for super::JaicfParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::LogregSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::MlpSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("derivedModel") {
-                <super::MlpSettingsDerivedModel as Required>::missing(
+                <super::MlpSettingsDerivedModel as Rules>::missing(
                     v,
                     &format!("{at}.{}", "derivedModel"),
                     out,
                 );
             }
             if let Some(v) = object.get("markup") {
-                <super::MlpSettingsMarkup as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "markup"),
-                    out,
-                );
+                <super::MlpSettingsMarkup as Rules>::missing(v, &format!("{at}.{}", "markup"), out);
             }
             if let Some(Value::Array(items)) = object.get("nerModels") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::MlpSettingsNerModelsItem as Required>::missing(
+                    <super::MlpSettingsNerModelsItem as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "nerModels"),
                         out,
@@ -2183,46 +2360,121 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("trainingModel") {
-                <super::MlpSettingsTrainingModel as Required>::missing(
+                <super::MlpSettingsTrainingModel as Rules>::missing(
                     v,
                     &format!("{at}.{}", "trainingModel"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::MlpSettingsDerivedModel {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("derivedModel") {
+                let at = format!("{at}.{}", "derivedModel");
+                if let Some(found) = <super::MlpSettingsDerivedModel as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("markup") {
+                let at = format!("{at}.{}", "markup");
+                if let Some(found) = <super::MlpSettingsMarkup as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("nerModels") {
+                let at = format!("{at}.{}", "nerModels");
+                if let Some(found) =
+                    each(v, &at, <super::MlpSettingsNerModelsItem as Rules>::invalid)
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("trainingModel") {
+                let at = format!("{at}.{}", "trainingModel");
+                if let Some(found) = <super::MlpSettingsTrainingModel as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::MlpSettingsMarkup {
+    impl Rules for super::MlpSettingsDerivedModel {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::MlpSettingsNerModelsItem {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::MlpSettingsTrainingModel {
+    impl Rules for super::MlpSettingsMarkup {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
-    }
 
-    impl Required for super::NluActionDescription {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::ProjectCreateDto {
+    impl Rules for super::MlpSettingsNerModelsItem {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::MlpSettingsTrainingModel {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::NluActionDescription {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("nluType") {
+                let at = format!("{at}.{}", "nluType");
+                if let Some(found) = <super::NluActionDescriptionNluType as Rules>::invalid(v, &at)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::NluActionDescriptionNluType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::NluActionDescriptionNluType::from(value.as_str()?) {
+                super::NluActionDescriptionNluType::Unknown(_) => {
+                    Some(not_one_of(at, &["caila", "internal", "external", "mlp"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::ProjectCreateDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -2233,78 +2485,184 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("cleanup") {
-                <super::CleanupDto as Required>::missing(v, &format!("{at}.{}", "cleanup"), out);
+                <super::CleanupDto as Rules>::missing(v, &format!("{at}.{}", "cleanup"), out);
             }
             if let Some(v) = object.get("gitIntegration") {
-                <super::GitIntegrationDto as Required>::missing(
+                <super::GitIntegrationDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "gitIntegration"),
                     out,
                 );
             }
             if let Some(v) = object.get("gitRepository") {
-                <super::GitRepositoryConnectionDto as Required>::missing(
+                <super::GitRepositoryConnectionDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "gitRepository"),
                     out,
                 );
             }
             if let Some(v) = object.get("jaicf") {
-                <super::JaicfParamsDto as Required>::missing(v, &format!("{at}.{}", "jaicf"), out);
+                <super::JaicfParamsDto as Rules>::missing(v, &format!("{at}.{}", "jaicf"), out);
             }
             if let Some(v) = object.get("projectSettingsData") {
-                <super::ProjectSettingsDto as Required>::missing(
+                <super::ProjectSettingsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "projectSettingsData"),
                     out,
                 );
             }
             if let Some(v) = object.get("telephonyParams") {
-                <super::TelephonyParamsDto as Required>::missing(
+                <super::TelephonyParamsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "telephonyParams"),
                     out,
                 );
             }
             if let Some(v) = object.get("template") {
-                <super::ProjectTemplateDto as Required>::missing(
+                <super::ProjectTemplateDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "template"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("botChannelsType") {
+                let at = format!("{at}.{}", "botChannelsType");
+                if let Some(found) = <super::BotChannelsType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("cleanup") {
+                let at = format!("{at}.{}", "cleanup");
+                if let Some(found) = <super::CleanupDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("gitIntegration") {
+                let at = format!("{at}.{}", "gitIntegration");
+                if let Some(found) = <super::GitIntegrationDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("gitRepository") {
+                let at = format!("{at}.{}", "gitRepository");
+                if let Some(found) = <super::GitRepositoryConnectionDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("jaicf") {
+                let at = format!("{at}.{}", "jaicf");
+                if let Some(found) = <super::JaicfParamsDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("projectSettingsData") {
+                let at = format!("{at}.{}", "projectSettingsData");
+                if let Some(found) = <super::ProjectSettingsDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("telephonyParams") {
+                let at = format!("{at}.{}", "telephonyParams");
+                if let Some(found) = <super::TelephonyParamsDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("template") {
+                let at = format!("{at}.{}", "template");
+                if let Some(found) = <super::ProjectTemplateDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ProjectSettingsDto {
+    impl Rules for super::ProjectListSortingField {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ProjectListSortingField::from(value.as_str()?) {
+                super::ProjectListSortingField::Unknown(_) => Some(not_one_of(
+                    at,
+                    &["CREATION_DATE", "LAST_MODIFICATION_DATA", "SHORT_NAME"],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::ProjectListSortingOrder {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ProjectListSortingOrder::from(value.as_str()?) {
+                super::ProjectListSortingOrder::Unknown(_) => {
+                    Some(not_one_of(at, &["ASC", "DESC"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::ProjectSettingsDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
             };
             if let Some(v) = object.get("extendedSettings") {
-                <super::ExtendedProjectSettings as Required>::missing(
+                <super::ExtendedProjectSettings as Rules>::missing(
                     v,
                     &format!("{at}.{}", "extendedSettings"),
                     out,
                 );
             }
             if let Some(v) = object.get("validation") {
-                <super::SoftValidationSettingsData as Required>::missing(
+                <super::SoftValidationSettingsData as Rules>::missing(
                     v,
                     &format!("{at}.{}", "validation"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::ProjectTemplateDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("classificationAlgorithm") {
+                let at = format!("{at}.{}", "classificationAlgorithm");
+                if let Some(found) = <super::ClassificationAlgorithm as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("extendedSettings") {
+                let at = format!("{at}.{}", "extendedSettings");
+                if let Some(found) = <super::ExtendedProjectSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("validation") {
+                let at = format!("{at}.{}", "validation");
+                if let Some(found) = <super::SoftValidationSettingsData as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::ProjectUpdateDto {
+    impl Rules for super::ProjectTemplateDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::ProjectUpdateDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -2315,30 +2673,197 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("projectSettingsData") {
-                <super::ProjectSettingsDto as Required>::missing(
+                <super::ProjectSettingsDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "projectSettingsData"),
                     out,
                 );
             }
         }
-    }
 
-    impl Required for super::SoftValidationSettingsData {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("projectSettingsData") {
+                let at = format!("{at}.{}", "projectSettingsData");
+                if let Some(found) = <super::ProjectSettingsDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::StsSettings {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+    impl Rules for super::RepositoryAuthType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::RepositoryAuthType::from(value.as_str()?) {
+                super::RepositoryAuthType::Unknown(_) => {
+                    Some(not_one_of(at, &["PERSONAL_USER", "GUEST_USER"]))
+                }
+                _ => None,
+            }
         }
     }
 
-    impl Required for super::TelephonyParamsDto {
+    impl Rules for super::SoftValidationSettingsData {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::StsSettings {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::TelephonyParamsDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("callsBotChannelsType") {
+                let at = format!("{at}.{}", "callsBotChannelsType");
+                if let Some(found) = <super::CallsBotChannelType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "GET" if matches(path, "/api/v1/projects") => query_get_all,
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `getAll` (`GET /api/v1/projects`).
+    fn query_get_all(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            "sortingField" => {
+                let value = Value::from(raw);
+                <super::ProjectListSortingField as Rules>::invalid(&value, name)
+            }
+            "sortingOrder" => {
+                let value = Value::from(raw);
+                <super::ProjectListSortingOrder as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// The first violation in the items of an array or the values of a map.
+    fn each(
+        value: &Value,
+        at: &str,
+        check: impl Fn(&Value, &str) -> Option<Violation>,
+    ) -> Option<Violation> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
+            Value::Object(entries) => entries
+                .iter()
+                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
+            _ => None,
+        }
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

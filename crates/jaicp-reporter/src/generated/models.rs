@@ -4185,20 +4185,31 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::AddCommentDto {
+    impl Rules for super::AddCommentDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4209,9 +4220,90 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::BulkLabelingDto {
+    impl Rules for super::AnalyticsFilter {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            match value.get("type").and_then(Value::as_str) {
+                Some("CHECKBOX") => <super::CheckboxFilter as Rules>::missing(value, at, out),
+                Some("COMPOSITE_FILTER") => {
+                    <super::CompositeFilter as Rules>::missing(value, at, out)
+                }
+                Some("CUSTOM_FIELDS_IN_RESPONSE") => {
+                    <super::CustomFieldsInResponseFilter as Rules>::missing(value, at, out)
+                }
+                Some("DATE_TIME_RANGE") => {
+                    <super::DateTimeRangeFilter as Rules>::missing(value, at, out)
+                }
+                Some("NUMERIC_RANGE") => {
+                    <super::NumericRangeFilter as Rules>::missing(value, at, out)
+                }
+                Some("RADIO") => <super::RadioFilter as Rules>::missing(value, at, out),
+                Some("TEXT") => <super::TextFilter as Rules>::missing(value, at, out),
+                Some("TREE") => <super::TreeFilter as Rules>::missing(value, at, out),
+                _ => {}
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match value.as_object()?.get("type").and_then(Value::as_str) {
+                Some("CHECKBOX") => <super::CheckboxFilter as Rules>::invalid(value, at),
+                Some("COMPOSITE_FILTER") => <super::CompositeFilter as Rules>::invalid(value, at),
+                Some("CUSTOM_FIELDS_IN_RESPONSE") => {
+                    <super::CustomFieldsInResponseFilter as Rules>::invalid(value, at)
+                }
+                Some("DATE_TIME_RANGE") => {
+                    <super::DateTimeRangeFilter as Rules>::invalid(value, at)
+                }
+                Some("NUMERIC_RANGE") => <super::NumericRangeFilter as Rules>::invalid(value, at),
+                Some("RADIO") => <super::RadioFilter as Rules>::invalid(value, at),
+                Some("TEXT") => <super::TextFilter as Rules>::invalid(value, at),
+                Some("TREE") => <super::TreeFilter as Rules>::invalid(value, at),
+                _ => Some(not_one_of(
+                    &format!("{at}.{}", "type"),
+                    &[
+                        "CHECKBOX",
+                        "COMPOSITE_FILTER",
+                        "CUSTOM_FIELDS_IN_RESPONSE",
+                        "DATE_TIME_RANGE",
+                        "NUMERIC_RANGE",
+                        "RADIO",
+                        "TEXT",
+                        "TREE",
+                    ],
+                )),
+            }
+        }
+    }
+
+    impl Rules for super::AnalyticsSection {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::AnalyticsSection::from(value.as_str()?) {
+                super::AnalyticsSection::Unknown(_) => Some(not_one_of(
+                    at,
+                    &[
+                        "CLIENTS",
+                        "SESSIONS",
+                        "CLIENTS_DIALOGS",
+                        "REPORTS_ACTIVITY",
+                        "REPORTS_EFFICIENCY",
+                        "REPORTS_SESSION_TOPIC",
+                        "REPORTS_SESSION_RESULT",
+                        "REPORTS_SCENARIO_ACTION",
+                    ],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::BulkLabelingDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4222,12 +4314,48 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("filters") {
-                <super::FiltersDto as Required>::missing(v, &format!("{at}.{}", "filters"), out);
+                <super::FiltersDto as Rules>::missing(v, &format!("{at}.{}", "filters"), out);
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("comparisonType") {
+                let at = format!("{at}.{}", "comparisonType");
+                if let Some(found) = <super::CheckboxComparisonType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("filters") {
+                let at = format!("{at}.{}", "filters");
+                if let Some(found) = <super::FiltersDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::CheckboxComparisonType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::CheckboxComparisonType::from(value.as_str()?) {
+                super::CheckboxComparisonType::Unknown(_) => Some(not_one_of(
+                    at,
+                    &[
+                        "NOT_IMPORTANT",
+                        "NOT_EXISTS",
+                        "EXISTS",
+                        "CONTAINS",
+                        "NOT_CONTAINS",
+                    ],
+                )),
+                _ => None,
             }
         }
     }
 
-    impl Required for super::CheckboxFilter {
+    impl Rules for super::CheckboxFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4238,9 +4366,47 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("comparisonType") {
+                let at = format!("{at}.{}", "comparisonType");
+                if let Some(found) = <super::CheckboxComparisonType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::CompositeFilter {
+    impl Rules for super::CompositeComparisonType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::CompositeComparisonType::from(value.as_str()?) {
+                super::CompositeComparisonType::Unknown(_) => Some(not_one_of(
+                    at,
+                    &[
+                        "NOT_IMPORTANT",
+                        "CONTAINS",
+                        "NOT_CONTAINS",
+                        "EQUALS",
+                        "NOT_EQUALS",
+                        "STARTS_WITH",
+                        "ENDS_WITH",
+                    ],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::CompositeFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4252,7 +4418,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("options") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::CompositeOption as Required>::missing(
+                    <super::CompositeOption as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "options"),
                         out,
@@ -4260,9 +4426,26 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("options") {
+                let at = format!("{at}.{}", "options");
+                if let Some(found) = each(v, &at, <super::CompositeOption as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::CompositeOption {
+    impl Rules for super::CompositeOption {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4273,9 +4456,20 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("comparisonOption") {
+                let at = format!("{at}.{}", "comparisonOption");
+                if let Some(found) = <super::CompositeComparisonType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::CreateDailyReportDto {
+    impl Rules for super::CreateDailyReportDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4286,16 +4480,23 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("settings") {
-                <super::ReportSettings as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "settings"),
-                    out,
-                );
+                <super::ReportSettings as Rules>::missing(v, &format!("{at}.{}", "settings"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("settings") {
+                let at = format!("{at}.{}", "settings");
+                if let Some(found) = <super::ReportSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::CreateMessageReactionReportDto {
+    impl Rules for super::CreateMessageReactionReportDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4306,31 +4507,60 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("settings") {
-                <super::ReportSettings as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "settings"),
-                    out,
-                );
+                <super::ReportSettings as Rules>::missing(v, &format!("{at}.{}", "settings"), out);
             }
         }
-    }
 
-    impl Required for super::CreateReportDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let Some(object) = value.as_object() else {
-                return;
-            };
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
             if let Some(v) = object.get("settings") {
-                <super::ReportSettings as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "settings"),
-                    out,
-                );
+                let at = format!("{at}.{}", "settings");
+                if let Some(found) = <super::ReportSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
             }
+            None
         }
     }
 
-    impl Required for super::CustomFieldsInResponseFilter {
+    impl Rules for super::CreateReportDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("filters") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::AnalyticsFilter as Rules>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "filters"),
+                        out,
+                    );
+                }
+            }
+            if let Some(v) = object.get("settings") {
+                <super::ReportSettings as Rules>::missing(v, &format!("{at}.{}", "settings"), out);
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("filters") {
+                let at = format!("{at}.{}", "filters");
+                if let Some(found) = each(v, &at, <super::AnalyticsFilter as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("settings") {
+                let at = format!("{at}.{}", "settings");
+                if let Some(found) = <super::ReportSettings as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::CustomFieldsInResponseFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4341,9 +4571,20 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::DateTimeRangeFilter {
+    impl Rules for super::DateTimeRangeFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4354,15 +4595,126 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::FiltersDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::LabelIdDto {
+    impl Rules for super::FileType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::FileType::from(value.as_str()?) {
+                super::FileType::Unknown(_) => Some(not_one_of(at, &["XLSX", "CSV"])),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::FilterKey {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::FilterKey::from(value.as_str()?) {
+                super::FilterKey::Unknown(_) => Some(not_one_of(
+                    at,
+                    &[
+                        "SESSION_ID",
+                        "SESSION_START_TIME",
+                        "SESSION_END_TIME",
+                        "SESSION_LABELS",
+                        "SESSION_RESULT",
+                        "INITIATOR",
+                        "CALL_TASK_ID",
+                        "CHANNEL_TYPE",
+                        "BOT_ID",
+                        "CLIENT_ID_OR_NAME",
+                        "CLIENT_JOIN_TIME",
+                        "CLIENT_LAST_ACTIVITY_TIME",
+                        "MESSAGE_TYPE",
+                        "MESSAGE_TIME",
+                        "MESSAGE_TEXT",
+                        "ANSWER_TEXT",
+                        "MESSAGE_OR_ANSWER_TEXT",
+                        "MESSAGE_COUNT",
+                        "LOG_LABELS",
+                        "COMMENT_TEXT",
+                        "NLP_CLASS",
+                        "NLP_STATE",
+                        "INTENT",
+                        "TRANSFER_TO_OPERATOR",
+                        "WITHOUT_EMPTY_SESSIONS",
+                        "WITHOUT_EMPTY_MESSAGES",
+                        "CUSTOM_FIELDS_IN_RESPONSE",
+                        "EXCEPTION_EXISTENCE",
+                        "SESSION_DATA",
+                        "STATE_ROUTES",
+                        "TEXT_CAMPAIGN_ID",
+                        "TEXT_CAMPAIGN_RESULT",
+                        "SESSION_TOPIC",
+                        "SCENARIO_ACTION",
+                        "PERIOD",
+                        "CHANNEL_NAME",
+                        "BOT_REPLIES",
+                        "CLIENT_TYPE",
+                        "AUTOMATION_STATUS",
+                        "NPS",
+                        "WITHOUT_TEST_SESSIONS",
+                    ],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::FiltersDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = object.get("filters") {
+                for (i, v) in items.iter().enumerate() {
+                    <super::AnalyticsFilter as Rules>::missing(
+                        v,
+                        &format!("{at}.{}[{i}]", "filters"),
+                        out,
+                    );
+                }
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("filters") {
+                let at = format!("{at}.{}", "filters");
+                if let Some(found) = each(v, &at, <super::AnalyticsFilter as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::IntervalType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::IntervalType::from(value.as_str()?) {
+                super::IntervalType::Unknown(_) => Some(not_one_of(
+                    at,
+                    &["HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR"],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::LabelIdDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4373,9 +4725,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::LabelPriorityChangeDto {
+    impl Rules for super::LabelPriorityChangeDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4386,9 +4743,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::LogLabelGroupCreate {
+    impl Rules for super::LogLabelGroupCreate {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4399,9 +4761,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::MessageLabelCreate {
+    impl Rules for super::MessageLabelCreate {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4412,16 +4779,27 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("group") {
-                <super::MessageLabelGroupDto as Required>::missing(
+                <super::MessageLabelGroupDto as Rules>::missing(
                     v,
                     &format!("{at}.{}", "group"),
                     out,
                 );
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("group") {
+                let at = format!("{at}.{}", "group");
+                if let Some(found) = <super::MessageLabelGroupDto as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::MessageLabelGroupDto {
+    impl Rules for super::MessageLabelGroupDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4432,9 +4810,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::MessageLabelUpdate {
+    impl Rules for super::MessageLabelUpdate {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4445,9 +4828,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::NumericRangeFilter {
+    impl Rules for super::NumericRangeFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4458,9 +4846,20 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::RadioFilter {
+    impl Rules for super::RadioFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4471,9 +4870,20 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ReportSettings {
+    impl Rules for super::ReportSettings {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4484,9 +4894,26 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("delimiter") {
+                let at = format!("{at}.{}", "delimiter");
+                if let Some(found) = length(v, &at, 0, 1) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("fileType") {
+                let at = format!("{at}.{}", "fileType");
+                if let Some(found) = <super::FileType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::ScenarioExperimentBranchesDto {
+    impl Rules for super::ScenarioExperimentBranchesDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4497,9 +4924,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::ScenarioExperimentDto {
+    impl Rules for super::ScenarioExperimentDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4511,7 +4943,7 @@ pub mod strict {
             }
             if let Some(Value::Array(items)) = object.get("branches") {
                 for (i, v) in items.iter().enumerate() {
-                    <super::ScenarioExperimentBranchesDto as Required>::missing(
+                    <super::ScenarioExperimentBranchesDto as Rules>::missing(
                         v,
                         &format!("{at}.{}[{i}]", "branches"),
                         out,
@@ -4519,9 +4951,42 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("branches") {
+                let at = format!("{at}.{}", "branches");
+                if let Some(found) = each(
+                    v,
+                    &at,
+                    <super::ScenarioExperimentBranchesDto as Rules>::invalid,
+                ) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("status") {
+                let at = format!("{at}.{}", "status");
+                if let Some(found) = <super::ScenarioExperimentStatus as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::SessionLabelCreate {
+    impl Rules for super::ScenarioExperimentStatus {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::ScenarioExperimentStatus::from(value.as_str()?) {
+                super::ScenarioExperimentStatus::Unknown(_) => {
+                    Some(not_one_of(at, &["CREATED", "RUNNING", "STOPPED"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::SessionLabelCreate {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4532,9 +4997,27 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::TextFilter {
+    impl Rules for super::TextComparisonType {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::TextComparisonType::from(value.as_str()?) {
+                super::TextComparisonType::Unknown(_) => Some(not_one_of(
+                    at,
+                    &["NOT_IMPORTANT", "CONTAINS", "NOT_CONTAINS", "EQUALS"],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::TextFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4545,9 +5028,38 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("comparisonType") {
+                let at = format!("{at}.{}", "comparisonType");
+                if let Some(found) = <super::TextComparisonType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::TreeFilter {
+    impl Rules for super::TransferToOperatorMethod {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::TransferToOperatorMethod::from(value.as_str()?) {
+                super::TransferToOperatorMethod::Unknown(_) => {
+                    Some(not_one_of(at, &["SWITCH", "TEXT"]))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::TreeFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4558,9 +5070,26 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("comparisonType") {
+                let at = format!("{at}.{}", "comparisonType");
+                if let Some(found) = <super::CheckboxComparisonType as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("key") {
+                let at = format!("{at}.{}", "key");
+                if let Some(found) = <super::FilterKey as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::UpdateMessageLabelDto {
+    impl Rules for super::UpdateMessageLabelDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4571,9 +5100,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::UpdateMessageLabelGroupDto {
+    impl Rules for super::UpdateMessageLabelGroupDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4584,9 +5118,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::UpdateSessionLabelDto {
+    impl Rules for super::UpdateSessionLabelDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -4597,5 +5136,425 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "POST" if matches(path, "/api/v1/reporter/clients/all-for-bot") => {
+                query_get_all_client_data_for_bot
+            }
+            "POST" if matches(path, "/api/v1/reporter/clients/filter") => {
+                query_get_client_data_by_filter
+            }
+            "POST" if matches(path, "/api/v1/reporter/filter-options") => query_get_filter_options,
+            "GET" if matches(path, "/api/v1/reporter/filters") => query_get_available_filters,
+            "POST" if matches(path, "/api/v1/reporter/interval-filter-options") => {
+                query_get_interval_filter_options
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/by-client") => {
+                query_get_messages_for_client
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/by-session") => {
+                query_get_messages_for_session
+            }
+            "POST" if matches(path, "/api/v1/reporter/messages/filter") => {
+                query_get_message_data_by_filter
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/page-in-client") => {
+                query_get_message_page_in_client
+            }
+            "GET" if matches(path, "/api/v1/reporter/messages/page-in-session") => {
+                query_get_message_page_in_session
+            }
+            "POST" if matches(path, "/api/v1/reporter/sessions/filter") => {
+                query_get_session_data_by_filter
+            }
+            "POST" if matches(path, "/api/v1/reporter/state-routes/filter") => {
+                query_get_state_routes_data_by_filter
+            }
+            "POST" if matches(path, "/api/v1/reporter/stats/log-labels") => {
+                query_get_log_label_stats
+            }
+            "POST"
+                if matches(
+                    path,
+                    "/api/v1/reporter/stats/messages/with-advanced-filters",
+                ) =>
+            {
+                query_get_message_stats
+            }
+            "POST" if matches(path, "/api/v1/reporter/stats/session-labels") => {
+                query_get_session_label_stats
+            }
+            "POST"
+                if matches(
+                    path,
+                    "/api/v1/reporter/stats/sessions/with-advanced-filters",
+                ) =>
+            {
+                query_get_session_stats
+            }
+            "GET" if matches(path, "/api/v1/reporter/stats/switched-sessions") => {
+                query_get_switched_session_count_by_day
+            }
+            "POST" if matches(path, "/api/v1/reporter/user-filter-sets/filterSetId") => {
+                query_create_filter_set_id
+            }
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `getAllClientDataForBot` (`POST /api/v1/reporter/clients/all-for-bot`).
+    fn query_get_all_client_data_for_bot(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getClientDataByFilter` (`POST /api/v1/reporter/clients/filter`).
+    fn query_get_client_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getFilterOptions` (`POST /api/v1/reporter/filter-options`).
+    fn query_get_filter_options(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "filterKey" => {
+                let value = Value::from(raw);
+                <super::FilterKey as Rules>::invalid(&value, name)
+            }
+            "analyticsSection" => {
+                let value = Value::from(raw);
+                <super::AnalyticsSection as Rules>::invalid(&value, name)
+            }
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getAvailableFilters` (`GET /api/v1/reporter/filters`).
+    fn query_get_available_filters(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "analyticsSection" => {
+                let value = Value::from(raw);
+                <super::AnalyticsSection as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getIntervalFilterOptions` (`POST /api/v1/reporter/interval-filter-options`).
+    fn query_get_interval_filter_options(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "filterKey" => {
+                let value = Value::from(raw);
+                <super::FilterKey as Rules>::invalid(&value, name)
+            }
+            "analyticsSection" => {
+                let value = Value::from(raw);
+                <super::AnalyticsSection as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagesForClient` (`GET /api/v1/reporter/messages/by-client`).
+    fn query_get_messages_for_client(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagesForSession` (`GET /api/v1/reporter/messages/by-session`).
+    fn query_get_messages_for_session(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessageDataByFilter` (`POST /api/v1/reporter/messages/filter`).
+    fn query_get_message_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagePageInClient` (`GET /api/v1/reporter/messages/page-in-client`).
+    fn query_get_message_page_in_client(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessagePageInSession` (`GET /api/v1/reporter/messages/page-in-session`).
+    fn query_get_message_page_in_session(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSessionDataByFilter` (`POST /api/v1/reporter/sessions/filter`).
+    fn query_get_session_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getStateRoutesDataByFilter` (`POST /api/v1/reporter/state-routes/filter`).
+    fn query_get_state_routes_data_by_filter(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getLogLabelStats` (`POST /api/v1/reporter/stats/log-labels`).
+    fn query_get_log_label_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getMessageStats` (`POST /api/v1/reporter/stats/messages/with-advanced-filters`).
+    fn query_get_message_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSessionLabelStats` (`POST /api/v1/reporter/stats/session-labels`).
+    fn query_get_session_label_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSessionStats` (`POST /api/v1/reporter/stats/sessions/with-advanced-filters`).
+    fn query_get_session_stats(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getSwitchedSessionCountByDay` (`GET /api/v1/reporter/stats/switched-sessions`).
+    fn query_get_switched_session_count_by_day(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "transferToOperatorMethod" => {
+                let value = Value::from(raw);
+                <super::TransferToOperatorMethod as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `createFilterSetId` (`POST /api/v1/reporter/user-filter-sets/filterSetId`).
+    fn query_create_filter_set_id(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "intervalType" => {
+                let value = Value::from(raw);
+                <super::IntervalType as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// `value`, if a string, has `min..=max` characters (JSON Schema counts
+    /// characters, not bytes).
+    fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
+        let n = value.as_str()?.chars().count();
+        let reason = if n < min {
+            format!("length {n}, at least {min} required")
+        } else if n > max {
+            format!("length {n}, at most {max} allowed")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// The first violation in the items of an array or the values of a map.
+    fn each(
+        value: &Value,
+        at: &str,
+        check: impl Fn(&Value, &str) -> Option<Violation>,
+    ) -> Option<Violation> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
+            Value::Object(entries) => entries
+                .iter()
+                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
+            _ => None,
+        }
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

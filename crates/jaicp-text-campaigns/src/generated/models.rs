@@ -1111,20 +1111,31 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::CreateTextCampaignDto {
+    impl Rules for super::CreateTextCampaignDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1135,9 +1146,33 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("delayBetweenSending") {
+                let at = format!("{at}.{}", "delayBetweenSending");
+                if let Some(found) = range(
+                    v,
+                    &at,
+                    Some((1f64, "1", false)),
+                    Some((60000f64, "60000", false)),
+                ) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("threadCount") {
+                let at = format!("{at}.{}", "threadCount");
+                if let Some(found) =
+                    range(v, &at, Some((1f64, "1", false)), Some((10f64, "10", false)))
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
     }
 
-    impl Required for super::EventSendingTemplateCreateDto {
+    impl Rules for super::EventSendingTemplateCreateDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1148,15 +1183,25 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::EventSendingTemplateSendDto {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::TextCampaignSendEventCreateDto {
+    impl Rules for super::EventSendingTemplateSendDto {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    impl Rules for super::TextCampaignSendEventCreateDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1167,9 +1212,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::TextCampaignSendRepliesCreateDto {
+    impl Rules for super::TextCampaignSendRepliesCreateDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1180,9 +1230,36 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::UpdateTextCampaignDto {
+    impl Rules for super::TextCampaignStatus {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::TextCampaignStatus::from(value.as_str()?) {
+                super::TextCampaignStatus::Unknown(_) => Some(not_one_of(
+                    at,
+                    &[
+                        "CREATED",
+                        "READY",
+                        "STARTED",
+                        "STOPPED",
+                        "POSTPONED",
+                        "COMPLETED",
+                        "FAILED",
+                        "DELETED",
+                    ],
+                )),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::UpdateTextCampaignDto {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -1193,5 +1270,156 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("delayBetweenSending") {
+                let at = format!("{at}.{}", "delayBetweenSending");
+                if let Some(found) = range(
+                    v,
+                    &at,
+                    Some((1f64, "1", false)),
+                    Some((60000f64, "60000", false)),
+                ) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("threadCount") {
+                let at = format!("{at}.{}", "threadCount");
+                if let Some(found) =
+                    range(v, &at, Some((1f64, "1", false)), Some((10f64, "10", false)))
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "GET"
+                if matches(
+                    path,
+                    "/api/v1/text-campaign-service/dynamics/sending-templates/chat-history",
+                ) =>
+            {
+                query_get_event_sending_template_history
+            }
+            "GET"
+                if matches(
+                    path,
+                    "/api/v1/text-campaign-service/projects/{projectShortName}/text-campaigns",
+                ) =>
+            {
+                query_get_text_campaigns
+            }
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `getEventSendingTemplateHistory` (`GET /api/v1/text-campaign-service/dynamics/sending-templates/chat-history`).
+    fn query_get_event_sending_template_history(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "limit" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            _ => None,
+        }
+    }
+
+    /// The query rules of `getTextCampaigns` (`GET /api/v1/text-campaign-service/projects/{projectShortName}/text-campaigns`).
+    fn query_get_text_campaigns(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "page" => {
+                let value = number(raw)?;
+                range(&value, name, Some((0f64, "0", false)), None)
+            }
+            "size" => {
+                let value = number(raw)?;
+                range(&value, name, Some((1f64, "1", false)), None)
+            }
+            "statuses" => {
+                let value = Value::from(raw);
+                <super::TextCampaignStatus as Rules>::invalid(&value, name)
+            }
+            _ => None,
+        }
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

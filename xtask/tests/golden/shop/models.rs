@@ -336,6 +336,18 @@ pub struct NewItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub colour: Option<Colour>,
 
+    /// `colours`: array of `Colour`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colours: Option<Vec<Colour>>,
+
+    /// `discount`: number, > 0, ≤ 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<f64>,
+
+    /// `labels`: array of string, 1–3 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+
     /// `name`: string, 1–80 characters. Required.
     pub name: String,
 
@@ -349,6 +361,10 @@ pub struct NewItem {
     /// `size`: `Dimensions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Dimensions>,
+
+    /// `stock`: map of integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock: Option<std::collections::BTreeMap<String, i64>>,
 }
 
 /// How the item travels.
@@ -577,26 +593,82 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::Dimensions {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+    impl Rules for super::Colour {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::Colour::from(value.as_str()?) {
+                super::Colour::Unknown(_) => Some(not_one_of(at, &["red", "green", "unknown"])),
+                _ => None,
+            }
         }
     }
 
-    impl Required for super::NewItem {
+    impl Rules for super::Dimensions {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let _ = (value, at, out);
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("height") {
+                let at = format!("{at}.{}", "height");
+                if let Some(found) = range(v, &at, Some((1f64, "1", false)), None) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("width") {
+                let at = format!("{at}.{}", "width");
+                if let Some(found) = range(v, &at, Some((1f64, "1", false)), None) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::Filter {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            match value.get("type").and_then(Value::as_str) {
+                Some("price") => <super::PriceFilter as Rules>::missing(value, at, out),
+                Some("text") => <super::TextFilter as Rules>::missing(value, at, out),
+                _ => {}
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match value.as_object()?.get("type").and_then(Value::as_str) {
+                Some("price") => <super::PriceFilter as Rules>::invalid(value, at),
+                Some("text") => <super::TextFilter as Rules>::invalid(value, at),
+                _ => Some(not_one_of(&format!("{at}.{}", "type"), &["price", "text"])),
+            }
+        }
+    }
+
+    impl Rules for super::NewItem {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -607,25 +679,91 @@ pub mod strict {
                 }
             }
             if let Some(v) = object.get("shipping") {
-                <super::NewItemShipping as Required>::missing(
-                    v,
-                    &format!("{at}.{}", "shipping"),
-                    out,
-                );
+                <super::NewItemShipping as Rules>::missing(v, &format!("{at}.{}", "shipping"), out);
             }
             if let Some(v) = object.get("size") {
-                <super::Dimensions as Required>::missing(v, &format!("{at}.{}", "size"), out);
+                <super::Dimensions as Rules>::missing(v, &format!("{at}.{}", "size"), out);
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("colour") {
+                let at = format!("{at}.{}", "colour");
+                if let Some(found) = <super::Colour as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("colours") {
+                let at = format!("{at}.{}", "colours");
+                if let Some(found) = each(v, &at, <super::Colour as Rules>::invalid) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("discount") {
+                let at = format!("{at}.{}", "discount");
+                if let Some(found) =
+                    range(v, &at, Some((0f64, "0", true)), Some((1f64, "1", false)))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("labels") {
+                let at = format!("{at}.{}", "labels");
+                if let Some(found) =
+                    count(v, &at, 1, 3).or_else(|| each(v, &at, |v, at| length(v, at, 0, 5)))
+                {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("name") {
+                let at = format!("{at}.{}", "name");
+                if let Some(found) = length(v, &at, 1, 80) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("price") {
+                let at = format!("{at}.{}", "price");
+                if let Some(found) = range(v, &at, Some((0f64, "0", false)), None) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("shipping") {
+                let at = format!("{at}.{}", "shipping");
+                if let Some(found) = <super::NewItemShipping as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("size") {
+                let at = format!("{at}.{}", "size");
+                if let Some(found) = <super::Dimensions as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            if let Some(v) = object.get("stock") {
+                let at = format!("{at}.{}", "stock");
+                if let Some(found) = each(v, &at, |v, at| {
+                    range(v, at, None, Some((100f64, "100", false)))
+                }) {
+                    return Some(found);
+                }
+            }
+            None
         }
     }
 
-    impl Required for super::NewItemShipping {
+    impl Rules for super::NewItemShipping {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let _ = (value, at, out);
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::PriceFilter {
+    impl Rules for super::PriceFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -636,15 +774,46 @@ pub mod strict {
                 }
             }
         }
-    }
 
-    impl Required for super::Query {
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
-            let _ = (value, at, out);
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 
-    impl Required for super::TextFilter {
+    impl Rules for super::Query {
+        fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
+            let Some(object) = value.as_object() else {
+                return;
+            };
+            if let Some(v) = object.get("filter") {
+                <super::Filter as Rules>::missing(v, &format!("{at}.{}", "filter"), out);
+            }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let object = value.as_object()?;
+            if let Some(v) = object.get("filter") {
+                let at = format!("{at}.{}", "filter");
+                if let Some(found) = <super::Filter as Rules>::invalid(v, &at) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+    }
+
+    impl Rules for super::Sort {
+        fn missing(_: &Value, _: &str, _: &mut Vec<String>) {}
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            match super::Sort::from(value.as_str()?) {
+                super::Sort::Unknown(_) => Some(not_one_of(at, &["name", "price"])),
+                _ => None,
+            }
+        }
+    }
+
+    impl Rules for super::TextFilter {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -655,5 +824,157 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
+    }
+
+    /// The first parameter of a request's query string (`query`, decoded name and value
+    /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
+    /// name, reason): an enum value, a length or a range. The path matches an operation's
+    /// template at its end, so a server may serve the API under a prefix; `None` for a
+    /// path no operation with such rules matches.
+    pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
+        let check: fn(&str, &str) -> Option<Violation> = match method {
+            "GET" if matches(path, "/api/shop/{token}/items") => query_list_items,
+            _ => return None,
+        };
+        query.iter().find_map(|(name, raw)| check(name, raw))
+    }
+
+    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
+    /// around it in the segment) matches one non-empty segment.
+    fn matches(path: &str, template: &str) -> bool {
+        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let Some(start) = path.len().checked_sub(template.len()) else {
+            return false;
+        };
+        path[start..]
+            .iter()
+            .zip(&template)
+            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
+                (Some(open), Some(close)) if open < close => {
+                    let (before, after) = (&t[..open], &t[close + 1..]);
+                    p.len() > before.len() + after.len()
+                        && p.starts_with(before)
+                        && p.ends_with(after)
+                }
+                _ => p == t,
+            })
+    }
+
+    /// The query rules of `listItems` (`GET /api/shop/{token}/items`).
+    fn query_list_items(name: &str, raw: &str) -> Option<Violation> {
+        match name {
+            "sort" => {
+                let value = Value::from(raw);
+                <super::Sort as Rules>::invalid(&value, name)
+            }
+            "page" => {
+                let value = number(raw)?;
+                range(
+                    &value,
+                    name,
+                    Some((0f64, "0", false)),
+                    Some((99f64, "99", false)),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// `value`, if a string, has `min..=max` characters (JSON Schema counts
+    /// characters, not bytes).
+    fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
+        let n = value.as_str()?.chars().count();
+        let reason = if n < min {
+            format!("length {n}, at least {min} required")
+        } else if n > max {
+            format!("length {n}, at most {max} allowed")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// A bound: the value, as the document writes it, and whether it is exclusive.
+    type Bound = (f64, &'static str, bool);
+
+    /// `value`, if a number, is within the bounds.
+    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
+        let n = value.as_f64()?;
+        let reason = if let Some((_, text, exclusive)) =
+            min.filter(|&(m, _, x)| n < m || (x && n <= m))
+        {
+            let kind = if exclusive { "above" } else { "at least" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
+            let kind = if exclusive { "below" } else { "at most" };
+            format!("{value} is out of range: must be {kind} {text}")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// `value`, if an array, has `min..=max` items.
+    fn count(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
+        let n = value.as_array()?.len();
+        let reason = if n < min {
+            format!("{n} items, at least {min} required")
+        } else if n > max {
+            format!("{n} items, at most {max} allowed")
+        } else {
+            return None;
+        };
+        Some((at.to_owned(), reason))
+    }
+
+    /// The first violation in the items of an array or the values of a map.
+    fn each(
+        value: &Value,
+        at: &str,
+        check: impl Fn(&Value, &str) -> Option<Violation>,
+    ) -> Option<Violation> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
+            Value::Object(entries) => entries
+                .iter()
+                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
+            _ => None,
+        }
+    }
+
+    /// A query value as a JSON number (integers kept exact), if it reads as one.
+    fn number(raw: &str) -> Option<Value> {
+        match raw.trim().parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => raw
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(jaicp_core::export::serde_json::Number::from_f64)
+                .map(Value::Number),
+        }
+    }
+
+    /// A value outside `values` (long lists are cut short in the message).
+    fn not_one_of(at: &str, values: &[&str]) -> Violation {
+        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
+        let more = if values.len() > shown.len() {
+            format!(", … ({} values in all)", values.len())
+        } else {
+            String::new()
+        };
+        (
+            at.to_owned(),
+            format!("not one of {}{more}", shown.join(", ")),
+        )
     }
 }

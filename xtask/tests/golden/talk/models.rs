@@ -317,20 +317,31 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Required fields of the request types, for servers that must refuse a request the
-/// document does not allow (the emulator). Compiled only with the `strict` feature.
+/// The document's rules for the request types, for servers that must refuse a request
+/// the document does not allow (the emulator). Compiled only with the `strict` feature.
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A request type whose required fields can be checked in a JSON value.
-    pub trait Required {
+    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
+    /// wrong with it.
+    pub type Violation = (String, String);
+
+    /// A request type whose rules can be checked in a JSON value that already parses as
+    /// the type.
+    pub trait Rules {
         /// Pushes the JSON path (under `at`) of every required field that `value` lacks
         /// or sets to `null`, in this type and in the request types nested in it.
         fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+        /// The first value in `value` (under `at`), here or in the request types nested
+        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
+        /// the model would keep as `Unknown`), a string length, a number range or an
+        /// array size.
+        fn invalid(value: &Value, at: &str) -> Option<Violation>;
     }
 
-    impl Required for super::Ack {
+    impl Rules for super::Ack {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -341,9 +352,14 @@ pub mod strict {
                 }
             }
         }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
+        }
     }
 
-    impl Required for super::Note {
+    impl Rules for super::Note {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
             let Some(object) = value.as_object() else {
                 return;
@@ -353,6 +369,11 @@ pub mod strict {
                     out.push(format!("{at}.{name}"));
                 }
             }
+        }
+
+        fn invalid(value: &Value, at: &str) -> Option<Violation> {
+            let _ = (value, at);
+            None
         }
     }
 }

@@ -4,20 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use axum::http::HeaderMap;
 use serde_json::Value;
 
-use super::{Ctx, either, run, stopped_error};
+use super::{Calls, Ctx, stopped_error};
 use crate::calls::default_policy;
 use crate::calls::model::CampaignStatus;
 use crate::calls::validate::{ValidJob, bad_phone, bad_zone, normalize_phone, parse_gmt_zone};
 use crate::errors::CallsError;
-use crate::extract::{Body, IDEMPOTENCE_KEY, PathParams, idempotence_header};
+use crate::extract::{Body, IDEMPOTENCE_KEY, idempotence_header};
 use crate::idempotency::IDEMPOTENCE_WINDOW_MS;
 use crate::idempotency::{Keyed, fingerprint};
 use crate::reply::{Answer, Reply};
-use crate::state::EmulatorState;
 /// Decoded `name=value` pairs from a query string or form body.
 fn form_pairs(raw: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(raw)
@@ -77,13 +76,7 @@ struct CrmMode {
     duplicate_rule: bool,
 }
 
-fn crm_add(
-    state: &EmulatorState,
-    token: &str,
-    mode: CrmMode,
-    req: CrmRequest,
-    header_key: Option<String>,
-) -> Answer {
+fn crm_add(calls: &Calls, mode: CrmMode, req: CrmRequest, header_key: Option<String>) -> Answer {
     // The key is bound to the number, zone and payload, however they were sent (query or form).
     let mut parts: Vec<&[u8]> = vec![
         req.phone.as_deref().unwrap_or_default().as_bytes(),
@@ -98,9 +91,7 @@ fn crm_add(
         key,
         request: fingerprint(&parts),
     });
-    run(state, mode.operation, token, key, |ctx| {
-        either(crm_add_work(ctx, mode, &req))
-    })
+    calls.run(mode.operation, key, |ctx| crm_add_work(ctx, mode, &req))
 }
 
 fn crm_add_work(ctx: &mut Ctx<'_>, mode: CrmMode, req: &CrmRequest) -> Result<Reply, Reply> {
@@ -163,53 +154,56 @@ fn crm_add_work(ctx: &mut Ctx<'_>, mode: CrmMode, req: &CrmRequest) -> Result<Re
     Ok(Reply::ok(&id.to_string()))
 }
 
+/// `GET …/addPhone`: the parameters in the query string.
+const ADD_PHONE_GET: CrmMode = CrmMode {
+    operation: "addPhoneGet",
+    scope: "addPhone",
+    duplicate_rule: true,
+};
+
+/// `GET …/test/addPhone`: the same without the duplicate rule, and its own key scope.
+const ADD_PHONE_GET_TEST: CrmMode = CrmMode {
+    operation: "addPhoneGetTest",
+    scope: "addPhoneGetTest",
+    duplicate_rule: false,
+};
+
+/// `POST …/addPhone`: the parameters as a form body; one key scope with the GET form.
+const ADD_PHONE_POST: CrmMode = CrmMode {
+    operation: "addPhonePost",
+    scope: "addPhone",
+    duplicate_rule: true,
+};
+
 pub(super) async fn add_phone_get(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
+    calls: Calls,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
-    let req = CrmRequest::from_pairs(form_pairs(query.unwrap_or_default().as_bytes()));
-    let mode = CrmMode {
-        operation: "addPhoneGet",
-        scope: "addPhone",
-        duplicate_rule: true,
-    };
-    crm_add(&state, &token, mode, req, idempotence_header(&headers))
+    from_query(&calls, ADD_PHONE_GET, query, &headers)
 }
 
 pub(super) async fn add_phone_get_test(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
+    calls: Calls,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
-    let req = CrmRequest::from_pairs(form_pairs(query.unwrap_or_default().as_bytes()));
-    let mode = CrmMode {
-        operation: "addPhoneGetTest",
-        scope: "addPhoneGetTest",
-        duplicate_rule: false,
-    };
-    crm_add(&state, &token, mode, req, idempotence_header(&headers))
+    from_query(&calls, ADD_PHONE_GET_TEST, query, &headers)
 }
 
-pub(super) async fn add_phone_post(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer {
-    let mode = CrmMode {
-        operation: "addPhonePost",
-        scope: "addPhone",
-        duplicate_rule: true,
-    };
+fn from_query(calls: &Calls, mode: CrmMode, query: Option<String>, headers: &HeaderMap) -> Answer {
+    let req = CrmRequest::from_pairs(form_pairs(query.unwrap_or_default().as_bytes()));
+    crm_add(calls, mode, req, idempotence_header(headers))
+}
+
+pub(super) async fn add_phone_post(calls: Calls, headers: HeaderMap, body: Body) -> Answer {
     let header_key = idempotence_header(&headers);
     match body.bytes() {
         Ok(bytes) => {
             let req = CrmRequest::from_pairs(form_pairs(&bytes));
-            crm_add(&state, &token, mode, req, header_key)
+            crm_add(&calls, ADD_PHONE_POST, req, header_key)
         }
-        Err(reply) => run(&state, mode.operation, &token, None, |_| reply),
+        // Counted, and the campaign resolved (404 first), like every other request.
+        Err(reply) => calls.run(ADD_PHONE_POST.operation, None, |_| Err(reply)),
     }
 }

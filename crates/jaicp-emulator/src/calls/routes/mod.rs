@@ -2,18 +2,18 @@
 //! request flow, and the handlers for adding numbers, cancelling and
 //! campaign control (CRM adds and reports live in the submodules).
 //!
-//! Every handler follows the same order: count the request, resolve the
-//! campaign (404 `invalid.token`), replay a stored `Idempotence-Key` answer if
-//! there is one, then do the work. Bodies are parsed before the lock is taken
-//! so a large batch does not stall other requests.
+//! Every handler takes the [`Calls`] extractor and runs its work through [`Calls::run`]: count
+//! the request, resolve the campaign (404 `invalid.token`), replay a stored `Idempotence-Key`
+//! answer if there is one, then do the work (an [`Answer`], so `?` works inside). Bodies are
+//! parsed before the lock is taken so a large batch does not stall other requests; a parse
+//! error is returned from inside the work, after the campaign was resolved.
 
 mod crm;
 mod reports;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::Router;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -109,16 +109,53 @@ impl Ctx<'_> {
     }
 }
 
-/// Shared request flow; `idempotence` is the client's key when the operation honours keys
-/// and the client sent one.
-pub(super) fn run(
-    state: &EmulatorState,
-    operation: &'static str,
-    token: &str,
-    idempotence: Option<Keyed>,
-    work: impl FnOnce(&mut Ctx<'_>) -> Reply,
-) -> Answer {
-    answer(run_reply(state, operation, token, idempotence, work))
+/// A Calls request: the state and the campaign token from the path (`{token}`). The token is
+/// resolved by [`Calls::run`] under the Calls lock, where the work runs.
+pub(super) struct Calls {
+    state: EmulatorState,
+    token: String,
+}
+
+impl axum::extract::FromRequestParts<EmulatorState> for Calls {
+    type Rejection = Reply;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &EmulatorState,
+    ) -> Result<Self, Self::Rejection> {
+        let PathParams(mut path) =
+            PathParams::<HashMap<String, String>>::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            token: path.remove("token").unwrap_or_default(),
+        })
+    }
+}
+
+impl Calls {
+    /// The shared request flow: count the request as `operation`, resolve the campaign (404
+    /// `invalid.token`), replay a stored answer for `idempotence` (the client's key, when the
+    /// operation honours keys and the client sent one), else run `work` and store its answer
+    /// under the key, error or not.
+    pub(super) fn run(
+        &self,
+        operation: &'static str,
+        idempotence: Option<Keyed>,
+        work: impl FnOnce(&mut Ctx<'_>) -> Answer,
+    ) -> Answer {
+        answer(run_reply(
+            &self.state,
+            operation,
+            &self.token,
+            idempotence,
+            work,
+        ))
+    }
+
+    /// How report timestamps are written ([`crate::TimestampFormat`]).
+    pub(super) fn timestamps(&self) -> crate::state::TimestampFormat {
+        self.state.shared.config.timestamps
+    }
 }
 
 fn run_reply(
@@ -126,7 +163,7 @@ fn run_reply(
     operation: &'static str,
     token: &str,
     idempotence: Option<Keyed>,
-    work: impl FnOnce(&mut Ctx<'_>) -> Reply,
+    work: impl FnOnce(&mut Ctx<'_>) -> Answer,
 ) -> Reply {
     let shared = &*state.shared;
     shared.counters.request(operation);
@@ -156,7 +193,7 @@ fn run_reply(
         now,
         shared,
     };
-    let reply = work(&mut ctx);
+    let reply = work(&mut ctx).unwrap_or_else(|error| error);
     let campaign = ctx.campaign;
     if let Some(keyed) = idempotence {
         campaign.idempotency.store(keyed, &reply, now);
@@ -212,11 +249,6 @@ pub(super) fn canonical(bytes: &[u8]) -> Vec<u8> {
         .unwrap_or_else(|| bytes.to_vec())
 }
 
-/// Turns `Result<Reply, Reply>` (success or error reply) into a reply.
-pub(super) fn either(result: Result<Reply, Reply>) -> Reply {
-    result.unwrap_or_else(|err| err)
-}
-
 pub(super) fn stopped_error(campaign: &Campaign) -> Reply {
     CallsError::new(
         "invalid.call.task.state",
@@ -228,22 +260,29 @@ pub(super) fn stopped_error(campaign: &Campaign) -> Reply {
 
 // ---------------------------------------------------------------- addPhones
 
-async fn add_phones(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    headers: HeaderMap,
+async fn add_phones(calls: Calls, headers: HeaderMap, body: Body) -> Answer {
+    let (key, parsed) = keyed_json::<Vec<RawJobParameters>>(&headers, "addPhones", body, false);
+    calls.run("addPhones", key, |ctx| add_phones_work(ctx, parsed?))
+}
+
+/// The key of a request with a JSON body (bound to the body in canonical form) and the body
+/// read into `T`; with `empty_is_default`, an empty body is `T::default()`, keyed as `{}`.
+fn keyed_json<T: serde::de::DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    scope: &'static str,
     body: Body,
-) -> Answer {
-    let (key, parsed) = match body.bytes() {
+    empty_is_default: bool,
+) -> (Option<Keyed>, Result<T, Reply>) {
+    match body.bytes() {
+        Ok(bytes) if empty_is_default && bytes.iter().all(u8::is_ascii_whitespace) => {
+            (keyed(headers, scope, &[b"{}"]), Ok(T::default()))
+        }
         Ok(bytes) => (
-            keyed(&headers, "addPhones", &[&canonical(&bytes)]),
-            crate::extract::parse::<Vec<RawJobParameters>>(Api::Calls { add_phone: false }, &bytes),
+            keyed(headers, scope, &[&canonical(&bytes)]),
+            crate::extract::parse::<T>(Api::Calls { add_phone: false }, &bytes),
         ),
         Err(reply) => (None, Err(reply)),
-    };
-    run(&state, "addPhones", &token, key, |ctx| {
-        either(parsed.and_then(|items| add_phones_work(ctx, items)))
-    })
+    }
 }
 
 fn add_phones_work(ctx: &mut Ctx<'_>, items: Vec<RawJobParameters>) -> Result<Reply, Reply> {
@@ -323,72 +362,47 @@ pub(super) fn select_jobs(campaign: &Campaign, selection: &Selection) -> Result<
     Ok(picked.into_iter().collect())
 }
 
-async fn cancel_call_job(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer {
-    let (key, parsed) = match body.bytes() {
-        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => (
-            keyed(&headers, "cancelCallJob", &[b"{}"]),
-            Ok(Selection::default()),
-        ),
-        Ok(bytes) => (
-            keyed(&headers, "cancelCallJob", &[&canonical(&bytes)]),
-            crate::extract::parse::<Selection>(Api::Calls { add_phone: false }, &bytes),
-        ),
-        Err(reply) => (None, Err(reply)),
-    };
-    run(&state, "cancelCallJob", &token, key, |ctx| {
-        either(parsed.and_then(|selection| {
-            let picked = select_jobs(ctx.campaign, &selection)?;
-            let mut cancelled = Vec::new();
-            for idx in picked {
-                if ctx.campaign.cancel_job(idx, ctx.now)
-                    && let Some(job) = ctx.campaign.jobs.get(idx)
-                {
-                    cancelled.push(job.id.to_string());
-                }
+async fn cancel_call_job(calls: Calls, headers: HeaderMap, body: Body) -> Answer {
+    let (key, parsed) = keyed_json::<Selection>(&headers, "cancelCallJob", body, true);
+    calls.run("cancelCallJob", key, |ctx| {
+        let picked = select_jobs(ctx.campaign, &parsed?)?;
+        let mut cancelled = Vec::new();
+        for idx in picked {
+            if ctx.campaign.cancel_job(idx, ctx.now)
+                && let Some(job) = ctx.campaign.jobs.get(idx)
+            {
+                cancelled.push(job.id.to_string());
             }
-            Ok(Reply::ok(&cancelled))
-        }))
+        }
+        Ok(Reply::ok(&cancelled))
     })
 }
 
 // ------------------------------------------------------- campaign info/control
 
-async fn get_call_task(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-) -> Answer {
-    let fmt = state.shared.config.timestamps;
-    run(&state, "getCallTask", &token, None, |ctx| {
-        Reply::ok(&campaign_info(ctx.campaign, ctx.now, fmt))
+async fn get_call_task(calls: Calls) -> Answer {
+    let fmt = calls.timestamps();
+    calls.run("getCallTask", None, |ctx| {
+        Ok(Reply::ok(&campaign_info(ctx.campaign, ctx.now, fmt)))
     })
 }
 
-async fn get_call_task_status(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-) -> Answer {
-    run(&state, "getCallTaskStatus", &token, None, |ctx| {
-        Reply::ok(ctx.campaign.status.api_name())
+async fn get_call_task_status(calls: Calls) -> Answer {
+    calls.run("getCallTaskStatus", None, |ctx| {
+        Ok(Reply::ok(ctx.campaign.status.api_name()))
     })
 }
 
 async fn control_campaign(
-    State(state): State<EmulatorState>,
-    PathParams((token, action)): PathParams<(String, String)>,
+    calls: Calls,
+    PathParams((_, action)): PathParams<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
     let key = keyed(&headers, "controlCampaign", &[action.as_bytes()]);
-    run(&state, "controlCampaign", &token, key, |ctx| {
-        control_work(ctx, &action)
-    })
+    calls.run("controlCampaign", key, |ctx| control_work(ctx, &action))
 }
 
-fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
+fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Answer {
     use CampaignStatus::{Finished, InProgress, Paused};
     let from = ctx.campaign.status;
     let to = match (action, from) {
@@ -396,7 +410,7 @@ fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
         ("resume", Paused) => InProgress,
         ("stop", InProgress | Paused) => Finished,
         ("pause" | "resume" | "stop", _) => {
-            return crate::errors::api_error_data(
+            return Err(crate::errors::api_error_data(
                 StatusCode::BAD_REQUEST,
                 "invalid.call.task.state",
                 format!(
@@ -404,15 +418,15 @@ fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
                     from.api_name()
                 ),
                 &[("action", action), ("status", from.api_name())],
-            );
+            ));
         }
         _ => {
-            return crate::errors::api_error_data(
+            return Err(crate::errors::api_error_data(
                 StatusCode::BAD_REQUEST,
                 "invalid.campaign.control.action",
                 "The action must be one of: pause, resume, stop",
                 &[("action", action)],
-            );
+            ));
         }
     };
     ctx.campaign.status = to;
@@ -424,5 +438,5 @@ fn control_work(ctx: &mut Ctx<'_>, action: &str) -> Reply {
         }
         ctx.campaign.ended_at = Some(now);
     }
-    Reply::empty(StatusCode::OK)
+    Ok(Reply::empty(StatusCode::OK))
 }

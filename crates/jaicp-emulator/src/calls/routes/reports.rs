@@ -1,53 +1,48 @@
 //! Report handlers: by selection, by date with pagination, and unfinished jobs.
 
-use axum::extract::State;
 use serde_json::{Map, Value};
 
-use super::{Selection, either, run, select_jobs};
+use super::{Calls, Selection, select_jobs};
+use crate::calls::model::Job;
 use crate::calls::report::{attempt_report, attempt_reports, job_report};
 use crate::calls::validate::parse_instant;
 use crate::clock::Millis;
 use crate::errors::calls_invalid;
-use crate::extract::{Body, PathParams};
+use crate::extract::Body;
 use crate::reply::{Answer, Reply};
-use crate::state::EmulatorState;
-pub(super) async fn get_call_job_report(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    body: Body,
-) -> Answer {
-    let parsed = body.json_or_default::<Selection>();
-    let fmt = state.shared.config.timestamps;
-    run(&state, "getCallJobReport", &token, None, |ctx| {
-        either(parsed.and_then(|selection| {
-            let picked = select_jobs(ctx.campaign, &selection)?;
-            let rows: Vec<_> = picked
-                .into_iter()
-                .filter_map(|idx| ctx.campaign.jobs.get(idx))
-                .map(|job| job_report(job, ctx.now, fmt))
-                .collect();
-            Ok(Reply::ok(&rows))
-        }))
+use crate::state::TimestampFormat;
+
+pub(super) async fn get_call_job_report(calls: Calls, body: Body) -> Answer {
+    selected("getCallJobReport", calls, body, |jobs, now, fmt| {
+        let rows: Vec<_> = jobs.map(|job| job_report(job, now, fmt)).collect();
+        Reply::ok(&rows)
     })
 }
 
-pub(super) async fn get_call_attempt_report(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
+pub(super) async fn get_call_attempt_report(calls: Calls, body: Body) -> Answer {
+    selected("getCallAttemptReport", calls, body, |jobs, now, fmt| {
+        let rows: Vec<_> = jobs
+            .flat_map(|job| attempt_reports(job, now, fmt))
+            .collect();
+        Reply::ok(&rows)
+    })
+}
+
+/// The answer `rows` makes of the jobs a `{phones?, ids?}` selection picks, in id order.
+fn selected(
+    operation: &'static str,
+    calls: Calls,
     body: Body,
+    rows: impl FnOnce(&mut dyn Iterator<Item = &Job>, Millis, TimestampFormat) -> Reply,
 ) -> Answer {
     let parsed = body.json_or_default::<Selection>();
-    let fmt = state.shared.config.timestamps;
-    run(&state, "getCallAttemptReport", &token, None, |ctx| {
-        either(parsed.and_then(|selection| {
-            let picked = select_jobs(ctx.campaign, &selection)?;
-            let rows: Vec<_> = picked
-                .into_iter()
-                .filter_map(|idx| ctx.campaign.jobs.get(idx))
-                .flat_map(|job| attempt_reports(job, ctx.now, fmt))
-                .collect();
-            Ok(Reply::ok(&rows))
-        }))
+    let fmt = calls.timestamps();
+    calls.run(operation, None, |ctx| {
+        let picked = select_jobs(ctx.campaign, &parsed?)?;
+        let mut jobs = picked
+            .into_iter()
+            .filter_map(|idx| ctx.campaign.jobs.get(idx));
+        Ok(rows(&mut jobs, ctx.now, fmt))
     })
 }
 
@@ -143,76 +138,61 @@ fn parse_by_date(value: Value, prefix: &str) -> Result<(Range, Range, Page), Rep
     Ok((first, finished, Page::parse(root.get("pagination"))?))
 }
 
-pub(super) async fn get_call_job_report_by_date(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    body: Body,
-) -> Answer {
+pub(super) async fn get_call_job_report_by_date(calls: Calls, body: Body) -> Answer {
     let parsed = body
         .json_or_default::<Value>()
         .and_then(|v| parse_by_date(v, "createdAt"));
-    let fmt = state.shared.config.timestamps;
-    run(&state, "getCallJobReportByDate", &token, None, |ctx| {
-        either(parsed.map(|(created, finished, page)| {
-            let now = ctx.now;
-            page.reply(
-                ctx.campaign
-                    .jobs
-                    .iter()
-                    .filter(|j| created.contains(Some(j.created_at)))
-                    .filter(|j| finished.contains(j.visible_finished_at(now)))
-                    .map(|j| job_report(j, now, fmt)),
-            )
-        }))
+    let fmt = calls.timestamps();
+    calls.run("getCallJobReportByDate", None, |ctx| {
+        let (created, finished, page) = parsed?;
+        let now = ctx.now;
+        Ok(page.reply(
+            ctx.campaign
+                .jobs
+                .iter()
+                .filter(|j| created.contains(Some(j.created_at)))
+                .filter(|j| finished.contains(j.visible_finished_at(now)))
+                .map(|j| job_report(j, now, fmt)),
+        ))
     })
 }
 
-pub(super) async fn get_call_job_report_unfinished(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    body: Body,
-) -> Answer {
+pub(super) async fn get_call_job_report_unfinished(calls: Calls, body: Body) -> Answer {
     let parsed = body
         .json_or_default::<Value>()
         .and_then(|v| Page::parse(Some(&v)));
-    let fmt = state.shared.config.timestamps;
-    run(&state, "getCallJobReportUnfinished", &token, None, |ctx| {
-        either(parsed.map(|page| {
-            let now = ctx.now;
-            page.reply(
-                ctx.campaign
-                    .jobs
-                    .iter()
-                    .filter(|j| j.visible_finished_at(now).is_none())
-                    .map(|j| job_report(j, now, fmt)),
-            )
-        }))
+    let fmt = calls.timestamps();
+    calls.run("getCallJobReportUnfinished", None, |ctx| {
+        let page = parsed?;
+        let now = ctx.now;
+        Ok(page.reply(
+            ctx.campaign
+                .jobs
+                .iter()
+                .filter(|j| j.visible_finished_at(now).is_none())
+                .map(|j| job_report(j, now, fmt)),
+        ))
     })
 }
 
-pub(super) async fn get_call_attempt_report_by_date(
-    State(state): State<EmulatorState>,
-    PathParams(token): PathParams<String>,
-    body: Body,
-) -> Answer {
+pub(super) async fn get_call_attempt_report_by_date(calls: Calls, body: Body) -> Answer {
     let parsed = body
         .json_or_default::<Value>()
         .and_then(|v| parse_by_date(v, "startedAt"));
-    let fmt = state.shared.config.timestamps;
-    run(&state, "getCallAttemptReportByDate", &token, None, |ctx| {
-        either(parsed.map(|(started, finished, page)| {
-            let now = ctx.now;
-            page.reply(
-                ctx.campaign
-                    .jobs
-                    .iter()
-                    .flat_map(|j| j.attempts.iter().map(move |a| (j, a)))
-                    .filter(|(_, a)| {
-                        let end = Some(a.finished_at).filter(|f| *f <= now);
-                        started.contains(Some(a.started_at)) && finished.contains(end)
-                    })
-                    .map(|(j, a)| attempt_report(j, a, now, fmt)),
-            )
-        }))
+    let fmt = calls.timestamps();
+    calls.run("getCallAttemptReportByDate", None, |ctx| {
+        let (started, finished, page) = parsed?;
+        let now = ctx.now;
+        Ok(page.reply(
+            ctx.campaign
+                .jobs
+                .iter()
+                .flat_map(|j| j.attempts.iter().map(move |a| (j, a)))
+                .filter(|(_, a)| {
+                    let end = Some(a.finished_at).filter(|f| *f <= now);
+                    started.contains(Some(a.started_at)) && finished.contains(end)
+                })
+                .map(|(j, a)| attempt_report(j, a, now, fmt)),
+        ))
     })
 }
