@@ -9,9 +9,9 @@
 //!
 //! Numbers go in a chunk at a time ([`Seen::insert_all`]). A table of millions of numbers is far
 //! larger than the caches, so nearly every look-up misses. One look-up between the other work on
-//! each number (parsing, validating, serialising) pays the full memory latency: 0.3 µs a number
-//! on the benchmark machine, half the cost of a bulk add. In a tight loop over a chunk's numbers
-//! the processor runs ahead and overlaps the misses: about 0.03 µs a number.
+//! each number (parsing, validating, serialising) pays the full memory latency: 0.3 s of CPU for
+//! a million numbers on the benchmark machine, half the cost of the whole bulk add. In a tight
+//! loop over a chunk's numbers the processor runs ahead and overlaps the misses: 0.04 s.
 
 /// Largest share of slots in use before the table grows (numerator / 100).
 const LOAD_PERCENT: usize = 85;
