@@ -95,7 +95,7 @@ impl BatchBuilder {
     }
 
     fn item_start(&self, k: usize) -> usize {
-        span(&self.ends, k).start
+        start_of(&self.ends, k)
     }
 
     /// The finished chunk.
@@ -115,8 +115,8 @@ impl BatchBuilder {
 
 /// Writes `item` as JSON onto `out`. A number with no call policy of its own (the common case of
 /// a bulk add: the campaign's settings apply) is written directly, with the bytes the derived
-/// serialiser writes (tested) at a tenth of its cost: that one checks each of the thirteen fields
-/// and escapes both strings byte by byte. Anything else goes through serde.
+/// serialiser writes (tested), which spends ~450 instructions a number checking the thirteen
+/// fields and escaping both strings byte by byte. Anything else goes through serde.
 fn write_item(out: &mut Vec<u8>, item: &CallJobParameters) -> Result<(), serde_json::Error> {
     // Every field is named (no `..`): a field added to the model stops this from compiling
     // instead of being left out of the body.
@@ -146,13 +146,17 @@ fn write_item(out: &mut Vec<u8>, item: &CallJobParameters) -> Result<(), serde_j
     serde_json::to_writer(out, item)
 }
 
-/// The bytes of item `k`'s JSON: from after `[` or the previous item's `,` to its end.
-fn span(ends: &[usize], k: usize) -> std::ops::Range<usize> {
-    let start = match k.checked_sub(1) {
+/// Where item `k`'s JSON starts: after `[` or after the previous item's `,`.
+fn start_of(ends: &[usize], k: usize) -> usize {
+    match k.checked_sub(1) {
         Some(previous) => ends[previous] + 1,
         None => 1,
-    };
-    start..ends[k]
+    }
+}
+
+/// The bytes of item `k`'s JSON.
+fn span(ends: &[usize], k: usize) -> std::ops::Range<usize> {
+    start_of(ends, k)..ends[k]
 }
 
 /// A chunk ready to send: its JSON body and, per number, where its JSON ends, its input position

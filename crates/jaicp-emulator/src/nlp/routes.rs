@@ -723,8 +723,10 @@ async fn export_project(nlp: Nlp) -> Answer {
 }
 
 async fn import_project(nlp: Nlp, body: Body) -> Answer {
-    let data: Result<ProjectData, Reply> =
-        body.checked::<ProjectExportImportData, _>(ProjectExportImportData::missing, ProjectExportImportData::invalid);
+    let data: Result<ProjectData, Reply> = body.checked::<ProjectExportImportData, _>(
+        ProjectExportImportData::missing,
+        ProjectExportImportData::invalid,
+    );
     nlp.with("importProject", |p, now| {
         let data = data?;
         if let Err(e) = check_project(&data) {
@@ -884,7 +886,8 @@ async fn list_intents(nlp: Nlp) -> Answer {
 }
 
 async fn create_intent(nlp: Nlp, body: Body) -> Answer {
-    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
+    let intent: Result<Intent, Reply> =
+        body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
     nlp.with("createIntent", |p, now| {
         let intent = intent?;
         if let Err(e) = check_intent(&intent) {
@@ -959,7 +962,8 @@ async fn recursive_update(
     PathParams((_, id)): PathParams<(String, i64)>,
     body: Body,
 ) -> Answer {
-    let intent: Result<Intent, Reply> = body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
+    let intent: Result<Intent, Reply> =
+        body.checked::<IntentData, _>(IntentData::missing, IntentData::invalid);
     nlp.with("recursiveUpdate", |p, now| {
         let mut intent = intent?;
         let Some(old) = p.intents.get(&id).cloned() else {

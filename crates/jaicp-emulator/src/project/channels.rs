@@ -79,7 +79,10 @@ async fn create(
     Query(q): Query<ProjectQuery>,
     body: Body,
 ) -> Answer {
-    let b: CreateBody = body.checked::<BotChannelCreateDto, _>(BotChannelCreateDto::missing, BotChannelCreateDto::invalid)?;
+    let b: CreateBody = body.checked::<BotChannelCreateDto, _>(
+        BotChannelCreateDto::missing,
+        BotChannelCreateDto::invalid,
+    )?;
     let Some(pid) = q.project_id else {
         return Err(bad_request("`projectId` is required"));
     };
@@ -147,7 +150,10 @@ async fn update(
     PathParams(id): PathParams<i64>,
     body: Body,
 ) -> Answer {
-    let b: UpdateBody = body.checked::<BotChannelUpdateDto, _>(BotChannelUpdateDto::missing, BotChannelUpdateDto::invalid)?;
+    let b: UpdateBody = body.checked::<BotChannelUpdateDto, _>(
+        BotChannelUpdateDto::missing,
+        BotChannelUpdateDto::invalid,
+    )?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(c) = s.channels.get_mut(&id) else {
@@ -188,7 +194,10 @@ struct DeployBody {
 }
 
 async fn deploy(Authorized { state, .. }: Unified, body: Body) -> Answer {
-    let b: DeployBody = body.checked::<DeployBotChannelDto, _>(DeployBotChannelDto::missing, DeployBotChannelDto::invalid)?;
+    let b: DeployBody = body.checked::<DeployBotChannelDto, _>(
+        DeployBotChannelDto::missing,
+        DeployBotChannelDto::invalid,
+    )?;
     let now = state.now_ms();
     let (delay, result) = {
         let mut s = state.projects();

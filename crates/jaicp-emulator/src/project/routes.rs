@@ -77,7 +77,8 @@ struct CreateBody {
 }
 
 async fn create(Authorized { state, .. }: Unified, body: Body) -> Answer {
-    let b: CreateBody = body.checked::<ProjectCreateDto, _>(ProjectCreateDto::missing, ProjectCreateDto::invalid)?;
+    let b: CreateBody =
+        body.checked::<ProjectCreateDto, _>(ProjectCreateDto::missing, ProjectCreateDto::invalid)?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -142,7 +143,8 @@ async fn update(
     PathParams(id): PathParams<i64>,
     body: Body,
 ) -> Answer {
-    let b: UpdateBody = body.checked::<ProjectUpdateDto, _>(ProjectUpdateDto::missing, ProjectUpdateDto::invalid)?;
+    let b: UpdateBody =
+        body.checked::<ProjectUpdateDto, _>(ProjectUpdateDto::missing, ProjectUpdateDto::invalid)?;
     let now = state.now_ms();
     let mut s = state.projects();
     let Some(p) = s.projects.get_mut(&id) else {

@@ -36,7 +36,10 @@ impl PathSecret for PrompterToken {
 }
 
 async fn suggest(Authorized { state, .. }: Authorized<PrompterToken>, body: Body) -> Answer {
-    let request = body.checked::<PrompterRequest, serde_json::Value>(PrompterRequest::missing, PrompterRequest::invalid)?;
+    let request = body.checked::<PrompterRequest, serde_json::Value>(
+        PrompterRequest::missing,
+        PrompterRequest::invalid,
+    )?;
     let (Some(text), Some(chat_id), Some(_)) = (
         request["text"].as_str(),
         request["chatId"].as_str(),

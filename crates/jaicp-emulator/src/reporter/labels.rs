@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::{Experiment, Filter, Label, ReporterState};
 use crate::authorize::Authorized;
 use crate::errors::{bad_request, not_found};
-use jaicp_reporter::models::{BulkLabelingDto, ScenarioExperimentDto};
 use jaicp_reporter::models::strict::Rules;
+use jaicp_reporter::models::{BulkLabelingDto, ScenarioExperimentDto};
 
 use crate::extract::{Body, PathParams, Query};
 use crate::operation::op;
@@ -695,7 +695,10 @@ struct NewExperiment {
 }
 
 async fn create_experiment(Authorized { state, .. }: Unified, b: Body) -> Answer {
-    let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(ScenarioExperimentDto::missing, ScenarioExperimentDto::invalid)?;
+    let b: NewExperiment = b.checked::<ScenarioExperimentDto, _>(
+        ScenarioExperimentDto::missing,
+        ScenarioExperimentDto::invalid,
+    )?;
     if b.branches.is_empty() {
         return Err(bad_request("an experiment needs at least one branch"));
     }

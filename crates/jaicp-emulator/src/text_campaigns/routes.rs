@@ -152,7 +152,10 @@ async fn create(
     PathParams(project): PathParams<String>,
     b: Body,
 ) -> Answer {
-    let b: CampaignBody = b.checked::<CreateTextCampaignDto, _>(CreateTextCampaignDto::missing, CreateTextCampaignDto::invalid)?;
+    let b: CampaignBody = b.checked::<CreateTextCampaignDto, _>(
+        CreateTextCampaignDto::missing,
+        CreateTextCampaignDto::invalid,
+    )?;
     if b.name.trim().is_empty() {
         return Err(bad_request("`name` must not be empty"));
     }
@@ -214,7 +217,10 @@ async fn update(
     PathParams(at): PathParams<CampaignPath>,
     b: Body,
 ) -> Answer {
-    let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(UpdateTextCampaignDto::missing, UpdateTextCampaignDto::invalid)?;
+    let b: CampaignBody = b.checked::<UpdateTextCampaignDto, _>(
+        UpdateTextCampaignDto::missing,
+        UpdateTextCampaignDto::invalid,
+    )?;
     let mut s = state.text_campaigns();
     let Some(c) = s
         .campaigns
