@@ -33,6 +33,9 @@ const CASES: &[(&str, usize)] = &[
     ("report", 7),
 ];
 
+/// Rounds of the callgrind count per side (alternating), of which the median is reported.
+const INSTRUCTION_ROUNDS: usize = 5;
+
 /// What a case is, for the table.
 fn describe(case: &str) -> &'static str {
     match case {
@@ -99,6 +102,14 @@ fn instructions(
         })
         .context("callgrind printed no instruction count")?;
     Ok(Some(collected.parse()?))
+}
+
+/// The 1, 5 and 15 minute load averages, to print beside figures measured on a shared machine.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// One case's figures, raw side first.
@@ -194,25 +205,53 @@ fn build_times(root: &std::path::Path) -> Result<(f64, f64)> {
     Ok((sdk, base))
 }
 
-/// Entry point. `only` names the cases to run (`--case NAME`, repeatable); empty runs them all.
-/// A filtered run measures just those cases: no callgrind counts unless `sequential` is among
-/// them, no emulator and no CLI case.
-pub fn bench(
-    root: &std::path::Path,
-    with_build: bool,
-    with_cli: bool,
-    only: &[String],
-) -> Result<()> {
-    if let Some(unknown) = only
-        .iter()
-        .find(|c| !CASES.iter().any(|(name, _)| name == c))
-    {
-        bail!(
-            "unknown case `{unknown}`; the cases are {:?}",
-            CASES.iter().map(|c| c.0).collect::<Vec<_>>()
-        );
+/// What to run: every case by default; `--case a,b` (repeatable) keeps only the named cases and
+/// then leaves out the emulator and CLI sections, so one case can be iterated on quickly.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Cold build times (`--build-time`).
+    pub with_build: bool,
+    /// The CLI case (unless `--skip-cli`).
+    pub with_cli: bool,
+    /// Only these cases (`--case`), empty for all.
+    pub only: Vec<String>,
+}
+
+impl Options {
+    /// Reads the options from the arguments after `bench`.
+    pub fn from_args(args: &[String]) -> Result<Self> {
+        let mut options = Options {
+            with_build: args.iter().any(|a| a == "--build-time"),
+            with_cli: !args.iter().any(|a| a == "--skip-cli"),
+            only: Vec::new(),
+        };
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            let value = match arg.strip_prefix("--case=") {
+                Some(v) => v,
+                None if arg == "--case" => rest.next().context("--case needs a case name")?,
+                None => continue,
+            };
+            for name in value.split(',').filter(|n| !n.is_empty()) {
+                if !CASES.iter().any(|(c, _)| *c == name) {
+                    let known: Vec<&str> = CASES.iter().map(|(c, _)| *c).collect();
+                    bail!("unknown case `{name}` (cases: {})", known.join(", "));
+                }
+                options.only.push(name.to_owned());
+            }
+        }
+        Ok(options)
     }
-    let filtered = !only.is_empty();
+
+    fn runs(&self, case: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|c| c == case)
+    }
+}
+
+/// Entry point.
+pub fn bench(root: &std::path::Path, options: &Options) -> Result<()> {
+    let (with_build, with_cli) = (options.with_build, options.with_cli);
+    let filtered = !options.only.is_empty();
     let bin = bench_binary(root)?;
     let mut child = Command::new(&bin)
         .args(["server", "--port", "0"])
@@ -233,10 +272,7 @@ pub fn bench(
     let emulator_base = format!("http://127.0.0.1:{}", emu_port.trim());
 
     let mut rows = Vec::new();
-    for (case, runs) in CASES
-        .iter()
-        .filter(|(case, _)| !filtered || only.iter().any(|c| c == case))
-    {
+    for (case, runs) in CASES.iter().filter(|(c, _)| options.runs(c)) {
         let (mut sdk, mut raw) = (Vec::new(), Vec::new());
         for i in 0..*runs {
             // Alternate which side goes first, so warm-up and drift do not favour one side.
@@ -271,9 +307,16 @@ pub fn bench(
             peak: (peak(&raw), peak(&sdk)),
         };
         eprintln!(
-            "{case}: cpu sdk/raw {:.3}x, wall {:.3}x",
+            "{case}: cpu sdk/raw {:.3}x (raw {:.3}/{:.3}/{:.3} s, sdk {:.3}/{:.3}/{:.3} s), wall {:.3}x, load average {}",
             row.cpu.1.median / row.cpu.0.median,
-            row.wall.1.median / row.wall.0.median
+            row.cpu.0.min,
+            row.cpu.0.median,
+            row.cpu.0.max,
+            row.cpu.1.min,
+            row.cpu.1.median,
+            row.cpu.1.max,
+            row.wall.1.median / row.wall.0.median,
+            load_average()
         );
         rows.push(row);
     }
@@ -296,6 +339,9 @@ pub fn bench(
         ));
     }
     // Instructions per request: the difference of a long and a short run cancels start-up.
+    // The count moves by a few per cent from run to run (how often the runtime's workers park
+    // depends on the server's timing and the machine's load), so it is taken in rounds that
+    // alternate the sides, and the medians are compared.
     let (long, short) = (2_000usize, 200usize);
     let per_request = |side: &str| -> Result<Option<f64>> {
         let (Some(a), Some(b)) = (
@@ -304,26 +350,59 @@ pub fn bench(
         ) else {
             return Ok(None);
         };
-        Ok(Some(a.saturating_sub(b) as f64 / (long - short) as f64))
+        let per = a.saturating_sub(b) as f64 / (long - short) as f64;
+        eprintln!(
+            "instructions {side}: {a} ({long} requests) - {b} ({short}) = {per:.0} a request, load average {}",
+            load_average()
+        );
+        Ok(Some(per))
     };
-    let counted = if filtered && !only.iter().any(|c| c == "sequential") {
-        (None, None)
-    } else {
-        (per_request("raw")?, per_request("sdk")?)
-    };
+    let mut counted: Option<(Vec<f64>, Vec<f64>)> = None;
+    if options.runs("sequential") {
+        let (mut raw, mut sdk) = (Vec::new(), Vec::new());
+        for round in 0..INSTRUCTION_ROUNDS {
+            let order = if round % 2 == 0 {
+                ["raw", "sdk"]
+            } else {
+                ["sdk", "raw"]
+            };
+            for side in order {
+                let Some(per) = per_request(side)? else {
+                    break;
+                };
+                if side == "raw" {
+                    raw.push(per)
+                } else {
+                    sdk.push(per)
+                }
+            }
+        }
+        if raw.len() == INSTRUCTION_ROUNDS && sdk.len() == INSTRUCTION_ROUNDS {
+            counted = Some((raw, sdk));
+        }
+    }
     match counted {
-        (Some(raw), Some(sdk)) => table.push_str(&format!(
-            "\nInstructions per sequential request (callgrind, ({long} − {short} requests) / {}): raw {raw:.0}, SDK {sdk:.0}, {:.3}×.\n",
-            long - short,
-            sdk / raw
-        )),
-        _ if filtered => {}
-        _ => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
+        Some((raw, sdk)) => {
+            let (raw, sdk) = (spread(raw), spread(sdk));
+            table.push_str(&format!(
+                "\nInstructions per sequential request (callgrind, ({long} − {short} requests) / {}, {INSTRUCTION_ROUNDS} alternating rounds, min / median / max): raw {:.0} / {:.0} / {:.0}, SDK {:.0} / {:.0} / {:.0}, ratio of medians {:.3}×.\n",
+                long - short,
+                raw.min,
+                raw.median,
+                raw.max,
+                sdk.min,
+                sdk.median,
+                sdk.max,
+                sdk.median / raw.median
+            ))
+        }
+        None if !options.runs("sequential") => {}
+        None => table.push_str("\nInstructions per request: valgrind is not installed.\n"),
     }
     if !filtered {
         table.push_str(&crate::bench_emulator::run(root)?);
     }
-    if with_build {
+    if with_build && !filtered {
         let (sdk, baseline) = build_times(root)?;
         table.push_str(&format!(
             "\nCold debug build: `jaicp-calls` {sdk:.0} s; a crate with only reqwest + serde + tokio {baseline:.0} s ({:.2}×).\n",
@@ -336,13 +415,7 @@ pub fn bench(
     println!("{table}");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;
-    // A filtered run does not overwrite the full run's file.
-    let name = if filtered {
-        format!("results-{}.md", only.join("-"))
-    } else {
-        "results.md".to_owned()
-    };
-    std::fs::write(out.join(&name), &table)?;
-    eprintln!("written to target/bench/{name}");
+    std::fs::write(out.join("results.md"), &table)?;
+    eprintln!("written to target/bench/results.md");
     Ok(())
 }

@@ -24,14 +24,14 @@ tasks:
                                     generate every document (mapped or not) into DIR/<api>/
                                     (a trial run; DIR must be outside the tracked tree or under target/)
   coverage [--specs DIR]            operations with generated code, per document
-  bench [--build-time] [--skip-cli] [--case NAME]...
-                                    SDK vs raw reqwest against one local server: client CPU time
+  bench [--build-time] [--skip-cli] SDK vs raw reqwest against one local server: client CPU time
                                     (min/median/max of 7+ alternating runs), wall time, peak memory
                                     and callgrind instructions per request for requests at 1/16/256
                                     in flight, bulk add of 1,000,000 numbers, 1 GiB downloads;
                                     --build-time adds cold build times; ends with the CLI case
-                                    (below) unless --skip-cli; --case runs only the named cases
-                                    (sequential, concurrent-1/16/256, bulk, download, report)
+                                    (below) unless --skip-cli; --case NAME[,NAME] runs only those
+                                    cases (sequential, concurrent-1/16/256, bulk, download, report)
+                                    and leaves out the emulator, build and CLI sections
   bench-cli                         jaicp calls add-phones of a generated 10,000,000-row CSV
                                     (JAICP_BENCH_CLI_ROWS overrides) against the bench server: time,
                                     rows/s and the CLI's peak memory against its 64 MiB budget
@@ -170,14 +170,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some("bench") => {
-            let with_build = args.iter().any(|a| a == "--build-time");
-            let with_cli = !args.iter().any(|a| a == "--skip-cli");
-            let only: Vec<String> = args
-                .windows(2)
-                .filter(|w| w[0] == "--case")
-                .map(|w| w[1].clone())
-                .collect();
-            bench::bench(&workspace_root(), with_build, with_cli, &only)?;
+            bench::bench(&workspace_root(), &bench::Options::from_args(&args[1..])?)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("bench-cli") => {

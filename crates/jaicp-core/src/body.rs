@@ -2,13 +2,12 @@
 //! and error bodies turned into redacted [`ApiError`]s.
 
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error, OpName, Result};
 use crate::redact::{cut_chars, redact_links, scrub, scrub_cut, scrub_json};
-use crate::transport::{BodyStream, TransportError};
+use crate::transport::{Body, TransportError};
 
 pub(crate) enum CollectError {
     TooLarge,
@@ -17,14 +16,14 @@ pub(crate) enum CollectError {
 
 /// Reads a body into memory, stopping as soon as it grows past `cap`.
 pub(crate) async fn collect_capped(
-    mut body: BodyStream,
+    mut body: Body,
     cap: u64,
 ) -> std::result::Result<Bytes, CollectError> {
     // Most JSON answers arrive in one chunk: keep it as it is and copy only when a second comes.
     let mut first: Option<Bytes> = None;
     let mut buf = BytesMut::new();
     let mut total: u64 = 0;
-    while let Some(chunk) = body.next().await {
+    while let Some(chunk) = body.next_chunk().await {
         let chunk = chunk.map_err(CollectError::Transport)?;
         total += chunk.len() as u64;
         if total > cap {
@@ -45,11 +44,11 @@ pub(crate) async fn collect_capped(
 /// Reads at most `limit` bytes of a body and drops the rest unread. Also says whether the body
 /// ended within the limit (`false`: the prefix is cut, and may end inside a secret).
 pub(crate) async fn collect_prefix(
-    mut body: BodyStream,
+    mut body: Body,
     limit: usize,
 ) -> std::result::Result<(Bytes, bool), TransportError> {
     let mut buf = BytesMut::new();
-    while let Some(chunk) = body.next().await {
+    while let Some(chunk) = body.next_chunk().await {
         let chunk = chunk?;
         let room = limit.saturating_sub(buf.len());
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);

@@ -50,16 +50,26 @@ impl Default for Config {
 
 pub(crate) struct Inner {
     pub(crate) host: Host,
-    /// The host's base URL as text, without a trailing `/`: every request URL starts with it.
-    pub(crate) base_prefix: Box<str>,
-    /// The length of the base URL's own path (`/jaicp` in `https://host/jaicp`), which logs leave
-    /// out.
-    pub(crate) base_path_len: usize,
+    /// The host's scheme and authority (`https://host:port`), parsed once: request URLs are
+    /// parsed relative to it, so that the host is not parsed again for every request.
+    pub(crate) origin: url::Url,
+    /// The base URL's own path without a trailing `/` (`/jaicp` in `https://host/jaicp`, mostly
+    /// empty): every request path starts with it, and logs leave it out.
+    pub(crate) base_path: Box<str>,
     /// The `User-Agent` of every request, whatever the transport.
     pub(crate) user_agent: HeaderValue,
-    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) transport: Sender,
     pub(crate) config: Config,
     pub(crate) budget: RetryBudget,
+}
+
+/// What sends a client's requests: the default reqwest transport, which the pipeline calls
+/// directly (no boxed future or body stream per request), or any other [`Transport`].
+pub(crate) enum Sender {
+    /// The default transport, or one over the user's reqwest client.
+    Reqwest(ReqwestTransport),
+    /// A transport the user supplied.
+    Custom(Arc<dyn Transport>),
 }
 
 /// A JAICP client for one host. Clone it freely: clones share the connection pool and the retry
@@ -118,9 +128,14 @@ impl Client {
         self.inner.budget.available()
     }
 
-    /// The base every request URL starts with.
-    pub(crate) fn base_prefix(&self) -> &str {
-        &self.inner.base_prefix
+    /// The host's scheme and authority, parsed.
+    pub(crate) fn origin(&self) -> &url::Url {
+        &self.inner.origin
+    }
+
+    /// The path of the host's base URL (`/jaicp` in `https://host/jaicp`; empty for most).
+    pub(crate) fn base_path(&self) -> &str {
+        &self.inner.base_path
     }
 }
 
@@ -244,18 +259,19 @@ impl ClientBuilder {
         };
         let user_agent = HeaderValue::from_str(&ua)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
-        let transport: Arc<dyn Transport> = match (self.transport, self.reqwest) {
-            (Some(t), _) => t,
-            (None, Some(c)) => Arc::new(ReqwestTransport::from_client(c)),
-            (None, None) => Arc::new(ReqwestTransport::new(self.config.connect_timeout)?),
+        let transport = match (self.transport, self.reqwest) {
+            (Some(t), _) => Sender::Custom(t),
+            (None, Some(c)) => Sender::Reqwest(ReqwestTransport::from_client(c)),
+            (None, None) => Sender::Reqwest(ReqwestTransport::new(self.config.connect_timeout)?),
         };
         let base_path = base.path().trim_end_matches('/');
-        let base_prefix = format!("{}{base_path}", &base[..url::Position::BeforePath]);
+        let origin = url::Url::parse(&base[..url::Position::BeforePath])
+            .map_err(|e| Error::Config(format!("cannot parse the host's origin: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 host,
-                base_path_len: base_path.len(),
-                base_prefix: base_prefix.into_boxed_str(),
+                origin,
+                base_path: Box::from(base_path),
                 user_agent,
                 transport,
                 budget: RetryBudget::new(self.retry_budget.unwrap_or(500)),

@@ -194,9 +194,14 @@ fn classify(e: reqwest::Error) -> TransportError {
     TransportError::new(kind, message)
 }
 
-#[async_trait]
-impl Transport for ReqwestTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+impl ReqwestTransport {
+    /// Sends one request and returns reqwest's response as it is. The pipeline calls this
+    /// directly for the default transport (no boxed future, and the body is read without a
+    /// boxed stream); [`Transport::send`] wraps it for everyone else.
+    pub(crate) async fn send_direct(
+        &self,
+        request: HttpRequest,
+    ) -> Result<reqwest::Response, TransportError> {
         // The request is handed over whole: its headers move in rather than being merged into
         // an empty map, as the request builder would do.
         let mut outgoing = reqwest::Request::new(request.method, request.url);
@@ -204,15 +209,77 @@ impl Transport for ReqwestTransport {
         if !request.body.is_empty() {
             *outgoing.body_mut() = Some(request.body.into());
         }
-        let mut response = self.client.execute(outgoing).await.map_err(classify)?;
-        let status = response.status();
-        // Taking the headers avoids copying them.
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes_stream().map(|chunk| chunk.map_err(classify));
+        self.client.execute(outgoing).await.map_err(classify)
+    }
+}
+
+/// A response body: reqwest's own (read chunk by chunk, no boxing) or a transport's stream.
+pub(crate) enum Body {
+    /// The default transport's response, its headers already taken.
+    Reqwest(reqwest::Response),
+    /// Any other transport's stream.
+    Stream(BodyStream),
+}
+
+impl Body {
+    /// The next chunk, `None` at the end.
+    pub(crate) async fn next_chunk(&mut self) -> Option<Result<Bytes, TransportError>> {
+        match self {
+            Body::Reqwest(response) => response.chunk().await.map_err(classify).transpose(),
+            Body::Stream(stream) => stream.next().await,
+        }
+    }
+
+    /// The body as a stream, for streamed responses.
+    pub(crate) fn into_stream(self) -> BodyStream {
+        match self {
+            Body::Reqwest(response) => {
+                Box::pin(response.bytes_stream().map(|chunk| chunk.map_err(classify)))
+            }
+            Body::Stream(stream) => stream,
+        }
+    }
+}
+
+/// Status, headers and body of a response, whichever transport sent the request.
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Body,
+}
+
+impl Received {
+    /// Takes reqwest's response apart (taking the headers avoids copying them).
+    pub(crate) fn from_reqwest(mut response: reqwest::Response) -> Self {
+        Received {
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
+            body: Body::Reqwest(response),
+        }
+    }
+
+    /// A transport's response.
+    pub(crate) fn from_transport(response: HttpResponse) -> Self {
+        Received {
+            status: response.status,
+            headers: response.headers,
+            body: Body::Stream(response.body),
+        }
+    }
+}
+
+#[async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let Received {
+            status,
+            headers,
+            body,
+        } = Received::from_reqwest(self.send_direct(request).await?);
         Ok(HttpResponse {
             status,
             headers,
-            body: Box::pin(body),
+            body: body.into_stream(),
         })
     }
 }

@@ -206,17 +206,38 @@ impl Body {
                 "Invalid JSON body at `{at}`: expected an object, found an array"
             )));
         }
-        let mut absent = Vec::new();
-        missing(&value, "$", &mut absent);
-        if !absent.is_empty() {
-            let list: Vec<String> = absent.iter().map(|p| format!("`{p}`")).collect();
-            return Err(api.bad_request(&format!("Required: {}", list.join(", "))));
-        }
-        if let Some((at, reason)) = invalid(&value, "$") {
-            return Err(api.bad_request(&format!("Invalid value at `{at}`: {reason}")));
-        }
+        follows_rules(api, &value, missing, invalid)?;
         serde_json::from_value(value)
             .map_err(|e| api.bad_request(&format!("Invalid JSON body: {e}")))
+    }
+
+    /// The body checked against a generated model's rules (`missing`, `invalid`) but not read
+    /// into the model, then read into `T` (the handler's own, lenient view): for bodies where
+    /// JAICP is known to take another JSON type than the document declares (Reporter filters:
+    /// real requests send the bounds of a `NUMERIC_RANGE` filter as strings), so the types stay
+    /// lenient while required fields and enum values, lengths and ranges are still enforced.
+    pub(crate) fn ruled<T: DeserializeOwned>(
+        self,
+        missing: Missing,
+        invalid: Invalid,
+    ) -> Result<T, Reply> {
+        let api = self.api;
+        let value: serde_json::Value = parse(api, &self.bytes?)?;
+        follows_rules(api, &value, missing, invalid)?;
+        serde_json::from_value(value)
+            .map_err(|e| api.bad_request(&format!("Invalid JSON body: {e}")))
+    }
+
+    /// Like [`Body::ruled`], but an empty body counts as `T::default()`.
+    pub(crate) fn ruled_or_default<T: DeserializeOwned + Default>(
+        self,
+        missing: Missing,
+        invalid: Invalid,
+    ) -> Result<T, Reply> {
+        match &self.bytes {
+            Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
+            _ => self.ruled(missing, invalid),
+        }
     }
 
     /// Like [`Body::checked`], but an empty body counts as `T::default()`.
@@ -241,6 +262,26 @@ impl Body {
             v @ serde_json::Value::Object(_) => Ok(v),
             _ => Err(api.bad_request(&format!("{what} must be a JSON object"))),
         }
+    }
+}
+
+/// The API's 400 for the first rule `value` breaks: every required field it lacks, else the
+/// first value outside its enum, length, range or size.
+fn follows_rules(
+    api: Api,
+    value: &serde_json::Value,
+    missing: Missing,
+    invalid: Invalid,
+) -> Result<(), Reply> {
+    let mut absent = Vec::new();
+    missing(value, "$", &mut absent);
+    if !absent.is_empty() {
+        let list: Vec<String> = absent.iter().map(|p| format!("`{p}`")).collect();
+        return Err(api.bad_request(&format!("Required: {}", list.join(", "))));
+    }
+    match invalid(value, "$") {
+        Some((at, reason)) => Err(api.bad_request(&format!("Invalid value at `{at}`: {reason}"))),
+        None => Ok(()),
     }
 }
 

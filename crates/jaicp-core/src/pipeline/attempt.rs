@@ -7,12 +7,12 @@ use http::header::{CONTENT_LENGTH, LOCATION, RETRY_AFTER};
 use super::decide::Outcome;
 use super::{Completed, Mode};
 use crate::body::{CollectError, collect_capped, collect_prefix, error_from_response};
-use crate::client::Inner;
+use crate::client::{Inner, Sender};
 use crate::error::{Error, OpName, TimeoutPhase};
 use crate::redact::RedactedUrl;
 use crate::response::{RawResponse, StreamingResponse};
 use crate::retry::parse_retry_after;
-use crate::transport::{HttpRequest, TransportError, TransportErrorKind};
+use crate::transport::{HttpRequest, Received, TransportError, TransportErrorKind};
 
 /// How an attempt failed: the one failure type of the pipeline.
 pub(crate) enum Failure {
@@ -102,11 +102,14 @@ pub(crate) async fn run(
     body_cap: u64,
     secrets: &[String],
 ) -> Result<Completed, Failure> {
-    let response = inner
-        .transport
-        .send(request)
-        .await
-        .map_err(Failure::Transport)?;
+    let response = match &inner.transport {
+        Sender::Reqwest(reqwest) => reqwest
+            .send_direct(request)
+            .await
+            .map(Received::from_reqwest),
+        Sender::Custom(transport) => transport.send(request).await.map(Received::from_transport),
+    }
+    .map_err(Failure::Transport)?;
     let status = response.status.as_u16();
     let headers = response.headers;
 
@@ -172,7 +175,7 @@ pub(crate) async fn run(
             status,
             headers,
             content_length,
-            body: response.body,
+            body: response.body.into_stream(),
             op,
             stall_timeout: inner.config.stall_timeout,
         })),

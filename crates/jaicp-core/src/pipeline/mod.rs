@@ -10,6 +10,7 @@ mod attempt;
 pub(crate) mod decide;
 mod send;
 
+use std::pin::Pin;
 use std::time::Duration;
 
 use http::header::{ACCEPT, HeaderName, USER_AGENT};
@@ -18,7 +19,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::error::{Error, Result, TimeoutPhase};
-use crate::request::{IDEMPOTENCE_KEY, Idempotency, KeyPlacement, RequestBuilder};
+use crate::request::{ApiContext, IDEMPOTENCE_KEY, Idempotency, KeyPlacement, RequestBuilder};
 use crate::response::{RawResponse, StreamingResponse};
 use crate::transport::HttpRequest;
 use attempt::Failure;
@@ -44,14 +45,24 @@ fn left(deadline: Option<Instant>, now: Instant) -> Duration {
     deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(now))
 }
 
+/// The pipeline's future, boxed once here so that the `send_*` futures around it stay small
+/// (see `send`). It does nothing until polled. The request's context comes back with the answer
+/// (the decoders scrub errors with its secrets) rather than being cloned for them.
+pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<(Completed, ApiContext)>> + Send>>;
+
 /// Sends a request: every rule of timeouts, retries and redaction applies here.
-pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Completed> {
+pub(crate) fn execute(req: RequestBuilder, mode: Mode) -> Pending {
+    Box::pin(run(req, mode))
+}
+
+async fn run(mut req: RequestBuilder, mode: Mode) -> Result<(Completed, ApiContext)> {
     if let Some(e) = req.error.take() {
         return Err(e);
     }
     let op = req.op_name();
-    let ctx = req.ctx.clone();
-    let shared = ctx.shared();
+    // Borrowed, not cloned: this future owns the request (a clone would be two more atomic
+    // operations on an `Arc` that every task of the client shares).
+    let shared = req.ctx.shared();
     let inner = &*shared.client.inner;
     let config = &inner.config;
     let policy = req
@@ -118,17 +129,17 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
     // Checked before anything is sent (a credential that cannot be a header).
     let first_headers = headers_for_attempt(&template)?;
 
-    let secrets = shared.secrets.clone();
+    let secrets: &[String] = &shared.secrets;
     let raw = req.is_raw();
     let shown = crate::request::url::ShownPath {
-        path: url.path().get(inner.base_path_len..).unwrap_or(""),
+        path: url.path().get(inner.base_path.len()..).unwrap_or(""),
         token: shared
             .path_token
             .as_ref()
             .and_then(|(_, t)| t.as_deref().ok()),
         raw,
     };
-    let span = tracing::info_span!(
+    let request_span = tracing::info_span!(
         "jaicp.request",
         api = op.api,
         operation = op.operation,
@@ -141,14 +152,22 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
     // The first attempt takes the URL and headers built above; a retry builds them again (rare,
     // and cheaper than copying them for every request in case one is needed).
     let mut first = Some((url, first_headers));
+    // A handle to the span for its fields: cheaper than looking up the current span each time,
+    // and free when tracing is off.
+    let span = request_span.clone();
 
-    async move {
+    let done = async {
         let started = Instant::now();
         let deadline_at = deadline_after(started, deadline);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let now = Instant::now();
+            // The first attempt starts when the call does: one clock read fewer.
+            let now = if attempt == 1 {
+                started
+            } else {
+                Instant::now()
+            };
             let remaining = left(deadline_at, now);
             if remaining.is_zero() {
                 return Err(Error::Timeout {
@@ -159,7 +178,7 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
             }
             let this_timeout = attempt_timeout.min(remaining);
             let limited_by_deadline = remaining < attempt_timeout;
-            tracing::Span::current().record("attempt", attempt);
+            span.record("attempt", attempt);
             let (this_url, this_headers) = match first.take() {
                 Some(prepared) => prepared,
                 None => (
@@ -169,12 +188,15 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
             };
             let request =
                 HttpRequest::new(req.method.clone(), this_url, this_headers, req.body.clone());
-            let outcome = tokio::time::timeout(
-                this_timeout,
-                attempt::run(inner, request, op, &mode, body_cap, &secrets),
+            // `timeout_at` from the time already read (`timeout` would read the clock again).
+            let outcome = tokio::time::timeout_at(
+                attempt_ends(now, this_timeout),
+                attempt::run(inner, request, op, &mode, body_cap, secrets),
             )
             .await;
-            tracing::Span::current().record("latency_ms", now.elapsed().as_millis() as u64);
+            if !span.is_disabled() {
+                span.record("latency_ms", now.elapsed().as_millis() as u64);
+            }
             let failure = match outcome {
                 Err(_) if limited_by_deadline => {
                     return Err(Error::Timeout {
@@ -192,18 +214,18 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
                         Completed::Buffered(r) => r.status,
                         Completed::Streaming(r) => r.status,
                     };
-                    tracing::Span::current().record("status", status);
+                    span.record("status", status);
                     tracing::debug!(attempt, status, "jaicp request succeeded");
                     return Ok(done);
                 }
                 Ok(Err(failure)) => failure,
             };
             if let Failure::Status { status, .. } = &failure {
-                tracing::Span::current().record("status", status);
+                span.record("status", status);
             }
             let Some(outcome) = failure.outcome() else {
                 if let Some(s) = failure_status(&failure) {
-                    tracing::Span::current().record("status", s);
+                    span.record("status", s);
                 }
                 return Err(failure.into_error(op, started.elapsed()));
             };
@@ -237,8 +259,17 @@ pub(crate) async fn execute(mut req: RequestBuilder, mode: Mode) -> Result<Compl
             }
         }
     }
-    .instrument(span)
-    .await
+    .instrument(request_span)
+    .await?;
+    Ok((done, req.ctx))
+}
+
+/// When an attempt of length `d` started at `now` ends: past what the clock can hold, a date
+/// 30 years away (what `tokio::time::timeout` does with an overflowing length).
+fn attempt_ends(now: Instant, d: Duration) -> Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(86_400 * 365 * 30)))
+        .unwrap_or(now)
 }
 
 /// The HTTP status behind a failure that ends the call, for the span.

@@ -535,8 +535,9 @@ async fn update_labels(Labels { state, kind }: Labels, b: Body) -> Answer {
 }
 
 async fn bulk(Labels { state, kind }: Labels, b: Body) -> Answer {
-    let mut b: Bulk =
-        b.checked::<BulkLabelingDto, _>(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
+    // By the rules only: its `filters` may carry numeric-range bounds as strings (see
+    // `reporter::routes::filters_dto`).
+    let mut b: Bulk = b.ruled(BulkLabelingDto::missing, BulkLabelingDto::invalid)?;
     let sessions = state.reporter_sessions();
     let mut r = state.reporter();
     let ids = match b.object_ids.take() {

@@ -132,9 +132,19 @@ impl PageQuery {
     }
 }
 
+/// A `FiltersDto` body (no body: no filter) that follows the document's rules (a filter key
+/// outside its enum, a filter without the fields its type requires are refused).
 fn filters(body: Body) -> Result<Filter, Reply> {
     let v: Value = filters_dto(body)?;
     Ok(Filter::parse(&v))
+}
+
+/// Checked by the rules only, not read into the typed model: real requests send the bounds of
+/// a `NUMERIC_RANGE` filter as strings where the document says number, and JAICP takes them.
+fn filters_dto(body: Body) -> Result<Value, Reply> {
+    use jaicp_reporter::models::FiltersDto;
+    use jaicp_reporter::models::strict::Rules;
+    body.ruled_or_default(FiltersDto::missing, FiltersDto::invalid)
 }
 
 /// A filtered Reporter listing: the unified-token check, the query, and the sessions the
@@ -612,12 +622,4 @@ async fn get_filter_set(
         }))),
         None => Err(not_found("filter set")),
     }
-}
-
-/// A `FiltersDto` body (no body: no filter), checked against the document's rules (a filter
-/// key outside its enum, a filter without the fields its type requires) before it is used.
-fn filters_dto(body: Body) -> Result<Value, Reply> {
-    use jaicp_reporter::models::FiltersDto;
-    use jaicp_reporter::models::strict::Rules;
-    body.checked_or_default::<FiltersDto, Value>(FiltersDto::missing, FiltersDto::invalid)
 }
