@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 use jaicp_core::{Error, Id};
-use sha2::{Digest, Sha256};
 
 use crate::Calls;
+use crate::batch::Batch;
 use crate::errors::{CallsError, CallsErrorExt};
+use crate::intake::Intake;
 use crate::models::CallJobParameters;
-use crate::seen::{Insert, Seen};
-use crate::validate::{normalize_phone, validate_indexed};
+use crate::validate::normalize_phone;
 
 /// Default numbers per request. The API sets no documented maximum; 1,000 keeps each request
 /// well under a megabyte and each retry cheap.
@@ -209,7 +209,7 @@ impl AddPhones {
     }
 
     /// Whether to drop numbers repeated in the input (default: yes). The check remembers every
-    /// number it has seen (about 20 bytes each); a caller that already guarantees each number
+    /// number it has seen (about 14 bytes each: 14 MiB for a million); a caller that already guarantees each number
     /// once (the `jaicp` command checks its file in a first pass) turns it off to keep memory
     /// flat for inputs of tens of millions of numbers.
     pub fn deduplicate(mut self, on: bool) -> Self {
@@ -256,20 +256,14 @@ impl AddPhones {
     pub async fn run(self) -> jaicp_core::Result<AddPhonesReport> {
         let (lower, upper) = self.items.size_hint();
         let phones_total = (Some(lower) == upper).then_some(lower);
-        let intake = Intake {
-            items: self.items,
-            index: 0,
-            seen: Seen::with_capacity(if self.deduplicate {
-                lower.min(50_000_000)
-            } else {
-                0
-            }),
-            deduplicate: self.deduplicate,
-            chunk_size: self.chunk_size,
-            next_chunk: 0,
-            key_seed: self.key_seed,
-            skip: self.skip,
-        };
+        let intake = Intake::new(
+            self.items,
+            lower,
+            self.deduplicate,
+            self.chunk_size,
+            self.key_seed,
+            self.skip,
+        );
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let calls = self.calls.clone();
         let mut outcomes = futures_util::stream::iter(intake.map(|work| {
@@ -279,12 +273,10 @@ impl AddPhones {
                 // A work item whose numbers were all filtered out sends nothing and is no chunk.
                 let sent = if work.skipped {
                     Sent::Skipped
-                } else if work.items.is_empty() {
+                } else if work.batch.is_empty() {
                     Sent::Nothing
                 } else {
-                    Sent::Outcome(
-                        send_chunk(&calls, work.chunk, work.key.clone(), work.items, &stop).await,
-                    )
+                    Sent::Outcome(send_chunk(&calls, work.chunk, work.key, work.batch, &stop).await)
                 };
                 (
                     work.chunk,
@@ -360,145 +352,18 @@ enum Sent {
     Outcome(ChunkOutcome),
 }
 
-/// One chunk ready to send, with what was filtered out of the input while filling it.
-struct ChunkWork {
-    chunk: usize,
-    key: String,
-    items: Vec<(usize, CallJobParameters)>,
-    rejected: Vec<Rejected>,
-    duplicates: Vec<Duplicate>,
-    skipped: bool,
-    skipped_len: usize,
-}
-
-/// Reads the input lazily into chunks: validates, de-duplicates and numbers them. Chunk numbers
-/// depend only on the input and the chunk size, so they are stable across runs (resume).
-struct Intake {
-    items: Box<dyn Iterator<Item = CallJobParameters> + Send>,
-    index: usize,
-    /// Packed number → first input position, in a compact table (about 14 MiB a million).
-    seen: Seen,
-    /// When off, `seen` stays empty (the caller guarantees unique numbers).
-    deduplicate: bool,
-    chunk_size: usize,
-    next_chunk: usize,
-    key_seed: Option<String>,
-    skip: HashSet<usize>,
-}
-
-impl Iterator for Intake {
-    type Item = ChunkWork;
-
-    fn next(&mut self) -> Option<ChunkWork> {
-        let mut items = Vec::with_capacity(self.chunk_size.min(10_000));
-        let (mut rejected, mut duplicates) = (Vec::new(), Vec::new());
-        let mut read_any = false;
-        while items.len() < self.chunk_size {
-            let Some(mut item) = self.items.next() else {
-                break;
-            };
-            read_any = true;
-            let index = self.index;
-            self.index += 1;
-            // In place: no allocation per number.
-            item.phone
-                .retain(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\t'));
-            if let Err(Error::InvalidInput { field, reason }) = validate_indexed(index, &item) {
-                rejected.push(Rejected {
-                    index,
-                    phone: item.phone,
-                    reason: RejectReason::Invalid { field, reason },
-                });
-                continue;
-            }
-            if !self.deduplicate {
-                items.push((index, item));
-                continue;
-            }
-            let position = u32::try_from(index).unwrap_or(u32::MAX);
-            match self.seen.insert(pack_phone(&item.phone), position) {
-                Insert::Repeat(first) => {
-                    duplicates.push(Duplicate {
-                        index,
-                        first_index: first as usize,
-                        phone: item.phone,
-                    });
-                }
-                Insert::New => items.push((index, item)),
-            }
-        }
-        if !read_any {
-            return None;
-        }
-        let chunk = self.next_chunk;
-        if !items.is_empty() {
-            self.next_chunk += 1;
-        }
-        let skipped = !items.is_empty() && self.skip.contains(&chunk);
-        let key = match &self.key_seed {
-            Some(seed) if !items.is_empty() => derived_key(seed, chunk, &items),
-            _ => uuid_key(),
-        };
-        let skipped_len = if skipped { items.len() } else { 0 };
-        if skipped {
-            items.clear();
-        }
-        Some(ChunkWork {
-            chunk,
-            key,
-            items,
-            rejected,
-            duplicates,
-            skipped,
-            skipped_len,
-        })
-    }
-}
-
-/// A validated number (digits with an optional `+`, at most 15 digits) packed into 64 bits:
-/// the digit count (so leading zeros count) and the value. `+7...` and `7...` pack the same.
-fn pack_phone(phone: &str) -> u64 {
-    let digits = phone.strip_prefix('+').unwrap_or(phone);
-    let value = digits.bytes().fold(0u64, |v, b| {
-        v.wrapping_mul(10)
-            .wrapping_add(u64::from(b.wrapping_sub(b'0')))
-    });
-    // The top bit keeps a packed number from ever being 0 (the free-slot marker of `Seen`).
-    (1 << 63) | ((digits.len() as u64) << 50) | (value & ((1 << 50) - 1))
-}
-
-fn uuid_key() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// `sha256(seed, chunk number, numbers)`, hex, 32 characters: the same input gives the same key.
-fn derived_key(seed: &str, chunk: usize, items: &[(usize, CallJobParameters)]) -> String {
-    let mut h = Sha256::new();
-    h.update(seed.as_bytes());
-    h.update(chunk.to_le_bytes());
-    for (_, item) in items {
-        h.update(item.phone.as_bytes());
-        h.update([0]);
-        if let Ok(json) = serde_json::to_vec(item) {
-            h.update(&json);
-        }
-    }
-    let digest = h.finalize();
-    format!("jaicp-{}", &hex::encode(digest)[..32])
-}
-
 /// Sends one chunk. When the server refuses one number, that number is recorded and the rest is
 /// re-sent under a key derived from the first, so each retry of the rest is itself idempotent.
 async fn send_chunk(
     calls: &Calls,
     chunk: usize,
     key: String,
-    mut items: Vec<(usize, CallJobParameters)>,
+    mut batch: Batch,
     stop: &std::sync::atomic::AtomicBool,
 ) -> ChunkOutcome {
     let mut outcome = ChunkOutcome {
         chunk,
-        idempotence_key: key.clone(),
+        idempotence_key: key,
         created: Vec::new(),
         rejected: Vec::new(),
         error: None,
@@ -506,42 +371,41 @@ async fn send_chunk(
     };
     let mut round = 0usize;
     loop {
-        if items.is_empty() {
+        if batch.is_empty() {
             return outcome;
         }
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             outcome.error = Some(Arc::new(Error::Config(
                 "not sent: an earlier chunk found the campaign unable to take numbers".into(),
             )));
-            outcome.pending = items.iter().map(|(i, _)| *i).collect();
+            outcome.pending = batch.indices().to_vec();
             return outcome;
         }
         let round_key = if round == 0 {
-            key.clone()
+            outcome.idempotence_key.clone()
         } else {
-            format!("{key}-r{round}")
+            format!("{}-r{round}", outcome.idempotence_key)
         };
-        // The body is serialised from references, through the generated operation's spec, so a
-        // chunk is never copied; the builder API would need an owned copy for every round.
-        let body: Vec<&CallJobParameters> = items.iter().map(|(_, p)| p).collect();
+        // The body was serialised once, when the chunk was read; every round shares it or a cut
+        // of it. The generated builder would need the items again, owned, for every round.
         let sent: jaicp_core::Result<Vec<jaicp_core::Id>> = calls
             .context()
             .request(&crate::operations::ADD_PHONES)
             .idempotency_key(Some(round_key))
-            .json(&body)
+            .body_bytes(batch.body(), "application/json")
             .send_json()
             .await;
-        drop(body);
         match sent {
             Ok(ids) => {
                 // The API answers one id per number, in request order.
                 let answered = ids.len();
-                let total = items.len();
-                let mut rest = items.into_iter();
-                for ((index, item), job_id) in rest.by_ref().zip(ids) {
+                let total = batch.len();
+                outcome.created.reserve_exact(answered.min(total));
+                let mut rest = batch.into_numbers();
+                for ((index, phone), job_id) in rest.by_ref().zip(ids) {
                     outcome.created.push(Created {
                         index,
-                        phone: item.phone,
+                        phone,
                         job_id,
                     });
                 }
@@ -563,24 +427,21 @@ async fn send_chunk(
                     .and_then(offending_phones);
                 match (calls_error, offending) {
                     (Some(ce), Some(phones)) if !phones.is_empty() => {
-                        let before = items.len();
-                        let mut kept = Vec::with_capacity(items.len());
-                        for (index, item) in items.drain(..) {
-                            if phones.contains(&item.phone) {
+                        let before = batch.len();
+                        batch = batch.without(
+                            |phone| phones.contains(phone),
+                            |index, phone| {
                                 outcome.rejected.push(Rejected {
                                     index,
-                                    phone: item.phone,
+                                    phone,
                                     reason: RejectReason::Server(ce.clone()),
-                                });
-                            } else {
-                                kept.push((index, item));
-                            }
-                        }
-                        items = kept;
-                        if items.len() == before {
+                                })
+                            },
+                        );
+                        if batch.len() == before {
                             // The server named a number we did not send: stop rather than loop.
                             outcome.error = Some(Arc::new(err));
-                            outcome.pending = items.iter().map(|(i, _)| *i).collect();
+                            outcome.pending = batch.indices().to_vec();
                             return outcome;
                         }
                         round += 1;
@@ -590,7 +451,7 @@ async fn send_chunk(
                             stop.store(true, std::sync::atomic::Ordering::Relaxed);
                         }
                         outcome.error = Some(Arc::new(err));
-                        outcome.pending = items.iter().map(|(i, _)| *i).collect();
+                        outcome.pending = batch.indices().to_vec();
                         return outcome;
                     }
                 }
@@ -632,58 +493,5 @@ impl Calls {
         I::IntoIter: Send + 'static,
     {
         AddPhones::new(self.clone(), Box::new(items.into_iter()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Intake, pack_phone};
-    use crate::models::CallJobParameters;
-    use crate::seen::Seen;
-    use std::collections::HashSet;
-
-    fn intake(phones: &[&str], deduplicate: bool) -> Intake {
-        let items: Vec<CallJobParameters> = phones
-            .iter()
-            .map(|p| CallJobParameters {
-                phone: (*p).into(),
-                ..Default::default()
-            })
-            .collect();
-        Intake {
-            items: Box::new(items.into_iter()),
-            index: 0,
-            seen: Seen::default(),
-            deduplicate,
-            chunk_size: 10,
-            next_chunk: 0,
-            key_seed: None,
-            skip: HashSet::new(),
-        }
-    }
-
-    #[test]
-    fn deduplication_can_be_left_to_the_caller() {
-        let phones = ["+79001112233", "+79001112234", "79001112233"];
-        let mut on = intake(&phones, true);
-        let work = on.next().unwrap();
-        assert_eq!((work.items.len(), work.duplicates.len()), (2, 1));
-        assert_eq!(on.seen.len(), 2);
-        let mut off = intake(&phones, false);
-        let work = off.next().unwrap();
-        assert_eq!((work.items.len(), work.duplicates.len()), (3, 0));
-        assert!(off.seen.is_empty(), "nothing remembered");
-    }
-
-    #[test]
-    fn packing_is_exact_for_valid_numbers() {
-        assert_eq!(pack_phone("+79001112233"), pack_phone("79001112233"));
-        assert_ne!(
-            pack_phone("0123456"),
-            pack_phone("123456"),
-            "leading zeros count"
-        );
-        assert_ne!(pack_phone("999999999999999"), pack_phone("99999999999999"));
-        assert_ne!(pack_phone("100000000000000"), pack_phone("000000000000000"));
     }
 }

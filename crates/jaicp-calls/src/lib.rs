@@ -18,10 +18,12 @@
 //! streams ([`Calls::call_job_reports`]), campaign control and typed errors ([`CallsError`]).
 #![forbid(unsafe_code)]
 
+mod batch;
 pub mod bulk;
 mod errors;
 mod generated;
 mod handle;
+mod intake;
 mod reports;
 mod seen;
 pub mod validate;

@@ -26,23 +26,40 @@ pub fn normalize_phone(phone: &str) -> String {
 /// Checks a phone number's shape: digits with an optional leading `+`, 7–15 digits (E.164 allows
 /// at most 15). The server applies the country's own rules on top.
 pub fn validate_phone(field: &str, phone: &str) -> Result<()> {
-    let digits = phone.strip_prefix('+').unwrap_or(phone);
+    phone_key(phone)
+        .map(|_| ())
+        .map_err(|reason| Error::invalid(field, reason))
+}
+
+/// The check of [`validate_phone`] in one pass over the bytes, packing the number on the way
+/// into 64 bits (for the de-duplication table of a bulk add): the digit count, so that leading
+/// zeros count, and the value, under a top bit that keeps a packed number from ever being 0.
+/// `+7...` and `7...` pack the same. On failure, the reason.
+pub(crate) fn phone_key(phone: &str) -> std::result::Result<u64, &'static str> {
+    let digits = phone.strip_prefix('+').unwrap_or(phone).as_bytes();
     if digits.is_empty() {
-        return Err(Error::invalid(field, "phone number is empty"));
+        return Err("phone number is empty");
     }
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid(
-            field,
-            "phone number may hold only digits and a leading `+`",
-        ));
+    let mut value = 0u64;
+    for &b in digits {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return Err("phone number may hold only digits and a leading `+`");
+        }
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
     }
     if !(7..=15).contains(&digits.len()) {
-        return Err(Error::invalid(
-            field,
-            "phone number must have 7 to 15 digits",
-        ));
+        return Err("phone number must have 7 to 15 digits");
     }
-    Ok(())
+    // 15 digits stay below 10^15 < 2^50; the count takes the next 4 bits.
+    Ok((1 << 63) | ((digits.len() as u64) << 50) | value)
+}
+
+/// Whether `phone` holds a character that [`normalize_phone`] drops.
+pub(crate) fn needs_normalizing(phone: &str) -> bool {
+    phone
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'-' | b'(' | b')' | b'.' | b'\t'))
 }
 
 /// Checks a time zone in a form the Calls API accepts: `Z`; an offset `±h`, `±hh`, `±hh:mm`,
@@ -193,11 +210,6 @@ pub fn validate_call_job(field: &str, job: &CallJobParameters) -> Result<()> {
     check(job).map_err(|e| prefixed(field, e))
 }
 
-/// The same for the `index`-th number of a bulk add, with field names such as `phones[3].maxAttempts`.
-pub(crate) fn validate_indexed(index: usize, job: &CallJobParameters) -> Result<()> {
-    check(job).map_err(|e| prefixed(&format!("phones[{index}]"), e))
-}
-
 /// Puts `prefix` before the field name of a validation error. Field names are built only when
 /// an error happens: validation runs once per number of a million-number add.
 fn prefixed(prefix: &str, error: Error) -> Error {
@@ -210,16 +222,26 @@ fn prefixed(prefix: &str, error: Error) -> Error {
     }
 }
 
+/// Validates the `index`-th number of a bulk add, whose phone is already normalised, and
+/// returns its packed key ([`phone_key`]): the phone in one pass over its bytes, then the policy.
+pub(crate) fn validate_bulk_item(index: usize, job: &CallJobParameters) -> Result<u64> {
+    let key = phone_key(&job.phone)
+        .map_err(|reason| Error::invalid(format!("phones[{index}].phone"), reason))?;
+    check_policy(job).map_err(|e| prefixed(&format!("phones[{index}]"), e))?;
+    Ok(key)
+}
+
 fn check(job: &CallJobParameters) -> Result<()> {
-    let needs_normalizing = job
-        .phone
-        .bytes()
-        .any(|b| matches!(b, b' ' | b'-' | b'(' | b')' | b'.' | b'\t'));
-    if needs_normalizing {
+    if needs_normalizing(&job.phone) {
         validate_phone("phone", &normalize_phone(&job.phone))?;
     } else {
         validate_phone("phone", &job.phone)?;
     }
+    check_policy(job)
+}
+
+/// Everything but the phone: the call policy's ranges, dates, days, windows, zone and URL.
+fn check_policy(job: &CallJobParameters) -> Result<()> {
     if let Some(p) = job.dialer_priority
         && !PRIORITY_RANGE.contains(&p)
     {
@@ -365,7 +387,45 @@ mod tests {
         assert!(validate_call_job("p", &j).is_err());
     }
 
+    #[test]
+    fn packing_is_exact_for_valid_numbers() {
+        let key = |p: &str| phone_key(p).unwrap();
+        assert_eq!(key("+79001112233"), key("79001112233"));
+        assert_ne!(key("01234567"), key("1234567"), "leading zeros count");
+        assert_ne!(key("999999999999999"), key("99999999999999"));
+        assert_ne!(key("100000000000000"), key("000000000000000"));
+    }
+
+    /// The earlier check of a phone's shape, step by step, as a reference for the one-pass one.
+    fn reference_phone_check(phone: &str) -> std::result::Result<(), &'static str> {
+        let digits = phone.strip_prefix('+').unwrap_or(phone);
+        if digits.is_empty() {
+            return Err("phone number is empty");
+        }
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("phone number may hold only digits and a leading `+`");
+        }
+        if !(7..=15).contains(&digits.len()) {
+            return Err("phone number must have 7 to 15 digits");
+        }
+        Ok(())
+    }
+
     proptest! {
+        #[test]
+        fn the_one_pass_phone_check_agrees_with_the_reference(
+            s in "\\+?[0-9]{0,17}|\\PC{0,20}|\\+?[0-9]{3,9}[a/: ]?[0-9]{0,9}"
+        ) {
+            prop_assert_eq!(phone_key(&s).map(|_| ()), reference_phone_check(&s));
+            if let Ok(key) = phone_key(&s) {
+                prop_assert!(key != 0);
+                let digits = s.strip_prefix('+').unwrap_or(&s);
+                let unpacked = key & ((1 << 50) - 1);
+                prop_assert_eq!(unpacked, digits.parse::<u64>().unwrap());
+                prop_assert_eq!(key >> 50, (1 << 13) | digits.len() as u64);
+            }
+        }
+
         #[test]
         fn validators_never_panic(s in "\\PC{0,30}") {
             // Found by this test: a multi-byte character inside an offset.
