@@ -18,6 +18,11 @@ pub struct Counters {
     pub jobs_created: u64,
     /// Requests answered from a stored `Idempotence-Key` response.
     pub idempotent_replays: u64,
+    /// Requests answered by an injected fault (`/_emulator/faults`). They are answered before
+    /// routing, so they are not in `requests`: a client's attempts at an operation are
+    /// `requests_for(op)` plus the faults it met.
+    #[serde(default)]
+    pub faults_injected: u64,
 }
 
 impl Counters {
@@ -33,6 +38,7 @@ pub(crate) struct CounterStore {
     requests: Mutex<BTreeMap<&'static str, u64>>,
     jobs_created: AtomicU64,
     idempotent_replays: AtomicU64,
+    faults_injected: AtomicU64,
 }
 
 impl CounterStore {
@@ -49,6 +55,10 @@ impl CounterStore {
         self.idempotent_replays.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn fault_injected(&self) {
+        self.faults_injected.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Sets every counter to the values of `saved` (a state file being loaded). Operation names
     /// are interned; one the emulator cannot keep is an error.
     pub(crate) fn restore(&self, saved: &Counters) -> Result<(), String> {
@@ -61,6 +71,8 @@ impl CounterStore {
             .store(saved.jobs_created, Ordering::Relaxed);
         self.idempotent_replays
             .store(saved.idempotent_replays, Ordering::Relaxed);
+        self.faults_injected
+            .store(saved.faults_injected, Ordering::Relaxed);
         Ok(())
     }
 
@@ -76,6 +88,7 @@ impl CounterStore {
             requests,
             jobs_created: self.jobs_created.load(Ordering::Relaxed),
             idempotent_replays: self.idempotent_replays.load(Ordering::Relaxed),
+            faults_injected: self.faults_injected.load(Ordering::Relaxed),
         }
     }
 }

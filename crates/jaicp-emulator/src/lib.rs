@@ -94,7 +94,7 @@ pub use variants::Variants;
 /// | Method | Path | Purpose |
 /// |---|---|---|
 /// | GET | `/_emulator/health` | 200 once the emulator serves |
-/// | GET | `/_emulator/counters` | request counts per `operationId`, `jobsCreated`, `idempotentReplays` |
+/// | GET | `/_emulator/counters` | request counts per `operationId`, `jobsCreated`, `idempotentReplays`, `faultsInjected` |
 /// | POST | `/_emulator/campaigns` | `{"name", "token"?}` adds a campaign (201) |
 /// | POST | `/_emulator/calls/{token}/advance` | dial until every job of the campaign is finished |
 /// | GET | `/_emulator/clock` | current emulator time |

@@ -55,8 +55,13 @@ async fn the_next_n_requests_on_a_route_fail_then_it_answers_again() {
     }
     let response = campaign_status(&api).await;
     assert_eq!(response.status(), StatusCode::OK, "the fault is used up");
-    // The handler never saw the faulted requests.
-    assert_eq!(emu.state().counters().requests_for("getCallTaskStatus"), 1);
+    // The handler never saw the faulted requests; they are counted apart, so a test can tell
+    // that the client made three attempts.
+    let counters = emu.state().counters();
+    assert_eq!(counters.requests_for("getCallTaskStatus"), 1);
+    assert_eq!(counters.faults_injected, 2);
+    let (_, over_http) = admin(&api, reqwest::Method::GET, "/counters", None).await;
+    assert_eq!(over_http["faultsInjected"], 2, "{over_http}");
     let (_, listed) = admin(&api, reqwest::Method::GET, "/faults", None).await;
     assert_eq!(listed["faults"], json!([]));
     emu.shutdown().await;

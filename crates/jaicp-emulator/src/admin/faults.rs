@@ -142,6 +142,7 @@ pub(crate) async fn inject(
     }
     match effect.answer {
         Some((status, body)) => {
+            state.shared.counters.fault_injected();
             let mut response = Reply::json(status, &body).into_response();
             response
                 .headers_mut()
