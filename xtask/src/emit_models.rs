@@ -106,10 +106,9 @@ fn strict(api: &Api) -> TokenStream {
         #[cfg(feature = "strict")]
         pub mod strict {
             use jaicp_core::export::serde_json::Value;
+            #helpers
 
-            /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-            /// wrong with it.
-            pub type Violation = (String, String);
+            pub use jaicp_core::strict::Violation;
 
             /// A request type whose rules can be checked in a JSON value that already parses as
             /// the type.
@@ -128,8 +127,6 @@ fn strict(api: &Api) -> TokenStream {
             #(#impls)*
 
             #query
-
-            #helpers
         }
     }
 }
@@ -182,7 +179,7 @@ fn query_rules(api: &Api, helpers: &mut Helpers) -> TokenStream {
             "The query rules of `{}` (`{method} {path}`).",
             op.id
         ));
-        arms.push(quote!(#method if matches(path, #path) => #f,));
+        arms.push(quote!(#method if path_matches(path, #path) => #f,));
         fns.push(quote! {
             #d
             fn #f(name: &str, raw: &str) -> Option<Violation> {
@@ -196,6 +193,7 @@ fn query_rules(api: &Api, helpers: &mut Helpers) -> TokenStream {
     if arms.is_empty() {
         return quote!();
     }
+    helpers.path_matches = true;
     quote! {
         /// The first parameter of a request's query string (`query`, decoded name and value
         /// pairs) that breaks a rule of the operation `method` `path` matches, as (parameter
@@ -210,27 +208,6 @@ fn query_rules(api: &Api, helpers: &mut Helpers) -> TokenStream {
             query.iter().find_map(|(name, raw)| check(name, raw))
         }
 
-        /// `path` ends with the segments of `template`; a `{name}` (with any literal text
-        /// around it in the segment) matches one non-empty segment.
-        fn matches(path: &str, template: &str) -> bool {
-            let path: Vec<&str> = path.trim_matches('/').split('/').collect();
-            let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-            let Some(start) = path.len().checked_sub(template.len()) else {
-                return false;
-            };
-            path[start..].iter().zip(&template).all(|(p, t)| {
-                match (t.find('{'), t.rfind('}')) {
-                    (Some(open), Some(close)) if open < close => {
-                        let (before, after) = (&t[..open], &t[close + 1..]);
-                        p.len() > before.len() + after.len()
-                            && p.starts_with(before)
-                            && p.ends_with(after)
-                    }
-                    _ => p == t,
-                }
-            })
-        }
-
         #(#fns)*
     }
 }
@@ -240,7 +217,8 @@ fn is_number(api: &Api, t: &TypeRef) -> bool {
     matches!(unalias(api, t), TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
 }
 
-/// The private helper functions the generated checks call, emitted only when used.
+/// Which of the helpers in `jaicp_core::strict` (hand-written there once, behind jaicp-core's
+/// `strict` feature) the generated checks call, so that only those are imported.
 #[derive(Default)]
 struct Helpers {
     length: bool,
@@ -249,126 +227,31 @@ struct Helpers {
     each: bool,
     not_one_of: bool,
     number: bool,
+    path_matches: bool,
 }
 
 impl Helpers {
+    /// The `use` of the helpers called; nothing when none is.
     fn emit(&self) -> TokenStream {
-        let mut out = TokenStream::new();
-        if self.length {
-            out.extend(quote! {
-                /// `value`, if a string, has `min..=max` characters (JSON Schema counts
-                /// characters, not bytes).
-                fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
-                    let n = value.as_str()?.chars().count();
-                    let reason = if n < min {
-                        format!("length {n}, at least {min} required")
-                    } else if n > max {
-                        format!("length {n}, at most {max} allowed")
-                    } else {
-                        return None;
-                    };
-                    Some((at.to_owned(), reason))
-                }
-            });
+        let used: Vec<proc_macro2::Ident> = [
+            ("count", self.count),
+            ("each", self.each),
+            ("length", self.length),
+            ("not_one_of", self.not_one_of),
+            ("number", self.number),
+            ("path_matches", self.path_matches),
+            ("range", self.range),
+        ]
+        .into_iter()
+        .filter(|&(_, used)| used)
+        .map(|(name, _)| ident(name))
+        .collect();
+        if used.is_empty() {
+            return quote!();
         }
-        if self.range {
-            out.extend(quote! {
-                /// A bound: the value, as the document writes it, and whether it is exclusive.
-                type Bound = (f64, &'static str, bool);
-
-                /// `value`, if a number, is within the bounds.
-                fn range(
-                    value: &Value,
-                    at: &str,
-                    min: Option<Bound>,
-                    max: Option<Bound>,
-                ) -> Option<Violation> {
-                    let n = value.as_f64()?;
-                    let reason = if let Some((_, text, exclusive)) =
-                        min.filter(|&(m, _, x)| n < m || (x && n <= m))
-                    {
-                        let kind = if exclusive { "above" } else { "at least" };
-                        format!("{value} is out of range: must be {kind} {text}")
-                    } else if let Some((_, text, exclusive)) =
-                        max.filter(|&(m, _, x)| n > m || (x && n >= m))
-                    {
-                        let kind = if exclusive { "below" } else { "at most" };
-                        format!("{value} is out of range: must be {kind} {text}")
-                    } else {
-                        return None;
-                    };
-                    Some((at.to_owned(), reason))
-                }
-            });
+        quote! {
+            use jaicp_core::strict::{#(#used),*};
         }
-        if self.count {
-            out.extend(quote! {
-                /// `value`, if an array, has `min..=max` items.
-                fn count(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
-                    let n = value.as_array()?.len();
-                    let reason = if n < min {
-                        format!("{n} items, at least {min} required")
-                    } else if n > max {
-                        format!("{n} items, at most {max} allowed")
-                    } else {
-                        return None;
-                    };
-                    Some((at.to_owned(), reason))
-                }
-            });
-        }
-        if self.each {
-            out.extend(quote! {
-                /// The first violation in the items of an array or the values of a map.
-                fn each(
-                    value: &Value,
-                    at: &str,
-                    check: impl Fn(&Value, &str) -> Option<Violation>,
-                ) -> Option<Violation> {
-                    match value {
-                        Value::Array(items) => items
-                            .iter()
-                            .enumerate()
-                            .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
-                        Value::Object(entries) => entries
-                            .iter()
-                            .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
-                        _ => None,
-                    }
-                }
-            });
-        }
-        if self.number {
-            out.extend(quote! {
-                /// A query value as a JSON number (integers kept exact), if it reads as one.
-                fn number(raw: &str) -> Option<Value> {
-                    match raw.trim().parse::<i64>() {
-                        Ok(n) => Some(Value::from(n)),
-                        Err(_) => raw
-                            .trim()
-                            .parse::<f64>()
-                            .ok()
-                            .and_then(jaicp_core::export::serde_json::Number::from_f64)
-                            .map(Value::Number),
-                    }
-                }
-            });
-        }
-        if self.not_one_of {
-            out.extend(quote! {
-                /// A value outside `values` (long lists are cut short in the message).
-                fn not_one_of(at: &str, values: &[&str]) -> Violation {
-                    let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
-                    let more = if values.len() > shown.len() {
-                        format!(", … ({} values in all)", values.len())
-                    } else {
-                        String::new()
-                    };
-                    (at.to_owned(), format!("not one of {}{more}", shown.join(", ")))
-                }
-            });
-        }
-        out
     }
 }
 

@@ -21,6 +21,7 @@
 //! | [`pagination`], [`async_task`], [`download`] | page streams, background tasks, downloads |
 //! | [`inbound`] | the error of decoders of what JAICP sends to your service (webhooks) |
 //! | `testing` (feature `test-util`) | a scripted transport for tests |
+//! | `strict` (feature `strict`) | the checks the API crates' generated `models::strict` modules call |
 //!
 //! ```no_run
 //! # async fn demo() -> jaicp_core::Result<()> {
@@ -57,6 +58,8 @@ pub mod request;
 mod response;
 pub mod retry;
 pub mod secret;
+#[cfg(feature = "strict")]
+pub mod strict;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod time;

@@ -1172,10 +1172,9 @@ where
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
+    use jaicp_core::strict::{count, each, not_one_of, range};
 
-    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-    /// wrong with it.
-    pub type Violation = (String, String);
+    pub use jaicp_core::strict::Violation;
 
     /// A request type whose rules can be checked in a JSON value that already parses as
     /// the type.
@@ -1602,70 +1601,5 @@ pub mod strict {
             }
             None
         }
-    }
-
-    /// A bound: the value, as the document writes it, and whether it is exclusive.
-    type Bound = (f64, &'static str, bool);
-
-    /// `value`, if a number, is within the bounds.
-    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
-        let n = value.as_f64()?;
-        let reason = if let Some((_, text, exclusive)) =
-            min.filter(|&(m, _, x)| n < m || (x && n <= m))
-        {
-            let kind = if exclusive { "above" } else { "at least" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
-            let kind = if exclusive { "below" } else { "at most" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else {
-            return None;
-        };
-        Some((at.to_owned(), reason))
-    }
-
-    /// `value`, if an array, has `min..=max` items.
-    fn count(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
-        let n = value.as_array()?.len();
-        let reason = if n < min {
-            format!("{n} items, at least {min} required")
-        } else if n > max {
-            format!("{n} items, at most {max} allowed")
-        } else {
-            return None;
-        };
-        Some((at.to_owned(), reason))
-    }
-
-    /// The first violation in the items of an array or the values of a map.
-    fn each(
-        value: &Value,
-        at: &str,
-        check: impl Fn(&Value, &str) -> Option<Violation>,
-    ) -> Option<Violation> {
-        match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
-            Value::Object(entries) => entries
-                .iter()
-                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
-            _ => None,
-        }
-    }
-
-    /// A value outside `values` (long lists are cut short in the message).
-    fn not_one_of(at: &str, values: &[&str]) -> Violation {
-        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
-        let more = if values.len() > shown.len() {
-            format!(", … ({} values in all)", values.len())
-        } else {
-            String::new()
-        };
-        (
-            at.to_owned(),
-            format!("not one of {}{more}", shown.join(", ")),
-        )
     }
 }

@@ -3345,10 +3345,9 @@ where
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
+    use jaicp_core::strict::{each, not_one_of};
 
-    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-    /// wrong with it.
-    pub type Violation = (String, String);
+    pub use jaicp_core::strict::Violation;
 
     /// A request type whose rules can be checked in a JSON value that already parses as
     /// the type.
@@ -6164,37 +6163,5 @@ pub mod strict {
             let _ = (value, at);
             None
         }
-    }
-
-    /// The first violation in the items of an array or the values of a map.
-    fn each(
-        value: &Value,
-        at: &str,
-        check: impl Fn(&Value, &str) -> Option<Violation>,
-    ) -> Option<Violation> {
-        match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
-            Value::Object(entries) => entries
-                .iter()
-                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
-            _ => None,
-        }
-    }
-
-    /// A value outside `values` (long lists are cut short in the message).
-    fn not_one_of(at: &str, values: &[&str]) -> Violation {
-        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
-        let more = if values.len() > shown.len() {
-            format!(", … ({} values in all)", values.len())
-        } else {
-            String::new()
-        };
-        (
-            at.to_owned(),
-            format!("not one of {}{more}", shown.join(", ")),
-        )
     }
 }

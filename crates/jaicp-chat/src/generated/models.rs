@@ -2236,10 +2236,9 @@ where
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
+    use jaicp_core::strict::{length, number, path_matches, range};
 
-    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-    /// wrong with it.
-    pub type Violation = (String, String);
+    pub use jaicp_core::strict::Violation;
 
     /// A request type whose rules can be checked in a JSON value that already parses as
     /// the type.
@@ -2286,36 +2285,14 @@ pub mod strict {
     /// path no operation with such rules matches.
     pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
         let check: fn(&str, &str) -> Option<Violation> = match method {
-            "GET" if matches(path, "/chatapi/{token}") => query_send_message_via_get,
-            "GET" if matches(path, "/chatapi/{token}/events") => query_poll_events,
-            "GET" if matches(path, "/chatapi/{token}/history") => query_get_client_history,
-            "GET" if matches(path, "/chatapi/{token}/state") => query_load_client_state,
-            "POST" if matches(path, "/chatapi/{token}/state") => query_save_client_state,
+            "GET" if path_matches(path, "/chatapi/{token}") => query_send_message_via_get,
+            "GET" if path_matches(path, "/chatapi/{token}/events") => query_poll_events,
+            "GET" if path_matches(path, "/chatapi/{token}/history") => query_get_client_history,
+            "GET" if path_matches(path, "/chatapi/{token}/state") => query_load_client_state,
+            "POST" if path_matches(path, "/chatapi/{token}/state") => query_save_client_state,
             _ => return None,
         };
         query.iter().find_map(|(name, raw)| check(name, raw))
-    }
-
-    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
-    /// around it in the segment) matches one non-empty segment.
-    fn matches(path: &str, template: &str) -> bool {
-        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-        let Some(start) = path.len().checked_sub(template.len()) else {
-            return false;
-        };
-        path[start..]
-            .iter()
-            .zip(&template)
-            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
-                (Some(open), Some(close)) if open < close => {
-                    let (before, after) = (&t[..open], &t[close + 1..]);
-                    p.len() > before.len() + after.len()
-                        && p.starts_with(before)
-                        && p.ends_with(after)
-                }
-                _ => p == t,
-            })
     }
 
     /// The query rules of `sendMessageViaGet` (`GET /chatapi/{token}`).
@@ -2378,53 +2355,6 @@ pub mod strict {
                 length(&value, name, 1, usize::MAX)
             }
             _ => None,
-        }
-    }
-
-    /// `value`, if a string, has `min..=max` characters (JSON Schema counts
-    /// characters, not bytes).
-    fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
-        let n = value.as_str()?.chars().count();
-        let reason = if n < min {
-            format!("length {n}, at least {min} required")
-        } else if n > max {
-            format!("length {n}, at most {max} allowed")
-        } else {
-            return None;
-        };
-        Some((at.to_owned(), reason))
-    }
-
-    /// A bound: the value, as the document writes it, and whether it is exclusive.
-    type Bound = (f64, &'static str, bool);
-
-    /// `value`, if a number, is within the bounds.
-    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
-        let n = value.as_f64()?;
-        let reason = if let Some((_, text, exclusive)) =
-            min.filter(|&(m, _, x)| n < m || (x && n <= m))
-        {
-            let kind = if exclusive { "above" } else { "at least" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
-            let kind = if exclusive { "below" } else { "at most" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else {
-            return None;
-        };
-        Some((at.to_owned(), reason))
-    }
-
-    /// A query value as a JSON number (integers kept exact), if it reads as one.
-    fn number(raw: &str) -> Option<Value> {
-        match raw.trim().parse::<i64>() {
-            Ok(n) => Some(Value::from(n)),
-            Err(_) => raw
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(jaicp_core::export::serde_json::Number::from_f64)
-                .map(Value::Number),
         }
     }
 }

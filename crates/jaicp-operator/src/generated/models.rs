@@ -902,10 +902,9 @@ where
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
+    use jaicp_core::strict::not_one_of;
 
-    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-    /// wrong with it.
-    pub type Violation = (String, String);
+    pub use jaicp_core::strict::Violation;
 
     /// A request type whose rules can be checked in a JSON value that already parses as
     /// the type.
@@ -1158,19 +1157,5 @@ pub mod strict {
                 _ => None,
             }
         }
-    }
-
-    /// A value outside `values` (long lists are cut short in the message).
-    fn not_one_of(at: &str, values: &[&str]) -> Violation {
-        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
-        let more = if values.len() > shown.len() {
-            format!(", … ({} values in all)", values.len())
-        } else {
-            String::new()
-        };
-        (
-            at.to_owned(),
-            format!("not one of {}{more}", shown.join(", ")),
-        )
     }
 }

@@ -381,9 +381,7 @@ where
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
 
-    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-    /// wrong with it.
-    pub type Violation = (String, String);
+    pub use jaicp_core::strict::Violation;
 
     /// A request type whose rules can be checked in a JSON value that already parses as
     /// the type.

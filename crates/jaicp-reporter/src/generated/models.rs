@@ -4190,10 +4190,9 @@ where
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
+    use jaicp_core::strict::{each, length, not_one_of, number, path_matches, range};
 
-    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-    /// wrong with it.
-    pub type Violation = (String, String);
+    pub use jaicp_core::strict::Violation;
 
     /// A request type whose rules can be checked in a JSON value that already parses as
     /// the type.
@@ -5150,91 +5149,71 @@ pub mod strict {
     /// path no operation with such rules matches.
     pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
         let check: fn(&str, &str) -> Option<Violation> = match method {
-            "POST" if matches(path, "/api/v1/reporter/clients/all-for-bot") => {
+            "POST" if path_matches(path, "/api/v1/reporter/clients/all-for-bot") => {
                 query_get_all_client_data_for_bot
             }
-            "POST" if matches(path, "/api/v1/reporter/clients/filter") => {
+            "POST" if path_matches(path, "/api/v1/reporter/clients/filter") => {
                 query_get_client_data_by_filter
             }
-            "POST" if matches(path, "/api/v1/reporter/filter-options") => query_get_filter_options,
-            "GET" if matches(path, "/api/v1/reporter/filters") => query_get_available_filters,
-            "POST" if matches(path, "/api/v1/reporter/interval-filter-options") => {
+            "POST" if path_matches(path, "/api/v1/reporter/filter-options") => {
+                query_get_filter_options
+            }
+            "GET" if path_matches(path, "/api/v1/reporter/filters") => query_get_available_filters,
+            "POST" if path_matches(path, "/api/v1/reporter/interval-filter-options") => {
                 query_get_interval_filter_options
             }
-            "GET" if matches(path, "/api/v1/reporter/messages/by-client") => {
+            "GET" if path_matches(path, "/api/v1/reporter/messages/by-client") => {
                 query_get_messages_for_client
             }
-            "GET" if matches(path, "/api/v1/reporter/messages/by-session") => {
+            "GET" if path_matches(path, "/api/v1/reporter/messages/by-session") => {
                 query_get_messages_for_session
             }
-            "POST" if matches(path, "/api/v1/reporter/messages/filter") => {
+            "POST" if path_matches(path, "/api/v1/reporter/messages/filter") => {
                 query_get_message_data_by_filter
             }
-            "GET" if matches(path, "/api/v1/reporter/messages/page-in-client") => {
+            "GET" if path_matches(path, "/api/v1/reporter/messages/page-in-client") => {
                 query_get_message_page_in_client
             }
-            "GET" if matches(path, "/api/v1/reporter/messages/page-in-session") => {
+            "GET" if path_matches(path, "/api/v1/reporter/messages/page-in-session") => {
                 query_get_message_page_in_session
             }
-            "POST" if matches(path, "/api/v1/reporter/sessions/filter") => {
+            "POST" if path_matches(path, "/api/v1/reporter/sessions/filter") => {
                 query_get_session_data_by_filter
             }
-            "POST" if matches(path, "/api/v1/reporter/state-routes/filter") => {
+            "POST" if path_matches(path, "/api/v1/reporter/state-routes/filter") => {
                 query_get_state_routes_data_by_filter
             }
-            "POST" if matches(path, "/api/v1/reporter/stats/log-labels") => {
+            "POST" if path_matches(path, "/api/v1/reporter/stats/log-labels") => {
                 query_get_log_label_stats
             }
             "POST"
-                if matches(
+                if path_matches(
                     path,
                     "/api/v1/reporter/stats/messages/with-advanced-filters",
                 ) =>
             {
                 query_get_message_stats
             }
-            "POST" if matches(path, "/api/v1/reporter/stats/session-labels") => {
+            "POST" if path_matches(path, "/api/v1/reporter/stats/session-labels") => {
                 query_get_session_label_stats
             }
             "POST"
-                if matches(
+                if path_matches(
                     path,
                     "/api/v1/reporter/stats/sessions/with-advanced-filters",
                 ) =>
             {
                 query_get_session_stats
             }
-            "GET" if matches(path, "/api/v1/reporter/stats/switched-sessions") => {
+            "GET" if path_matches(path, "/api/v1/reporter/stats/switched-sessions") => {
                 query_get_switched_session_count_by_day
             }
-            "POST" if matches(path, "/api/v1/reporter/user-filter-sets/filterSetId") => {
+            "POST" if path_matches(path, "/api/v1/reporter/user-filter-sets/filterSetId") => {
                 query_create_filter_set_id
             }
             _ => return None,
         };
         query.iter().find_map(|(name, raw)| check(name, raw))
-    }
-
-    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
-    /// around it in the segment) matches one non-empty segment.
-    fn matches(path: &str, template: &str) -> bool {
-        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-        let Some(start) = path.len().checked_sub(template.len()) else {
-            return false;
-        };
-        path[start..]
-            .iter()
-            .zip(&template)
-            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
-                (Some(open), Some(close)) if open < close => {
-                    let (before, after) = (&t[..open], &t[close + 1..]);
-                    p.len() > before.len() + after.len()
-                        && p.starts_with(before)
-                        && p.ends_with(after)
-                }
-                _ => p == t,
-            })
     }
 
     /// The query rules of `getAllClientDataForBot` (`POST /api/v1/reporter/clients/all-for-bot`).
@@ -5477,84 +5456,5 @@ pub mod strict {
             }
             _ => None,
         }
-    }
-
-    /// `value`, if a string, has `min..=max` characters (JSON Schema counts
-    /// characters, not bytes).
-    fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {
-        let n = value.as_str()?.chars().count();
-        let reason = if n < min {
-            format!("length {n}, at least {min} required")
-        } else if n > max {
-            format!("length {n}, at most {max} allowed")
-        } else {
-            return None;
-        };
-        Some((at.to_owned(), reason))
-    }
-
-    /// A bound: the value, as the document writes it, and whether it is exclusive.
-    type Bound = (f64, &'static str, bool);
-
-    /// `value`, if a number, is within the bounds.
-    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
-        let n = value.as_f64()?;
-        let reason = if let Some((_, text, exclusive)) =
-            min.filter(|&(m, _, x)| n < m || (x && n <= m))
-        {
-            let kind = if exclusive { "above" } else { "at least" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
-            let kind = if exclusive { "below" } else { "at most" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else {
-            return None;
-        };
-        Some((at.to_owned(), reason))
-    }
-
-    /// The first violation in the items of an array or the values of a map.
-    fn each(
-        value: &Value,
-        at: &str,
-        check: impl Fn(&Value, &str) -> Option<Violation>,
-    ) -> Option<Violation> {
-        match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, v)| check(v, &format!("{at}[{i}]"))),
-            Value::Object(entries) => entries
-                .iter()
-                .find_map(|(k, v)| check(v, &format!("{at}.{k}"))),
-            _ => None,
-        }
-    }
-
-    /// A query value as a JSON number (integers kept exact), if it reads as one.
-    fn number(raw: &str) -> Option<Value> {
-        match raw.trim().parse::<i64>() {
-            Ok(n) => Some(Value::from(n)),
-            Err(_) => raw
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(jaicp_core::export::serde_json::Number::from_f64)
-                .map(Value::Number),
-        }
-    }
-
-    /// A value outside `values` (long lists are cut short in the message).
-    fn not_one_of(at: &str, values: &[&str]) -> Violation {
-        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
-        let more = if values.len() > shown.len() {
-            format!(", … ({} values in all)", values.len())
-        } else {
-            String::new()
-        };
-        (
-            at.to_owned(),
-            format!("not one of {}{more}", shown.join(", ")),
-        )
     }
 }

@@ -1116,10 +1116,9 @@ where
 #[cfg(feature = "strict")]
 pub mod strict {
     use jaicp_core::export::serde_json::Value;
+    use jaicp_core::strict::{not_one_of, number, path_matches, range};
 
-    /// A broken rule: the JSON path of the value (`$.settings.delimiter`) and what is
-    /// wrong with it.
-    pub type Violation = (String, String);
+    pub use jaicp_core::strict::Violation;
 
     /// A request type whose rules can be checked in a JSON value that already parses as
     /// the type.
@@ -1304,7 +1303,7 @@ pub mod strict {
     pub fn query(method: &str, path: &str, query: &[(String, String)]) -> Option<Violation> {
         let check: fn(&str, &str) -> Option<Violation> = match method {
             "GET"
-                if matches(
+                if path_matches(
                     path,
                     "/api/v1/text-campaign-service/dynamics/sending-templates/chat-history",
                 ) =>
@@ -1312,7 +1311,7 @@ pub mod strict {
                 query_get_event_sending_template_history
             }
             "GET"
-                if matches(
+                if path_matches(
                     path,
                     "/api/v1/text-campaign-service/projects/{projectShortName}/text-campaigns",
                 ) =>
@@ -1322,28 +1321,6 @@ pub mod strict {
             _ => return None,
         };
         query.iter().find_map(|(name, raw)| check(name, raw))
-    }
-
-    /// `path` ends with the segments of `template`; a `{name}` (with any literal text
-    /// around it in the segment) matches one non-empty segment.
-    fn matches(path: &str, template: &str) -> bool {
-        let path: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-        let Some(start) = path.len().checked_sub(template.len()) else {
-            return false;
-        };
-        path[start..]
-            .iter()
-            .zip(&template)
-            .all(|(p, t)| match (t.find('{'), t.rfind('}')) {
-                (Some(open), Some(close)) if open < close => {
-                    let (before, after) = (&t[..open], &t[close + 1..]);
-                    p.len() > before.len() + after.len()
-                        && p.starts_with(before)
-                        && p.ends_with(after)
-                }
-                _ => p == t,
-            })
     }
 
     /// The query rules of `getEventSendingTemplateHistory` (`GET /api/v1/text-campaign-service/dynamics/sending-templates/chat-history`).
@@ -1374,52 +1351,5 @@ pub mod strict {
             }
             _ => None,
         }
-    }
-
-    /// A bound: the value, as the document writes it, and whether it is exclusive.
-    type Bound = (f64, &'static str, bool);
-
-    /// `value`, if a number, is within the bounds.
-    fn range(value: &Value, at: &str, min: Option<Bound>, max: Option<Bound>) -> Option<Violation> {
-        let n = value.as_f64()?;
-        let reason = if let Some((_, text, exclusive)) =
-            min.filter(|&(m, _, x)| n < m || (x && n <= m))
-        {
-            let kind = if exclusive { "above" } else { "at least" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else if let Some((_, text, exclusive)) = max.filter(|&(m, _, x)| n > m || (x && n >= m)) {
-            let kind = if exclusive { "below" } else { "at most" };
-            format!("{value} is out of range: must be {kind} {text}")
-        } else {
-            return None;
-        };
-        Some((at.to_owned(), reason))
-    }
-
-    /// A query value as a JSON number (integers kept exact), if it reads as one.
-    fn number(raw: &str) -> Option<Value> {
-        match raw.trim().parse::<i64>() {
-            Ok(n) => Some(Value::from(n)),
-            Err(_) => raw
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(jaicp_core::export::serde_json::Number::from_f64)
-                .map(Value::Number),
-        }
-    }
-
-    /// A value outside `values` (long lists are cut short in the message).
-    fn not_one_of(at: &str, values: &[&str]) -> Violation {
-        let shown: Vec<String> = values.iter().take(10).map(|v| format!("`{v}`")).collect();
-        let more = if values.len() > shown.len() {
-            format!(", … ({} values in all)", values.len())
-        } else {
-            String::new()
-        };
-        (
-            at.to_owned(),
-            format!("not one of {}{more}", shown.join(", ")),
-        )
     }
 }
