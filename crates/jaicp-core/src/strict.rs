@@ -16,6 +16,20 @@ pub type Violation = (String, String);
 /// message), and whether the bound is exclusive.
 pub type Bound = (f64, &'static str, bool);
 
+/// A request type whose rules can be checked in a JSON value that already parses as the type;
+/// each API crate's generated `models::strict` module implements it for its request types (and
+/// re-exports it as `models::strict::Rules`).
+pub trait Rules {
+    /// Pushes the JSON path (under `at`) of every required field that `value` lacks or sets to
+    /// `null`, in this type and in the request types nested in it.
+    fn missing(value: &Value, at: &str, out: &mut Vec<String>);
+
+    /// The first value in `value` (under `at`), here or in the request types nested in it, that
+    /// breaks a rule the type cannot hold: a value outside an enum (which the model would keep
+    /// as `Unknown`), a string length, a number range or an array size.
+    fn invalid(value: &Value, at: &str) -> Option<Violation>;
+}
+
 /// `value`, if a string, has `min..=max` characters (JSON Schema counts characters, not
 /// bytes); `None` for a value that is not a string.
 pub fn length(value: &Value, at: &str, min: usize, max: usize) -> Option<Violation> {

@@ -1174,21 +1174,7 @@ pub mod strict {
     use jaicp_core::export::serde_json::Value;
     use jaicp_core::strict::{count, each, not_one_of, range};
 
-    pub use jaicp_core::strict::Violation;
-
-    /// A request type whose rules can be checked in a JSON value that already parses as
-    /// the type.
-    pub trait Rules {
-        /// Pushes the JSON path (under `at`) of every required field that `value` lacks
-        /// or sets to `null`, in this type and in the request types nested in it.
-        fn missing(value: &Value, at: &str, out: &mut Vec<String>);
-
-        /// The first value in `value` (under `at`), here or in the request types nested
-        /// in it, that breaks a rule the type cannot hold: a value outside an enum (which
-        /// the model would keep as `Unknown`), a string length, a number range or an
-        /// array size.
-        fn invalid(value: &Value, at: &str) -> Option<Violation>;
-    }
+    pub use jaicp_core::strict::{Rules, Violation};
 
     impl Rules for super::AllowedTime {
         fn missing(value: &Value, at: &str, out: &mut Vec<String>) {
