@@ -169,13 +169,10 @@ impl Body {
     /// Like [`Body::json`], but an empty body counts as `T::default()`: for operations whose
     /// body has only optional fields, "no body" means "all defaults".
     pub(crate) fn json_or_default<T: DeserializeOwned + Default>(self) -> Result<T, Reply> {
-        let api = self.api;
-        let bytes = self.bytes?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            Ok(T::default())
-        } else {
-            parse(api, &bytes)
+        if self.is_blank() {
+            return Ok(T::default());
         }
+        self.json()
     }
 
     /// The body checked against `M`, the SDK's generated model of the document's request
@@ -228,16 +225,21 @@ impl Body {
             .map_err(|e| api.bad_request(&format!("Invalid JSON body: {e}")))
     }
 
+    /// True when the body is empty or only whitespace (read as "no body").
+    fn is_blank(&self) -> bool {
+        matches!(&self.bytes, Ok(b) if b.iter().all(u8::is_ascii_whitespace))
+    }
+
     /// Like [`Body::ruled`], but an empty body counts as `T::default()`.
     pub(crate) fn ruled_or_default<T: DeserializeOwned + Default>(
         self,
         missing: Missing,
         invalid: Invalid,
     ) -> Result<T, Reply> {
-        match &self.bytes {
-            Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
-            _ => self.ruled(missing, invalid),
+        if self.is_blank() {
+            return Ok(T::default());
         }
+        self.ruled(missing, invalid)
     }
 
     /// Like [`Body::checked`], but an empty body counts as `T::default()`.
@@ -249,10 +251,10 @@ impl Body {
         missing: Missing,
         invalid: Invalid,
     ) -> Result<T, Reply> {
-        match &self.bytes {
-            Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
-            _ => self.checked::<M, T>(missing, invalid),
+        if self.is_blank() {
+            return Ok(T::default());
         }
+        self.checked::<M, T>(missing, invalid)
     }
 
     /// Like [`Body::json`] for a body that must be a JSON object; `what` names it.
