@@ -130,8 +130,16 @@ impl Drop for Server {
     }
 }
 
-fn cargo() -> Command {
+/// The cargo that runs xtask (`$CARGO`), for the bench builds.
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Where the bench builds land: `$CARGO_TARGET_DIR`, else `target/` of the workspace.
+pub(crate) fn target_dir(root: &std::path::Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }
 
 pub(crate) fn bench_binary(root: &std::path::Path) -> Result<std::path::PathBuf> {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::bench::{cargo, target_dir};
 use anyhow::{Context, Result, bail};
 
 /// Rows of the generated input.
@@ -22,16 +23,6 @@ struct Run {
     seconds: f64,
     peak_kib: Option<u64>,
     created: u64,
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
 }
 
 fn build(root: &Path, package: &str, binary: &str) -> Result<PathBuf> {

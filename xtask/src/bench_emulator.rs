@@ -13,12 +13,13 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::bench::{cargo, target_dir};
 use anyhow::{Context, Result, bail};
 
 const TOKEN: &str = "1.1.emulator-demo-campaign";
@@ -52,16 +53,6 @@ fn wait_port(port: u16, what: &str) -> Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     bail!("{what} did not open port {port}")
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
 }
 
 /// Builds and starts the emulator (release) on a free port.
